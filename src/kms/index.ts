@@ -1,0 +1,7 @@
+export * from './client.js';
+export * from './der.js';
+export * from './errors.js';
+export * from './rate-limiter.js';
+export * from './retry.js';
+export * from './secp256k1.js';
+export * from './vault.js';

@@ -1,0 +1,54 @@
+// Client-side pacing that keeps each KMS request class under its per-second quota, so a burst of
+// signatures queues here instead of being throttled (and retried) by KMS. Quotas are per account and
+// Region and shared by every process: give each process its share.
+import pThrottle from 'p-throttle';
+
+export type KmsRequestClass = 'sign' | 'createKey' | 'getPublicKey' | 'describeKey' | 'keyAdmin' | 'alias';
+
+export type KmsRateLimits = Record<KmsRequestClass, number>;
+
+/**
+ * Defaults from the AWS KMS quota table (see ../shared/reference/aws-kms-signing.md §1):
+ * cryptographic operations on ECC keys 300 rps (the long-standing documented value; newer pages show
+ * 1,000 — raise it once you have checked Service Quotas), CreateKey 5, CreateAlias 5. GetPublicKey
+ * and DescribeKey are documented at 2,000 rps but were 5/100 in older tables, so we stay well below.
+ * Enable/Disable/ScheduleKeyDeletion/CancelKeyDeletion share a conservative 5 rps.
+ */
+export const DEFAULT_KMS_RATE_LIMITS: KmsRateLimits = {
+  sign: 300,
+  createKey: 5,
+  getPublicKey: 100,
+  describeKey: 100,
+  keyAdmin: 5,
+  alias: 5,
+};
+
+export class KmsRateLimiter {
+  private readonly gates: Record<KmsRequestClass, <T>(task: () => Promise<T>) => Promise<T>>;
+
+  constructor(readonly limits: KmsRateLimits = DEFAULT_KMS_RATE_LIMITS) {
+    const gate = (perSecond: number) => {
+      if (!Number.isFinite(perSecond) || perSecond <= 0) {
+        throw new RangeError(`KMS rate limit must be a positive number of requests per second, got ${perSecond}`);
+      }
+      // strict: no 1-second window ever holds more than `limit` starts, not just aligned windows.
+      const throttled = pThrottle({ limit: Math.max(1, Math.floor(perSecond)), interval: 1000, strict: true })(
+        (task: () => Promise<unknown>) => task(),
+      );
+      return <T>(task: () => Promise<T>) => throttled(task) as Promise<T>;
+    };
+    this.gates = {
+      sign: gate(limits.sign),
+      createKey: gate(limits.createKey),
+      getPublicKey: gate(limits.getPublicKey),
+      describeKey: gate(limits.describeKey),
+      keyAdmin: gate(limits.keyAdmin),
+      alias: gate(limits.alias),
+    };
+  }
+
+  /** Runs `task` as soon as its request class has room under the quota. */
+  schedule<T>(requestClass: KmsRequestClass, task: () => Promise<T>): Promise<T> {
+    return this.gates[requestClass](task);
+  }
+}

@@ -1,0 +1,146 @@
+// Retries transient KMS failures with jittered exponential backoff under an overall deadline.
+// The SDK's own retries are switched off (client.ts) so that this is the only retry layer and the
+// deadline really bounds the call.
+import pRetry, { AbortError } from 'p-retry';
+
+export interface RetryPolicy {
+  /** Overall time budget for one vault operation, including waits and every attempt. */
+  readonly deadlineMs: number;
+  readonly maxAttempts: number;
+  /** First backoff; doubles per retry, multiplied by a random factor in [1, 2). */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Upper bound for a single HTTP attempt (cut shorter when the deadline is closer). */
+  readonly attemptTimeoutMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  deadlineMs: 15_000,
+  maxAttempts: 8,
+  baseDelayMs: 50,
+  maxDelayMs: 2_000,
+  attemptTimeoutMs: 5_000,
+};
+
+const RETRYABLE_NAMES = new Set([
+  'ThrottlingException',
+  'KMSInternalException',
+  'DependencyTimeoutException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalFailure',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+  'AttemptTimeoutError',
+]);
+
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+interface ErrorShape {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  $metadata?: { httpStatusCode?: number };
+  cause?: unknown;
+}
+
+/** True for failures that may heal by themselves: throttling, KMS-side faults, 5xx, timeouts, resets. */
+export function isRetryableKmsError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as ErrorShape;
+  if (typeof e.name === 'string' && RETRYABLE_NAMES.has(e.name)) return true;
+  if (typeof e.code === 'string' && RETRYABLE_NETWORK_CODES.has(e.code)) return true;
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined && (status >= 500 || status === 429)) return true;
+  if (typeof e.message === 'string' && /socket hang up|ECONNRESET|other side closed/i.test(e.message)) return true;
+  return e.cause !== undefined && e.cause !== error && isRetryableKmsError(e.cause);
+}
+
+/** Thrown when an attempt is cut off by its own timeout (distinct from a caller's abort). */
+export class AttemptTimeoutError extends Error {
+  override readonly name = 'AttemptTimeoutError';
+}
+
+export interface RetryOutcome {
+  attempts: number;
+  elapsedMs: number;
+}
+
+export class RetryExhaustedError extends Error {
+  constructor(
+    readonly lastError: unknown,
+    readonly outcome: RetryOutcome,
+  ) {
+    super('retries exhausted', { cause: lastError });
+  }
+}
+
+/**
+ * Runs `operation` until it succeeds, fails with a non-retryable error (rethrown as is), or the
+ * attempts/deadline run out (RetryExhaustedError carrying the last error).
+ */
+export async function withRetry<T>(
+  operation: (signal: AbortSignal) => Promise<T>,
+  policy: RetryPolicy,
+  isRetryable: (error: unknown) => boolean = isRetryableKmsError,
+): Promise<T> {
+  const start = performance.now();
+  let attempts = 0;
+  const elapsed = () => Math.round(performance.now() - start);
+  try {
+    return await pRetry(
+      async () => {
+        attempts += 1;
+        const remaining = policy.deadlineMs - elapsed();
+        if (remaining <= 0) throw new RetryExhaustedError(new Error('deadline reached'), { attempts, elapsedMs: elapsed() });
+        try {
+          return await runWithTimeout(operation, Math.min(policy.attemptTimeoutMs, remaining));
+        } catch (error) {
+          // Non-retryable errors stop the loop at once and keep their identity.
+          if (!isRetryable(error)) throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+          throw error;
+        }
+      },
+      {
+        retries: Math.max(0, policy.maxAttempts - 1),
+        minTimeout: policy.baseDelayMs,
+        maxTimeout: policy.maxDelayMs,
+        factor: 2,
+        randomize: true,
+        maxRetryTime: policy.deadlineMs,
+      },
+    );
+  } catch (error) {
+    if (error instanceof RetryExhaustedError) throw error;
+    if (isRetryable(error)) throw new RetryExhaustedError(error, { attempts, elapsedMs: elapsed() });
+    throw error;
+  }
+}
+
+async function runWithTimeout<T>(operation: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(new AttemptTimeoutError(`attempt timed out after ${timeoutMs} ms`));
+  }, timeoutMs);
+  try {
+    return await operation(controller.signal);
+  } catch (error) {
+    // The SDK reports an aborted request as its own AbortError; surface it as our timeout.
+    if (controller.signal.aborted) throw controller.signal.reason as Error;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,95 @@
+// secp256k1 maths for KMS output: point validation, low-S normalisation, recovery id discovery and
+// verification. KMS signs with random k and may return high S; every chain we serve wants low S and
+// most want the recovery id, which KMS does not return.
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { equalBytes, numberToBytesBE } from '@noble/curves/utils.js';
+
+export const CURVE_ORDER = secp256k1.Point.CURVE().n;
+const HALF_ORDER = CURVE_ORDER >> 1n;
+
+export interface Secp256k1PublicKey {
+  /** 65 bytes, 0x04 ‖ X ‖ Y */
+  readonly uncompressed: Uint8Array;
+  /** 33 bytes, 0x02/0x03 ‖ X */
+  readonly compressed: Uint8Array;
+}
+
+export interface RecoverableSignature {
+  readonly r: bigint;
+  readonly s: bigint;
+  readonly recoveryId: 0 | 1;
+}
+
+/** Validates a 33- or 65-byte encoding as a point on secp256k1 and returns both encodings. */
+export function toSecp256k1PublicKey(point: Uint8Array): Secp256k1PublicKey {
+  if (point.length !== 33 && point.length !== 65) {
+    throw new Error(`public key has ${point.length} bytes; expected 33 (compressed) or 65 (uncompressed)`);
+  }
+  let parsed;
+  try {
+    parsed = secp256k1.Point.fromBytes(point);
+    parsed.assertValidity();
+  } catch {
+    throw new Error('public key is not a valid point on secp256k1');
+  }
+  return { uncompressed: parsed.toBytes(false), compressed: parsed.toBytes(true) };
+}
+
+export function isHighS(s: bigint): boolean {
+  return s > HALF_ORDER;
+}
+
+/** Folds S into the lower half of the order (BIP-62/146, EIP-2); the signature stays valid. */
+export function normalizeLowS(s: bigint): bigint {
+  return isHighS(s) ? CURVE_ORDER - s : s;
+}
+
+export function isScalarInRange(value: bigint): boolean {
+  return value > 0n && value < CURVE_ORDER;
+}
+
+/** 64-byte r ‖ s, each left-padded to 32 bytes (the classic short-r bug is a missing pad). */
+export function compactSignature(r: bigint, s: bigint): Uint8Array {
+  const out = new Uint8Array(64);
+  out.set(numberToBytesBE(r, 32), 0);
+  out.set(numberToBytesBE(s, 32), 32);
+  return out;
+}
+
+/**
+ * Finds the recovery id for a low-S signature by recovering the public key for each candidate and
+ * comparing it with the key we already know. Returns undefined if neither candidate matches.
+ * Ids 2 and 3 (r ≥ n − …) occur with probability ~2⁻¹²⁸ and cannot be expressed on EVM chains, so a
+ * signature that would need them is treated as unusable.
+ */
+export function findRecoveryId(
+  digest: Uint8Array,
+  r: bigint,
+  s: bigint,
+  publicKey: Secp256k1PublicKey,
+): 0 | 1 | undefined {
+  const signature = new secp256k1.Signature(r, s);
+  for (const candidate of [0, 1] as const) {
+    try {
+      const recovered = signature.addRecoveryBit(candidate).recoverPublicKey(digest).toBytes(false);
+      if (equalBytes(recovered, publicKey.uncompressed)) return candidate;
+    } catch {
+      // This candidate does not give a point on the curve; try the other one.
+    }
+  }
+  return undefined;
+}
+
+/** Plain ECDSA verification over a 32-byte digest (no further hashing), demanding low S. */
+export function verifyDigestSignature(
+  digest: Uint8Array,
+  r: bigint,
+  s: bigint,
+  publicKey: Secp256k1PublicKey,
+): boolean {
+  return secp256k1.verify(compactSignature(r, s), digest, publicKey.compressed, {
+    prehash: false,
+    lowS: true,
+    format: 'compact',
+  });
+}

@@ -1,0 +1,402 @@
+// The KMS key vault: one ECC_SECG_P256K1 key per wallet, created, read, used and retired here.
+// Private keys never leave KMS; this class only ever sees public keys and signatures, and it refuses
+// to hand out a signature that does not verify against the wallet's known public key.
+import {
+  CancelKeyDeletionCommand,
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  DisableKeyCommand,
+  EnableKeyCommand,
+  GetPublicKeyCommand,
+  type KeyMetadata,
+  type KMSClient,
+  ListResourceTagsCommand,
+  ScheduleKeyDeletionCommand,
+  SignCommand,
+  type Tag,
+} from '@aws-sdk/client-kms';
+import { DerError, encodeEcdsaSignatureDer, parseEcdsaSignatureDer, parseSecp256k1Spki } from './der.js';
+import {
+  InvalidInputError,
+  KmsKeyUnusableError,
+  KmsUnavailableError,
+  MalformedKmsResponseError,
+  SignatureVerificationError,
+  type KeyUnusableReason,
+} from './errors.js';
+import { DEFAULT_KMS_RATE_LIMITS, KmsRateLimiter, type KmsRateLimits, type KmsRequestClass } from './rate-limiter.js';
+import { DEFAULT_RETRY_POLICY, RetryExhaustedError, withRetry, type RetryPolicy } from './retry.js';
+import {
+  compactSignature,
+  findRecoveryId,
+  isHighS,
+  isScalarInRange,
+  normalizeLowS,
+  toSecp256k1PublicKey,
+  verifyDigestSignature,
+  type Secp256k1PublicKey,
+} from './secp256k1.js';
+
+export const KEY_SPEC = 'ECC_SECG_P256K1';
+export const KEY_USAGE = 'SIGN_VERIFY';
+export const SIGNING_ALGORITHM = 'ECDSA_SHA_256';
+
+/** Tag keys written on every wallet key; IAM policies and `reconcile` select keys by them. */
+export const TAG_APPLICATION = 'Application';
+export const TAG_WALLET_ID = 'WalletId';
+export const TAG_CHAIN = 'Chain';
+
+export const MIN_PENDING_WINDOW_DAYS = 7;
+export const MAX_PENDING_WINDOW_DAYS = 30;
+
+export interface KmsVaultOptions {
+  client: KMSClient;
+  /** Value of the Application tag; default "kms-signer". */
+  application?: string;
+  retry?: Partial<RetryPolicy>;
+  rateLimits?: Partial<KmsRateLimits>;
+  /** Share one limiter between vaults that use the same account and Region. */
+  rateLimiter?: KmsRateLimiter;
+}
+
+export interface CreateKeyRequest {
+  walletId: string;
+  chain: string;
+  description?: string;
+  /** e.g. "alias/kms-signer/<walletId>"; optional because CreateAlias is limited to 5 rps. */
+  alias?: string;
+  /** Extra tags; cannot override the three the vault writes. */
+  tags?: Record<string, string>;
+}
+
+export interface KeyReference {
+  keyId: string;
+  arn: string;
+}
+
+export interface KmsPublicKey extends Secp256k1PublicKey {
+  keyId: string;
+  /** The SubjectPublicKeyInfo exactly as KMS returned it. */
+  spkiDer: Uint8Array;
+}
+
+export interface KmsSignature {
+  r: bigint;
+  /** Always in the low half of the curve order. */
+  s: bigint;
+  recoveryId: 0 | 1;
+  /** Canonical DER of (r, low s), without any sighash byte. */
+  der: Uint8Array;
+  /** 64-byte r ‖ s. */
+  compact: Uint8Array;
+  /** True when KMS returned a high S that we folded. */
+  normalized: boolean;
+}
+
+export interface KeyDescription {
+  keyId: string;
+  arn: string;
+  state: string;
+  enabled: boolean;
+  keySpec: string | undefined;
+  keyUsage: string | undefined;
+  description: string | undefined;
+  createdAt: Date | undefined;
+  deletionDate: Date | undefined;
+  pendingDeletionWindowInDays: number | undefined;
+}
+
+const UNUSABLE_BY_ERROR_NAME: Record<string, KeyUnusableReason> = {
+  NotFoundException: 'not-found',
+  DisabledException: 'disabled',
+  KMSInvalidStateException: 'invalid-state',
+  KeyUnavailableException: 'invalid-state',
+  InvalidKeyUsageException: 'wrong-key-usage',
+  AccessDeniedException: 'access-denied',
+  AccessDenied: 'access-denied',
+};
+
+const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
+const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
+
+export class KmsVault {
+  private readonly client: KMSClient;
+  private readonly application: string;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly limiter: KmsRateLimiter;
+
+  constructor(options: KmsVaultOptions) {
+    this.client = options.client;
+    this.application = options.application ?? 'kms-signer';
+    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.limiter =
+      options.rateLimiter ?? new KmsRateLimiter({ ...DEFAULT_KMS_RATE_LIMITS, ...options.rateLimits });
+  }
+
+  /** Creates a secp256k1 signing key tagged with the application, wallet id and chain. */
+  async createKey(request: CreateKeyRequest): Promise<KeyReference> {
+    const tags = this.buildTags(request);
+    if (request.alias !== undefined) assertAlias(request.alias);
+    const description = request.description ?? `${this.application} wallet ${request.walletId} (${request.chain})`;
+    if (description.length > 8192) throw new InvalidInputError('description', 'must be at most 8192 characters');
+
+    const created = await this.call('CreateKey', 'createKey', undefined, (abortSignal) =>
+      this.client.send(
+        new CreateKeyCommand({ KeySpec: KEY_SPEC, KeyUsage: KEY_USAGE, Description: description, Tags: tags }),
+        { abortSignal },
+      ),
+    );
+    const keyId = created.KeyMetadata?.KeyId;
+    const arn = created.KeyMetadata?.Arn;
+    if (!keyId || !arn) throw new MalformedKmsResponseError('(new key)', 'CreateKey returned no KeyId or Arn');
+
+    if (request.alias !== undefined) {
+      const aliasName = request.alias;
+      await this.call('CreateAlias', 'alias', keyId, (abortSignal) =>
+        this.client.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }), { abortSignal }),
+      );
+    }
+    return { keyId, arn };
+  }
+
+  /** Reads and validates the key's public key: id-ecPublicKey on secp256k1, a real curve point. */
+  async getPublicKey(keyId: string): Promise<KmsPublicKey> {
+    assertKeyId(keyId);
+    const response = await this.call('GetPublicKey', 'getPublicKey', keyId, (abortSignal) =>
+      this.client.send(new GetPublicKeyCommand({ KeyId: keyId }), { abortSignal }),
+    );
+    if (response.KeySpec !== KEY_SPEC || response.KeyUsage !== KEY_USAGE) {
+      throw new KmsKeyUnusableError(
+        keyId,
+        'wrong-key-spec',
+        `it is ${response.KeySpec ?? 'unknown spec'} / ${response.KeyUsage ?? 'unknown usage'}`,
+      );
+    }
+    if (!response.PublicKey) throw new MalformedKmsResponseError(keyId, 'GetPublicKey returned no PublicKey');
+    const spkiDer = response.PublicKey;
+    let point: Uint8Array;
+    try {
+      point = parseSecp256k1Spki(spkiDer);
+    } catch (error) {
+      if (error instanceof DerError) throw new MalformedKmsResponseError(keyId, error.message);
+      throw error;
+    }
+    let publicKey: Secp256k1PublicKey;
+    try {
+      publicKey = toSecp256k1PublicKey(point);
+    } catch (error) {
+      throw new MalformedKmsResponseError(keyId, (error as Error).message);
+    }
+    return { keyId, spkiDer, ...publicKey };
+  }
+
+  /**
+   * Signs a 32-byte digest the caller computed itself (MessageType=DIGEST: KMS does not hash again).
+   * The result is low-S, carries the recovery id that reproduces `publicKey`, and has been verified.
+   */
+  async signDigest(
+    keyId: string,
+    digest: Uint8Array,
+    publicKey: Secp256k1PublicKey | Uint8Array,
+  ): Promise<KmsSignature> {
+    assertKeyId(keyId);
+    if (!(digest instanceof Uint8Array)) throw new InvalidInputError('digest', 'must be a Uint8Array');
+    if (digest.length !== 32) {
+      throw new InvalidInputError('digest', `must be exactly 32 bytes, got ${digest.length}`);
+    }
+    const expectedKey = resolvePublicKey(publicKey);
+
+    const response = await this.call('Sign', 'sign', keyId, (abortSignal) =>
+      this.client.send(
+        new SignCommand({ KeyId: keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: SIGNING_ALGORITHM }),
+        { abortSignal },
+      ),
+    );
+    if (!response.Signature) throw new MalformedKmsResponseError(keyId, 'Sign returned no Signature');
+
+    let r: bigint;
+    let rawS: bigint;
+    try {
+      ({ r, s: rawS } = parseEcdsaSignatureDer(response.Signature));
+    } catch (error) {
+      if (error instanceof DerError) throw new MalformedKmsResponseError(keyId, error.message);
+      throw error;
+    }
+    if (!isScalarInRange(r) || !isScalarInRange(rawS)) {
+      throw new MalformedKmsResponseError(keyId, 'signature r or s is outside [1, n-1]');
+    }
+    const s = normalizeLowS(rawS);
+    const recoveryId = findRecoveryId(digest, r, s, expectedKey);
+    if (recoveryId === undefined) {
+      throw new SignatureVerificationError(keyId, 'no recovery id reproduces the wallet public key');
+    }
+    if (!verifyDigestSignature(digest, r, s, expectedKey)) {
+      throw new SignatureVerificationError(keyId, 'signature does not verify against the wallet public key');
+    }
+    return {
+      r,
+      s,
+      recoveryId,
+      der: encodeEcdsaSignatureDer(r, s),
+      compact: compactSignature(r, s),
+      normalized: isHighS(rawS),
+    };
+  }
+
+  async describeKey(keyId: string): Promise<KeyDescription> {
+    assertKeyId(keyId);
+    const response = await this.call('DescribeKey', 'describeKey', keyId, (abortSignal) =>
+      this.client.send(new DescribeKeyCommand({ KeyId: keyId }), { abortSignal }),
+    );
+    if (!response.KeyMetadata) throw new MalformedKmsResponseError(keyId, 'DescribeKey returned no KeyMetadata');
+    return toKeyDescription(response.KeyMetadata);
+  }
+
+  async listTags(keyId: string): Promise<Record<string, string>> {
+    assertKeyId(keyId);
+    const tags: Record<string, string> = {};
+    let marker: string | undefined;
+    do {
+      const page = await this.call('ListResourceTags', 'describeKey', keyId, (abortSignal) =>
+        this.client.send(new ListResourceTagsCommand({ KeyId: keyId, Marker: marker }), { abortSignal }),
+      );
+      for (const tag of page.Tags ?? []) if (tag.TagKey) tags[tag.TagKey] = tag.TagValue ?? '';
+      marker = page.Truncated ? page.NextMarker : undefined;
+    } while (marker);
+    return tags;
+  }
+
+  async disableKey(keyId: string): Promise<void> {
+    assertKeyId(keyId);
+    await this.call('DisableKey', 'keyAdmin', keyId, (abortSignal) =>
+      this.client.send(new DisableKeyCommand({ KeyId: keyId }), { abortSignal }),
+    );
+  }
+
+  async enableKey(keyId: string): Promise<void> {
+    assertKeyId(keyId);
+    await this.call('EnableKey', 'keyAdmin', keyId, (abortSignal) =>
+      this.client.send(new EnableKeyCommand({ KeyId: keyId }), { abortSignal }),
+    );
+  }
+
+  /** Schedules deletion after a 7–30 day window (never less: a deleted key's funds are lost forever). */
+  async scheduleKeyDeletion(keyId: string, pendingWindowInDays = MAX_PENDING_WINDOW_DAYS): Promise<Date | undefined> {
+    assertKeyId(keyId);
+    if (
+      !Number.isInteger(pendingWindowInDays) ||
+      pendingWindowInDays < MIN_PENDING_WINDOW_DAYS ||
+      pendingWindowInDays > MAX_PENDING_WINDOW_DAYS
+    ) {
+      throw new InvalidInputError(
+        'pendingWindowInDays',
+        `must be a whole number of days from ${MIN_PENDING_WINDOW_DAYS} to ${MAX_PENDING_WINDOW_DAYS}, got ${pendingWindowInDays}`,
+      );
+    }
+    const response = await this.call('ScheduleKeyDeletion', 'keyAdmin', keyId, (abortSignal) =>
+      this.client.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: pendingWindowInDays }), {
+        abortSignal,
+      }),
+    );
+    return response.DeletionDate;
+  }
+
+  /** Cancels a scheduled deletion. KMS leaves the key DISABLED afterwards; enable it to sign again. */
+  async cancelKeyDeletion(keyId: string): Promise<void> {
+    assertKeyId(keyId);
+    await this.call('CancelKeyDeletion', 'keyAdmin', keyId, (abortSignal) =>
+      this.client.send(new CancelKeyDeletionCommand({ KeyId: keyId }), { abortSignal }),
+    );
+  }
+
+  private buildTags(request: CreateKeyRequest): Tag[] {
+    const own: Record<string, string> = {
+      [TAG_APPLICATION]: this.application,
+      [TAG_WALLET_ID]: request.walletId,
+      [TAG_CHAIN]: request.chain,
+    };
+    const fieldNames: Record<string, string> = { [TAG_WALLET_ID]: 'walletId', [TAG_CHAIN]: 'chain' };
+    for (const [key, value] of Object.entries(own)) {
+      if (typeof value !== 'string' || !TAG_VALUE_PATTERN.test(value)) {
+        throw new InvalidInputError(
+          fieldNames[key] ?? key,
+          'must be 1-256 characters of letters, digits, spaces and _ . : / = + - @',
+        );
+      }
+    }
+    for (const [key, value] of Object.entries(request.tags ?? {})) {
+      if (key in own) throw new InvalidInputError(`tags.${key}`, 'is reserved by kms-signer');
+      if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(key) || key.startsWith('aws:')) {
+        throw new InvalidInputError(`tags.${key}`, 'is not a valid KMS tag key');
+      }
+      if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u.test(value)) {
+        throw new InvalidInputError(`tags.${key}`, 'is not a valid KMS tag value');
+      }
+    }
+    return Object.entries({ ...request.tags, ...own }).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+  }
+
+  /** Rate-limits, retries and translates errors for one KMS request. */
+  private async call<T>(
+    operation: string,
+    requestClass: KmsRequestClass,
+    keyId: string | undefined,
+    send: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await withRetry((signal) => this.limiter.schedule(requestClass, () => send(signal)), this.retryPolicy);
+    } catch (error) {
+      if (error instanceof RetryExhaustedError) {
+        throw new KmsUnavailableError(
+          operation,
+          keyId,
+          error.outcome.attempts,
+          error.outcome.elapsedMs,
+          error.lastError,
+        );
+      }
+      const name = (error as { name?: unknown }).name;
+      const reason = typeof name === 'string' ? UNUSABLE_BY_ERROR_NAME[name] : undefined;
+      if (reason) {
+        throw new KmsKeyUnusableError(keyId ?? '(new key)', reason, (error as Error).message, { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+function assertKeyId(keyId: unknown): asserts keyId is string {
+  if (typeof keyId !== 'string' || keyId.trim() === '' || keyId.length > 2048) {
+    throw new InvalidInputError('keyId', 'must be a non-empty KMS key id, ARN or alias of at most 2048 characters');
+  }
+}
+
+function assertAlias(alias: string): void {
+  if (!ALIAS_PATTERN.test(alias) || alias.startsWith('alias/aws/')) {
+    throw new InvalidInputError('alias', 'must look like alias/<name> using letters, digits, / _ - and not alias/aws/');
+  }
+}
+
+function resolvePublicKey(publicKey: Secp256k1PublicKey | Uint8Array): Secp256k1PublicKey {
+  try {
+    return toSecp256k1PublicKey(publicKey instanceof Uint8Array ? publicKey : publicKey.uncompressed);
+  } catch (error) {
+    throw new InvalidInputError('publicKey', (error as Error).message);
+  }
+}
+
+function toKeyDescription(metadata: KeyMetadata): KeyDescription {
+  return {
+    keyId: metadata.KeyId ?? '',
+    arn: metadata.Arn ?? '',
+    state: metadata.KeyState ?? 'Unknown',
+    enabled: metadata.Enabled ?? false,
+    keySpec: metadata.KeySpec,
+    keyUsage: metadata.KeyUsage,
+    description: metadata.Description,
+    createdAt: metadata.CreationDate,
+    deletionDate: metadata.DeletionDate,
+    pendingDeletionWindowInDays: metadata.PendingDeletionWindowInDays,
+  };
+}
