@@ -23,11 +23,16 @@ need go "Install Go >= 1.24 (https://go.dev/dl/) to build FerretDB and btcd."
 
 mkdir -p .tools/bin .tools/gocache .tools/gomodcache
 
-if [ ! -x .venv-localstack/bin/python ] || ! .venv-localstack/bin/python -c "import localstack, moto" 2>/dev/null; then
+# The constraints file pins the transitive versions 4.13.1 works with (see its header). A copy is kept
+# in the venv so that a venv built from older or no constraints is re-resolved, not silently reused.
+LS_CONSTRAINTS="$ROOT/scripts/localstack-constraints.txt"
+if [ ! -x .venv-localstack/bin/python ] || ! cmp -s "$LS_CONSTRAINTS" .venv-localstack/constraints.txt \
+  || ! .venv-localstack/bin/python -c "import localstack, moto" 2>/dev/null; then
   echo "==> installing localstack-core ${LOCALSTACK_VERSION} into .venv-localstack"
   python3 -m venv .venv-localstack
-  .venv-localstack/bin/pip install --quiet --cache-dir "$ROOT/.tools/pip-cache" \
+  .venv-localstack/bin/pip install --quiet --cache-dir "$ROOT/.tools/pip-cache" -c "$LS_CONSTRAINTS" \
     "localstack-core[runtime]==${LOCALSTACK_VERSION}" "moto-ext==${MOTO_EXT_VERSION}"
+  cp "$LS_CONSTRAINTS" .venv-localstack/constraints.txt
 else
   echo "==> localstack-core already installed"
 fi

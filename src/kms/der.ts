@@ -24,9 +24,7 @@ interface SubjectPublicKeyInfo {
 
 const SpkiAsn = asn1.define<SubjectPublicKeyInfo>('SubjectPublicKeyInfo', function () {
   this.seq().obj(
-    this.key('algorithm')
-      .seq()
-      .obj(this.key('algorithm').objid(), this.key('parameters').optional().any()),
+    this.key('algorithm').seq().obj(this.key('algorithm').objid(), this.key('parameters').optional().any()),
     this.key('subjectPublicKey').bitstr(),
   );
 });
@@ -41,7 +39,9 @@ function decodeStrict<T>(entity: { decode(b: Buffer, e: 'der'): T }, bytes: Uint
   try {
     return entity.decode(Buffer.from(bytes), 'der');
   } catch (error) {
-    throw new DerError(`${what} is not valid DER (${(error as Error).message.split('\n')[0] ?? 'decode failed'})`);
+    throw new DerError(
+      `${what} is not valid DER (${(error as Error).message.split('\n')[0] ?? 'decode failed'})`,
+    );
   }
 }
 
@@ -65,7 +65,10 @@ export function parseEcdsaSignatureDer(der: Uint8Array): { r: bigint; s: bigint 
 /** Encodes (r, s) as canonical DER, the form Bitcoin scripts and KMS use. */
 export function encodeEcdsaSignatureDer(r: bigint, s: bigint): Uint8Array {
   const { bignum } = asn1;
-  const encoded = EcdsaSigValueAsn.encode({ r: new bignum(r.toString(16), 16), s: new bignum(s.toString(16), 16) }, 'der');
+  const encoded = EcdsaSigValueAsn.encode(
+    { r: new bignum(r.toString(16), 16), s: new bignum(s.toString(16), 16) },
+    'der',
+  );
   return new Uint8Array(encoded);
 }
 

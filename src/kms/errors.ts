@@ -23,12 +23,7 @@ export class InvalidInputError extends KmsSignerError {
 }
 
 export type KeyUnusableReason =
-  | 'not-found'
-  | 'disabled'
-  | 'invalid-state'
-  | 'wrong-key-usage'
-  | 'access-denied'
-  | 'wrong-key-spec';
+  'not-found' | 'disabled' | 'invalid-state' | 'wrong-key-usage' | 'access-denied' | 'wrong-key-spec';
 
 const REASON_TEXT: Record<KeyUnusableReason, string> = {
   'not-found': 'does not exist (or is not visible to this account and region)',
@@ -93,6 +88,7 @@ export class SignatureVerificationError extends KmsSignerError {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+  if (error instanceof Error)
+    return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
   return String(error);
 }

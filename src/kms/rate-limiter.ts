@@ -29,12 +29,16 @@ export class KmsRateLimiter {
   constructor(readonly limits: KmsRateLimits = DEFAULT_KMS_RATE_LIMITS) {
     const gate = (perSecond: number) => {
       if (!Number.isFinite(perSecond) || perSecond <= 0) {
-        throw new RangeError(`KMS rate limit must be a positive number of requests per second, got ${perSecond}`);
+        throw new RangeError(
+          `KMS rate limit must be a positive number of requests per second, got ${perSecond}`,
+        );
       }
       // strict: no 1-second window ever holds more than `limit` starts, not just aligned windows.
-      const throttled = pThrottle({ limit: Math.max(1, Math.floor(perSecond)), interval: 1000, strict: true })(
-        (task: () => Promise<unknown>) => task(),
-      );
+      const throttled = pThrottle({
+        limit: Math.max(1, Math.floor(perSecond)),
+        interval: 1000,
+        strict: true,
+      })((task: () => Promise<unknown>) => task());
       return <T>(task: () => Promise<T>) => throttled(task) as Promise<T>;
     };
     this.gates = {

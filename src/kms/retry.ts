@@ -64,7 +64,8 @@ export function isRetryableKmsError(error: unknown): boolean {
   if (typeof e.code === 'string' && RETRYABLE_NETWORK_CODES.has(e.code)) return true;
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && (status >= 500 || status === 429)) return true;
-  if (typeof e.message === 'string' && /socket hang up|ECONNRESET|other side closed/i.test(e.message)) return true;
+  if (typeof e.message === 'string' && /socket hang up|ECONNRESET|other side closed/i.test(e.message))
+    return true;
   return e.cause !== undefined && e.cause !== error && isRetryableKmsError(e.cause);
 }
 
@@ -91,11 +92,23 @@ export class RetryExhaustedError extends Error {
  * Runs `operation` until it succeeds, fails with a non-retryable error (rethrown as is), or the
  * attempts/deadline run out (RetryExhaustedError carrying the last error).
  */
+export interface RetryOptions {
+  /**
+   * Admission control for each attempt (the rate limiter). The attempt's timeout starts only once the
+   * gate lets it through, so time spent queueing under the quota never aborts a request that has not
+   * even been sent.
+   */
+  gate?: <R>(attempt: () => Promise<R>) => Promise<R>;
+  isRetryable?: (error: unknown) => boolean;
+}
+
 export async function withRetry<T>(
   operation: (signal: AbortSignal) => Promise<T>,
   policy: RetryPolicy,
-  isRetryable: (error: unknown) => boolean = isRetryableKmsError,
+  options: RetryOptions = {},
 ): Promise<T> {
+  const isRetryable = options.isRetryable ?? isRetryableKmsError;
+  const gate = options.gate ?? (<R>(attempt: () => Promise<R>) => attempt());
   const start = performance.now();
   let attempts = 0;
   const elapsed = () => Math.round(performance.now() - start);
@@ -103,13 +116,25 @@ export async function withRetry<T>(
     return await pRetry(
       async () => {
         attempts += 1;
-        const remaining = policy.deadlineMs - elapsed();
-        if (remaining <= 0) throw new RetryExhaustedError(new Error('deadline reached'), { attempts, elapsedMs: elapsed() });
         try {
-          return await runWithTimeout(operation, Math.min(policy.attemptTimeoutMs, remaining));
+          return await gate(() => {
+            const remaining = policy.deadlineMs - elapsed();
+            if (remaining <= 0) {
+              throw new RetryExhaustedError(
+                new Error('deadline reached while waiting for the rate limiter'),
+                {
+                  attempts,
+                  elapsedMs: elapsed(),
+                },
+              );
+            }
+            return runWithTimeout(operation, Math.min(policy.attemptTimeoutMs, remaining));
+          });
         } catch (error) {
+          if (error instanceof RetryExhaustedError) throw new AbortError(error);
           // Non-retryable errors stop the loop at once and keep their identity.
-          if (!isRetryable(error)) throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+          if (!isRetryable(error))
+            throw new AbortError(error instanceof Error ? error : new Error(String(error)));
           throw error;
         }
       },
@@ -129,7 +154,10 @@ export async function withRetry<T>(
   }
 }
 
-async function runWithTimeout<T>(operation: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
+async function runWithTimeout<T>(
+  operation: (signal: AbortSignal) => Promise<T>,
+  timeoutMs: number,
+): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(() => {
     controller.abort(new AttemptTimeoutError(`attempt timed out after ${timeoutMs} ms`));

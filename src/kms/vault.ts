@@ -25,7 +25,12 @@ import {
   SignatureVerificationError,
   type KeyUnusableReason,
 } from './errors.js';
-import { DEFAULT_KMS_RATE_LIMITS, KmsRateLimiter, type KmsRateLimits, type KmsRequestClass } from './rate-limiter.js';
+import {
+  DEFAULT_KMS_RATE_LIMITS,
+  KmsRateLimiter,
+  type KmsRateLimits,
+  type KmsRequestClass,
+} from './rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, RetryExhaustedError, withRetry, type RetryPolicy } from './retry.js';
 import {
   compactSignature,
@@ -113,6 +118,7 @@ const UNUSABLE_BY_ERROR_NAME: Record<string, KeyUnusableReason> = {
   KMSInvalidStateException: 'invalid-state',
   KeyUnavailableException: 'invalid-state',
   InvalidKeyUsageException: 'wrong-key-usage',
+  UnsupportedOperationException: 'wrong-key-usage',
   AccessDeniedException: 'access-denied',
   AccessDenied: 'access-denied',
 };
@@ -138,23 +144,33 @@ export class KmsVault {
   async createKey(request: CreateKeyRequest): Promise<KeyReference> {
     const tags = this.buildTags(request);
     if (request.alias !== undefined) assertAlias(request.alias);
-    const description = request.description ?? `${this.application} wallet ${request.walletId} (${request.chain})`;
-    if (description.length > 8192) throw new InvalidInputError('description', 'must be at most 8192 characters');
+    const description =
+      request.description ?? `${this.application} wallet ${request.walletId} (${request.chain})`;
+    if (description.length > 8192)
+      throw new InvalidInputError('description', 'must be at most 8192 characters');
 
     const created = await this.call('CreateKey', 'createKey', undefined, (abortSignal) =>
       this.client.send(
-        new CreateKeyCommand({ KeySpec: KEY_SPEC, KeyUsage: KEY_USAGE, Description: description, Tags: tags }),
+        new CreateKeyCommand({
+          KeySpec: KEY_SPEC,
+          KeyUsage: KEY_USAGE,
+          Description: description,
+          Tags: tags,
+        }),
         { abortSignal },
       ),
     );
     const keyId = created.KeyMetadata?.KeyId;
     const arn = created.KeyMetadata?.Arn;
-    if (!keyId || !arn) throw new MalformedKmsResponseError('(new key)', 'CreateKey returned no KeyId or Arn');
+    if (!keyId || !arn)
+      throw new MalformedKmsResponseError('(new key)', 'CreateKey returned no KeyId or Arn');
 
     if (request.alias !== undefined) {
       const aliasName = request.alias;
       await this.call('CreateAlias', 'alias', keyId, (abortSignal) =>
-        this.client.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }), { abortSignal }),
+        this.client.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }), {
+          abortSignal,
+        }),
       );
     }
     return { keyId, arn };
@@ -209,7 +225,12 @@ export class KmsVault {
 
     const response = await this.call('Sign', 'sign', keyId, (abortSignal) =>
       this.client.send(
-        new SignCommand({ KeyId: keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: SIGNING_ALGORITHM }),
+        new SignCommand({
+          KeyId: keyId,
+          Message: digest,
+          MessageType: 'DIGEST',
+          SigningAlgorithm: SIGNING_ALGORITHM,
+        }),
         { abortSignal },
       ),
     );
@@ -249,7 +270,8 @@ export class KmsVault {
     const response = await this.call('DescribeKey', 'describeKey', keyId, (abortSignal) =>
       this.client.send(new DescribeKeyCommand({ KeyId: keyId }), { abortSignal }),
     );
-    if (!response.KeyMetadata) throw new MalformedKmsResponseError(keyId, 'DescribeKey returned no KeyMetadata');
+    if (!response.KeyMetadata)
+      throw new MalformedKmsResponseError(keyId, 'DescribeKey returned no KeyMetadata');
     return toKeyDescription(response.KeyMetadata);
   }
 
@@ -282,7 +304,10 @@ export class KmsVault {
   }
 
   /** Schedules deletion after a 7–30 day window (never less: a deleted key's funds are lost forever). */
-  async scheduleKeyDeletion(keyId: string, pendingWindowInDays = MAX_PENDING_WINDOW_DAYS): Promise<Date | undefined> {
+  async scheduleKeyDeletion(
+    keyId: string,
+    pendingWindowInDays = MAX_PENDING_WINDOW_DAYS,
+  ): Promise<Date | undefined> {
     assertKeyId(keyId);
     if (
       !Number.isInteger(pendingWindowInDays) ||
@@ -295,9 +320,12 @@ export class KmsVault {
       );
     }
     const response = await this.call('ScheduleKeyDeletion', 'keyAdmin', keyId, (abortSignal) =>
-      this.client.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: pendingWindowInDays }), {
-        abortSignal,
-      }),
+      this.client.send(
+        new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: pendingWindowInDays }),
+        {
+          abortSignal,
+        },
+      ),
     );
     return response.DeletionDate;
   }
@@ -345,7 +373,9 @@ export class KmsVault {
     send: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
     try {
-      return await withRetry((signal) => this.limiter.schedule(requestClass, () => send(signal)), this.retryPolicy);
+      return await withRetry(send, this.retryPolicy, {
+        gate: (attempt) => this.limiter.schedule(requestClass, attempt),
+      });
     } catch (error) {
       if (error instanceof RetryExhaustedError) {
         throw new KmsUnavailableError(
@@ -359,7 +389,9 @@ export class KmsVault {
       const name = (error as { name?: unknown }).name;
       const reason = typeof name === 'string' ? UNUSABLE_BY_ERROR_NAME[name] : undefined;
       if (reason) {
-        throw new KmsKeyUnusableError(keyId ?? '(new key)', reason, (error as Error).message, { cause: error });
+        throw new KmsKeyUnusableError(keyId ?? '(new key)', reason, (error as Error).message, {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -368,13 +400,19 @@ export class KmsVault {
 
 function assertKeyId(keyId: unknown): asserts keyId is string {
   if (typeof keyId !== 'string' || keyId.trim() === '' || keyId.length > 2048) {
-    throw new InvalidInputError('keyId', 'must be a non-empty KMS key id, ARN or alias of at most 2048 characters');
+    throw new InvalidInputError(
+      'keyId',
+      'must be a non-empty KMS key id, ARN or alias of at most 2048 characters',
+    );
   }
 }
 
 function assertAlias(alias: string): void {
   if (!ALIAS_PATTERN.test(alias) || alias.startsWith('alias/aws/')) {
-    throw new InvalidInputError('alias', 'must look like alias/<name> using letters, digits, / _ - and not alias/aws/');
+    throw new InvalidInputError(
+      'alias',
+      'must look like alias/<name> using letters, digits, / _ - and not alias/aws/',
+    );
   }
 }
 

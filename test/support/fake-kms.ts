@@ -58,7 +58,7 @@ export function createFakeKms(options: { forceHighS?: boolean } = {}): FakeKms {
       try {
         return Promise.resolve(responder(command.input));
       } catch (error) {
-        return Promise.reject(error as Error);
+        return Promise.reject(error);
       }
     },
   } as unknown as KMSClient;
