@@ -55,11 +55,8 @@ export function createFakeKms(options: { forceHighS?: boolean } = {}): FakeKms {
       calls.push({ command: name, input: command.input });
       const responder = responders.get(name);
       if (!responder) return Promise.reject(new Error(`fake KMS has no responder for ${name}`));
-      try {
-        return Promise.resolve(responder(command.input));
-      } catch (error) {
-        return Promise.reject(error);
-      }
+      // An async wrapper turns a responder's throw into a rejection, as the SDK would.
+      return (async () => responder(command.input))();
     },
   } as unknown as KMSClient;
   return {
