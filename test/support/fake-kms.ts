@@ -55,8 +55,10 @@ export function createFakeKms(options: { forceHighS?: boolean } = {}): FakeKms {
       calls.push({ command: name, input: command.input });
       const responder = responders.get(name);
       if (!responder) return Promise.reject(new Error(`fake KMS has no responder for ${name}`));
-      // An async wrapper turns a responder's throw into a rejection, as the SDK would.
-      return (async () => responder(command.input))();
+      // A throw inside the executor becomes a rejection, as the SDK would report it.
+      return new Promise((resolve) => {
+        resolve(responder(command.input));
+      });
     },
   } as unknown as KMSClient;
   return {
