@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
 import * as tiny from 'tiny-secp256k1';
-import { deriveAddresses, listChains } from '../src/chains/index.js';
+import { deriveAddresses, listChains, listNetworks } from '../src/chains/index.js';
 import { createKmsClient } from '../src/kms/client.js';
 import { KmsVault } from '../src/kms/vault.js';
 import { startStack } from './stack/index.js';
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 
     console.log('\nAddresses derived from the public key alone:');
     for (const chain of listChains()) {
-      for (const network of Object.keys(chain.networks)) {
+      for (const network of listNetworks(chain.id)) {
         for (const { format, address } of deriveAddresses(chain.id, network, publicKey.compressed)) {
           console.log(`  ${chain.id.padEnd(8)} ${network.padEnd(8)} ${format.padEnd(12)} ${address}`);
         }

@@ -3,36 +3,17 @@
 // most want the recovery id, which KMS does not return.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { equalBytes, numberToBytesBE } from '@noble/curves/utils.js';
+import type { Secp256k1PublicKey } from '../crypto/public-key.js';
+
+export type { Secp256k1PublicKey } from '../crypto/public-key.js';
 
 export const CURVE_ORDER = secp256k1.Point.CURVE().n;
 const HALF_ORDER = CURVE_ORDER >> 1n;
-
-export interface Secp256k1PublicKey {
-  /** 65 bytes, 0x04 ‖ X ‖ Y */
-  readonly uncompressed: Uint8Array;
-  /** 33 bytes, 0x02/0x03 ‖ X */
-  readonly compressed: Uint8Array;
-}
 
 export interface RecoverableSignature {
   readonly r: bigint;
   readonly s: bigint;
   readonly recoveryId: 0 | 1;
-}
-
-/** Validates a 33- or 65-byte encoding as a point on secp256k1 and returns both encodings. */
-export function toSecp256k1PublicKey(point: Uint8Array): Secp256k1PublicKey {
-  if (point.length !== 33 && point.length !== 65) {
-    throw new Error(`public key has ${point.length} bytes; expected 33 (compressed) or 65 (uncompressed)`);
-  }
-  let parsed;
-  try {
-    parsed = secp256k1.Point.fromBytes(point);
-    parsed.assertValidity();
-  } catch {
-    throw new Error('public key is not a valid point on secp256k1');
-  }
-  return { uncompressed: parsed.toBytes(false), compressed: parsed.toBytes(true) };
 }
 
 export function isHighS(s: bigint): boolean {

@@ -38,10 +38,10 @@ import {
   isHighS,
   isScalarInRange,
   normalizeLowS,
-  toSecp256k1PublicKey,
   verifyDigestSignature,
   type Secp256k1PublicKey,
 } from './secp256k1.js';
+import { InvalidPublicKeyError, parsePublicKey } from '../crypto/public-key.js';
 
 export const KEY_SPEC = 'ECC_SECG_P256K1';
 export const KEY_USAGE = 'SIGN_VERIFY';
@@ -200,9 +200,12 @@ export class KmsVault {
     }
     let publicKey: Secp256k1PublicKey;
     try {
-      publicKey = toSecp256k1PublicKey(point);
+      publicKey = parsePublicKey(point);
     } catch (error) {
-      throw new MalformedKmsResponseError(keyId, (error as Error).message);
+      if (error instanceof InvalidPublicKeyError) {
+        throw new MalformedKmsResponseError(keyId, `public key from KMS is invalid: ${error.reason}`);
+      }
+      throw error;
     }
     return { keyId, spkiDer, ...publicKey };
   }
@@ -418,9 +421,10 @@ function assertAlias(alias: string): void {
 
 function resolvePublicKey(publicKey: Secp256k1PublicKey | Uint8Array): Secp256k1PublicKey {
   try {
-    return toSecp256k1PublicKey(publicKey instanceof Uint8Array ? publicKey : publicKey.uncompressed);
+    return parsePublicKey(publicKey instanceof Uint8Array ? publicKey : publicKey.uncompressed);
   } catch (error) {
-    throw new InvalidInputError('publicKey', (error as Error).message);
+    if (error instanceof InvalidPublicKeyError) throw new InvalidInputError('publicKey', error.reason);
+    throw error;
   }
 }
 

@@ -139,11 +139,12 @@ describe('client-side rate limiting', () => {
     const at = proxy.requests.filter((r) => r.operation === 'Sign').map((r) => r.at);
     expect(at).toHaveLength(15);
     for (const start of at) {
-      // Small tolerance for timer jitter between the limiter and the proxy's clock.
-      const inWindow = at.filter((t) => t >= start && t < start + 990).length;
+      // 200 ms of tolerance for transit jitter between the limiter and the proxy on a loaded machine;
+      // without the limiter all 15 requests arrive within a few tens of milliseconds.
+      const inWindow = at.filter((t) => t >= start && t < start + 800).length;
       expect(inWindow).toBeLessThanOrEqual(perSecond);
     }
-    expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual(1_900);
+    expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual(1_800);
   });
 });
 
@@ -172,7 +173,7 @@ describe('tampered KMS answers are refused', () => {
       }),
     });
     await expect(testVault(proxy.url).getPublicKey(keyId)).rejects.toThrow(
-      `KMS key ${keyId}: public key is not a valid point on secp256k1`,
+      `KMS key ${keyId}: public key from KMS is invalid: not a point on the secp256k1 curve`,
     );
 
     const p256Spki = Buffer.concat([

@@ -7,9 +7,9 @@ import {
   findRecoveryId,
   isHighS,
   normalizeLowS,
-  toSecp256k1PublicKey,
   verifyDigestSignature,
 } from '../../../src/kms/secp256k1.js';
+import { parsePublicKey as toSecp256k1PublicKey } from '../../../src/crypto/public-key.js';
 
 const HALF = CURVE_ORDER / 2n;
 const toBig = (b: Uint8Array) => BigInt(`0x${Buffer.from(b).toString('hex')}`);
@@ -69,12 +69,14 @@ describe('public key validation', () => {
   });
 
   it('rejects a wrong length, an x with no point, and an off-curve uncompressed point', () => {
-    expect(() => toSecp256k1PublicKey(G.subarray(1))).toThrow(/32 bytes; expected 33/);
+    expect(() => toSecp256k1PublicKey(G.subarray(1))).toThrow(
+      /expected 33 \(compressed\) or 65 \(uncompressed\) bytes, got 32/,
+    );
     const noPoint = Buffer.from(G);
     noPoint.fill(0xff, 1); // x = 2^256-1 is not a field element on the curve
-    expect(() => toSecp256k1PublicKey(noPoint)).toThrow(/not a valid point/);
+    expect(() => toSecp256k1PublicKey(noPoint)).toThrow(/not a point on the secp256k1 curve/);
     const offCurve = Buffer.from(toSecp256k1PublicKey(G).uncompressed);
     offCurve[64] = (offCurve[64]! + 1) % 256;
-    expect(() => toSecp256k1PublicKey(offCurve)).toThrow(/not a valid point/);
+    expect(() => toSecp256k1PublicKey(offCurve)).toThrow(/not a point on the secp256k1 curve/);
   });
 });

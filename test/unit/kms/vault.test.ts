@@ -46,7 +46,7 @@ describe('KmsVault.signDigest (fake KMS)', () => {
     const vault = new KmsVault({ client: fake.client });
     await expect(
       vault.signDigest('k1', randomBytes(32), Uint8Array.from([2, ...new Uint8Array(32).fill(0xff)])),
-    ).rejects.toThrow(/publicKey: public key is not a valid point/);
+    ).rejects.toThrow(/publicKey: not a point on the secp256k1 curve/);
     await expect(vault.signDigest('', randomBytes(32), fake.publicKey)).rejects.toThrow(/keyId: must be/);
     expect(fake.calls).toHaveLength(0);
   });
@@ -162,7 +162,7 @@ describe('KmsVault.getPublicKey (fake KMS)', () => {
       PublicKey: encodeSecp256k1Spki(bad),
     }));
     await expect(new KmsVault({ client: fake.client }).getPublicKey('k1')).rejects.toThrow(
-      /KMS key k1: public key is not a valid point on secp256k1/,
+      /KMS key k1: public key from KMS is invalid: not a point on the secp256k1 curve/,
     );
   });
 });

@@ -1,0 +1,60 @@
+import { UnsupportedAddressFormatError } from '../errors.js';
+import { parsePublicKey, hash160 } from '../../crypto/public-key.js';
+import { assertNetwork, getBitcoinChain, getChain, getTronChain } from '../registry.js';
+import type { AddressFormat, ChainDefinition, ChainId, NetworkName } from '../types.js';
+import { deriveBitcoinAddress } from './bitcoin.js';
+import { encodeCashAddrP2pkh } from './cashaddr.js';
+import { deriveEvmAddress } from './evm.js';
+import { deriveTronAddress } from './tron.js';
+
+/**
+ * The address of `publicKey` (33-byte compressed or 65-byte uncompressed secp256k1 point) on a chain and
+ * network, in `format` or the chain's default format. Bitcoin-family formats always hash the COMPRESSED key.
+ *
+ * Throws UnsupportedChainError, UnsupportedNetworkError, UnsupportedAddressFormatError or InvalidPublicKeyError
+ * (chain and network are checked at run time too, for callers that cast unchecked input).
+ */
+export function deriveAddress(
+  chain: ChainId,
+  network: NetworkName,
+  publicKey: Uint8Array,
+  format?: AddressFormat,
+): string {
+  const def: ChainDefinition = getChain(chain);
+  assertNetwork(chain, network);
+  const chosen = format ?? def.addressFormats[0];
+  if (chosen === undefined || !def.addressFormats.includes(chosen)) {
+    throw new UnsupportedAddressFormatError(def.id, String(chosen), def.addressFormats);
+  }
+  const key = parsePublicKey(publicKey);
+  switch (chosen) {
+    case 'p2wpkh':
+    case 'p2sh-p2wpkh':
+    case 'p2pkh':
+      return deriveBitcoinAddress(getBitcoinChain(chain, network).chain, network, key, chosen);
+    case 'cashaddr': {
+      const { params } = getBitcoinChain(chain, network);
+      if (params.cashAddrPrefix === null)
+        throw new UnsupportedAddressFormatError(def.id, chosen, def.addressFormats);
+      return encodeCashAddrP2pkh(params.cashAddrPrefix, hash160(key.compressed));
+    }
+    case 'evm':
+      return deriveEvmAddress(key);
+    case 'tron':
+      return deriveTronAddress(getTronChain(chain, network).params, key);
+  }
+}
+
+/** Every address format of the chain for `publicKey`, default format first. */
+export function deriveAddresses(
+  chain: ChainId,
+  network: NetworkName,
+  publicKey: Uint8Array,
+): { format: AddressFormat; address: string }[] {
+  const def: ChainDefinition = getChain(chain);
+  assertNetwork(chain, network);
+  return def.addressFormats.map((format) => ({
+    format,
+    address: deriveAddress(chain, network, publicKey, format),
+  }));
+}

@@ -1,0 +1,34 @@
+import type { DestinationFormat } from '../types.js';
+
+/** What a successful address decode yields. `outputScript` is set for Bitcoin-family addresses only. */
+export interface DecodedAddress {
+  readonly format: DestinationFormat;
+  readonly normalized: string;
+  readonly outputScript?: Uint8Array;
+}
+
+export type DecodeOutcome =
+  { readonly ok: true; readonly value: DecodedAddress } | { readonly ok: false; readonly reason: string };
+
+export function decoded(
+  format: DestinationFormat,
+  normalized: string,
+  outputScript?: Uint8Array,
+): DecodeOutcome {
+  return {
+    ok: true,
+    value: outputScript === undefined ? { format, normalized } : { format, normalized, outputScript },
+  };
+}
+
+export function rejected(reason: string): DecodeOutcome {
+  return { ok: false, reason };
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function hex8(b: number): string {
+  return `0x${b.toString(16).padStart(2, '0')}`;
+}

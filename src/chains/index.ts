@@ -1,0 +1,62 @@
+/**
+ * Chains: one registry that describes every supported chain once (src/chains/registry.ts), address
+ * derivation from a secp256k1 public key, and strict address validation.
+ *
+ * - deriveAddress/deriveAddresses: Bitcoin-family formats hash the COMPRESSED key; EVM and TRON hash X ‖ Y.
+ *   Formats per chain (default first): BTC/LTC p2wpkh, p2sh-p2wpkh, p2pkh; DOGE p2pkh; BCH cashaddr, p2pkh;
+ *   EVM chains evm; TRON tron.
+ * - validateAddress: for DESTINATIONS. Besides our own formats it accepts script hashes ('p2sh',
+ *   'cashaddr-p2sh'), P2WSH and Taproot where the chain has them; it refuses witness versions/lengths that
+ *   are not standard outputs yet, CashTokens-aware CashAddrs and Litecoin's deprecated 3…/2… P2SH form.
+ *   Unknown chains/networks throw; bad addresses return { valid: false, reason }.
+ * - addressToOutputScript: the scriptPubKey a Bitcoin-family destination pays to.
+ */
+export type {
+  AddressFormat,
+  AddressValidation,
+  BitcoinChainDefinition,
+  BitcoinNetworkParams,
+  CashAddrPrefix,
+  ChainDefinition,
+  ChainFamily,
+  ChainId,
+  DestinationFormat,
+  EvmChainDefinition,
+  EvmNetworkParams,
+  NativeAsset,
+  NetworkName,
+  NetworkParams,
+  TronChainDefinition,
+  TronNetworkParams,
+} from './types.js';
+export { ADDRESS_FORMATS, CHAIN_IDS, NETWORK_NAMES } from './types.js';
+export {
+  ChainsError,
+  InvalidAddressError,
+  UnsupportedAddressFormatError,
+  UnsupportedChainError,
+  UnsupportedNetworkError,
+} from './errors.js';
+export {
+  CHAINS,
+  assertNetwork,
+  getBitcoinChain,
+  getChain,
+  getEvmChain,
+  getNetwork,
+  getTronChain,
+  isChainId,
+  isNetworkName,
+  listChains,
+  listNetworks,
+} from './registry.js';
+export { bitcoinjsNetwork } from './bitcoin-networks.js';
+export {
+  hash160,
+  InvalidPublicKeyError,
+  parsePublicKey,
+  type Secp256k1PublicKey,
+} from '../crypto/public-key.js';
+export { deriveAddress, deriveAddresses } from './addresses/index.js';
+export { tronAddressFromHex, tronAddressToHex } from './addresses/tron.js';
+export { addressToOutputScript, validateAddress } from './validate.js';

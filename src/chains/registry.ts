@@ -1,0 +1,328 @@
+import { UnsupportedChainError, UnsupportedNetworkError } from './errors.js';
+import {
+  CHAIN_IDS,
+  NETWORK_NAMES,
+  type BitcoinChainDefinition,
+  type BitcoinNetworkParams,
+  type ChainDefinition,
+  type ChainFamily,
+  type ChainId,
+  type EvmChainDefinition,
+  type EvmNetworkParams,
+  type NetworkName,
+  type NetworkParams,
+  type TronChainDefinition,
+  type TronNetworkParams,
+} from './types.js';
+
+// Sources for the constants below:
+// - BTC: Bitcoin Core src/kernel/chainparams.cpp, BIP-173 (HRPs bc/tb/bcrt); equal to bitcoinjs-lib's
+//   networks.bitcoin/testnet/regtest (checked in test/unit/chains/registry.test.ts).
+// - LTC: litecoin-project/litecoin src/chainparams.cpp (PUBKEY_ADDRESS 48, SCRIPT_ADDRESS2 50 / 58,
+//   SECRET_KEY 176 / 239, bech32_hrp ltc / tltc, xpub/tpub ext keys).
+// - DOGE: dogecoin/dogecoin src/chainparams.cpp (PUBKEY_ADDRESS 30 / 113, SCRIPT_ADDRESS 22 / 196,
+//   SECRET_KEY 158 / 241, ext keys 02facafd/02fac398 and tpub/tprv). No segwit on Dogecoin mainnet.
+// - BCH: legacy versions as Bitcoin; CashAddr prefixes from the CashAddr spec
+//   (github.com/bitcoincashorg/bitcoincash.org/blob/master/spec/cashaddr.md, "Prefix").
+// - EVM chain ids: chainlist / EIP-155 registrations (1, 11155111 Sepolia, 56, 97, 137, 80002 Amoy);
+//   31337 is anvil's default chain id.
+// - TRON: every address is 0x41 ‖ keccak256(pubkey)[12..] in Base58Check, on mainnet and testnets.
+
+const BTC_BIP32_MAIN = { public: 0x0488b21e, private: 0x0488ade4 } as const; // xpub / xprv
+const BTC_BIP32_TEST = { public: 0x043587cf, private: 0x04358394 } as const; // tpub / tprv
+
+type Registry = { readonly [C in ChainId]: ChainDefinition & { readonly id: C } };
+
+/** Every supported chain, described once. Order is the order listChains() returns. */
+export const CHAINS = {
+  BTC: {
+    id: 'BTC',
+    name: 'Bitcoin',
+    family: 'bitcoin',
+    nativeAsset: { symbol: 'BTC', decimals: 8 },
+    messagePrefix: '\x18Bitcoin Signed Message:\n',
+    addressFormats: ['p2wpkh', 'p2sh-p2wpkh', 'p2pkh'],
+    destinationFormats: ['p2wpkh', 'p2sh', 'p2pkh', 'p2wsh', 'p2tr'],
+    networks: {
+      mainnet: {
+        label: 'Bitcoin mainnet',
+        bech32Hrp: 'bc',
+        pubKeyHash: 0x00,
+        scriptHash: 0x05,
+        legacyScriptHash: null,
+        wif: 0x80,
+        bip32: BTC_BIP32_MAIN,
+        cashAddrPrefix: null,
+      },
+      testnet: {
+        label: 'Bitcoin testnet',
+        bech32Hrp: 'tb',
+        pubKeyHash: 0x6f,
+        scriptHash: 0xc4,
+        legacyScriptHash: null,
+        wif: 0xef,
+        bip32: BTC_BIP32_TEST,
+        cashAddrPrefix: null,
+      },
+      regtest: {
+        label: 'Bitcoin regtest',
+        bech32Hrp: 'bcrt',
+        pubKeyHash: 0x6f,
+        scriptHash: 0xc4,
+        legacyScriptHash: null,
+        wif: 0xef,
+        bip32: BTC_BIP32_TEST,
+        cashAddrPrefix: null,
+      },
+    },
+  },
+  LTC: {
+    id: 'LTC',
+    name: 'Litecoin',
+    family: 'bitcoin',
+    nativeAsset: { symbol: 'LTC', decimals: 8 },
+    messagePrefix: '\x19Litecoin Signed Message:\n',
+    addressFormats: ['p2wpkh', 'p2sh-p2wpkh', 'p2pkh'],
+    destinationFormats: ['p2wpkh', 'p2sh', 'p2pkh', 'p2wsh', 'p2tr'],
+    networks: {
+      mainnet: {
+        label: 'Litecoin mainnet',
+        bech32Hrp: 'ltc',
+        pubKeyHash: 0x30,
+        scriptHash: 0x32,
+        legacyScriptHash: 0x05,
+        wif: 0xb0,
+        bip32: BTC_BIP32_MAIN,
+        cashAddrPrefix: null,
+      },
+      testnet: {
+        label: 'Litecoin testnet',
+        bech32Hrp: 'tltc',
+        pubKeyHash: 0x6f,
+        scriptHash: 0x3a,
+        legacyScriptHash: 0xc4,
+        wif: 0xef,
+        bip32: BTC_BIP32_TEST,
+        cashAddrPrefix: null,
+      },
+    },
+  },
+  DOGE: {
+    id: 'DOGE',
+    name: 'Dogecoin',
+    family: 'bitcoin',
+    nativeAsset: { symbol: 'DOGE', decimals: 8 },
+    messagePrefix: '\x19Dogecoin Signed Message:\n',
+    addressFormats: ['p2pkh'],
+    destinationFormats: ['p2pkh', 'p2sh'],
+    networks: {
+      mainnet: {
+        label: 'Dogecoin mainnet',
+        bech32Hrp: null,
+        pubKeyHash: 0x1e,
+        scriptHash: 0x16,
+        legacyScriptHash: null,
+        wif: 0x9e,
+        bip32: { public: 0x02facafd, private: 0x02fac398 },
+        cashAddrPrefix: null,
+      },
+      testnet: {
+        label: 'Dogecoin testnet',
+        bech32Hrp: null,
+        pubKeyHash: 0x71,
+        scriptHash: 0xc4,
+        legacyScriptHash: null,
+        wif: 0xf1,
+        bip32: BTC_BIP32_TEST,
+        cashAddrPrefix: null,
+      },
+    },
+  },
+  BCH: {
+    id: 'BCH',
+    name: 'Bitcoin Cash',
+    family: 'bitcoin',
+    nativeAsset: { symbol: 'BCH', decimals: 8 },
+    messagePrefix: '\x18Bitcoin Signed Message:\n',
+    addressFormats: ['cashaddr', 'p2pkh'],
+    destinationFormats: ['cashaddr', 'cashaddr-p2sh', 'p2pkh', 'p2sh'],
+    networks: {
+      mainnet: {
+        label: 'Bitcoin Cash mainnet',
+        bech32Hrp: null,
+        pubKeyHash: 0x00,
+        scriptHash: 0x05,
+        legacyScriptHash: null,
+        wif: 0x80,
+        bip32: BTC_BIP32_MAIN,
+        cashAddrPrefix: 'bitcoincash',
+      },
+      testnet: {
+        label: 'Bitcoin Cash testnet',
+        bech32Hrp: null,
+        pubKeyHash: 0x6f,
+        scriptHash: 0xc4,
+        legacyScriptHash: null,
+        wif: 0xef,
+        bip32: BTC_BIP32_TEST,
+        cashAddrPrefix: 'bchtest',
+      },
+      regtest: {
+        label: 'Bitcoin Cash regtest',
+        bech32Hrp: null,
+        pubKeyHash: 0x6f,
+        scriptHash: 0xc4,
+        legacyScriptHash: null,
+        wif: 0xef,
+        bip32: BTC_BIP32_TEST,
+        cashAddrPrefix: 'bchreg',
+      },
+    },
+  },
+  ETH: {
+    id: 'ETH',
+    name: 'Ethereum',
+    family: 'evm',
+    nativeAsset: { symbol: 'ETH', decimals: 18 },
+    addressFormats: ['evm'],
+    destinationFormats: ['evm'],
+    networks: {
+      mainnet: { label: 'Ethereum mainnet', chainId: 1 },
+      testnet: { label: 'Ethereum Sepolia', chainId: 11155111 },
+    },
+  },
+  BSC: {
+    id: 'BSC',
+    name: 'BNB Smart Chain',
+    family: 'evm',
+    nativeAsset: { symbol: 'BNB', decimals: 18 },
+    addressFormats: ['evm'],
+    destinationFormats: ['evm'],
+    networks: {
+      mainnet: { label: 'BNB Smart Chain mainnet', chainId: 56 },
+      testnet: { label: 'BNB Smart Chain testnet', chainId: 97 },
+    },
+  },
+  MATIC: {
+    id: 'MATIC',
+    name: 'Polygon PoS',
+    family: 'evm',
+    // The gas token was renamed MATIC -> POL in September 2024; Tatum's chain id is still MATIC.
+    nativeAsset: { symbol: 'POL', decimals: 18 },
+    addressFormats: ['evm'],
+    destinationFormats: ['evm'],
+    networks: {
+      mainnet: { label: 'Polygon PoS mainnet', chainId: 137 },
+      testnet: { label: 'Polygon Amoy', chainId: 80002 },
+    },
+  },
+  EVM_DEV: {
+    id: 'EVM_DEV',
+    name: 'Local EVM dev chain (anvil)',
+    family: 'evm',
+    nativeAsset: { symbol: 'ETH', decimals: 18 },
+    addressFormats: ['evm'],
+    destinationFormats: ['evm'],
+    networks: {
+      mainnet: { label: 'anvil', chainId: 31337 },
+      testnet: { label: 'anvil', chainId: 31337 },
+    },
+  },
+  TRON: {
+    id: 'TRON',
+    name: 'TRON',
+    family: 'tron',
+    nativeAsset: { symbol: 'TRX', decimals: 6 },
+    addressFormats: ['tron'],
+    destinationFormats: ['tron'],
+    networks: {
+      mainnet: { label: 'TRON mainnet', addressPrefix: 0x41 },
+      testnet: { label: 'TRON testnet (Nile/Shasta)', addressPrefix: 0x41 },
+    },
+  },
+} as const satisfies Registry;
+
+export function isChainId(x: string): x is ChainId {
+  return (CHAIN_IDS as readonly string[]).includes(x);
+}
+
+export function isNetworkName(x: string): x is NetworkName {
+  return (NETWORK_NAMES as readonly string[]).includes(x);
+}
+
+/** All chains in registry order. */
+export function listChains(): readonly ChainDefinition[] {
+  return CHAIN_IDS.map((id) => CHAINS[id]);
+}
+
+export function getChain<C extends ChainId>(id: C): (typeof CHAINS)[C];
+export function getChain(id: string): ChainDefinition;
+export function getChain(id: string): ChainDefinition {
+  if (!isChainId(id)) {
+    throw new UnsupportedChainError(id, `supported chains are ${CHAIN_IDS.join(', ')}`);
+  }
+  return CHAINS[id];
+}
+
+/** Networks a chain is defined for, in NETWORK_NAMES order. */
+export function listNetworks(chain: string): NetworkName[] {
+  const def = getChain(chain);
+  return NETWORK_NAMES.filter((n) => def.networks[n] !== undefined);
+}
+
+function paramsOf<P>(
+  def: { readonly id: ChainId; readonly networks: Readonly<Partial<Record<NetworkName, P>>> },
+  network: string,
+): P {
+  const params = isNetworkName(network) ? def.networks[network] : undefined;
+  if (params === undefined) {
+    throw new UnsupportedNetworkError(def.id, network, listNetworks(def.id));
+  }
+  return params;
+}
+
+/** Throws UnsupportedChainError / UnsupportedNetworkError unless `chain` is defined for `network`. */
+export function assertNetwork(chain: string, network: string): asserts network is NetworkName {
+  getNetwork(chain, network);
+}
+
+/** Network parameters of a chain; throws UnsupportedNetworkError for a network the chain is not defined for. */
+export function getNetwork(chain: string, network: string): NetworkParams {
+  return paramsOf<NetworkParams>(getChain(chain), network);
+}
+
+function assertFamily<F extends ChainFamily>(
+  def: ChainDefinition,
+  family: F,
+): asserts def is Extract<ChainDefinition, { family: F }> {
+  if (def.family !== family) {
+    throw new UnsupportedChainError(def.id, `it is a ${def.family}-family chain, not a ${family}-family one`);
+  }
+}
+
+export function getBitcoinChain(
+  chain: string,
+  network: string,
+): { chain: BitcoinChainDefinition; params: BitcoinNetworkParams } {
+  const def = getChain(chain);
+  assertFamily(def, 'bitcoin');
+  return { chain: def, params: paramsOf(def, network) };
+}
+
+export function getEvmChain(
+  chain: string,
+  network: string,
+): { chain: EvmChainDefinition; params: EvmNetworkParams } {
+  const def = getChain(chain);
+  assertFamily(def, 'evm');
+  return { chain: def, params: paramsOf(def, network) };
+}
+
+export function getTronChain(
+  chain: string,
+  network: string,
+): { chain: TronChainDefinition; params: TronNetworkParams } {
+  const def = getChain(chain);
+  assertFamily(def, 'tron');
+  return { chain: def, params: paramsOf(def, network) };
+}

@@ -1,0 +1,89 @@
+/** Chain identifiers. All but EVM_DEV are Tatum's currency strings; EVM_DEV is a local anvil chain. */
+export const CHAIN_IDS = ['BTC', 'LTC', 'DOGE', 'BCH', 'ETH', 'BSC', 'MATIC', 'EVM_DEV', 'TRON'] as const;
+export type ChainId = (typeof CHAIN_IDS)[number];
+
+export const NETWORK_NAMES = ['mainnet', 'testnet', 'regtest'] as const;
+export type NetworkName = (typeof NETWORK_NAMES)[number];
+
+export type ChainFamily = 'bitcoin' | 'evm' | 'tron';
+
+/**
+ * Address formats this service can DERIVE from one of its own public keys (and therefore receive funds on).
+ * 'p2sh-p2wpkh' is P2WPKH nested in P2SH (BIP-49 style); 'cashaddr' is a P2PKH CashAddr.
+ */
+export const ADDRESS_FORMATS = ['p2wpkh', 'p2sh-p2wpkh', 'p2pkh', 'cashaddr', 'evm', 'tron'] as const;
+export type AddressFormat = (typeof ADDRESS_FORMATS)[number];
+
+/**
+ * Formats that validateAddress() can report for a DESTINATION. It is a superset of AddressFormat: outputs
+ * that other wallets commonly use but that we never derive ourselves (script hashes, P2WSH, Taproot).
+ * A base58 P2SH address cannot be told apart from P2SH-P2WPKH, so validation reports it as 'p2sh'.
+ */
+export type DestinationFormat = AddressFormat | 'p2sh' | 'p2wsh' | 'p2tr' | 'cashaddr-p2sh';
+
+export type CashAddrPrefix = 'bitcoincash' | 'bchtest' | 'bchreg';
+
+export interface NativeAsset {
+  readonly symbol: string;
+  readonly decimals: number;
+}
+
+export interface BitcoinNetworkParams {
+  /** Human-readable network name, for logs and error messages. */
+  readonly label: string;
+  /** BIP-173 human-readable part, or null where the chain has no native segwit (DOGE, BCH). */
+  readonly bech32Hrp: string | null;
+  /** Base58Check version byte of P2PKH addresses. */
+  readonly pubKeyHash: number;
+  /** Base58Check version byte of P2SH addresses. */
+  readonly scriptHash: number;
+  /**
+   * An older P2SH version byte the chain's node still decodes but that collides with another chain's
+   * P2SH addresses (Litecoin's 3…/2… addresses). Validation refuses it with an explanatory reason.
+   */
+  readonly legacyScriptHash: number | null;
+  /** Version byte of WIF private keys (only needed by bitcoinjs-lib's Network shape). */
+  readonly wif: number;
+  /** BIP-32 extended key version bytes (only needed by bitcoinjs-lib's Network shape). */
+  readonly bip32: { readonly public: number; readonly private: number };
+  /** CashAddr prefix (BCH only). */
+  readonly cashAddrPrefix: CashAddrPrefix | null;
+}
+
+export interface EvmNetworkParams {
+  readonly label: string;
+  /** EIP-155 chain id. */
+  readonly chainId: number;
+}
+
+export interface TronNetworkParams {
+  readonly label: string;
+  /** First byte of every 21-byte TRON address (0x41 on mainnet and all public testnets). */
+  readonly addressPrefix: number;
+}
+
+interface ChainDefinitionBase<Family extends ChainFamily, Params> {
+  readonly id: ChainId;
+  readonly name: string;
+  readonly family: Family;
+  readonly nativeAsset: NativeAsset;
+  readonly networks: Readonly<Partial<Record<NetworkName, Params>>>;
+  /** Formats deriveAddress() can produce; the first one is the default. */
+  readonly addressFormats: readonly AddressFormat[];
+  /** Formats validateAddress() accepts as a destination on this chain. */
+  readonly destinationFormats: readonly DestinationFormat[];
+}
+
+export interface BitcoinChainDefinition extends ChainDefinitionBase<'bitcoin', BitcoinNetworkParams> {
+  /** Prefix of signed messages ("\x18Bitcoin Signed Message:\n"), for bitcoinjs-lib's Network shape. */
+  readonly messagePrefix: string;
+}
+export type EvmChainDefinition = ChainDefinitionBase<'evm', EvmNetworkParams>;
+export type TronChainDefinition = ChainDefinitionBase<'tron', TronNetworkParams>;
+
+export type ChainDefinition = BitcoinChainDefinition | EvmChainDefinition | TronChainDefinition;
+export type NetworkParams = BitcoinNetworkParams | EvmNetworkParams | TronNetworkParams;
+
+export type AddressValidation =
+  | { readonly valid: true; readonly format: DestinationFormat; readonly normalized: string }
+  | { readonly valid: false; readonly reason: string };

@@ -1,0 +1,82 @@
+import { decodeBase58Address, decodeSegwitAddress, tryBase58Check } from './addresses/bitcoin.js';
+import { decodeCashAddr } from './addresses/cashaddr.js';
+import { decodeEvmAddress } from './addresses/evm.js';
+import { bech32HrpOwners } from './addresses/hints.js';
+import { rejected, type DecodeOutcome } from './addresses/result.js';
+import { decodeTronAddress } from './addresses/tron.js';
+import { InvalidAddressError, UnsupportedChainError } from './errors.js';
+import { getBitcoinChain, getChain, getNetwork, getTronChain } from './registry.js';
+import type { AddressValidation, ChainId, NetworkName } from './types.js';
+
+const BECH32_CHARS = /^[qpzry9x8gf2tvdw0s3jn54khce6mua7l]+$/;
+
+/** "hrp1data" where data is in the bech32 alphabet and hrp is a known HRP or the string is single-case. */
+function looksLikeBech32(address: string): boolean {
+  const lower = address.toLowerCase();
+  const sep = lower.lastIndexOf('1');
+  if (sep < 1 || !BECH32_CHARS.test(lower.slice(sep + 1))) return false;
+  const singleCase = address === lower || address === address.toUpperCase();
+  return singleCase || bech32HrpOwners(lower.slice(0, sep)).length > 0;
+}
+
+function decodeBitcoinFamily(chainId: string, network: string, address: string): DecodeOutcome {
+  const { chain, params } = getBitcoinChain(chainId, network);
+  if (params.cashAddrPrefix !== null && address.includes(':')) {
+    return decodeCashAddr(chain, params, address);
+  }
+  const base58 = tryBase58Check(address);
+  if (base58.ok) return decodeBase58Address(chain, params, address, base58.payload);
+  if (looksLikeBech32(address)) return decodeSegwitAddress(chain, params, address);
+  if (params.cashAddrPrefix !== null && BECH32_CHARS.test(address.toLowerCase())) {
+    return decodeCashAddr(chain, params, address);
+  }
+  return rejected(`not a ${chain.name} address: ${base58.reason}`);
+}
+
+function decode(chain: string, network: string, address: string): DecodeOutcome {
+  const def = getChain(chain);
+  getNetwork(chain, network);
+  if (typeof address !== 'string') return rejected('address must be a string');
+  if (address.length === 0) return rejected('address is empty');
+  if (address.trim() !== address || /\s/.test(address)) return rejected('address contains whitespace');
+  if (address.length > 128)
+    return rejected(`address is ${address.length} characters long, which no supported format is`);
+  switch (def.family) {
+    case 'bitcoin':
+      return decodeBitcoinFamily(chain, network, address);
+    case 'evm':
+      return decodeEvmAddress(address);
+    case 'tron':
+      return decodeTronAddress(getTronChain(chain, network).params, address);
+  }
+}
+
+/**
+ * Strict validation of a (destination) address for a chain and network. Valid results carry the
+ * address's format (see DestinationFormat) and its canonical spelling: lowercase for bech32/CashAddr (with
+ * prefix), EIP-55 for EVM, unchanged for Base58Check. Invalid results carry a human-readable reason.
+ *
+ * An unknown chain or a network the chain is not defined for is a programming error and throws
+ * (UnsupportedChainError / UnsupportedNetworkError) instead of returning { valid: false }.
+ */
+export function validateAddress(chain: ChainId, network: NetworkName, address: string): AddressValidation {
+  const result = decode(chain, network, address);
+  if (!result.ok) return { valid: false, reason: result.reason };
+  return { valid: true, format: result.value.format, normalized: result.value.normalized };
+}
+
+/**
+ * The locking script (scriptPubKey) an address pays to, for Bitcoin-family chains. Throws InvalidAddressError
+ * with the validation reason for an invalid address and UnsupportedChainError for non-Bitcoin chains.
+ */
+export function addressToOutputScript(chain: ChainId, network: NetworkName, address: string): Uint8Array {
+  const def = getChain(chain);
+  if (def.family !== 'bitcoin') {
+    throw new UnsupportedChainError(def.id, 'output scripts exist only on Bitcoin-family chains');
+  }
+  const result = decode(chain, network, address);
+  if (!result.ok) throw new InvalidAddressError(def.id, network, address, result.reason);
+  const script = result.value.outputScript;
+  if (script === undefined) throw new InvalidAddressError(def.id, network, address, 'no output script');
+  return script;
+}
