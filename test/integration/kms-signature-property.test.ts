@@ -7,6 +7,7 @@ import * as tiny from 'tiny-secp256k1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CURVE_ORDER } from '../../src/kms/secp256k1.js';
 import type { KmsPublicKey, KmsSignature, KmsVault } from '../../src/kms/vault.js';
+import { mapLimit } from '../support/map-limit.js';
 import { stackEndpoints } from '../support/stack.js';
 import { testVault } from '../support/vault.js';
 
@@ -18,19 +19,6 @@ let vault: KmsVault;
 beforeAll(() => {
   vault = testVault(stackEndpoints().awsEndpoint);
 });
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
 
 describe('KMS signatures (property)', () => {
   it(`${KEYS * SIGNATURES_PER_KEY} signatures are low-S, verify independently and carry the right recovery id`, async () => {
