@@ -37,26 +37,27 @@ else
   echo "==> localstack-core already installed"
 fi
 
-go_build() { # go_build <binary> <module> <version> <package>
+GO_ENV=(GOTOOLCHAIN=local "GOCACHE=$ROOT/.tools/gocache" "GOMODCACHE=$ROOT/.tools/gomodcache" GOFLAGS=-modcacherw)
+
+# Builds <package> at <module>@<version> from the module's own source tree (its go.mod and go.sum),
+# so the dependency set is exactly the released one. Not `go install pkg@version`: the module proxy
+# answers 403 to the version-list query it makes for deprecation notices on FerretDB.
+go_build() { # go_build <binary> <module> <version> <package dir inside the module>
   if [ -x ".tools/bin/$1" ]; then
     echo "==> $1 already built"
     return
   fi
-  echo "==> building $4@$3 (several minutes the first time)"
-  # A throwaway module instead of `go install pkg@version`: the module proxy answers 403 to the
-  # version-list query that `go install` makes for deprecation notices on FerretDB, while the pinned
-  # version itself downloads fine. Requiring the exact version keeps the dependency set identical.
-  local dir="$ROOT/.tools/build/$1"
-  rm -rf "$dir" && mkdir -p "$dir"
-  (
-    cd "$dir"
-    export GOTOOLCHAIN=local GOCACHE="$ROOT/.tools/gocache" GOMODCACHE="$ROOT/.tools/gomodcache" GOFLAGS=-modcacherw
-    go mod init "build-$1" >/dev/null 2>&1
-    go get "$4@$3"
-    go build -trimpath -o "$ROOT/.tools/bin/$1" "$4"
-  )
+  echo "==> building $2@$3 (a few minutes the first time)"
+  local src="$ROOT/.tools/build/$1"
+  local dir
+  dir=$(env "${GO_ENV[@]}" go mod download -json "$2@$3" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -n "$dir" ] || { echo "could not download $2@$3" >&2; exit 1; }
+  rm -rf "$src" && cp -r "$dir" "$src" && chmod -R u+w "$src"
+  # FerretDB refuses to start without build/version/version.txt (its docs: "create this file manually").
+  if [ "$1" = ferretdb ]; then echo "$3" > "$src/build/version/version.txt"; fi
+  (cd "$src" && env "${GO_ENV[@]}" go build -trimpath -o "$ROOT/.tools/bin/$1" "./$4")
 }
-go_build btcd github.com/btcsuite/btcd "$BTCD_VERSION" github.com/btcsuite/btcd
-go_build ferretdb github.com/FerretDB/FerretDB "$FERRETDB_VERSION" github.com/FerretDB/FerretDB/cmd/ferretdb
+go_build btcd github.com/btcsuite/btcd "$BTCD_VERSION" .
+go_build ferretdb github.com/FerretDB/FerretDB "$FERRETDB_VERSION" cmd/ferretdb
 
 echo "==> test stack installed"
