@@ -21,7 +21,7 @@ need() {
 need python3 "Install Python 3.11 (Debian: apt-get install python3 python3-venv)."
 need go "Install Go >= 1.24 (https://go.dev/dl/) to build FerretDB and btcd."
 
-mkdir -p .tools/bin .tools/gocache .tools/gomodcache
+mkdir -p .tools/bin .tools/build .tools/gocache .tools/gomodcache
 
 # The constraints file pins the transitive versions 4.13.1 works with (see its header). A copy is kept
 # in the venv so that a venv built from older or no constraints is re-resolved, not silently reused.
