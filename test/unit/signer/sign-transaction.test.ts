@@ -15,11 +15,11 @@ const key = testKey('sign-transaction routing');
 describe('signTransaction', () => {
   it('routes an EVM chain to the EVM signer (same bytes as calling it directly)', async () => {
     const request = {
-      chain: 'BSC',
-      network: 'testnet',
+      chain: 'BSC' as const,
+      network: 'testnet' as const,
       wallets: [key.wallet],
       unsigned: tatumPayload(),
-    } as const;
+    };
     const viaEntry = await signTransaction({ ...request, signer: fakeDigestSigner([key]) });
     const direct = await signEvmTransaction({ ...request, signer: fakeDigestSigner([key]) });
     expect(viaEntry.signed).toBe(direct.signed);
