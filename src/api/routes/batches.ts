@@ -1,0 +1,48 @@
+// /v1/wallets/batch: start pre-generating `count` wallets (202 + a link to poll) and read progress.
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { WalletService } from '../../wallets/contract.js';
+import { BatchBody, BatchParams, BatchSchema } from '../schemas.js';
+import type { ApiEnv } from '../types.js';
+import { batchJson, batchPath } from '../views.js';
+import { jsonBody, jsonResponse, v1Problems } from './common.js';
+
+const tags = ['batches'];
+
+const startBatch = createRoute({
+  method: 'post',
+  path: '/v1/wallets/batch',
+  operationId: 'startWalletBatch',
+  summary: 'Start creating `count` wallets in the background',
+  tags,
+  request: { body: jsonBody(BatchBody, 'What to create') },
+  responses: {
+    202: {
+      ...jsonResponse(BatchSchema, 'Accepted; poll links.self (also in Location) for progress'),
+      headers: z.object({ Location: z.string().openapi({ description: 'URL of the batch' }) }),
+    },
+    ...v1Problems(400, 413, 415),
+  },
+});
+
+const getBatch = createRoute({
+  method: 'get',
+  path: '/v1/wallets/batch/{batchId}',
+  operationId: 'getWalletBatch',
+  summary: 'Progress of a batch',
+  tags,
+  request: { params: BatchParams },
+  responses: { 200: jsonResponse(BatchSchema, 'The batch'), ...v1Problems(400, 404) },
+});
+
+export function registerBatchRoutes(app: OpenAPIHono<ApiEnv>, service: WalletService): void {
+  app.openapi(startBatch, async (c) => {
+    const batch = await service.startBatch(c.req.valid('json'));
+    c.header('Location', batchPath(batch.batchId));
+    return c.json(batchJson(batch), 202);
+  });
+
+  app.openapi(getBatch, async (c) => {
+    const batch = await service.getBatch(c.req.valid('param').batchId);
+    return c.json(batchJson(batch), 200);
+  });
+}

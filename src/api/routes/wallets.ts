@@ -1,0 +1,183 @@
+// /v1/wallets: create (idempotent with Idempotency-Key), read, list, derive an index key, disable,
+// enable, schedule and cancel deletion. Each handler validates through its route's schemas (a 400
+// before the service is called) and maps the service's view to JSON.
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { WalletService } from '../../wallets/contract.js';
+import type { ApiEnv } from '../types.js';
+import { validationProblem } from '../validation.js';
+import {
+  AddressParams,
+  CreateWalletBody,
+  DeleteWalletBody,
+  IdempotencyHeaders,
+  ListWalletsQuery,
+  SignatureIdParams,
+  WalletKeySchema,
+  WalletPageSchema,
+  WalletSchema,
+} from '../schemas.js';
+import { walletJson, walletKeyJson, walletPageJson, walletPath } from '../views.js';
+import { jsonBody, jsonResponse, v1Problems } from './common.js';
+
+const tags = ['wallets'];
+
+const createWallet = createRoute({
+  method: 'post',
+  path: '/v1/wallets',
+  operationId: 'createWallet',
+  summary: 'Create a wallet (one new KMS key)',
+  tags,
+  request: {
+    headers: IdempotencyHeaders,
+    body: jsonBody(CreateWalletBody, 'The wallet to create'),
+  },
+  responses: {
+    201: {
+      ...jsonResponse(WalletSchema, 'Created; also the answer to a retry with the same Idempotency-Key'),
+      headers: z.object({
+        Location: z.string().openapi({ description: 'URL of the wallet' }),
+        'Idempotent-Replayed': z
+          .literal('true')
+          .optional()
+          .openapi({ description: 'Present when this is the stored answer to an earlier request' }),
+      }),
+    },
+    ...v1Problems(400, 413, 415, 422),
+  },
+});
+
+const listWallets = createRoute({
+  method: 'get',
+  path: '/v1/wallets',
+  operationId: 'listWallets',
+  summary: 'List wallets, newest first, a page at a time',
+  tags,
+  request: { query: ListWalletsQuery },
+  responses: {
+    200: jsonResponse(WalletPageSchema, 'One page; pass nextCursor as cursor for the next one'),
+    ...v1Problems(400),
+  },
+});
+
+const getWallet = createRoute({
+  method: 'get',
+  path: '/v1/wallets/{signatureId}',
+  operationId: 'getWallet',
+  summary: 'Get a wallet',
+  tags,
+  request: { params: SignatureIdParams },
+  responses: { 200: jsonResponse(WalletSchema, 'The wallet'), ...v1Problems(400, 404) },
+});
+
+const getAddress = createRoute({
+  method: 'get',
+  path: '/v1/wallets/{signatureId}/addresses/{index}',
+  operationId: 'getWalletAddress',
+  summary: 'Key and address at an index (the KMS key is created on first use)',
+  tags,
+  request: { params: AddressParams },
+  responses: {
+    200: jsonResponse(WalletKeySchema, 'The key at that index'),
+    ...v1Problems(400, 404, 409),
+  },
+});
+
+const stateChange = (
+  action: 'disable' | 'enable' | 'cancel-deletion',
+  summary: string,
+  operationId: string,
+) =>
+  createRoute({
+    method: 'post',
+    path: `/v1/wallets/{signatureId}/${action}`,
+    operationId,
+    summary,
+    tags,
+    request: { params: SignatureIdParams },
+    responses: {
+      200: jsonResponse(WalletSchema, 'The wallet after the change'),
+      ...v1Problems(400, 404, 409),
+    },
+  });
+
+const disableWallet = stateChange(
+  'disable',
+  'Disable the wallet (its KMS keys refuse to sign)',
+  'disableWallet',
+);
+const enableWallet = stateChange('enable', 'Enable a disabled wallet', 'enableWallet');
+const cancelDeletion = stateChange(
+  'cancel-deletion',
+  'Cancel a scheduled deletion (the keys are enabled again; the wallet is ACTIVE)',
+  'cancelWalletDeletion',
+);
+
+const deleteWallet = createRoute({
+  method: 'delete',
+  path: '/v1/wallets/{signatureId}',
+  operationId: 'deleteWallet',
+  summary: 'Schedule deletion of every KMS key of the wallet (7–30 days, default 30)',
+  tags,
+  request: {
+    params: SignatureIdParams,
+    body: jsonBody(DeleteWalletBody, 'Explicit confirmation: `confirm` must repeat the signatureId'),
+  },
+  responses: {
+    202: jsonResponse(WalletSchema, 'Deletion scheduled; deletionDate says when KMS destroys the keys'),
+    ...v1Problems(400, 404, 409, 413, 415),
+  },
+});
+
+export function registerWalletRoutes(app: OpenAPIHono<ApiEnv>, service: WalletService): void {
+  app.openapi(createWallet, async (c) => {
+    const body = c.req.valid('json');
+    const idempotencyKey = c.req.valid('header')['Idempotency-Key'];
+    const { wallet, created } = await service.createWallet(body, idempotencyKey);
+    c.header('Location', walletPath(wallet.signatureId));
+    if (!created) c.header('Idempotent-Replayed', 'true');
+    return c.json(walletJson(wallet), 201);
+  });
+
+  app.openapi(listWallets, async (c) => {
+    const page = await service.listWallets(c.req.valid('query'));
+    return c.json(walletPageJson(page), 200);
+  });
+
+  app.openapi(getWallet, async (c) => {
+    const wallet = await service.getWallet(c.req.valid('param').signatureId);
+    return c.json(walletJson(wallet), 200);
+  });
+
+  app.openapi(getAddress, async (c) => {
+    const { signatureId, index } = c.req.valid('param');
+    const key = await service.getAddress(signatureId, index);
+    return c.json(walletKeyJson(signatureId, key), 200);
+  });
+
+  app.openapi(disableWallet, async (c) => {
+    const wallet = await service.disableWallet(c.req.valid('param').signatureId);
+    return c.json(walletJson(wallet), 200);
+  });
+
+  app.openapi(enableWallet, async (c) => {
+    const wallet = await service.enableWallet(c.req.valid('param').signatureId);
+    return c.json(walletJson(wallet), 200);
+  });
+
+  app.openapi(cancelDeletion, async (c) => {
+    const wallet = await service.cancelWalletDeletion(c.req.valid('param').signatureId);
+    return c.json(walletJson(wallet), 200);
+  });
+
+  app.openapi(deleteWallet, async (c) => {
+    const { signatureId } = c.req.valid('param');
+    const { confirm, pendingWindowDays } = c.req.valid('json');
+    if (confirm !== signatureId) {
+      throw validationProblem([
+        { field: 'confirm', in: 'body', reason: 'must repeat the signatureId of the path exactly' },
+      ]);
+    }
+    const wallet = await service.scheduleWalletDeletion(signatureId, pendingWindowDays);
+    return c.json(walletJson(wallet), 202);
+  });
+}

@@ -1,0 +1,227 @@
+// Request and response schemas. The same zod objects validate requests at run time and generate the
+// OpenAPI document, so the two cannot disagree. Request objects are strict: an unknown field is a 400
+// naming it.
+import { z } from '@hono/zod-openapi';
+import { ADDRESS_FORMATS, CHAIN_IDS, NETWORK_NAMES, listNetworks } from '../chains/index.js';
+import { MAX_BATCH, MAX_INDEX } from '../wallets/index.js';
+
+const WALLET_STATUSES = ['CREATING', 'ACTIVE', 'DISABLED', 'PENDING_DELETION'] as const;
+const BATCH_STATUSES = ['RUNNING', 'PAUSED', 'COMPLETED', 'FAILED'] as const;
+
+/** The service's limits, checked here too so bad input never reaches it. */
+const MAX_ADDRESS_INDEX = MAX_INDEX;
+const MAX_BATCH_COUNT = MAX_BATCH;
+const DELETION_WINDOW_DAYS = { min: 7, max: 30, default: 30 } as const;
+
+const CONTROL_CHAR = /\p{Cc}/u;
+
+const text = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL_CHAR.test(s), 'must not contain control characters');
+
+const UserId = text(128).openapi({ description: "The owner's id in the calling system", example: 'user-42' });
+const Chain = z.enum(CHAIN_IDS).openapi({ description: 'Chain id (Tatum currency string)', example: 'BTC' });
+const Network = z.enum(NETWORK_NAMES).openapi({ example: 'mainnet' });
+const Asset = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1 to 32 letters, digits, "_", "." or "-"')
+  .openapi({ description: "The chain's native asset or a token it carries", example: 'BTC' });
+const WalletStatus = z.enum(WALLET_STATUSES);
+
+/** A non-negative decimal integer in a path or query string, within [min, max]. */
+const integerString = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,15})$/, 'must be a non-negative decimal integer')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    .openapi({ type: 'integer', minimum: min, maximum: max });
+
+/** chain and network must be a pair the chain registry knows (DOGE has no regtest, …). */
+function networkOfChain(value: { chain: string; network: string }, ctx: z.RefinementCtx): void {
+  const networks = listNetworks(value.chain);
+  if (!(networks as string[]).includes(value.network)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['network'],
+      message: `${value.chain} has no network ${value.network}; use one of ${networks.join(', ')}`,
+    });
+  }
+}
+
+// ---- requests ---------------------------------------------------------------------------------
+
+export const CreateWalletBody = z
+  .strictObject({
+    userId: UserId,
+    chain: Chain,
+    asset: Asset,
+    network: Network,
+    label: text(128).optional(),
+    index: z
+      .int('must be an integer')
+      .min(0, 'must be at least 0')
+      .max(MAX_ADDRESS_INDEX, `must be at most ${MAX_ADDRESS_INDEX}`)
+      .optional()
+      .openapi({ description: 'An extra key index to create right away besides index 0' }),
+  })
+  .superRefine(networkOfChain)
+  .openapi('CreateWalletRequest');
+
+export const IdempotencyHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(/^[\x20-\x7E]{1,255}$/, 'must be 1 to 255 printable ASCII characters')
+    .optional()
+    .openapi({
+      description:
+        'Makes the create retry-safe: a retry with the same key and body returns the same wallet (201, ' +
+        'Idempotent-Replayed: true) and creates no second KMS key; the same key with another body is a 422.',
+      example: '9b2c1a8e-create-user-42-btc',
+    }),
+});
+
+export const BatchBody = z
+  .strictObject({
+    userId: UserId,
+    chain: Chain,
+    asset: Asset,
+    network: Network,
+    count: z
+      .int('must be an integer')
+      .min(1, 'must be at least 1')
+      .max(MAX_BATCH_COUNT, `must be at most ${MAX_BATCH_COUNT}`),
+  })
+  .superRefine(networkOfChain)
+  .openapi('StartBatchRequest');
+
+export const DeleteWalletBody = z
+  .strictObject({
+    confirm: z.string().openapi({ description: 'Must repeat the signatureId of the path' }),
+    pendingWindowDays: z
+      .int('must be an integer')
+      .min(DELETION_WINDOW_DAYS.min, `must be at least ${DELETION_WINDOW_DAYS.min}`)
+      .max(DELETION_WINDOW_DAYS.max, `must be at most ${DELETION_WINDOW_DAYS.max}`)
+      .optional()
+      .openapi({ description: 'KMS waiting period before the keys are destroyed; default 30' }),
+  })
+  .openapi('DeleteWalletRequest');
+
+export const ListWalletsQuery = z.strictObject({
+  userId: UserId.optional(),
+  chain: Chain.optional(),
+  network: Network.optional(),
+  status: WalletStatus.optional(),
+  cursor: z.string().min(1).max(1024).optional().openapi({ description: 'nextCursor of the previous page' }),
+  limit: integerString(1, 100).optional().openapi({ description: 'Page size, default 50' }),
+});
+
+const SignatureId = z
+  .uuid('must be a UUID')
+  .openapi({ param: { name: 'signatureId', in: 'path' }, example: '3fa85f64-5717-4562-b3fc-2c963f66afa6' });
+
+export const SignatureIdParams = z.object({ signatureId: SignatureId });
+
+export const AddressParams = z.object({
+  signatureId: SignatureId,
+  index: integerString(0, MAX_ADDRESS_INDEX).openapi({ param: { name: 'index', in: 'path' } }),
+});
+
+export const BatchParams = z.object({
+  batchId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1 to 128 letters, digits, "_" or "-"')
+    .openapi({ param: { name: 'batchId', in: 'path' } }),
+});
+
+// ---- responses --------------------------------------------------------------------------------
+
+const Timestamp = z.iso.datetime();
+const Addresses = z.array(z.object({ format: z.enum(ADDRESS_FORMATS), address: z.string() }));
+
+export const WalletSchema = z
+  .object({
+    signatureId: z.uuid(),
+    userId: z.string(),
+    chain: Chain,
+    asset: z.string(),
+    network: Network,
+    label: z.string().nullable(),
+    status: WalletStatus,
+    address: z.string().openapi({ description: 'Index-0 address in the default format' }),
+    addresses: Addresses,
+    publicKey: z.string().openapi({ description: 'Compressed secp256k1 public key, hex' }),
+    kmsKeyId: z.string(),
+    kmsKeyArn: z.string(),
+    keyOrigin: z.enum(['AWS_KMS', 'EXTERNAL']),
+    deletionDate: Timestamp.nullable().openapi({ description: 'Set while PENDING_DELETION' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi('Wallet');
+
+export const WalletKeySchema = z
+  .object({
+    signatureId: z.uuid(),
+    index: z.int(),
+    address: z.string(),
+    addresses: Addresses,
+    publicKey: z.string(),
+    kmsKeyId: z.string(),
+    kmsKeyArn: z.string(),
+    createdAt: Timestamp,
+  })
+  .openapi('WalletKey');
+
+export const WalletPageSchema = z
+  .object({ items: z.array(WalletSchema), nextCursor: z.string().nullable() })
+  .openapi('WalletPage');
+
+export const BatchSchema = z
+  .object({
+    batchId: z.string(),
+    chain: Chain,
+    network: Network,
+    userId: z.string(),
+    asset: z.string(),
+    count: z.int(),
+    created: z.int().openapi({ description: 'Wallets created so far' }),
+    status: z.enum(BATCH_STATUSES),
+    error: z.string().nullable(),
+    signatureIds: z.array(z.string()),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    links: z.object({ self: z.string().openapi({ description: 'Poll this for progress' }) }),
+  })
+  .openapi('Batch');
+
+export const HealthSchema = z
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    mongo: z.enum(['ok', 'down']),
+    kms: z.enum(['ok', 'down']),
+  })
+  .openapi('Health');
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: 'urn:kms-signer:problem:validation' }),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    instance: z.string(),
+    requestId: z.string(),
+    errors: z
+      .array(
+        z.object({
+          field: z.string(),
+          in: z.enum(['body', 'query', 'path', 'header']).optional(),
+          reason: z.string(),
+        }),
+      )
+      .optional(),
+  })
+  .openapi('Problem');

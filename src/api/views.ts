@@ -1,0 +1,73 @@
+// Service views → JSON bodies. Every field is copied by name (nothing unexpected can leak through a
+// spread) and dates become ISO-8601 strings.
+import type { z } from '@hono/zod-openapi';
+import type { BatchView, WalletKeyView, WalletPage, WalletView } from '../wallets/contract.js';
+import type { BatchSchema, WalletKeySchema, WalletPageSchema, WalletSchema } from './schemas.js';
+
+function iso(date: Date | string): string {
+  return new Date(date).toISOString();
+}
+
+export function walletPath(signatureId: string): string {
+  return `/v1/wallets/${encodeURIComponent(signatureId)}`;
+}
+
+export function batchPath(batchId: string): string {
+  return `/v1/wallets/batch/${encodeURIComponent(batchId)}`;
+}
+
+export function walletJson(w: WalletView): z.infer<typeof WalletSchema> {
+  return {
+    signatureId: w.signatureId,
+    userId: w.userId,
+    chain: w.chain,
+    asset: w.asset,
+    network: w.network,
+    label: w.label,
+    status: w.status,
+    address: w.address,
+    addresses: w.addresses.map(({ format, address }) => ({ format, address })),
+    publicKey: w.publicKey,
+    kmsKeyId: w.kmsKeyId,
+    kmsKeyArn: w.kmsKeyArn,
+    keyOrigin: w.keyOrigin,
+    deletionDate: w.deletionDate === null ? null : iso(w.deletionDate),
+    createdAt: iso(w.createdAt),
+    updatedAt: iso(w.updatedAt),
+  };
+}
+
+export function walletKeyJson(signatureId: string, k: WalletKeyView): z.infer<typeof WalletKeySchema> {
+  return {
+    signatureId,
+    index: k.index,
+    address: k.address,
+    addresses: k.addresses.map(({ format, address }) => ({ format, address })),
+    publicKey: k.publicKey,
+    kmsKeyId: k.kmsKeyId,
+    kmsKeyArn: k.kmsKeyArn,
+    createdAt: iso(k.createdAt),
+  };
+}
+
+export function walletPageJson(page: WalletPage): z.infer<typeof WalletPageSchema> {
+  return { items: page.items.map(walletJson), nextCursor: page.nextCursor };
+}
+
+export function batchJson(b: BatchView): z.infer<typeof BatchSchema> {
+  return {
+    batchId: b.batchId,
+    chain: b.chain,
+    network: b.network,
+    userId: b.userId,
+    asset: b.asset,
+    count: b.count,
+    created: b.created,
+    status: b.status,
+    error: b.error,
+    signatureIds: [...b.signatureIds],
+    createdAt: iso(b.createdAt),
+    updatedAt: iso(b.updatedAt),
+    links: { self: batchPath(b.batchId) },
+  };
+}

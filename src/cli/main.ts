@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// The `kms-signer` bin: runs the CLI on this process's streams and exits with its code.
+import { isatty } from 'node:tty';
+import { runCli } from './run.js';
+
+// The AWS SDK's notice that its 2027 releases need Node 22 is for whoever maintains the deployment,
+// not for an operator running a command; an explicit setting in the environment still wins.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+// First Ctrl-C: let the command wind down (a batch pauses after its current wallet, a KMS key being
+// created gets its record). Second Ctrl-C: quit at once.
+const interrupt = new AbortController();
+process.on('SIGINT', () => {
+  if (interrupt.signal.aborted) process.exit(130);
+  interrupt.abort(); // runCli says what happens now
+});
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  isTTY: { stdin: isatty(0), stdout: isatty(1), stderr: isatty(2) },
+  signal: interrupt.signal,
+});

@@ -1,0 +1,4 @@
+export { ConfigError, loadConfig, type AppConfig, type LoadConfigOptions } from './config.js';
+export { hashApiKey, isAcceptedApiKey } from './api-keys.js';
+export { redact, redactError } from './redact.js';
+export { mongoUriFromSecret, SecretCache, type SecretCacheOptions } from './secrets.js';

@@ -1,0 +1,208 @@
+// importWallet (tatum-kms storemanagedprivatekey): existing key material goes into a new KMS key with
+// Origin EXTERNAL. The private key is held only as long as needed: copied once, wrapped for KMS with
+// RSAES_OAEP_SHA_256 under a 4096-bit RSA wrapping key from GetParametersForImport (AWS allows RSAES_OAEP
+// with any RSA wrapping key size for ECC material except P-521 under RSA_2048; LocalStack 4.13.1 accepts
+// it too), and every buffer that held it — including the caller's — is zeroed before returning.
+// After ImportKeyMaterial the key's public key must equal the one computed from the private key, or the
+// key is scheduled for deletion and the import fails.
+import {
+  CreateKeyCommand,
+  GetParametersForImportCommand,
+  ImportKeyMaterialCommand,
+} from '@aws-sdk/client-kms';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { constants, createPublicKey, publicEncrypt, randomUUID } from 'node:crypto';
+import { deriveAddress } from '../chains/index.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  KEY_SPEC,
+  KEY_USAGE,
+  TAG_APPLICATION,
+  TAG_CHAIN,
+  TAG_WALLET_ID,
+  withRetry,
+  type KeyReference,
+  type KmsRateLimiter,
+} from '../kms/index.js';
+import { WalletError, type CreateWalletInput, type WalletView } from './contract.js';
+import { sleep, type ServiceContext } from './context.js';
+import { newWalletDoc } from './create.js';
+import { isDuplicateKey } from './errors.js';
+import { KeyMismatchError, provisionKey, walletSlot } from './key-slot.js';
+import { checkCreateInput, invalid } from './validation.js';
+import { walletView } from './views.js';
+
+export const WRAPPING_ALGORITHM = 'RSAES_OAEP_SHA_256';
+export const WRAPPING_KEY_SPEC = 'RSA_4096';
+
+// PrivateKeyInfo { version 0, { id-ecPublicKey, secp256k1 }, OCTET STRING { ECPrivateKey { 1, OCTET STRING(32) d } } }
+const PKCS8_PREFIX = Buffer.from('303e020100301006072a8648ce3d020106052b8104000a042730250201010420', 'hex');
+
+/** GetParametersForImport has a 0.25 rps quota: one call per 4 s by default. */
+export class ImportPacer {
+  private next = 0;
+  constructor(private readonly perSecond = 0.25) {}
+  async wait(): Promise<void> {
+    const now = Date.now();
+    const at = Math.max(now, this.next);
+    this.next = at + 1000 / this.perSecond;
+    if (at > now) await sleep(at - now);
+  }
+}
+
+export interface ImportDeps {
+  limiter: KmsRateLimiter;
+  pacer: ImportPacer;
+}
+
+const retried = <T>(operation: (abortSignal: AbortSignal) => Promise<T>): Promise<T> =>
+  withRetry(operation, DEFAULT_RETRY_POLICY);
+
+async function createImportedKey(
+  ctx: ServiceContext,
+  deps: ImportDeps,
+  wallet: { signatureId: string; chain: string },
+  tags: Record<string, string>,
+  secret: Buffer,
+): Promise<KeyReference> {
+  const created = await deps.limiter.schedule('createKey', () =>
+    retried((abortSignal) =>
+      ctx.kms.send(
+        new CreateKeyCommand({
+          KeySpec: KEY_SPEC,
+          KeyUsage: KEY_USAGE,
+          Origin: 'EXTERNAL',
+          Description: `${ctx.application} imported wallet ${wallet.signatureId} (${wallet.chain})`,
+          Tags: Object.entries({
+            ...tags,
+            [TAG_APPLICATION]: ctx.application,
+            [TAG_WALLET_ID]: wallet.signatureId,
+            [TAG_CHAIN]: wallet.chain,
+          }).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
+        }),
+        { abortSignal },
+      ),
+    ),
+  );
+  const keyId = created.KeyMetadata?.KeyId;
+  const arn = created.KeyMetadata?.Arn;
+  if (!keyId || !arn) throw new Error('CreateKey returned no KeyId or Arn');
+  const pkcs8 = Buffer.concat([PKCS8_PREFIX, secret]);
+  try {
+    await deps.pacer.wait();
+    const params = await retried((abortSignal) =>
+      ctx.kms.send(
+        new GetParametersForImportCommand({
+          KeyId: keyId,
+          WrappingAlgorithm: WRAPPING_ALGORITHM,
+          WrappingKeySpec: WRAPPING_KEY_SPEC,
+        }),
+        { abortSignal },
+      ),
+    );
+    if (!params.ImportToken || !params.PublicKey)
+      throw new Error('GetParametersForImport returned no token or key');
+    const wrapped = publicEncrypt(
+      {
+        key: createPublicKey({ key: Buffer.from(params.PublicKey), format: 'der', type: 'spki' }),
+        padding: constants.RSA_PKCS1_OAEP_PADDING,
+        oaepHash: 'sha256',
+      },
+      pkcs8,
+    );
+    const importToken = params.ImportToken;
+    await retried((abortSignal) =>
+      ctx.kms.send(
+        new ImportKeyMaterialCommand({
+          KeyId: keyId,
+          ImportToken: importToken,
+          EncryptedKeyMaterial: wrapped,
+          ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+        }),
+        { abortSignal },
+      ),
+    );
+  } catch (error) {
+    // A key without material is useless (and would count against the key quota).
+    await ctx.vault.scheduleKeyDeletion(keyId, 7).catch(() => undefined);
+    throw error;
+  } finally {
+    pkcs8.fill(0);
+  }
+  return { keyId, arn };
+}
+
+export async function importWallet(
+  ctx: ServiceContext,
+  deps: ImportDeps,
+  rawInput: CreateWalletInput,
+  privateKey: Uint8Array,
+): Promise<WalletView> {
+  let secret: Buffer | undefined;
+  try {
+    const input = checkCreateInput(rawInput);
+    if (input.index !== null) throw invalid('index', 'an imported wallet has only its own key (index 0)');
+    if (
+      !(privateKey instanceof Uint8Array) ||
+      privateKey.length !== 32 ||
+      !secp256k1.utils.isValidSecretKey(privateKey)
+    ) {
+      throw invalid('privateKey', 'must be a 32-byte secp256k1 private key (1 ≤ d < n)');
+    }
+    secret = Buffer.from(privateKey);
+    const publicKey = secp256k1.getPublicKey(secret, true);
+    const expectedPublicKey = Buffer.from(publicKey).toString('hex');
+    const address = deriveAddress(input.chain, input.network, publicKey);
+    if (
+      await ctx.wallets.findOne(
+        { chain: input.chain, network: input.network, address },
+        { projection: { _id: 1 } },
+      )
+    ) {
+      throw new WalletError(
+        'CONFLICT',
+        `a wallet with this key already exists on ${input.chain} ${input.network}`,
+      );
+    }
+
+    const signatureId = randomUUID();
+    const doc = newWalletDoc(signatureId, input, ctx.clock(), { keyOrigin: 'EXTERNAL' });
+    await ctx.wallets.insertOne(doc);
+    const slot = walletSlot(ctx, doc);
+    const material = secret;
+    const target = {
+      ...slot,
+      expectedPublicKey,
+      createKey: () => createImportedKey(ctx, deps, doc, slot.tags, material),
+    };
+    try {
+      return walletView((await provisionKey(ctx, target)) as typeof doc);
+    } catch (error) {
+      await discardImport(ctx, signatureId);
+      if (error instanceof KeyMismatchError) {
+        throw new WalletError(
+          'UNAVAILABLE',
+          'KMS did not return the imported public key; the key was scheduled for deletion',
+        );
+      }
+      if (isDuplicateKey(error))
+        throw new WalletError(
+          'CONFLICT',
+          `a wallet with this key already exists on ${input.chain} ${input.network}`,
+        );
+      throw error;
+    }
+  } finally {
+    secret?.fill(0);
+    if (privateKey instanceof Uint8Array) privateKey.fill(0);
+  }
+}
+
+/** Schedules deletion of the half-imported key (if stored) and removes the CREATING record. */
+async function discardImport(ctx: ServiceContext, signatureId: string): Promise<void> {
+  const doc = await ctx.wallets.findOne({ _id: signatureId });
+  if (doc && !doc.kmsKeyId.startsWith('pending:')) {
+    await ctx.vault.scheduleKeyDeletion(doc.kmsKeyId, 7).catch(() => undefined);
+  }
+  await ctx.wallets.deleteOne({ _id: signatureId, status: 'CREATING' });
+}

@@ -1,0 +1,101 @@
+// The WalletService implementation on MongoDB + the KMS vault (see contract.ts for the interface and
+// the README for the design). Every method translates lower-layer failures into WalletError codes.
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { randomUUID } from 'node:crypto';
+import type { Db } from 'mongodb';
+import { ClaimStore } from '../db/index.js';
+import { DEFAULT_KMS_RATE_LIMITS, KmsRateLimiter, type KmsVault } from '../kms/index.js';
+import { BatchRunner } from './batch.js';
+import type { BatchView, WalletService } from './contract.js';
+import { collectionsOf, type ServiceContext, type WalletHooks } from './context.js';
+import { paceCreateKey } from './pacing.js';
+import { createWallet } from './create.js';
+import { translated } from './errors.js';
+import { ImportPacer, importWallet } from './import.js';
+import { getAddress } from './keys.js';
+import { KmsKeyScanner } from './kms-scan.js';
+import { cancelWalletDeletion, disableWallet, enableWallet, scheduleWalletDeletion } from './lifecycle.js';
+import { exportWallets, getWallet, health, listWallets, report } from './queries.js';
+import { reconcile } from './reconcile.js';
+
+export interface WalletServiceDeps {
+  db: Db;
+  /** Must be built with the same `application` as passed here. */
+  vault: KmsVault;
+  /** The vault's client; used for ListKeys/ListResourceTags/DescribeKey and key import. */
+  kms: KMSClient;
+  /** Application tag value (default "kms-signer"). */
+  application?: string;
+  clock?: () => Date;
+  /** The limiter the vault uses, so imports share its CreateKey budget (default: a private one). */
+  rateLimiter?: KmsRateLimiter;
+  /**
+   * CreateKey requests per second this process sends (batches, creates, imports; default 5 = the AWS
+   * quota), enforced on `kms` itself (pacing.ts), which must therefore be the vault's client too.
+   */
+  createKeysPerSecond?: number;
+  /** GetParametersForImport pace (AWS quota 0.25/s). */
+  importParametersPerSecond?: number;
+  /** Lease of a key-creation claim, a status-transition lock and a batch runner (default 30 s). */
+  leaseMs?: number;
+  /** How long a caller waits for a concurrent creation of the same key (default 10 s). */
+  waitMs?: number;
+  /** Fault injection around CreateKey (tests). */
+  hooks?: WalletHooks;
+}
+
+export interface KmsWalletService extends WalletService {
+  /** Runs or resumes a batch to its end (the CLI waits on this); startBatch/resumeBatch do not wait. */
+  runBatch(batchId: string): Promise<BatchView>;
+  /** Pauses running batches after their current wallet and waits for them. */
+  close(): Promise<void>;
+}
+
+export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
+  const application = deps.application ?? 'kms-signer';
+  const collections = collectionsOf(deps.db);
+  const clock = deps.clock ?? (() => new Date());
+  const ctx: ServiceContext = {
+    db: deps.db,
+    ...collections,
+    vault: deps.vault,
+    kms: deps.kms,
+    application,
+    clock,
+    owner: randomUUID(),
+    hooks: deps.hooks ?? {},
+    scanner: new KmsKeyScanner(deps.kms, application, collections),
+    claims: new ClaimStore(deps.db, clock),
+    leaseMs: deps.leaseMs ?? 30_000,
+    waitMs: deps.waitMs ?? 10_000,
+  };
+  paceCreateKey(deps.kms, deps.createKeysPerSecond ?? DEFAULT_KMS_RATE_LIMITS.createKey);
+  const importDeps = {
+    limiter: deps.rateLimiter ?? new KmsRateLimiter(DEFAULT_KMS_RATE_LIMITS),
+    pacer: new ImportPacer(deps.importParametersPerSecond),
+  };
+  const batches = new BatchRunner(ctx);
+
+  return {
+    createWallet: (input, idempotencyKey) =>
+      translated(() => createWallet(ctx, input, idempotencyKey === undefined ? {} : { idempotencyKey })),
+    getWallet: (signatureId) => translated(() => getWallet(ctx, signatureId)),
+    listWallets: (query) => translated(() => listWallets(ctx, query)),
+    getAddress: (signatureId, index) => translated(() => getAddress(ctx, signatureId, index)),
+    disableWallet: (signatureId) => translated(() => disableWallet(ctx, signatureId)),
+    enableWallet: (signatureId) => translated(() => enableWallet(ctx, signatureId)),
+    scheduleWalletDeletion: (signatureId, days) =>
+      translated(() => scheduleWalletDeletion(ctx, signatureId, days)),
+    cancelWalletDeletion: (signatureId) => translated(() => cancelWalletDeletion(ctx, signatureId)),
+    importWallet: (input, privateKey) => translated(() => importWallet(ctx, importDeps, input, privateKey)),
+    startBatch: (input) => translated(() => batches.start(input)),
+    getBatch: (batchId) => translated(() => batches.get(batchId)),
+    resumeBatch: (batchId) => translated(() => batches.resume(batchId)),
+    runBatch: (batchId) => translated(() => batches.run(batchId)),
+    reconcile: (options) => translated(() => reconcile(ctx, options)),
+    report: () => translated(() => report(ctx)),
+    exportWallets: (query) => exportWallets(ctx, query),
+    health: () => health(ctx),
+    close: () => batches.close(),
+  };
+}
