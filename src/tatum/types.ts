@@ -1,0 +1,50 @@
+// Tatum's KMS wire protocol as the signing loop sees it (../shared/reference/tatum-protocol.md §2–3).
+// The client (client.ts) implements TatumKmsApi over HTTP; tests and the demo point it at the sandbox.
+import type { ChainId } from '../chains/index.js';
+
+/** A transaction Tatum queued for signing (PendingTransaction / TransactionKMS). */
+export interface PendingTransaction {
+  /** 24-hex id of the pending transaction; what broadcast/error calls send back as `signatureId`. */
+  id: string;
+  chain: string;
+  /** Chain-specific unsigned payload (bitcore JSON, web3 JSON, TronWeb JSON, BCH "hex:[amounts]"). */
+  serializedTransaction: string;
+  /** Wallet signature ids (our WalletView.signatureId), in input order for UTXO chains. */
+  hashes: string[];
+  /** Account chains: key index of hashes[0] (mnemonic semantics). */
+  index?: number;
+  /** UTXO chains: wallet + key index per input funded from an indexed wallet. */
+  signatures?: { id: string; index: number }[];
+  /** Present for off-chain (ledger) withdrawals: broadcast goes to /v3/offchain/withdrawal/broadcast. */
+  withdrawalId?: string;
+  /** Present once completed. */
+  txId?: string;
+}
+
+export interface BroadcastResult {
+  txId: string;
+  /** Off-chain withdrawals only: false means the broadcast succeeded but the withdrawal needs completing. */
+  completed?: boolean;
+}
+
+export interface TatumKmsApi {
+  /** POST /v3/kms/pending/{chain}, at most 500 signature ids per call and 25,000 per chain (split here). */
+  getPendingTransactions(chain: ChainId, signatureIds: readonly string[]): Promise<PendingTransaction[]>;
+  /** Chain broadcast (POST /v3/{bitcoin|ethereum|…}/broadcast {txData, signatureId: pending.id}) or the
+   *  off-chain withdrawal broadcast when the pending transaction has a withdrawalId. */
+  broadcast(pending: PendingTransaction, signed: string): Promise<BroadcastResult>;
+  /** POST /v3/tatum/kms/batch {errors: [{signatureId: pending.id, error}]}; one call per pass. */
+  reportErrors(errors: readonly { signatureId: string; error: string }[]): Promise<void>;
+}
+
+/** An HTTP failure talking to Tatum; `retryable` for 5xx, 429, timeouts and network errors. */
+export class TatumApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'TatumApiError';
+  }
+}
