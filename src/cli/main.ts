@@ -14,6 +14,10 @@ process.on('SIGINT', () => {
   if (interrupt.signal.aborted) process.exit(130);
   interrupt.abort(); // runCli says what happens now
 });
+// SIGTERM (systemd, ECS, Kubernetes): the daemon finishes the jobs in flight and exits.
+process.on('SIGTERM', () => {
+  interrupt.abort();
+});
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBatchCommand } from './commands/batch.js';
 import { registerCheckConfigCommand } from './commands/checkconfig.js';
+import { registerDaemonCommand } from './commands/daemon.js';
 import { registerInventoryCommands } from './commands/inventory.js';
 import { registerStoreKeyCommand } from './commands/store-key.js';
 import { registerTatumCompatCommands } from './commands/tatum-compat.js';
@@ -71,6 +72,7 @@ function buildProgram(rt: Runtime): Command {
   registerStoreKeyCommand(program, rt);
   registerInventoryCommands(program, rt);
   registerCheckConfigCommand(program, rt);
+  registerDaemonCommand(program, rt);
   registerTatumCompatCommands(program);
   for (const command of program.commands) {
     command.exitOverride();

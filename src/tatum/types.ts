@@ -35,6 +35,26 @@ export interface TatumKmsApi {
   broadcast(pending: PendingTransaction, signed: string): Promise<BroadcastResult>;
   /** POST /v3/tatum/kms/batch {errors: [{signatureId: pending.id, error}]}; one call per pass. */
   reportErrors(errors: readonly { signatureId: string; error: string }[]): Promise<void>;
+  /**
+   * Optional (client.ts implements it): like getPendingTransactions, but entries that fail validation
+   * are returned in `invalid` instead of being dropped, so the loop can report them (when they carry a
+   * usable 24-hex `id`) through reportErrors.
+   */
+  fetchPending?(chain: ChainId, signatureIds: readonly string[]): Promise<PendingFetch>;
+}
+
+/** A pending-transaction entry Tatum returned that does not match PendingTransaction. */
+export interface InvalidPendingTransaction {
+  /** The entry's `id` when it is a 24-hex string (so an error can be reported against it). */
+  id?: string;
+  /** e.g. `hashes: expected array, received undefined`. */
+  issues: string[];
+  raw: unknown;
+}
+
+export interface PendingFetch {
+  pending: PendingTransaction[];
+  invalid: InvalidPendingTransaction[];
 }
 
 /** An HTTP failure talking to Tatum; `retryable` for 5xx, 429, timeouts and network errors. */

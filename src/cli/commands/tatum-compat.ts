@@ -10,7 +10,6 @@ const NOT_HERE: Record<string, string> = {
     'kms-signer keeps one KMS key per wallet and has no mnemonic or xpub; use generatemanagedwallet <chain>',
   storemanagedwallet:
     'mnemonics are not imported (KMS holds single keys, not HD seeds); import single keys with storemanagedprivatekey <chain>',
-  daemon: 'the Tatum signing loop is not part of this CLI version',
 };
 
 export function registerTatumCompatCommands(program: Command): void {

@@ -75,7 +75,7 @@ describe('kms-signer program', () => {
     });
   });
 
-  it.each([['getprivatekey'], ['generatewallet'], ['storemanagedwallet'], ['daemon']])(
+  it.each([['getprivatekey'], ['generatewallet'], ['storemanagedwallet']])(
     'tatum-kms %s explains what to use instead (exit 2)',
     async (name) => {
       const out = await cli([name, 'BTC', '--testnet']);
@@ -83,6 +83,12 @@ describe('kms-signer program', () => {
       expect(out.stderr).toMatch(new RegExp(`^kms-signer: ${name}: not available: .+\n$`));
     },
   );
+
+  it('daemon refuses to start on mainnet without --externalUrl (exit 2)', async () => {
+    const out = await cli(['daemon', '--runOnce']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/--externalUrl: is mandatory on mainnet/);
+  });
 
   it('getprivatekey says keys never leave KMS', async () => {
     const out = await cli(['getprivatekey', ID]);

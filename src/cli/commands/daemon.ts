@@ -1,0 +1,119 @@
+// daemon: the Tatum signing loop (tatum-kms `daemon`), with tatum-kms's options. Runs until SIGINT or
+// SIGTERM (io.signal), then lets the jobs in flight finish. Global --chain takes a comma-separated
+// list here; --testnet (or --network) picks the wallets' network.
+import type { Command } from 'commander';
+import { isNetworkName } from '../../chains/index.js';
+import { loadTatumConfig, parseChains } from '../../tatum/config.js';
+import { createDaemonDeps, runDaemon, type DaemonDeps } from '../../tatum/daemon.js';
+import { loadCliConfig } from '../config-summary.js';
+import { usageError } from '../errors.js';
+import type { CliEnv, ConfigSource } from '../io.js';
+import type { Runtime } from '../runtime.js';
+
+interface DaemonCliOptions {
+  period?: string;
+  externalUrl?: string;
+  externalUrlMethod?: string;
+  runOnce?: boolean;
+  wallets?: string;
+  transactionIds?: string;
+  concurrency?: string;
+}
+
+/** Builds what the daemon needs; tests replace it. */
+export type DaemonDepsFactory = (
+  env: CliEnv,
+  source: ConfigSource,
+) => Promise<{
+  deps: DaemonDeps;
+  policy: ReturnType<typeof loadTatumConfig>['policy'];
+  close(): Promise<void>;
+}>;
+
+const defaultFactory: DaemonDepsFactory = async (env, source) => {
+  const tatum = loadTatumConfig(env);
+  const { deps, context } = await createDaemonDeps(loadCliConfig(env, source), tatum);
+  return { deps, policy: tatum.policy, close: () => context.close() };
+};
+
+const list = (value: string | undefined) =>
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
+
+export function registerDaemonCommand(program: Command, rt: Runtime, factory = defaultFactory): void {
+  program
+    .command('daemon')
+    .description('sign and broadcast the transactions Tatum queued for our wallets (the Tatum signing loop)')
+    .option('--period <seconds>', 'seconds between passes', '5')
+    .option('--externalUrl <url>', 'four-eyes service: {url}/{id} must answer 2xx (mandatory on mainnet)')
+    .option('--externalUrlMethod <method>', 'GET or POST (POST sends the pending transaction)', 'GET')
+    .option('--runOnce', 'one pass, then exit')
+    .option('--wallets <ids>', 'with --runOnce: only these wallet signature ids (comma-separated)')
+    .option('--transactionIds <ids>', 'with --runOnce: only these pending transaction ids (comma-separated)')
+    .option('--concurrency <n>', 'transactions processed in parallel', '8')
+    .addHelpText(
+      'after',
+      '\n--chain takes a comma-separated list (default: every supported chain). TATUM_API_URL and\n' +
+        'TATUM_API_KEY or TATUM_API_KEY_SECRET_ARN configure Tatum; SIGNING_POLICY the policy.',
+    )
+    .action(async (_opts: unknown, command: Command) => {
+      const opts = rt.options<DaemonCliOptions>(command);
+      const period = Number(opts.period);
+      if (!Number.isFinite(period) || period <= 0) throw usageError('--period', 'must be a positive number');
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError('--concurrency', 'must be ≥ 1');
+      const method = (opts.externalUrlMethod ?? 'GET').toUpperCase();
+      if (method !== 'GET' && method !== 'POST')
+        throw usageError('--externalUrlMethod', 'must be GET or POST');
+      if (opts.network !== undefined && !isNetworkName(opts.network)) {
+        throw usageError('--network', 'must be mainnet, testnet or regtest');
+      }
+      const network = opts.network ?? (opts.testnet ? 'testnet' : 'mainnet');
+      if (network === 'mainnet' && !opts.externalUrl) {
+        throw usageError('--externalUrl', 'is mandatory on mainnet (use --testnet to run without it)');
+      }
+      if ((opts.wallets ?? opts.transactionIds) !== undefined && !opts.runOnce) {
+        throw usageError('--runOnce', '--wallets and --transactionIds need --runOnce');
+      }
+      let chains;
+      try {
+        chains = parseChains(opts.chain);
+      } catch (error) {
+        throw usageError('--chain', error instanceof Error ? error.message.replace(/^--chain: /, '') : '');
+      }
+      const built = await factory(rt.io.env, opts.envFile === undefined ? {} : { envFile: opts.envFile });
+      try {
+        const wallets = list(opts.wallets);
+        const transactionIds = list(opts.transactionIds);
+        let passes = 0;
+        rt.note(`kms-signer daemon: ${chains.join(',')} on ${network}, every ${period}s`);
+        await runDaemon({
+          deps: built.deps,
+          period,
+          chains,
+          network,
+          concurrency,
+          policy: built.policy,
+          externalUrlMethod: method,
+          ...(opts.externalUrl ? { externalUrl: opts.externalUrl } : {}),
+          ...(opts.runOnce ? { runOnce: true } : {}),
+          ...(wallets ? { wallets } : {}),
+          ...(transactionIds ? { transactionIds } : {}),
+          ...(rt.io.signal ? { signal: rt.io.signal } : {}),
+          log: (entry) => {
+            rt.note(JSON.stringify(entry));
+          },
+          onPass: (result) => {
+            passes++;
+            if (opts.runOnce || opts.json) rt.printJson({ pass: passes, ...result });
+          },
+        });
+      } finally {
+        await built.close();
+      }
+    });
+}

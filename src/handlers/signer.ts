@@ -1,0 +1,44 @@
+// AWS Lambda entry point of the Tatum signing loop, invoked by an EventBridge schedule (rate(1 minute)).
+// Each invocation repeats passes every SIGNER_PERIOD_SECONDS until its remaining time runs short
+// (src/tatum/scheduled.ts). MongoDB, KMS and the Tatum client are built on the first invocation and kept
+// for the life of the execution environment. Run it with reserved concurrency 1 or more: job leases
+// make overlapping invocations safe.
+import type { AppConfig } from '../config/index.js';
+import { loadConfig } from '../config/index.js';
+import { loadLoopEnv, loadTatumConfig } from '../tatum/config.js';
+import { createDaemonDeps } from '../tatum/daemon.js';
+import { SigningLoop } from '../tatum/loop.js';
+import { runScheduledPasses, type InvocationClock, type ScheduledRunResult } from '../tatum/scheduled.js';
+
+let loopPromise: Promise<{ loop: SigningLoop; periodMs: number; jobBudgetMs: number }> | undefined;
+
+async function build(env: NodeJS.ProcessEnv) {
+  const config: AppConfig = loadConfig(env);
+  const tatum = loadTatumConfig(env);
+  const settings = loadLoopEnv(env);
+  const { deps } = await createDaemonDeps(config, tatum);
+  const loop = new SigningLoop({
+    ...deps,
+    chains: settings.chains,
+    network: settings.testnet ? 'testnet' : 'mainnet',
+    concurrency: settings.concurrency,
+    policy: tatum.policy,
+    // A job cut off by the Lambda timeout is free again after this lease.
+    leaseMs: settings.jobBudgetMs * 2,
+    externalUrlMethod: settings.externalUrlMethod,
+    ...(settings.externalUrl ? { externalUrl: settings.externalUrl } : {}),
+    log: (entry) => {
+      console.log(JSON.stringify(entry));
+    },
+  });
+  return { loop, periodMs: settings.periodSeconds * 1000, jobBudgetMs: settings.jobBudgetMs };
+}
+
+export async function handler(_event: unknown, context: InvocationClock): Promise<ScheduledRunResult> {
+  loopPromise ??= build(process.env);
+  loopPromise.catch(() => (loopPromise = undefined));
+  const { loop, periodMs, jobBudgetMs } = await loopPromise;
+  const result = await runScheduledPasses(loop, context, { periodMs, jobBudgetMs });
+  console.log(JSON.stringify({ event: 'invocation-done', ...result }));
+  return result;
+}

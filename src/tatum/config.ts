@@ -1,0 +1,148 @@
+// Configuration of the Tatum signing loop, read from the environment with zod: where Tatum is, its API
+// key (directly or from Secrets Manager) and the per-chain signing policy. Never logs the key.
+import { z } from 'zod';
+import { ConfigError } from '../config/index.js';
+import { CHAIN_IDS, type ChainId } from '../chains/index.js';
+
+const amount = z
+  .string()
+  .regex(/^\d+$/, 'an integer amount in base units (wei, satoshis, sun) as a decimal string')
+  .transform((s) => BigInt(s));
+
+const assetLimits = z.object({ perTransaction: amount.optional(), daily: amount.optional() }).strict();
+
+/**
+ * One chain's policy. Amounts are base units. `limits` is keyed by asset: "native" or a token contract
+ * address (EVM 0x…, TRON T…). With `limits` set, a transfer of an asset not listed is denied.
+ */
+export const chainPolicySchema = z
+  .object({
+    allowedDestinations: z.array(z.string().min(1)).optional(),
+    limits: z.record(z.string().min(1), assetLimits).optional(),
+  })
+  .strict();
+export type ChainPolicy = z.infer<typeof chainPolicySchema>;
+
+export const signingPolicySchema = z.partialRecord(z.enum(CHAIN_IDS), chainPolicySchema);
+export type SigningPolicy = z.infer<typeof signingPolicySchema>;
+
+const envSchema = z.object({
+  TATUM_API_URL: z.url().default('https://api.tatum.io'),
+  TATUM_API_KEY: z.string().min(1).optional(),
+  TATUM_API_KEY_SECRET_ARN: z.string().min(1).optional(),
+  /** JSON: {"ETH": {"allowedDestinations": [...], "limits": {"native": {"perTransaction": "…", "daily": "…"}}}} */
+  SIGNING_POLICY: z.string().optional(),
+});
+
+export interface TatumConfig {
+  apiUrl: string;
+  /** Exactly one of apiKey / apiKeySecretArn. */
+  apiKey?: string;
+  apiKeySecretArn?: string;
+  policy: SigningPolicy;
+}
+
+export function loadTatumConfig(env: Readonly<Record<string, string | undefined>>): TatumConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'TATUM');
+    throw new ConfigError(variable, issue?.message ?? 'invalid');
+  }
+  const e = parsed.data;
+  if (e.TATUM_API_KEY === undefined && e.TATUM_API_KEY_SECRET_ARN === undefined) {
+    throw new ConfigError('TATUM_API_KEY', 'set TATUM_API_KEY or TATUM_API_KEY_SECRET_ARN');
+  }
+  if (e.TATUM_API_KEY !== undefined && e.TATUM_API_KEY_SECRET_ARN !== undefined) {
+    throw new ConfigError('TATUM_API_KEY', 'set only one of TATUM_API_KEY and TATUM_API_KEY_SECRET_ARN');
+  }
+  return {
+    apiUrl: e.TATUM_API_URL,
+    ...(e.TATUM_API_KEY !== undefined ? { apiKey: e.TATUM_API_KEY } : {}),
+    ...(e.TATUM_API_KEY_SECRET_ARN !== undefined ? { apiKeySecretArn: e.TATUM_API_KEY_SECRET_ARN } : {}),
+    policy: parseSigningPolicy(e.SIGNING_POLICY),
+  };
+}
+
+export function parseSigningPolicy(text: string | undefined): SigningPolicy {
+  if (text === undefined || text.trim() === '') return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError('SIGNING_POLICY', 'not valid JSON');
+  }
+  const parsed = signingPolicySchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError('SIGNING_POLICY', `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+export const DEFAULT_CHAINS: readonly ChainId[] = [
+  'BCH',
+  'ETH',
+  'BTC',
+  'MATIC',
+  'LTC',
+  'DOGE',
+  'BSC',
+  'TRON',
+];
+
+const loopEnvSchema = z.object({
+  /** Comma-separated chains (default: every supported Tatum chain). */
+  SIGNER_CHAINS: z.string().optional(),
+  SIGNER_TESTNET: z.enum(['true', 'false', '1', '0']).optional(),
+  SIGNER_PERIOD_SECONDS: z.coerce.number().positive().max(300).default(5),
+  SIGNER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Time one job may need (sign + store + broadcast); no job starts with less time left. */
+  SIGNER_JOB_BUDGET_MS: z.coerce.number().int().min(1000).default(15_000),
+  EXTERNAL_URL: z.url().optional(),
+  EXTERNAL_URL_METHOD: z.enum(['GET', 'POST']).default('GET'),
+});
+
+export interface LoopEnv {
+  chains: ChainId[];
+  testnet: boolean;
+  periodSeconds: number;
+  concurrency: number;
+  jobBudgetMs: number;
+  externalUrl?: string;
+  externalUrlMethod: 'GET' | 'POST';
+}
+
+/** The loop's own settings for the Lambda handler (the CLI takes them as options instead). */
+export function loadLoopEnv(env: Readonly<Record<string, string | undefined>>): LoopEnv {
+  const parsed = loopEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue?.path[0] ?? 'SIGNER'), issue?.message ?? 'invalid');
+  }
+  const e = parsed.data;
+  return {
+    chains: parseChains(e.SIGNER_CHAINS, 'SIGNER_CHAINS'),
+    testnet: e.SIGNER_TESTNET === 'true' || e.SIGNER_TESTNET === '1',
+    periodSeconds: e.SIGNER_PERIOD_SECONDS,
+    concurrency: e.SIGNER_CONCURRENCY,
+    jobBudgetMs: e.SIGNER_JOB_BUDGET_MS,
+    ...(e.EXTERNAL_URL !== undefined ? { externalUrl: e.EXTERNAL_URL } : {}),
+    externalUrlMethod: e.EXTERNAL_URL_METHOD,
+  };
+}
+
+/** "ETH,BTC" → ['ETH', 'BTC']; undefined → the defaults. */
+export function parseChains(text: string | undefined, variable = '--chain'): ChainId[] {
+  if (text === undefined || text.trim() === '') return [...DEFAULT_CHAINS];
+  const chains = text
+    .split(',')
+    .map((c) => c.trim().toUpperCase())
+    .filter((c) => c !== '');
+  for (const chain of chains) {
+    if (!(CHAIN_IDS as readonly string[]).includes(chain)) {
+      throw new ConfigError(variable, `unknown chain ${chain}; supported: ${CHAIN_IDS.join(', ')}`);
+    }
+  }
+  return chains as ChainId[];
+}

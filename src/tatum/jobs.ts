@@ -1,0 +1,153 @@
+// The exactly-once state machine of the signing loop, one document per Tatum pending transaction in
+// `signing_jobs` (keyed by the pending id):
+//
+//   (none) ──claim──▶ CLAIMED ──sign, store bytes──▶ SIGNED ──broadcast ok──▶ BROADCAST (done)
+//                        │                              │
+//                        └──refused / denied / error──▶ FAILED (reason)   ◀── permanent broadcast error
+//
+// Only the holder of the job's claim (src/db/claims.ts: an insert against a unique _id, the one
+// operation that is atomic on FerretDB) writes the job, so the job document itself never needs a
+// conditional update. The claim is a lease: a runner that dies mid-job blocks the job only until the
+// lease expires. Before every write the holder renews its lease and stops if it was lost. The signed
+// bytes are stored BEFORE broadcasting; a SIGNED job is only ever re-broadcast with those same bytes.
+import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { ClaimStore, type Claim } from '../db/claims.js';
+import type { SignedDigest } from '../signer/index.js';
+import type { PolicyDecision } from './policy.js';
+
+export const SIGNING_JOBS = 'signing_jobs';
+
+export type JobState = 'CLAIMED' | 'SIGNED' | 'BROADCAST' | 'FAILED';
+
+export interface SigningJobDoc {
+  _id: string;
+  chain: string;
+  network: string;
+  state: JobState;
+  /** Wallet signature ids that sign (hashes + signatures[].id). */
+  signatureIds: string[];
+  /** Processing attempts (claims taken). */
+  attempts: number;
+  owner: string;
+  policy: PolicyDecision | null;
+  signed: string | null;
+  txId: string | null;
+  digests: SignedDigest[] | null;
+  kmsKeyIds: string[] | null;
+  /** Value the transaction moves out, per wallet and asset (base units, decimal), for daily limits. */
+  spend: { wallet: string; asset: string; amount: string }[];
+  signedAt: Date | null;
+  broadcastAt: Date | null;
+  broadcastAttempts: number;
+  /** FAILED: why; otherwise the last retryable error, if any. */
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+
+export class LeaseLostError extends Error {
+  constructor(id: string) {
+    super(`the lease on signing job ${id} was lost; another runner may hold it`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+export interface JobClaim {
+  claim: Claim;
+  job: SigningJobDoc;
+}
+
+export class JobStore {
+  private readonly jobs: Collection<SigningJobDoc>;
+  private readonly claims: ClaimStore;
+
+  constructor(
+    db: Db,
+    private readonly leaseMs: number,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.jobs = db.collection<SigningJobDoc>(SIGNING_JOBS);
+    this.claims = new ClaimStore(db, clock);
+  }
+
+  get(id: string): Promise<SigningJobDoc | null> {
+    return this.jobs.findOne({ _id: id });
+  }
+
+  /**
+   * Takes the job for this runner: null when another runner holds it. Creates the CLAIMED document on
+   * first sight (an insert: whoever loses the race just reads the winner's).
+   */
+  async claim(
+    id: string,
+    owner: string,
+    init: Pick<SigningJobDoc, 'chain' | 'network' | 'signatureIds'>,
+  ): Promise<JobClaim | null> {
+    const claim = await this.claims.acquire(claimName(id), owner, this.leaseMs);
+    if (!claim) return null;
+    try {
+      const now = this.clock();
+      try {
+        await this.jobs.insertOne({
+          _id: id,
+          ...init,
+          state: 'CLAIMED',
+          attempts: 0,
+          owner,
+          policy: null,
+          signed: null,
+          txId: null,
+          digests: null,
+          kmsKeyIds: null,
+          spend: [],
+          signedAt: null,
+          broadcastAt: null,
+          broadcastAttempts: 0,
+          error: null,
+          createdAt: now,
+          updatedAt: now,
+        });
+      } catch (error) {
+        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      }
+      await this.jobs.updateOne({ _id: id }, { $set: { owner, updatedAt: now }, $inc: { attempts: 1 } });
+      const job = await this.jobs.findOne({ _id: id });
+      if (!job) throw new Error(`signing job ${id} disappeared`);
+      return { claim, job };
+    } catch (error) {
+      await this.claims.release(claim).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Writes fields of a job this runner holds; throws LeaseLostError when the lease is gone. */
+  async update(held: JobClaim, id: string, set: Partial<Omit<SigningJobDoc, '_id'>>): Promise<SigningJobDoc> {
+    if (!(await this.claims.renew(held.claim, this.leaseMs))) throw new LeaseLostError(id);
+    await this.jobs.updateOne({ _id: id }, { $set: { ...set, updatedAt: this.clock() } });
+    const job = await this.jobs.findOne({ _id: id });
+    if (!job) throw new Error(`signing job ${id} disappeared`);
+    held.job = job;
+    return job;
+  }
+
+  release(held: JobClaim): Promise<void> {
+    return this.claims.release(held.claim);
+  }
+
+  /** Sum of `asset` that jobs of `wallet` signed since `since` (SIGNED or BROADCAST; FAILED ones after signing too). */
+  async spentSince(wallet: string, asset: string, since: Date, exceptId: string): Promise<bigint> {
+    let total = 0n;
+    const cursor = this.jobs.find({ signatureIds: wallet, signedAt: { $gte: since } });
+    for await (const job of cursor) {
+      if (job._id === exceptId || job.signed === null) continue;
+      for (const s of job.spend) if (s.wallet === wallet && s.asset === asset) total += BigInt(s.amount);
+    }
+    return total;
+  }
+}
+
+function claimName(id: string): string {
+  return `signing-job:${id}`;
+}

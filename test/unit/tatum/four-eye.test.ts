@@ -1,0 +1,63 @@
+// The four-eyes check against a local node:http server: 2xx approves; 4xx/5xx, a timeout or a closed
+// port refuse; POST carries the pending transaction as JSON.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fourEyeCheck } from '../../../src/tatum/four-eye.js';
+import type { PendingTransaction } from '../../../src/tatum/types.js';
+
+const pending: PendingTransaction = {
+  id: '5e6645712b55823de7ea82f1',
+  chain: 'ETH',
+  serializedTransaction: '{}',
+  hashes: ['a'],
+};
+const seen: { method: string; url: string; body: string }[] = [];
+let server: Server;
+let base: string;
+
+const readBody = async (req: IncomingMessage) => {
+  let body = '';
+  for await (const chunk of req) body += String(chunk);
+  return body;
+};
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    void readBody(req).then((body) => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', body });
+      if (req.url?.startsWith('/slow/')) return; // never answers
+      res.statusCode = req.url?.startsWith('/deny/') ? 403 : req.url?.startsWith('/boom/') ? 500 : 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('fourEyeCheck', () => {
+  it('GET {url}/{id}: 2xx approves', async () => {
+    expect(await fourEyeCheck(`${base}/ok/`, 'GET', pending)).toEqual({ ok: true, detail: 'HTTP 204' });
+    expect(seen.at(-1)).toEqual({ method: 'GET', url: `/ok/${pending.id}`, body: '' });
+  });
+
+  it('POST sends the pending transaction JSON', async () => {
+    expect((await fourEyeCheck(`${base}/ok`, 'POST', pending)).ok).toBe(true);
+    expect(seen.at(-1)?.method).toBe('POST');
+    expect(JSON.parse(seen.at(-1)?.body ?? '')).toEqual(pending);
+  });
+
+  it('refuses on 403, 500, a timeout and a closed port', async () => {
+    expect(await fourEyeCheck(`${base}/deny`, 'GET', pending)).toEqual({ ok: false, detail: 'HTTP 403' });
+    expect(await fourEyeCheck(`${base}/boom`, 'GET', pending)).toEqual({ ok: false, detail: 'HTTP 500' });
+    expect(await fourEyeCheck(`${base}/slow`, 'GET', pending, 200)).toEqual({
+      ok: false,
+      detail: 'timeout after 200 ms',
+    });
+    expect((await fourEyeCheck('http://127.0.0.1:9', 'GET', pending)).ok).toBe(false);
+  });
+});
