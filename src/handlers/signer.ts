@@ -20,7 +20,7 @@ async function build(env: NodeJS.ProcessEnv) {
   const loop = new SigningLoop({
     ...deps,
     chains: settings.chains,
-    network: settings.testnet ? 'testnet' : 'mainnet',
+    network: settings.network,
     concurrency: settings.concurrency,
     policy: tatum.policy,
     // A job cut off by the Lambda timeout is free again after this lease.

@@ -2,7 +2,7 @@
 // key (directly or from Secrets Manager) and the per-chain signing policy. Never logs the key.
 import { z } from 'zod';
 import { ConfigError } from '../config/index.js';
-import { CHAIN_IDS, type ChainId } from '../chains/index.js';
+import { CHAIN_IDS, NETWORK_NAMES, type ChainId, type NetworkName } from '../chains/index.js';
 
 const amount = z
   .string()
@@ -95,6 +95,8 @@ const loopEnvSchema = z.object({
   /** Comma-separated chains (default: every supported Tatum chain). */
   SIGNER_CHAINS: z.string().optional(),
   SIGNER_TESTNET: z.enum(['true', 'false', '1', '0']).optional(),
+  /** mainnet | testnet | regtest; overrides SIGNER_TESTNET (regtest is for the local stand-ins). */
+  SIGNER_NETWORK: z.enum(NETWORK_NAMES).optional(),
   SIGNER_PERIOD_SECONDS: z.coerce.number().positive().max(300).default(5),
   SIGNER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Time one job may need (sign + store + broadcast); no job starts with less time left. */
@@ -106,6 +108,8 @@ const loopEnvSchema = z.object({
 export interface LoopEnv {
   chains: ChainId[];
   testnet: boolean;
+  /** SIGNER_NETWORK, else testnet/mainnet from SIGNER_TESTNET. */
+  network: NetworkName;
   periodSeconds: number;
   concurrency: number;
   jobBudgetMs: number;
@@ -121,9 +125,12 @@ export function loadLoopEnv(env: Readonly<Record<string, string | undefined>>): 
     throw new ConfigError(String(issue?.path[0] ?? 'SIGNER'), issue?.message ?? 'invalid');
   }
   const e = parsed.data;
+  const testnet = e.SIGNER_TESTNET === 'true' || e.SIGNER_TESTNET === '1';
+  const network = e.SIGNER_NETWORK ?? (testnet ? 'testnet' : 'mainnet');
   return {
     chains: parseChains(e.SIGNER_CHAINS, 'SIGNER_CHAINS'),
-    testnet: e.SIGNER_TESTNET === 'true' || e.SIGNER_TESTNET === '1',
+    testnet: network !== 'mainnet',
+    network,
     periodSeconds: e.SIGNER_PERIOD_SECONDS,
     concurrency: e.SIGNER_CONCURRENCY,
     jobBudgetMs: e.SIGNER_JOB_BUDGET_MS,

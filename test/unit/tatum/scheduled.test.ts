@@ -77,5 +77,16 @@ describe('Tatum configuration', () => {
       externalUrlMethod: 'GET',
     });
     expect(() => loadLoopEnv({ SIGNER_CHAINS: 'ETH,XRP' })).toThrow(/unknown chain XRP/);
+    expect(loadLoopEnv({})).toMatchObject({ network: 'mainnet', testnet: false });
+    expect(loadLoopEnv({ SIGNER_TESTNET: '1' })).toMatchObject({ network: 'testnet', testnet: true });
+    // SIGNER_NETWORK wins over SIGNER_TESTNET.
+    expect(loadLoopEnv({ SIGNER_NETWORK: 'regtest', SIGNER_TESTNET: 'false' })).toMatchObject({
+      network: 'regtest',
+    });
+    expect(loadLoopEnv({ SIGNER_NETWORK: 'mainnet', SIGNER_TESTNET: 'true' })).toMatchObject({
+      network: 'mainnet',
+      testnet: false,
+    });
+    expect(() => loadLoopEnv({ SIGNER_NETWORK: 'devnet' })).toThrow(/^SIGNER_NETWORK: /);
   });
 });
