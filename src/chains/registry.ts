@@ -31,6 +31,28 @@ import {
 const BTC_BIP32_MAIN = { public: 0x0488b21e, private: 0x0488ade4 } as const; // xpub / xprv
 const BTC_BIP32_TEST = { public: 0x043587cf, private: 0x04358394 } as const; // tpub / tprv
 
+/** EVM chains differ only in names, gas token and chain ids; all use 18 decimals and EIP-55 addresses. */
+function evmChain<C extends ChainId>(
+  id: C,
+  name: string,
+  symbol: string,
+  [mainnetLabel, mainnetChainId]: readonly [string, number],
+  [testnetLabel, testnetChainId]: readonly [string, number],
+) {
+  return {
+    id,
+    name,
+    family: 'evm',
+    nativeAsset: { symbol, decimals: 18 },
+    addressFormats: ['evm'],
+    destinationFormats: ['evm'],
+    networks: {
+      mainnet: { label: mainnetLabel, chainId: mainnetChainId },
+      testnet: { label: testnetLabel, chainId: testnetChainId },
+    },
+  } as const;
+}
+
 type Registry = { readonly [C in ChainId]: ChainDefinition & { readonly id: C } };
 
 /** Every supported chain, described once. Order is the order listChains() returns. */
@@ -179,55 +201,17 @@ export const CHAINS = {
       },
     },
   },
-  ETH: {
-    id: 'ETH',
-    name: 'Ethereum',
-    family: 'evm',
-    nativeAsset: { symbol: 'ETH', decimals: 18 },
-    addressFormats: ['evm'],
-    destinationFormats: ['evm'],
-    networks: {
-      mainnet: { label: 'Ethereum mainnet', chainId: 1 },
-      testnet: { label: 'Ethereum Sepolia', chainId: 11155111 },
-    },
-  },
-  BSC: {
-    id: 'BSC',
-    name: 'BNB Smart Chain',
-    family: 'evm',
-    nativeAsset: { symbol: 'BNB', decimals: 18 },
-    addressFormats: ['evm'],
-    destinationFormats: ['evm'],
-    networks: {
-      mainnet: { label: 'BNB Smart Chain mainnet', chainId: 56 },
-      testnet: { label: 'BNB Smart Chain testnet', chainId: 97 },
-    },
-  },
-  MATIC: {
-    id: 'MATIC',
-    name: 'Polygon PoS',
-    family: 'evm',
-    // The gas token was renamed MATIC -> POL in September 2024; Tatum's chain id is still MATIC.
-    nativeAsset: { symbol: 'POL', decimals: 18 },
-    addressFormats: ['evm'],
-    destinationFormats: ['evm'],
-    networks: {
-      mainnet: { label: 'Polygon PoS mainnet', chainId: 137 },
-      testnet: { label: 'Polygon Amoy', chainId: 80002 },
-    },
-  },
-  EVM_DEV: {
-    id: 'EVM_DEV',
-    name: 'Local EVM dev chain (anvil)',
-    family: 'evm',
-    nativeAsset: { symbol: 'ETH', decimals: 18 },
-    addressFormats: ['evm'],
-    destinationFormats: ['evm'],
-    networks: {
-      mainnet: { label: 'anvil', chainId: 31337 },
-      testnet: { label: 'anvil', chainId: 31337 },
-    },
-  },
+  ETH: evmChain('ETH', 'Ethereum', 'ETH', ['Ethereum mainnet', 1], ['Ethereum Sepolia', 11155111]),
+  BSC: evmChain(
+    'BSC',
+    'BNB Smart Chain',
+    'BNB',
+    ['BNB Smart Chain mainnet', 56],
+    ['BNB Smart Chain testnet', 97],
+  ),
+  // The gas token was renamed MATIC -> POL in September 2024; Tatum's chain id is still MATIC.
+  MATIC: evmChain('MATIC', 'Polygon PoS', 'POL', ['Polygon PoS mainnet', 137], ['Polygon Amoy', 80002]),
+  EVM_DEV: evmChain('EVM_DEV', 'Local EVM dev chain (anvil)', 'ETH', ['anvil', 31337], ['anvil', 31337]),
   TRON: {
     id: 'TRON',
     name: 'TRON',
