@@ -1,0 +1,123 @@
+// CloudWatch alarms: signer errors, KMS throttling, missing heartbeat, API 5xx, dead letters.
+import { Duration } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  Metric,
+  TreatMissingData,
+  type IAlarmAction,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface SignerAlarmsProps {
+  stage: string;
+  signer: IFunction;
+  signerLogGroup: ILogGroup;
+  api: HttpApi;
+  deadLetterQueue: IQueue;
+  heartbeatMinutes: number;
+  alarmTopicArn?: string;
+}
+
+export class SignerAlarms extends Construct {
+  readonly namespace: string;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: SignerAlarmsProps) {
+    super(scope, id);
+    this.namespace = `KmsSigner/${props.stage}`;
+    const actions: IAlarmAction[] =
+      props.alarmTopicArn !== undefined
+        ? [new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn))]
+        : [];
+    const add = (alarm: Alarm): void => {
+      for (const action of actions) alarm.addAlarmAction(action);
+      this.alarms.push(alarm);
+    };
+
+    add(
+      new Alarm(this, 'SignerErrors', {
+        alarmDescription: 'The signer Lambda failed (unhandled error or timeout).',
+        metric: props.signer.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
+    // KMS ThrottlingException anywhere in the signer's log (the vault retries, then logs the error).
+    const throttling = new MetricFilter(this, 'KmsThrottlingFilter', {
+      logGroup: props.signerLogGroup,
+      filterPattern: FilterPattern.anyTerm('ThrottlingException'),
+      metricNamespace: this.namespace,
+      metricName: 'KmsThrottling',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    add(
+      new Alarm(this, 'KmsThrottling', {
+        alarmDescription:
+          'KMS throttled the signer (ThrottlingException); check KMS quotas and KMS_SIGN_RATE.',
+        metric: throttling.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
+    // Heartbeat: src/handlers/signer.ts logs {"event":"invocation-done",...} after every invocation.
+    const heartbeat = new MetricFilter(this, 'HeartbeatFilter', {
+      logGroup: props.signerLogGroup,
+      filterPattern: FilterPattern.stringValue('$.event', '=', 'invocation-done'),
+      metricNamespace: this.namespace,
+      metricName: 'SignerInvocationsDone',
+      metricValue: '1',
+    });
+    add(
+      new Alarm(this, 'SignerHeartbeat', {
+        alarmDescription: `No signer invocation completed in ${props.heartbeatMinutes} minutes.`,
+        metric: heartbeat.metric({ period: Duration.minutes(props.heartbeatMinutes), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      }),
+    );
+
+    add(
+      new Alarm(this, 'Api5xx', {
+        alarmDescription: 'The wallet API answered 5xx.',
+        metric: props.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
+    add(
+      new Alarm(this, 'DeadLetters', {
+        alarmDescription: 'Failed asynchronous signer invocations reached the dead-letter queue.',
+        metric: new Metric({
+          namespace: 'AWS/SQS',
+          metricName: 'ApproximateNumberOfMessagesVisible',
+          dimensionsMap: { QueueName: props.deadLetterQueue.queueName },
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+}

@@ -1,0 +1,239 @@
+// The kms-signer stack: wallet API (HTTP API + IAM auth), scheduled signer, secrets, least-privilege
+// KMS access, alarms, and optionally an ECS Fargate daemon. Wallet keys are NOT part of the stack: the
+// API creates them at run time (tag Application=<appTag>), so they survive `cdk destroy`.
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct, IConstruct } from 'constructs';
+import { SignerAlarms } from './alarms.js';
+import type { StackConfig } from './config.js';
+import { SignerDaemonService } from './ecs.js';
+import { acknowledgeKmsWildcards, apiKmsStatements, signerKmsStatements } from './iam.js';
+
+export interface KmsSignerStackProps extends StackProps {
+  config: StackConfig;
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+
+/** ESM bundle with a `require` shim for CommonJS dependencies; optional MongoDB drivers stay out. */
+const BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  minify: false,
+  sourceMap: true,
+  banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  externalModules: [
+    'kerberos',
+    '@mongodb-js/zstd',
+    'snappy',
+    'mongodb-client-encryption',
+    'gcp-metadata',
+    'socks',
+    'aws4',
+    '@aws-sdk/credential-providers',
+  ],
+};
+
+export class KmsSignerStack extends Stack {
+  readonly api: HttpApi;
+  readonly apiFunction: NodejsFunction;
+  readonly signerFunction: NodejsFunction;
+  readonly tatumApiKeySecret: ISecret;
+  readonly mongoUriSecret: ISecret;
+  readonly alarms: SignerAlarms;
+
+  constructor(scope: Construct, id: string, props: KmsSignerStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    // Filled by the operator after the first deploy (README: "Deploy with AWS CDK"). CloudFormation
+    // generates a random placeholder; the functions only ever receive the ARNs.
+    this.tatumApiKeySecret = new Secret(this, 'TatumApiKey', {
+      description: `kms-signer ${config.stage}: Tatum API key (put the real value with put-secret-value)`,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.mongoUriSecret = new Secret(this, 'MongoDbUri', {
+      description: `kms-signer ${config.stage}: MongoDB connection string (mongodb:// or mongodb+srv://)`,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const common = {
+      APP_TAG: config.appTag,
+      MONGODB_URI_SECRET_ARN: this.mongoUriSecret.secretArn,
+      MONGODB_DB: config.mongoDb,
+      KMS_SIGN_RATE: String(config.kmsSignRate),
+      KMS_CREATE_KEY_RATE: String(config.kmsCreateKeyRate),
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    // ---- wallet API ----
+    const apiRole = this.lambdaRole('ApiRole', 'kms-signer wallet API');
+    for (const statement of apiKmsStatements(config.appTag)) apiRole.addToPolicy(statement);
+    apiRole.addToPolicy(readSecrets([this.mongoUriSecret]));
+    acknowledgeKmsWildcards(apiRole, true);
+    const apiLogs = this.logGroup('ApiLogs');
+    apiLogs.grantWrite(apiRole);
+    this.apiFunction = new NodejsFunction(this, 'ApiFunction', {
+      description: 'kms-signer wallet API (Hono on Lambda, IAM-authorized HTTP API)',
+      entry: `${ROOT}src/handlers/api.ts`,
+      handler: 'handler',
+      projectRoot: ROOT,
+      depsLockFilePath: `${ROOT}package-lock.json`,
+      runtime: LAMBDA_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(29),
+      role: apiRole,
+      logGroup: apiLogs,
+      bundling: BUNDLING,
+      environment: { ...common, API_AUTH: 'iam' },
+    });
+
+    const accessLogs = this.logGroup('ApiAccessLogs');
+    this.api = new HttpApi(this, 'HttpApi', {
+      description: `kms-signer ${config.stage} wallet API`,
+      createDefaultStage: false,
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      defaultIntegration: new HttpLambdaIntegration('ApiIntegration', this.apiFunction),
+    });
+    new HttpStage(this, 'HttpApiStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+
+    // ---- scheduled signer ----
+    const signerRole = this.lambdaRole('SignerRole', 'kms-signer scheduled signer');
+    for (const statement of signerKmsStatements(config.appTag)) signerRole.addToPolicy(statement);
+    signerRole.addToPolicy(readSecrets([this.mongoUriSecret, this.tatumApiKeySecret]));
+    acknowledgeKmsWildcards(signerRole, true);
+    const signerLogs = this.logGroup('SignerLogs');
+    signerLogs.grantWrite(signerRole);
+    const deadLetterQueue = new Queue(this, 'SignerDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    // One invocation covers one schedule period (the handler stops before its remaining time runs out).
+    const timeout = Duration.minutes(Math.min(15, config.scheduleRateMinutes));
+    this.signerFunction = new NodejsFunction(this, 'SignerFunction', {
+      description: 'kms-signer scheduled signer (Tatum pending transactions)',
+      entry: `${ROOT}src/handlers/signer.ts`,
+      handler: 'handler',
+      projectRoot: ROOT,
+      depsLockFilePath: `${ROOT}package-lock.json`,
+      runtime: LAMBDA_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: 1024,
+      timeout,
+      role: signerRole,
+      logGroup: signerLogs,
+      bundling: BUNDLING,
+      reservedConcurrentExecutions: config.signerReservedConcurrency,
+      deadLetterQueue,
+      retryAttempts: 0,
+      environment: {
+        ...common,
+        TATUM_API_KEY_SECRET_ARN: this.tatumApiKeySecret.secretArn,
+        SIGNER_NETWORK: config.tatumNetwork,
+        SIGNER_PERIOD_SECONDS: String(config.signerPeriodSeconds),
+        SIGNER_JOB_BUDGET_MS: '15000',
+        EXTERNAL_URL_METHOD: config.externalUrlMethod,
+        ...(config.signerChains !== undefined ? { SIGNER_CHAINS: config.signerChains } : {}),
+        ...(config.externalUrl !== undefined ? { EXTERNAL_URL: config.externalUrl } : {}),
+        ...(config.tatumApiUrl !== undefined ? { TATUM_API_URL: config.tatumApiUrl } : {}),
+      },
+    });
+    const rate = config.scheduleRateMinutes;
+    new Rule(this, 'SignerSchedule', {
+      description: 'Runs the kms-signer signing loop',
+      schedule: Schedule.expression(rate === 1 ? 'rate(1 minute)' : `rate(${rate} minutes)`),
+      targets: [new LambdaFunction(this.signerFunction, { retryAttempts: 0, deadLetterQueue })],
+    });
+
+    this.alarms = new SignerAlarms(this, 'Alarms', {
+      stage: config.stage,
+      signer: this.signerFunction,
+      signerLogGroup: signerLogs,
+      api: this.api,
+      deadLetterQueue,
+      heartbeatMinutes: config.heartbeatMinutes,
+      ...(config.alarmTopicArn !== undefined ? { alarmTopicArn: config.alarmTopicArn } : {}),
+    });
+
+    if (config.enableEcs && config.ecsImage !== undefined) {
+      new SignerDaemonService(this, 'Daemon', {
+        image: config.ecsImage,
+        appTag: config.appTag,
+        network: config.tatumNetwork,
+        ...(config.externalUrl !== undefined ? { externalUrl: config.externalUrl } : {}),
+        environment: { ...common, TATUM_API_KEY_SECRET_ARN: this.tatumApiKeySecret.secretArn },
+        secrets: [this.mongoUriSecret, this.tatumApiKeySecret],
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'TatumApiKeySecretArn', { value: this.tatumApiKeySecret.secretArn });
+    new CfnOutput(this, 'MongoDbUriSecretArn', { value: this.mongoUriSecret.secretArn });
+    new CfnOutput(this, 'SignerDeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
+
+    this.acknowledgeNagFindings([this.tatumApiKeySecret, this.mongoUriSecret], deadLetterQueue);
+  }
+
+  private lambdaRole(id: string, description: string): Role {
+    return new Role(this, id, {
+      description,
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    });
+  }
+
+  private logGroup(id: string): LogGroup {
+    return new LogGroup(this, id, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  }
+
+  private acknowledgeNagFindings(secrets: IConstruct[], deadLetterQueue: IConstruct): void {
+    for (const secret of secrets) {
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'A third-party Tatum API key and an external MongoDB connection string cannot be rotated by a ' +
+          'Secrets Manager rotation Lambda; the operator rotates them at the provider and puts the new value.',
+      });
+    }
+    Validations.of(deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue for failed asynchronous signer invocations.',
+    });
+  }
+}
+
+/** secretsmanager:GetSecretValue on exactly these secrets (no DescribeSecret, no wildcard). */
+function readSecrets(secrets: ISecret[]): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'ReadOwnSecrets',
+    effect: Effect.ALLOW,
+    actions: ['secretsmanager:GetSecretValue'],
+    resources: secrets.map((s) => s.secretArn),
+  });
+}

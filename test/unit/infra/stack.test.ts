@@ -1,0 +1,262 @@
+// Pins the schedule, the secrets, the API authorization, the alarms, the DLQ and log retention.
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { readConfig } from '../../../infra/config.js';
+import { App } from 'aws-cdk-lib';
+import { synthStack } from './harness.js';
+
+const { stack, template } = synthStack();
+const ref = (id: string) => ({
+  Ref: stack.getLogicalId(stack.node.findChild(id).node.defaultChild as never),
+});
+
+interface FnProps {
+  Environment: { Variables: Record<string, unknown> };
+  Runtime: string;
+  Architectures: string[];
+  ReservedConcurrentExecutions?: number;
+  LoggingConfig?: unknown;
+}
+const functions = () =>
+  Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: FnProps }[];
+
+describe('Lambda functions', () => {
+  it('are two Node 24 ARM64 functions', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    for (const fn of functions()) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+    }
+  });
+
+  it('pass secrets as ARNs only', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectEquals({
+          APP_TAG: 'kms-signer',
+          MONGODB_URI_SECRET_ARN: ref('MongoDbUri'),
+          MONGODB_DB: 'kms-signer',
+          KMS_SIGN_RATE: '300',
+          KMS_CREATE_KEY_RATE: '5',
+          NODE_OPTIONS: '--enable-source-maps',
+          API_AUTH: 'iam',
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 2,
+      Environment: {
+        Variables: Match.objectEquals({
+          APP_TAG: 'kms-signer',
+          MONGODB_URI_SECRET_ARN: ref('MongoDbUri'),
+          MONGODB_DB: 'kms-signer',
+          KMS_SIGN_RATE: '300',
+          KMS_CREATE_KEY_RATE: '5',
+          NODE_OPTIONS: '--enable-source-maps',
+          TATUM_API_KEY_SECRET_ARN: ref('TatumApiKey'),
+          SIGNER_NETWORK: 'testnet',
+          SIGNER_PERIOD_SECONDS: '5',
+          SIGNER_JOB_BUDGET_MS: '15000',
+          EXTERNAL_URL_METHOD: 'GET',
+        }),
+      },
+      DeadLetterConfig: {
+        TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SignerDeadLetterQueue'), 'Arn'] },
+      },
+    });
+    for (const fn of functions()) {
+      for (const name of Object.keys(fn.Properties.Environment.Variables)) {
+        expect(name).not.toMatch(/^(MONGODB_URI|TATUM_API_KEY|API_KEY_HASHES)$/);
+      }
+    }
+  });
+
+  it('log to groups with a retention period', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('takes context values', () => {
+    const s = synthStack({
+      'kms-signer:tatumNetwork': 'mainnet',
+      'kms-signer:signerReservedConcurrency': 5,
+      'kms-signer:scheduleRateMinutes': 2,
+      'kms-signer:externalUrl': 'https://approve.example.com',
+      'kms-signer:kmsSignRate': 900,
+    });
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 5,
+      Timeout: 120,
+      Environment: {
+        Variables: Match.objectLike({
+          SIGNER_NETWORK: 'mainnet',
+          EXTERNAL_URL: 'https://approve.example.com',
+          KMS_SIGN_RATE: '900',
+        }),
+      },
+    });
+    s.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(2 minutes)' });
+  });
+
+  it('rejects invalid context', () => {
+    const bad = (context: Record<string, unknown>) => () => readConfig(new App({ context }).node);
+    expect(bad({ 'kms-signer:tatumNetwork': 'regtest' })).toThrow(/tatumNetwork/);
+    expect(bad({ 'kms-signer:signerReservedConcurrency': 0 })).toThrow(/signerReservedConcurrency/);
+    expect(bad({ 'kms-signer:enableEcs': 'true' })).toThrow(/ecsImage/);
+    expect(bad({ 'kms-signer:tatumNetwork': 'mainnet' })).toThrow(/externalUrl/);
+    expect(bad({ 'kms-signer:externalUrl': 'ftp://x' })).toThrow(/externalUrl/);
+  });
+});
+
+describe('schedule', () => {
+  it('invokes the signer every minute', () => {
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [stack.getLogicalId(stack.signerFunction.node.defaultChild as never), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
+  });
+});
+
+describe('secrets', () => {
+  it('creates the Tatum API key and MongoDB URI secrets, retained on destroy', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: { Description: Match.stringLikeRegexp('Tatum API key') },
+    });
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: { Description: Match.stringLikeRegexp('MongoDB connection string') },
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  it('authorizes every route with AWS_IAM and logs access', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as {
+      Properties: { AuthorizationType: string; RouteKey: string };
+    }[];
+    expect(routes.map((r) => r.Properties.RouteKey)).toEqual(['$default']);
+    for (const r of routes) expect(r.Properties.AuthorizationType).toBe('AWS_IAM');
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+});
+
+describe('alarms', () => {
+  it('has the five alarms', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'KmsSigner/dev',
+      MetricName: 'KmsThrottling',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'KmsSigner/dev',
+      MetricName: 'SignerInvocationsDone',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+    });
+  });
+
+  it('feeds throttling and heartbeat metrics from the signer log', () => {
+    const signerLogs = ref('SignerLogs');
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: signerLogs,
+      FilterPattern: '"ThrottlingException"',
+      MetricTransformations: [Match.objectLike({ MetricName: 'KmsThrottling', MetricValue: '1' })],
+    });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: signerLogs,
+      FilterPattern: '{ $.event = "invocation-done" }',
+      MetricTransformations: [Match.objectLike({ MetricName: 'SignerInvocationsDone', MetricValue: '1' })],
+    });
+  });
+
+  it('notifies an SNS topic when one is given', () => {
+    const arn = 'arn:aws:sns:us-east-1:123456789012:ops';
+    const s = synthStack({ 'kms-signer:alarmTopicArn': arn });
+    s.template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [arn] });
+  });
+});
+
+describe('dead-letter queue', () => {
+  it('is encrypted and TLS-only', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('optional ECS daemon', () => {
+  it('is absent by default', () => {
+    template.resourceCountIs('AWS::ECS::Service', 0);
+  });
+
+  it('runs `daemon` on Fargate ARM64 with the signer permissions', () => {
+    const s = synthStack({
+      'kms-signer:enableEcs': 'true',
+      'kms-signer:ecsImage': 'public.ecr.aws/x/kms-signer:1',
+    });
+    s.template.resourceCountIs('AWS::ECS::Service', 1);
+    s.template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    s.template.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      }),
+    });
+    s.template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+      ContainerDefinitions: [
+        Match.objectLike({
+          Image: 'public.ecr.aws/x/kms-signer:1',
+          Command: ['daemon', '--network', 'testnet'],
+        }),
+      ],
+    });
+    s.template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Sid: 'SignDigestsWithOwnKeys', Action: 'kms:Sign' })]),
+      },
+    });
+  });
+});
