@@ -5,7 +5,13 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import type { Db, MongoClient } from 'mongodb';
 import { mongoUriFromSecret, SecretCache, type AppConfig } from './config/index.js';
 import { connectMongo, runMigrations, type MigrationRunResult } from './db/index.js';
-import { createKmsClient, DEFAULT_KMS_RATE_LIMITS, KmsRateLimiter, KmsVault } from './kms/index.js';
+import {
+  createKmsClient,
+  DEFAULT_KMS_RATE_LIMITS,
+  KmsRateLimiter,
+  KmsVault,
+  type KmsRetryEvent,
+} from './kms/index.js';
 import { createWalletService, type KmsWalletService, type WalletHooks } from './wallets/index.js';
 
 export interface AppContext {
@@ -24,6 +30,8 @@ export interface AppContext {
 export interface AppContextOptions {
   /** Tests: fault injection around CreateKey. */
   hooks?: WalletHooks;
+  /** Every retried KMS failure (throttling, 5xx, timeouts), for logs and the throttling alarm. */
+  onKmsRetry?: (event: KmsRetryEvent) => void;
 }
 
 /** Resolves the MongoDB URI: MONGODB_URI as given, or the secret behind MONGODB_URI_SECRET_ARN. */
@@ -57,7 +65,12 @@ export async function createAppContext(
       sign: config.kms.signRate,
       createKey: config.kms.createKeyRate,
     });
-    const vault = new KmsVault({ client: kms, application: config.application, rateLimiter });
+    const vault = new KmsVault({
+      client: kms,
+      application: config.application,
+      rateLimiter,
+      ...(options.onKmsRetry ? { onRetry: options.onKmsRetry } : {}),
+    });
     const walletService = createWalletService({
       db,
       vault,

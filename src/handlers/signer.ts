@@ -3,6 +3,7 @@
 // (src/tatum/scheduled.ts). MongoDB, KMS and the Tatum client are built on the first invocation and kept
 // for the life of the execution environment. Run it with reserved concurrency 1 or more: job leases
 // make overlapping invocations safe.
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { AppConfig } from '../config/index.js';
 import { loadConfig } from '../config/index.js';
 import { loadLoopEnv, loadTatumConfig } from '../tatum/config.js';
@@ -10,13 +11,21 @@ import { createDaemonDeps } from '../tatum/daemon.js';
 import { SigningLoop } from '../tatum/loop.js';
 import { runScheduledPasses, type InvocationClock, type ScheduledRunResult } from '../tatum/scheduled.js';
 
+// Powertools structured JSON logs; `event` keys are top-level fields, which the CDK metric filters read
+// (heartbeat: event = invocation-done; throttling: ThrottlingException in kms-retry lines).
+const logger = new Logger({ serviceName: 'kms-signer-signer' });
+
 let loopPromise: Promise<{ loop: SigningLoop; periodMs: number; jobBudgetMs: number }> | undefined;
 
 async function build(env: NodeJS.ProcessEnv) {
   const config: AppConfig = loadConfig(env);
   const tatum = loadTatumConfig(env);
   const settings = loadLoopEnv(env);
-  const { deps } = await createDaemonDeps(config, tatum);
+  const { deps } = await createDaemonDeps(config, tatum, {
+    onKmsRetry: (retry) => {
+      logger.warn('KMS request retried', { event: 'kms-retry', ...retry });
+    },
+  });
   const loop = new SigningLoop({
     ...deps,
     chains: settings.chains,
@@ -28,7 +37,7 @@ async function build(env: NodeJS.ProcessEnv) {
     externalUrlMethod: settings.externalUrlMethod,
     ...(settings.externalUrl ? { externalUrl: settings.externalUrl } : {}),
     log: (entry) => {
-      console.log(JSON.stringify(entry));
+      logger.info(typeof entry.event === 'string' ? entry.event : 'signing-loop', entry);
     },
   });
   return { loop, periodMs: settings.periodSeconds * 1000, jobBudgetMs: settings.jobBudgetMs };
@@ -39,6 +48,6 @@ export async function handler(_event: unknown, context: InvocationClock): Promis
   loopPromise.catch(() => (loopPromise = undefined));
   const { loop, periodMs, jobBudgetMs } = await loopPromise;
   const result = await runScheduledPasses(loop, context, { periodMs, jobBudgetMs });
-  console.log(JSON.stringify({ event: 'invocation-done', ...result }));
+  logger.info('invocation done', { event: 'invocation-done', ...result });
   return result;
 }

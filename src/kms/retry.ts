@@ -100,6 +100,8 @@ export interface RetryOptions {
    */
   gate?: <R>(attempt: () => Promise<R>) => Promise<R>;
   isRetryable?: (error: unknown) => boolean;
+  /** Called for every failed attempt that will be retried (throttling, 5xx, timeouts): for logs and alarms. */
+  onRetry?: (error: unknown, attempt: number) => void;
 }
 
 export async function withRetry<T>(
@@ -145,6 +147,9 @@ export async function withRetry<T>(
         factor: 2,
         randomize: true,
         maxRetryTime: policy.deadlineMs,
+        onFailedAttempt: ({ error, attemptNumber }) => {
+          if (isRetryable(error)) options.onRetry?.(error, attemptNumber);
+        },
       },
     );
   } catch (error) {

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { DerError, encodeEcdsaSignatureDer, parseEcdsaSignatureDer, parseSecp256k1Spki } from './der.js';
 import {
+  describeError,
   InvalidInputError,
   KmsKeyUnusableError,
   KmsUnavailableError,
@@ -63,6 +64,16 @@ export interface KmsVaultOptions {
   rateLimits?: Partial<KmsRateLimits>;
   /** Share one limiter between vaults that use the same account and Region. */
   rateLimiter?: KmsRateLimiter;
+  /** Told about every retried failure (e.g. ThrottlingException), so it can be logged and alarmed on. */
+  onRetry?: (event: KmsRetryEvent) => void;
+}
+
+export interface KmsRetryEvent {
+  operation: string;
+  keyId: string | undefined;
+  attempt: number;
+  /** Error name and message, e.g. "ThrottlingException: Rate exceeded". */
+  error: string;
 }
 
 export interface CreateKeyRequest {
@@ -131,8 +142,10 @@ export class KmsVault {
   private readonly application: string;
   private readonly retryPolicy: RetryPolicy;
   private readonly limiter: KmsRateLimiter;
+  private readonly onRetry: ((event: KmsRetryEvent) => void) | undefined;
 
   constructor(options: KmsVaultOptions) {
+    this.onRetry = options.onRetry;
     this.client = options.client;
     this.application = options.application ?? 'kms-signer';
     this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
@@ -378,6 +391,8 @@ export class KmsVault {
     try {
       return await withRetry(send, this.retryPolicy, {
         gate: (attempt) => this.limiter.schedule(requestClass, attempt),
+        onRetry: (error, attempt) =>
+          this.onRetry?.({ operation, keyId, attempt, error: describeError(error) }),
       });
     } catch (error) {
       if (error instanceof RetryExhaustedError) {

@@ -1,7 +1,7 @@
 // The long-running signing daemon (tatum-kms `daemon`): a pass every `period`, never two at once, until
 // `signal` aborts — then the pass in flight finishes its started jobs and the daemon returns.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createAppContext, type AppContext } from '../app-context.js';
+import { createAppContext, type AppContext, type AppContextOptions } from '../app-context.js';
 import { isChainId, type ChainId, type NetworkName } from '../chains/index.js';
 import { SecretCache, type AppConfig } from '../config/index.js';
 import { apiKeyFromSecret, createTatumClient } from './client.js';
@@ -106,8 +106,9 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 export async function createDaemonDeps(
   config: AppConfig,
   tatum: TatumConfig,
+  contextOptions: AppContextOptions = {},
 ): Promise<{ deps: DaemonDeps; context: AppContext }> {
-  const context = await createAppContext(config);
+  const context = await createAppContext(config, contextOptions);
   const apiKey =
     tatum.apiKey ??
     apiKeyFromSecret(

@@ -206,3 +206,45 @@ describe('KmsVault key lifecycle input checks (fake KMS)', () => {
     expect(fake.calls).toHaveLength(1);
   });
 });
+
+describe('KmsVault retry reporting (fake KMS)', () => {
+  it('reports every retried throttle with the operation, key and attempt, and nothing for success', async () => {
+    const fake = createFakeKms();
+    const events: unknown[] = [];
+    const vault = new KmsVault({
+      client: fake.client,
+      retry: fastRetry,
+      onRetry: (event) => events.push(event),
+    });
+    let failures = 2;
+    const sign = fake.privateKey;
+    fake.on('SignCommand', (input) => {
+      if (failures-- > 0) throw awsError('ThrottlingException', 'Rate exceeded', 400);
+      const compact = tiny.sign(input.Message as Uint8Array, sign);
+      const big = (b: Uint8Array) => BigInt(`0x${Buffer.from(b).toString('hex')}`);
+      return { Signature: encodeEcdsaSignatureDer(big(compact.subarray(0, 32)), big(compact.subarray(32))) };
+    });
+    await vault.signDigest('k1', randomBytes(32), fake.publicKey);
+    expect(events).toEqual([
+      { operation: 'Sign', keyId: 'k1', attempt: 1, error: 'ThrottlingException: Rate exceeded' },
+      { operation: 'Sign', keyId: 'k1', attempt: 2, error: 'ThrottlingException: Rate exceeded' },
+    ]);
+  });
+
+  it('does not report a non-retryable failure as a retry', async () => {
+    const fake = createFakeKms();
+    const events: unknown[] = [];
+    const vault = new KmsVault({
+      client: fake.client,
+      retry: fastRetry,
+      onRetry: (event) => events.push(event),
+    });
+    fake.on('SignCommand', () => {
+      throw new NotFoundException({ message: 'gone', ...meta });
+    });
+    await expect(vault.signDigest('k1', randomBytes(32), fake.publicKey)).rejects.toThrow(
+      KmsKeyUnusableError,
+    );
+    expect(events).toEqual([]);
+  });
+});
