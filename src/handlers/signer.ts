@@ -4,6 +4,7 @@
 // for the life of the execution environment. Run it with reserved concurrency 1 or more: job leases
 // make overlapping invocations safe.
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AppConfig } from '../config/index.js';
 import { loadConfig } from '../config/index.js';
 import { loadLoopEnv, loadTatumConfig } from '../tatum/config.js';
@@ -14,6 +15,8 @@ import { runScheduledPasses, type InvocationClock, type ScheduledRunResult } fro
 // Powertools structured JSON logs; `event` keys are top-level fields, which the CDK metric filters read
 // (heartbeat: event = invocation-done; throttling: ThrottlingException in kms-retry lines).
 const logger = new Logger({ serviceName: 'kms-signer-signer' });
+// CloudWatch embedded-metric-format counters per invocation (namespace KmsSigner).
+const metrics = new Metrics({ namespace: 'KmsSigner', serviceName: 'kms-signer-signer' });
 
 let loopPromise: Promise<{ loop: SigningLoop; periodMs: number; jobBudgetMs: number }> | undefined;
 
@@ -24,6 +27,11 @@ async function build(env: NodeJS.ProcessEnv) {
   const { deps } = await createDaemonDeps(config, tatum, {
     onKmsRetry: (retry) => {
       logger.warn('KMS request retried', { event: 'kms-retry', ...retry });
+      metrics.addMetric(
+        retry.error.startsWith('ThrottlingException') ? 'KmsThrottles' : 'KmsRetries',
+        MetricUnit.Count,
+        1,
+      );
     },
   });
   const loop = new SigningLoop({
@@ -49,5 +57,10 @@ export async function handler(_event: unknown, context: InvocationClock): Promis
   const { loop, periodMs, jobBudgetMs } = await loopPromise;
   const result = await runScheduledPasses(loop, context, { periodMs, jobBudgetMs });
   logger.info('invocation done', { event: 'invocation-done', ...result });
+  metrics.addMetric('Passes', MetricUnit.Count, result.passes);
+  metrics.addMetric('Broadcast', MetricUnit.Count, result.broadcast);
+  metrics.addMetric('Failed', MetricUnit.Count, result.failed);
+  metrics.addMetric('Retry', MetricUnit.Count, result.retry);
+  metrics.publishStoredMetrics();
   return result;
 }
