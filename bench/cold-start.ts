@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
+import { OPTIONAL_EXTERNAL_MODULES, REQUIRE_SHIM_BANNER } from '../infra/bundling.js';
 import { median } from './stats.js';
 
 const run = promisify(execFile);
@@ -20,19 +21,8 @@ const INFRA_OPTIONS: BuildOptions = {
   platform: 'node',
   format: 'esm',
   mainFields: ['module', 'main'],
-  banner: {
-    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  },
-  external: [
-    'kerberos',
-    '@mongodb-js/zstd',
-    'snappy',
-    'mongodb-client-encryption',
-    'gcp-metadata',
-    'socks',
-    'aws4',
-    '@aws-sdk/credential-providers',
-  ],
+  banner: { js: REQUIRE_SHIM_BANNER },
+  external: OPTIONAL_EXTERNAL_MODULES,
   logLevel: 'error',
 };
 

@@ -20,6 +20,7 @@ import { SignerAlarms } from './alarms.js';
 import type { StackConfig } from './config.js';
 import { SignerDaemonService } from './ecs.js';
 import { acknowledgeKmsWildcards, apiKmsStatements, signerKmsStatements } from './iam.js';
+import { OPTIONAL_EXTERNAL_MODULES, REQUIRE_SHIM_BANNER } from './bundling.js';
 
 export interface KmsSignerStackProps extends StackProps {
   config: StackConfig;
@@ -35,17 +36,8 @@ const BUNDLING: BundlingOptions = {
   mainFields: ['module', 'main'],
   minify: false,
   sourceMap: true,
-  banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  externalModules: [
-    'kerberos',
-    '@mongodb-js/zstd',
-    'snappy',
-    'mongodb-client-encryption',
-    'gcp-metadata',
-    'socks',
-    'aws4',
-    '@aws-sdk/credential-providers',
-  ],
+  banner: REQUIRE_SHIM_BANNER,
+  externalModules: OPTIONAL_EXTERNAL_MODULES,
 };
 
 export class KmsSignerStack extends Stack {

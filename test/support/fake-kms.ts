@@ -15,6 +15,8 @@ export interface FakeKms {
   publicKey: Uint8Array; // uncompressed
   /** Overrides the answer for one command name (e.g. 'SignCommand'); throw inside to fail. */
   on(command: string, responder: Responder): void;
+  /** The next `times` calls of `command` throw `error()`; later calls get the usual answer. */
+  failFirst(command: string, times: number, error: () => Error): void;
 }
 
 export function createFakeKms(options: { forceHighS?: boolean } = {}): FakeKms {
@@ -61,12 +63,21 @@ export function createFakeKms(options: { forceHighS?: boolean } = {}): FakeKms {
       });
     },
   } as unknown as KMSClient;
+  const failFirst = (command: string, times: number, error: () => Error) => {
+    const answer = responders.get(command);
+    let remaining = times;
+    responders.set(command, (input) => {
+      if (remaining-- > 0 || !answer) throw error();
+      return answer(input);
+    });
+  };
   return {
     client,
     calls,
     privateKey,
     publicKey,
     on: (command, responder) => responders.set(command, responder),
+    failFirst,
   };
 }
 

@@ -80,17 +80,9 @@ describe('KmsVault.signDigest (fake KMS)', () => {
   it('retries throttling, then succeeds', async () => {
     const fake = createFakeKms();
     const vault = new KmsVault({ client: fake.client, retry: fastRetry });
-    let failures = 2;
-    const sign = fake.calls; // record of every attempt
-    const original = fake.privateKey;
-    fake.on('SignCommand', (input) => {
-      if (failures-- > 0) throw awsError('ThrottlingException', 'Rate exceeded', 400);
-      const compact = tiny.sign(input.Message as Uint8Array, original);
-      const big = (b: Uint8Array) => BigInt(`0x${Buffer.from(b).toString('hex')}`);
-      return { Signature: encodeEcdsaSignatureDer(big(compact.subarray(0, 32)), big(compact.subarray(32))) };
-    });
+    fake.failFirst('SignCommand', 2, () => awsError('ThrottlingException', 'Rate exceeded', 400));
     await vault.signDigest('k1', randomBytes(32), fake.publicKey);
-    expect(sign).toHaveLength(3);
+    expect(fake.calls).toHaveLength(3);
   });
 
   it('gives up with KmsUnavailableError after maxAttempts', async () => {
@@ -216,14 +208,7 @@ describe('KmsVault retry reporting (fake KMS)', () => {
       retry: fastRetry,
       onRetry: (event) => events.push(event),
     });
-    let failures = 2;
-    const sign = fake.privateKey;
-    fake.on('SignCommand', (input) => {
-      if (failures-- > 0) throw awsError('ThrottlingException', 'Rate exceeded', 400);
-      const compact = tiny.sign(input.Message as Uint8Array, sign);
-      const big = (b: Uint8Array) => BigInt(`0x${Buffer.from(b).toString('hex')}`);
-      return { Signature: encodeEcdsaSignatureDer(big(compact.subarray(0, 32)), big(compact.subarray(32))) };
-    });
+    fake.failFirst('SignCommand', 2, () => awsError('ThrottlingException', 'Rate exceeded', 400));
     await vault.signDigest('k1', randomBytes(32), fake.publicKey);
     expect(events).toEqual([
       { operation: 'Sign', keyId: 'k1', attempt: 1, error: 'ThrottlingException: Rate exceeded' },
