@@ -1,6 +1,9 @@
-// secp256k1 maths for KMS output: point validation, low-S normalisation, recovery id discovery and
-// verification. KMS signs with random k and may return high S; every chain we serve wants low S and
-// most want the recovery id, which KMS does not return.
+// secp256k1 maths for KMS output: low-S normalisation, recovery id discovery and verification. KMS signs
+// with random k and may return high S; every chain we serve wants low S and most want the recovery id,
+// which KMS does not return. The curve operations run in libsecp256k1 (Bitcoin Core's library, compiled
+// to WebAssembly and shipped by libauth): about 175 µs per recovery here against 1.4 ms in pure
+// JavaScript (bench/results/overhead.md), which is what lets one process keep up with the Sign quota.
+import { secp256k1 as libsecp256k1 } from '@bitauth/libauth';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { equalBytes, numberToBytesBE } from '@noble/curves/utils.js';
 import type { Secp256k1PublicKey } from '../crypto/public-key.js';
@@ -38,8 +41,27 @@ export function compactSignature(r: bigint, s: bigint): Uint8Array {
 }
 
 /**
+ * The public key (33-byte compressed, or 65-byte uncompressed) that `compact` with `recoveryId` recovers to
+ * over `digest`, or undefined when this combination recovers to no point.
+ */
+export function recoverPublicKey(
+  digest: Uint8Array,
+  compact: Uint8Array,
+  recoveryId: 0 | 1,
+  format: 'compressed' | 'uncompressed' = 'compressed',
+): Uint8Array | undefined {
+  const recovered =
+    format === 'compressed'
+      ? libsecp256k1.recoverPublicKeyCompressed(compact, recoveryId, digest)
+      : libsecp256k1.recoverPublicKeyUncompressed(compact, recoveryId, digest);
+  return typeof recovered === 'string' ? undefined : recovered;
+}
+
+/**
  * Finds the recovery id for a low-S signature by recovering the public key for each candidate and
  * comparing it with the key we already know. Returns undefined if neither candidate matches.
+ * A match is also a proof that the signature verifies: recovery computes Q = r⁻¹(sR − zG), and Q equal to
+ * the wallet key is exactly the ECDSA verification equation R = s⁻¹(zG + rQ) with R.x ≡ r.
  * Ids 2 and 3 (r ≥ n − …) occur with probability ~2⁻¹²⁸ and cannot be expressed on EVM chains, so a
  * signature that would need them is treated as unusable.
  */
@@ -49,14 +71,10 @@ export function findRecoveryId(
   s: bigint,
   publicKey: Secp256k1PublicKey,
 ): 0 | 1 | undefined {
-  const signature = new secp256k1.Signature(r, s);
+  const compact = compactSignature(r, s);
   for (const candidate of [0, 1] as const) {
-    try {
-      const recovered = signature.addRecoveryBit(candidate).recoverPublicKey(digest).toBytes(false);
-      if (equalBytes(recovered, publicKey.uncompressed)) return candidate;
-    } catch {
-      // This candidate does not give a point on the curve; try the other one.
-    }
+    const recovered = recoverPublicKey(digest, compact, candidate);
+    if (recovered && equalBytes(recovered, publicKey.compressed)) return candidate;
   }
   return undefined;
 }
@@ -68,9 +86,5 @@ export function verifyDigestSignature(
   s: bigint,
   publicKey: Secp256k1PublicKey,
 ): boolean {
-  return secp256k1.verify(compactSignature(r, s), digest, publicKey.compressed, {
-    prehash: false,
-    lowS: true,
-    format: 'compact',
-  });
+  return libsecp256k1.verifySignatureCompactLowS(compactSignature(r, s), publicKey.compressed, digest);
 }

@@ -16,14 +16,13 @@ import {
   SignCommand,
   type Tag,
 } from '@aws-sdk/client-kms';
-import { DerError, encodeEcdsaSignatureDer, parseEcdsaSignatureDer, parseSecp256k1Spki } from './der.js';
+import { DerError, parseSecp256k1Spki } from './der.js';
 import {
   describeError,
   InvalidInputError,
   KmsKeyUnusableError,
   KmsUnavailableError,
   MalformedKmsResponseError,
-  SignatureVerificationError,
   type KeyUnusableReason,
 } from './errors.js';
 import {
@@ -32,16 +31,9 @@ import {
   type KmsRateLimits,
   type KmsRequestClass,
 } from './rate-limiter.js';
+import { kmsSignature, type KmsSignature } from './kms-signature.js';
 import { DEFAULT_RETRY_POLICY, RetryExhaustedError, withRetry, type RetryPolicy } from './retry.js';
-import {
-  compactSignature,
-  findRecoveryId,
-  isHighS,
-  isScalarInRange,
-  normalizeLowS,
-  verifyDigestSignature,
-  type Secp256k1PublicKey,
-} from './secp256k1.js';
+import type { Secp256k1PublicKey } from './secp256k1.js';
 import { InvalidPublicKeyError, parsePublicKey } from '../crypto/public-key.js';
 
 export const KEY_SPEC = 'ECC_SECG_P256K1';
@@ -97,18 +89,7 @@ export interface KmsPublicKey extends Secp256k1PublicKey {
   spkiDer: Uint8Array;
 }
 
-export interface KmsSignature {
-  r: bigint;
-  /** Always in the low half of the curve order. */
-  s: bigint;
-  recoveryId: 0 | 1;
-  /** Canonical DER of (r, low s), without any sighash byte. */
-  der: Uint8Array;
-  /** 64-byte r ‖ s. */
-  compact: Uint8Array;
-  /** True when KMS returned a high S that we folded. */
-  normalized: boolean;
-}
+export type { KmsSignature } from './kms-signature.js';
 
 export interface KeyDescription {
   keyId: string;
@@ -252,33 +233,7 @@ export class KmsVault {
     );
     if (!response.Signature) throw new MalformedKmsResponseError(keyId, 'Sign returned no Signature');
 
-    let r: bigint;
-    let rawS: bigint;
-    try {
-      ({ r, s: rawS } = parseEcdsaSignatureDer(response.Signature));
-    } catch (error) {
-      if (error instanceof DerError) throw new MalformedKmsResponseError(keyId, error.message);
-      throw error;
-    }
-    if (!isScalarInRange(r) || !isScalarInRange(rawS)) {
-      throw new MalformedKmsResponseError(keyId, 'signature r or s is outside [1, n-1]');
-    }
-    const s = normalizeLowS(rawS);
-    const recoveryId = findRecoveryId(digest, r, s, expectedKey);
-    if (recoveryId === undefined) {
-      throw new SignatureVerificationError(keyId, 'no recovery id reproduces the wallet public key');
-    }
-    if (!verifyDigestSignature(digest, r, s, expectedKey)) {
-      throw new SignatureVerificationError(keyId, 'signature does not verify against the wallet public key');
-    }
-    return {
-      r,
-      s,
-      recoveryId,
-      der: encodeEcdsaSignatureDer(r, s),
-      compact: compactSignature(r, s),
-      normalized: isHighS(rawS),
-    };
+    return kmsSignature(keyId, response.Signature, digest, expectedKey);
   }
 
   async describeKey(keyId: string): Promise<KeyDescription> {

@@ -1,10 +1,12 @@
 // Final check of the assembled transaction, before it is returned: for every input, read the
 // signature and public key back out of its scriptSig/witness, check they unlock the spent script
 // (key hash, redeem script), that the signature is strict DER, low-S and carries the chain's sighash
-// byte, recompute the digest from the SIGNED transaction, and verify with @noble/curves.
+// byte, recompute the digest from the SIGNED transaction, and verify it with libsecp256k1.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { script, type Transaction } from 'bitcoinjs-lib';
 import { hash160 } from '../../chains/index.js';
+import { parsePublicKey } from '../../crypto/public-key.js';
+import { verifyDigestSignature } from '../../kms/secp256k1.js';
 import type { PlannedInput, SigningPlan } from './plan.js';
 import { classifyScript, equalBytes, p2wpkhScript } from './scripts.js';
 import { inputDigest } from './sighash.js';
@@ -42,12 +44,8 @@ export function verifySignedTransaction(
     const digest = inputDigest(signed, input, plan.rules);
     const expected = signedDigests[n];
     if (expected === undefined || !equalBytes(digest, expected)) fail('digest differs from the one signed');
-    const valid = secp256k1.verify(parsed.toBytes('compact'), digest, publicKey, {
-      prehash: false,
-      lowS: true,
-      format: 'compact',
-    });
-    if (!valid) fail('signature does not verify');
+    if (!verifyDigestSignature(digest, parsed.r, parsed.s, parsePublicKey(publicKey)))
+      fail('signature does not verify');
   });
 }
 

@@ -1,8 +1,9 @@
 // signEvmTransaction: validate → digest (Transaction.unsignedHash, computed here) → one KMS Sign call →
 // signature with the right v / yParity → serialize → re-decode and check the sender before returning.
-import { getBytes, Signature, toBeHex, Transaction } from 'ethers';
+import { concat, dataSlice, getAddress, getBytes, keccak256, Signature, toBeHex, Transaction } from 'ethers';
 
 import { SignatureVerificationError } from '../../kms/errors.js';
+import { recoverPublicKey } from '../../kms/secp256k1.js';
 import type { KmsSignature } from '../../kms/vault.js';
 import type { SignedTransaction, SignRequestBase } from '../types.js';
 import { checkTransaction, resolveEvmTarget, singleWallet, walletAddress, type EvmTarget } from './checks.js';
@@ -82,7 +83,7 @@ function assertSignedBy(signed: string, digest: string, address: string, keyId: 
   let sender: string | null;
   try {
     decoded = Transaction.from(signed);
-    sender = decoded.from;
+    sender = recoverSender(decoded);
   } catch (error) {
     throw new SignatureVerificationError(
       keyId,
@@ -102,4 +103,18 @@ function assertSignedBy(signed: string, digest: string, address: string, keyId: 
     );
   }
   return decoded.hash;
+}
+
+/**
+ * The address the decoded wire signature recovers to over the decoded transaction's own digest, as a node
+ * computes it. Recovery runs in libsecp256k1 rather than through `Transaction.from`, which costs a
+ * pure-JavaScript recovery (≈ 1.4 ms) and a point decompression per transaction.
+ */
+function recoverSender(decoded: Transaction): string | null {
+  const signature = decoded.signature;
+  if (!signature) return null;
+  const compact = getBytes(concat([signature.r, signature.s]));
+  const key = recoverPublicKey(getBytes(decoded.unsignedHash), compact, signature.yParity, 'uncompressed');
+  // An EVM address is the last 20 bytes of keccak256(X ‖ Y).
+  return key ? getAddress(dataSlice(keccak256(key.subarray(1)), 12)) : null;
 }

@@ -1,8 +1,8 @@
 // TRON's signature encoding, as tronweb's ECKeySign writes it: hex r(32) ‖ s(32) ‖ v(1), v = 27 + recovery id,
 // and a final check that the exact bytes we release recover to the wallet's address.
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { deriveAddress, type NetworkName } from '../../chains/index.js';
 import { SignatureVerificationError } from '../../kms/errors.js';
+import { isHighS, recoverPublicKey } from '../../kms/secp256k1.js';
 import type { KmsSignature } from '../../kms/vault.js';
 
 /** 130 hex characters: r ‖ s ‖ (27 + recoveryId). */
@@ -25,17 +25,10 @@ export function assertTronSignatureFrom(
   };
   const match = /^([0-9a-f]{128})(1b|1c)$/.exec(encoded);
   if (match?.[1] === undefined) return fail('is not 65 bytes of r ‖ s ‖ v with v 27 or 28');
-  let recovered: Uint8Array;
-  try {
-    const signature = secp256k1.Signature.fromBytes(Buffer.from(match[1], 'hex'), 'compact');
-    if (signature.hasHighS()) return fail('has a high S');
-    recovered = signature
-      .addRecoveryBit(match[2] === '1b' ? 0 : 1)
-      .recoverPublicKey(digest)
-      .toBytes(false);
-  } catch (error) {
-    return fail(`does not recover a public key (${(error as Error).message})`);
-  }
+  const compact = Buffer.from(match[1], 'hex');
+  if (isHighS(BigInt(`0x${match[1].slice(64)}`))) fail('has a high S');
+  const recovered = recoverPublicKey(digest, compact, match[2] === '1b' ? 0 : 1, 'uncompressed');
+  if (!recovered) return fail('does not recover a public key');
   const signer = deriveAddress('TRON', expected.network, recovered);
   if (signer !== expected.address) fail(`recovers to ${signer}, not the wallet's ${expected.address}`);
 }
