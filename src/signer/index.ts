@@ -3,7 +3,7 @@
 // Sign call (SigningRefusedError = nothing signed), and checks the assembled result before returning.
 import { getChain, isChainId, listChains } from '../chains/index.js';
 import { signBitcoinTransaction, type BitcoinSignOptions, type BitcoinSignRequest } from './bitcoin/index.js';
-import { signEvmTransaction } from './evm/index.js';
+import { signEvmTransaction, type EvmSignOptions } from './evm/index.js';
 import { signTronTransaction, type TronSignOptions } from './tron/index.js';
 import { refuse, type SignedTransaction, type SignRequestBase } from './types.js';
 
@@ -16,7 +16,7 @@ export interface SignTransactionRequest extends SignRequestBase {
   /** Bitcoin family only; detected when omitted. */
   format?: BitcoinSignRequest['format'];
   /** Options of the chain's family; options of other families are ignored. */
-  options?: BitcoinSignOptions & TronSignOptions;
+  options?: BitcoinSignOptions & EvmSignOptions & TronSignOptions;
 }
 
 export async function signTransaction(request: SignTransactionRequest): Promise<SignedTransaction> {

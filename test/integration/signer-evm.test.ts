@@ -155,6 +155,47 @@ describe('EVM signer on KMS + anvil', () => {
     expect(await rpc.balance(wallet.address)).toBe(initial - spent);
   });
 
+  it('a fee above the default cap is refused before KMS is called; options.maxFeeWei lets it through to anvil', async () => {
+    const wallet = await kmsWallet();
+    await rpc.setBalance(wallet.address, 3n * ETHER);
+    // 21,000 gas × 50,000 gwei = 1.05 ETH worst case, above EVM_DEV's 1 ETH. A small tip keeps anvil's
+    // gas price oracle (which follows recent tips) unchanged for the other tests.
+    const maxFeePerGas = 50_000n * 10n ** 9n;
+    const unsigned = {
+      to: randomAddress(),
+      value: '1',
+      gas: '21000',
+      maxFeePerGas: dec(maxFeePerGas),
+      maxPriorityFeePerGas: '1000000000',
+      nonce: 0,
+    };
+    let signCalls = 0;
+    const counting: DigestSigner = {
+      signDigest: (...args) => ((signCalls += 1), vault.signDigest(...args)),
+    };
+
+    await expect(sign(wallet, unsigned, counting)).rejects.toMatchObject({
+      code: 'FEE_TOO_HIGH',
+      field: 'maxFeePerGas',
+    });
+    expect(signCalls).toBe(0);
+
+    const signed = await signEvmTransaction({
+      chain: CHAIN,
+      network: NETWORK,
+      wallets: [wallet.key],
+      signer: counting,
+      unsigned,
+      options: { maxFeeWei: 2n * ETHER },
+    });
+    expect(signCalls).toBe(1);
+    const receipt = await rpc.send(signed.signed);
+    expect(receipt.status).toBe('0x1');
+    expect(await rpc.balance(wallet.address)).toBe(
+      3n * ETHER - 1n - receipt.gasUsed * receipt.effectiveGasPrice,
+    );
+  });
+
   it('deploys an ERC-20 from a KMS wallet and signs a Tatum-style token transfer (to = token, value 0)', async () => {
     const wallet = await kmsWallet();
     const recipient = randomAddress();

@@ -8,3 +8,4 @@
  */
 export { signEvmTransaction, type EvmSignRequest } from './sign.js';
 export { MIN_GAS_LIMIT, SUPPORTED_TYPES } from './checks.js';
+export { DEFAULT_MAX_FEE_WEI, type EvmSignOptions } from './fee-cap.js';

@@ -7,6 +7,7 @@ import { recoverPublicKey } from '../../kms/secp256k1.js';
 import type { KmsSignature } from '../../kms/vault.js';
 import type { SignedTransaction, SignRequestBase } from '../types.js';
 import { checkTransaction, resolveEvmTarget, singleWallet, walletAddress, type EvmTarget } from './checks.js';
+import { checkFeeCap, parseMaxFeeWei, type EvmSignOptions } from './fee-cap.js';
 import { parsePayload, type ParsedPayload } from './payload.js';
 import { parseRawTransaction } from './raw.js';
 import { refuse } from './refuse.js';
@@ -17,6 +18,7 @@ export interface EvmSignRequest extends SignRequestBase {
    * transaction of type 0 (EIP-155), 1 or 2.
    */
   unsigned: string | object;
+  options?: EvmSignOptions;
 }
 
 /**
@@ -26,10 +28,12 @@ export interface EvmSignRequest extends SignRequestBase {
  */
 export async function signEvmTransaction(req: EvmSignRequest): Promise<SignedTransaction> {
   const target = resolveEvmTarget(req.chain, req.network);
+  const maxFeeWei = parseMaxFeeWei(req.options?.maxFeeWei);
   const wallet = singleWallet(req.wallets);
   const address = walletAddress(target, wallet);
   const { tx, gasField } = parseUnsigned(req.unsigned, target, address);
   checkTransaction(tx, target, gasField);
+  checkFeeCap(tx, target.chain, maxFeeWei);
 
   const digest = tx.unsignedHash;
   const signature = await req.signer.signDigest(wallet.keyId, getBytes(digest), wallet.publicKey);
