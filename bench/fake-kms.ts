@@ -1,9 +1,12 @@
-// In-process stand-ins for KMS used only by the benchmarks: a KMSClient whose Sign answers with a DER
-// signature precomputed once per digest from a known key (so no KMS latency and almost no signing cost
-// is measured), and counters of KMS requests and DigestSigner calls.
+// In-process stand-ins for KMS used only by the benchmarks: a KMSClient whose Sign answers from a small
+// pool of real DER signatures precomputed per digest (random k, and S left high half the time as KMS
+// does), so recovery ids and low-S folding vary like real traffic while almost no signing cost is
+// measured; and counters of KMS requests and DigestSigner calls.
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { encodeEcdsaSignatureDer } from '../src/kms/der.js';
+import { CURVE_ORDER } from '../src/kms/secp256k1.js';
 import type { DigestSigner } from '../src/signer/types.js';
 
 export interface PrecomputedKms {
@@ -17,20 +20,33 @@ interface SentCommand {
   input: { Message?: Uint8Array };
 }
 
-export function precomputedKms(secretKey: Uint8Array): PrecomputedKms {
+/** `count` DER signatures of `digest`: random k; every second one with S negated (high S), like KMS. */
+export function kmsLikeSignatures(digest: Uint8Array, secretKey: Uint8Array, count: number): Uint8Array[] {
+  return Array.from({ length: count }, (_, n) => {
+    const { r, s } = secp256k1.Signature.fromBytes(
+      secp256k1.sign(digest, secretKey, { prehash: false, extraEntropy: true }),
+      'compact',
+    );
+    return encodeEcdsaSignatureDer(r, n % 2 === 1 ? CURVE_ORDER - s : s);
+  });
+}
+
+export function precomputedKms(secretKey: Uint8Array, variants = 16): PrecomputedKms {
   const sends = new Map<string, number>();
-  const derByDigest = new Map<string, Uint8Array>();
+  const pools = new Map<string, { signatures: Uint8Array[]; next: number }>();
   const send = (command: SentCommand) => {
     const name = command.constructor.name;
     sends.set(name, (sends.get(name) ?? 0) + 1);
     const digest = command.input.Message;
     if (name !== 'SignCommand' || !digest) return Promise.reject(new Error(`${name} is not emulated`));
     const key = bytesToHex(digest);
-    let der = derByDigest.get(key);
-    if (!der) {
-      der = secp256k1.sign(digest, secretKey, { prehash: false, format: 'der' });
-      derByDigest.set(key, der);
+    let pool = pools.get(key);
+    if (!pool) {
+      pool = { signatures: kmsLikeSignatures(digest, secretKey, variants), next: 0 };
+      pools.set(key, pool);
     }
+    const der = pool.signatures[pool.next % variants];
+    pool.next += 1;
     return Promise.resolve({ Signature: der, SigningAlgorithm: 'ECDSA_SHA_256' });
   };
   return { client: { send } as unknown as KMSClient, sends };

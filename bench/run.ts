@@ -1,29 +1,49 @@
-// `npm run bench`: local overhead per signature, KMS calls per signature and cold start (issue #7).
-// Results go to bench/results/ (git-ignored). BENCH_ITERATIONS overrides the 2,000 timed iterations.
-import { cpus } from 'node:os';
-import { measureColdStart } from './cold-start.js';
-import { countKmsCalls, measureOverhead } from './overhead.js';
-import { writeJson, writeSummary, type BenchResults } from './report.js';
+// `npm run bench` (issue #7): runs every benchmark section, or those named in BENCH_ONLY (comma-separated),
+// writes bench/results/<section>.json and .md (git-ignored), and rebuilds bench/results/summary.md from the
+// fragments present, so a partial run keeps the other sections' latest figures.
+import { cpus, loadavg } from 'node:os';
+import { coldStartSection } from './cold-start.js';
+import { fetchScaleSection } from './fetch-scale.js';
+import { localstackSection } from './localstack.js';
+import { kmsCallsSection, overheadSection } from './overhead.js';
+import { writeSection, writeSummary } from './report.js';
+import type { BenchEnvironment, BenchSection } from './section.js';
 
-const iterations = Number.parseInt(process.env.BENCH_ITERATIONS ?? '2000', 10);
+const SECTIONS: readonly BenchSection[] = [
+  overheadSection,
+  kmsCallsSection,
+  fetchScaleSection,
+  localstackSection,
+  coldStartSection,
+];
 
-const environment = {
+function selectedSections(): BenchSection[] {
+  const only = process.env.BENCH_ONLY?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (!only?.length) return [...SECTIONS];
+  const unknown = only.filter((name) => !SECTIONS.some((section) => section.name === name));
+  if (unknown.length) {
+    const known = SECTIONS.map((section) => section.name).join(', ');
+    throw new Error(`BENCH_ONLY names unknown section(s) ${unknown.join(', ')}; known: ${known}`);
+  }
+  return SECTIONS.filter((section) => only.includes(section.name));
+}
+
+const environment: BenchEnvironment = {
   node: process.version,
   platform: `${process.platform}-${process.arch}`,
   cpu: cpus()[0]?.model ?? 'unknown CPU',
+  cores: cpus().length,
+  loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   date: new Date().toISOString(),
 };
 
-console.error(`overhead: ${iterations} iterations per case…`);
-const overhead = await measureOverhead(iterations);
-await writeJson('overhead', { environment, iterations, rows: overhead });
-
-const kmsCalls = await countKmsCalls();
-await writeJson('kms-calls', { environment, rows: kmsCalls });
-
-console.error('cold start: bundling and importing each handler…');
-const coldStart = await measureColdStart();
-await writeJson('cold-start', { environment, rows: coldStart });
-
-const results: BenchResults = { environment, overhead, kmsCalls, coldStart };
-console.log(await writeSummary(results));
+for (const section of selectedSections()) {
+  console.error(`${section.name}: ${section.description}…`);
+  const started = performance.now();
+  const result = await section.run(environment);
+  await writeSection(section.name, environment, result);
+  console.error(`${section.name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+console.log(await writeSummary(SECTIONS.map((section) => section.name)));

@@ -11,7 +11,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -20,7 +20,7 @@ import { SignerAlarms } from './alarms.js';
 import type { StackConfig } from './config.js';
 import { SignerDaemonService } from './ecs.js';
 import { acknowledgeKmsWildcards, apiKmsStatements, signerKmsStatements } from './iam.js';
-import { OPTIONAL_EXTERNAL_MODULES, REQUIRE_SHIM_BANNER } from './bundling.js';
+import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './bundling.js';
 
 export interface KmsSignerStackProps extends StackProps {
   config: StackConfig;
@@ -28,17 +28,6 @@ export interface KmsSignerStackProps extends StackProps {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
-
-/** ESM bundle with a `require` shim for CommonJS dependencies; optional MongoDB drivers stay out. */
-const BUNDLING: BundlingOptions = {
-  format: OutputFormat.ESM,
-  target: 'node24',
-  mainFields: ['module', 'main'],
-  minify: false,
-  sourceMap: true,
-  banner: REQUIRE_SHIM_BANNER,
-  externalModules: OPTIONAL_EXTERNAL_MODULES,
-};
 
 export class KmsSignerStack extends Stack {
   readonly api: HttpApi;
@@ -69,7 +58,7 @@ export class KmsSignerStack extends Stack {
       MONGODB_DB: config.mongoDb,
       KMS_SIGN_RATE: String(config.kmsSignRate),
       KMS_CREATE_KEY_RATE: String(config.kmsCreateKeyRate),
-      NODE_OPTIONS: '--enable-source-maps',
+      NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
     };
 
     // ---- wallet API ----
@@ -91,7 +80,7 @@ export class KmsSignerStack extends Stack {
       timeout: Duration.seconds(29),
       role: apiRole,
       logGroup: apiLogs,
-      bundling: BUNDLING,
+      bundling: LAMBDA_BUNDLING,
       environment: { ...common, API_AUTH: 'iam' },
     });
 
@@ -138,7 +127,7 @@ export class KmsSignerStack extends Stack {
       timeout,
       role: signerRole,
       logGroup: signerLogs,
-      bundling: BUNDLING,
+      bundling: LAMBDA_BUNDLING,
       reservedConcurrentExecutions: config.signerReservedConcurrency,
       deadLetterQueue,
       retryAttempts: 0,

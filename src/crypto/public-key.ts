@@ -1,4 +1,4 @@
-import { secp256k1 as libsecp256k1 } from '@bitauth/libauth';
+import { libsecp256k1 } from './libsecp256k1.js';
 import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 
