@@ -5,6 +5,7 @@ import { cpus, loadavg } from 'node:os';
 import { coldStartSection } from './cold-start.js';
 import { fetchScaleSection } from './fetch-scale.js';
 import { localstackSection } from './localstack.js';
+import { throughputSection } from './throughput.js';
 import { kmsCallsSection, overheadSection } from './overhead.js';
 import { writeSection, writeSummary } from './report.js';
 import type { BenchEnvironment, BenchSection } from './section.js';
@@ -12,6 +13,7 @@ import type { BenchEnvironment, BenchSection } from './section.js';
 const SECTIONS: readonly BenchSection[] = [
   overheadSection,
   kmsCallsSection,
+  throughputSection,
   fetchScaleSection,
   localstackSection,
   coldStartSection,

@@ -33,12 +33,13 @@ export class KmsRateLimiter {
           `KMS rate limit must be a positive number of requests per second, got ${perSecond}`,
         );
       }
-      // strict: no 1-second window ever holds more than `limit` starts, not just aligned windows.
-      const throttled = pThrottle({
-        limit: Math.max(1, Math.floor(perSecond)),
-        interval: 1000,
-        strict: true,
-      })((task: () => Promise<unknown>) => task());
+      // One start every 1000/perSecond ms. p-throttle's strict mode with {limit: N, interval: 1000} spaces
+      // saturated calls ceil(1000/N) ms apart, which caps 300/s at 250/s (bench/results/throughput.md);
+      // one call per fractional interval paces at the full rate, and keeps rates below 1/s (0.5 = one
+      // start every 2 s) instead of rounding them up to 1/s.
+      const throttled = pThrottle({ limit: 1, interval: 1000 / perSecond, strict: true })(
+        (task: () => Promise<unknown>) => task(),
+      );
       return <T>(task: () => Promise<T>) => throttled(task) as Promise<T>;
     };
     this.gates = {

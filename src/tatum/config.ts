@@ -4,6 +4,13 @@ import { z } from 'zod';
 import { ConfigError } from '../config/index.js';
 import { CHAIN_IDS, NETWORK_NAMES, type ChainId, type NetworkName } from '../chains/index.js';
 
+/**
+ * Jobs in flight per pass. Little's law: to keep the default 300 Sign/s quota busy, jobs in flight must be
+ * ≥ rate × time per job (≈ 100 ms with 20 ms KMS latency and the job store's writes), so ≥ 30; at 8 the
+ * loop could not exceed ≈ 80 jobs/s (bench/results/throughput.md).
+ */
+export const DEFAULT_CONCURRENCY = 32;
+
 const amount = z
   .string()
   .regex(/^\d+$/, 'an integer amount in base units (wei, satoshis, sun) as a decimal string')
@@ -98,7 +105,7 @@ const loopEnvSchema = z.object({
   /** mainnet | testnet | regtest; overrides SIGNER_TESTNET (regtest is for the local stand-ins). */
   SIGNER_NETWORK: z.enum(NETWORK_NAMES).optional(),
   SIGNER_PERIOD_SECONDS: z.coerce.number().positive().max(300).default(5),
-  SIGNER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  SIGNER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(DEFAULT_CONCURRENCY),
   /** Time one job may need (sign + store + broadcast); no job starts with less time left. */
   SIGNER_JOB_BUDGET_MS: z.coerce.number().int().min(1000).default(15_000),
   EXTERNAL_URL: z.url().optional(),

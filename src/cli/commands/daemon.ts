@@ -3,7 +3,7 @@
 // list here; --testnet (or --network) picks the wallets' network.
 import type { Command } from 'commander';
 import { isNetworkName } from '../../chains/index.js';
-import { loadTatumConfig, parseChains } from '../../tatum/config.js';
+import { DEFAULT_CONCURRENCY, loadTatumConfig, parseChains } from '../../tatum/config.js';
 import { createDaemonDeps, runDaemon, type DaemonDeps } from '../../tatum/daemon.js';
 import { loadCliConfig } from '../config-summary.js';
 import { usageError } from '../errors.js';
@@ -54,7 +54,7 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
     .option('--runOnce', 'one pass, then exit')
     .option('--wallets <ids>', 'with --runOnce: only these wallet signature ids (comma-separated)')
     .option('--transactionIds <ids>', 'with --runOnce: only these pending transaction ids (comma-separated)')
-    .option('--concurrency <n>', 'transactions processed in parallel', '8')
+    .option('--concurrency <n>', 'transactions processed in parallel', String(DEFAULT_CONCURRENCY))
     .addHelpText(
       'after',
       '\n--chain takes a comma-separated list (default: every supported chain). TATUM_API_URL and\n' +
