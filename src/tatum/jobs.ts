@@ -8,7 +8,8 @@
 // Only the holder of the job's claim (src/db/claims.ts: an insert against a unique _id, the one
 // operation that is atomic on FerretDB) writes the job, so the job document itself never needs a
 // conditional update. The claim is a lease: a runner that dies mid-job blocks the job only until the
-// lease expires. Before every write the holder renews its lease and stops if it was lost. The signed
+// lease expires. Before every write the holder makes sure it still holds the lease — without a round
+// trip while more than half of it remains, else by renewing it — and stops if it was lost. The signed
 // bytes are stored BEFORE broadcasting; a SIGNED job is only ever re-broadcast with those same bytes.
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { ClaimStore, type Claim } from '../db/claims.js';
@@ -78,7 +79,7 @@ export class JobStore {
 
   /**
    * Takes the job for this runner: null when another runner holds it. Creates the CLAIMED document on
-   * first sight (an insert: whoever loses the race just reads the winner's).
+   * first sight (an insert, returned as written); a job seen before is taken over and read back.
    */
   async claim(
     id: string,
@@ -90,11 +91,11 @@ export class JobStore {
     try {
       const now = this.clock();
       try {
-        await this.jobs.insertOne({
+        const job: SigningJobDoc = {
           _id: id,
           ...init,
           state: 'CLAIMED',
-          attempts: 0,
+          attempts: 1,
           owner,
           policy: null,
           signed: null,
@@ -108,10 +109,14 @@ export class JobStore {
           error: null,
           createdAt: now,
           updatedAt: now,
-        });
+        };
+        // The _id is unique and we hold the claim: what we inserted is the whole document.
+        await this.jobs.insertOne(job);
+        return { claim, job };
       } catch (error) {
         if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
       }
+      // Seen before (a retry, or a runner that lost its lease or died): count this attempt, read it back.
       await this.jobs.updateOne({ _id: id }, { $set: { owner, updatedAt: now }, $inc: { attempts: 1 } });
       const job = await this.jobs.findOne({ _id: id });
       if (!job) throw new Error(`signing job ${id} disappeared`);
@@ -124,15 +129,22 @@ export class JobStore {
 
   /** Writes fields of a job this runner holds; throws LeaseLostError when the lease is gone. */
   async update(held: JobClaim, id: string, set: Partial<Omit<SigningJobDoc, '_id'>>): Promise<SigningJobDoc> {
-    if (!(await this.claims.renew(held.claim, this.leaseMs))) throw new LeaseLostError(id);
-    await this.jobs.updateOne({ _id: id }, { $set: { ...set, updatedAt: this.clock() } });
-    const job = await this.jobs.findOne({ _id: id });
-    if (!job) throw new Error(`signing job ${id} disappeared`);
-    held.job = job;
-    return job;
+    if (!(await this.claims.renewIfDue(held.claim, this.leaseMs))) throw new LeaseLostError(id);
+    const updatedAt = this.clock();
+    const result = await this.jobs.updateOne({ _id: id }, { $set: { ...set, updatedAt } });
+    if (result.matchedCount === 0) throw new Error(`signing job ${id} disappeared`);
+    // Only the claim holder writes the job, so the stored document is the held one plus this change.
+    held.job = { ...held.job, ...set, updatedAt };
+    return held.job;
   }
 
+  /**
+   * Lets the job go. A finished job (BROADCAST or FAILED) is never worked on again — the loop skips it
+   * on sight — so its claim is left to lapse instead: one write fewer, and holding longer is never less
+   * safe (a runner that read the job just before it finished gets BUSY rather than claiming it).
+   */
   release(held: JobClaim): Promise<void> {
+    if (held.job.state === 'BROADCAST' || held.job.state === 'FAILED') return Promise.resolve();
     return this.claims.release(held.claim);
   }
 
