@@ -51,23 +51,26 @@ export interface PassSample {
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 const grouped = (n: number): string => n.toLocaleString('en-US');
 
-async function* timed<T>(source: AsyncIterable<T>, add: (ms: number) => void): AsyncGenerator<T> {
+async function timedCall<T>(call: () => Promise<T>, add: (ms: number) => void): Promise<T> {
   const started = performance.now();
   try {
-    yield* source;
+    return await call();
   } finally {
     add(performance.now() - started);
   }
 }
 
-/** The wallet service and the Tatum client as the loop sees them, timing exportWallets and fetchPending. */
+/** The wallet service and the Tatum client as the loop sees them, timing the wallet listing and fetchPending. */
 function timedDeps(service: WalletService, client: TatumClient, times: StepTimes) {
+  const addListing = (ms: number) => {
+    times.listingMs += ms;
+  };
   const wallets: SigningLoopOptions['wallets'] = {
     ...service,
-    exportWallets: (query) =>
-      timed(service.exportWallets(query), (ms) => {
-        times.listingMs += ms;
-      }),
+    countActiveWallets: (chains, network) =>
+      timedCall(() => service.countActiveWallets(chains, network), addListing),
+    activeSignatureIds: (chain, network, limit) =>
+      timedCall(() => service.activeSignatureIds(chain, network, limit), addListing),
   };
   const api: TatumClient = {
     ...client,
@@ -147,13 +150,20 @@ async function listingVariants(db: Db, service: WalletService, runs: number) {
           .toArray()
       ).length,
   );
+  const count = await time(
+    async () => (await service.countActiveWallets([RECORD_CHAIN], RECORD_NETWORK)).get(RECORD_CHAIN) ?? 0,
+  );
+  const ids = await time(async () => (await service.activeSignatureIds(RECORD_CHAIN, RECORD_NETWORK)).length);
+  const otherCount = await time(
+    async () => (await service.countActiveWallets([OTHER_CHAIN], RECORD_NETWORK)).get(OTHER_CHAIN) ?? 0,
+  );
   const otherChain = await time(async () => {
     const ids: string[] = [];
     for await (const wallet of service.exportWallets({ ...filter, chain: OTHER_CHAIN }))
       ids.push(wallet.signatureId);
     return ids.length;
   });
-  return { idsOnly, otherChain };
+  return { idsOnly, otherChain, count, ids, otherCount };
 }
 
 export async function measureFetchScale() {
@@ -183,14 +193,15 @@ export async function measureFetchScale() {
       });
       const times: StepTimes = { listingMs: 0, fetchMs: 0 };
       const { wallets, api } = timedDeps(context.walletService, client, times);
-      const loop = new SigningLoop({
+      const loopOptions: SigningLoopOptions = {
         db: context.db,
         api,
         wallets,
         signer: fakeDigestSigner(keys),
         chains: [RECORD_CHAIN],
         network: RECORD_NETWORK,
-      });
+      };
+      const loop = new SigningLoop(loopOptions);
       const pass = () => measuredPass(loop, times, sandbox);
 
       // No warm-up pass: a pass takes seconds, the median absorbs the first one's connection set-up.
@@ -221,7 +232,12 @@ export async function measureFetchScale() {
         walletRecord(walletCount + i),
       );
       await insertWalletRecords(context.db, extra);
-      const { sample: over, result: overResult } = await pass();
+      // A loop that starts now: the running one notices within its wallet refresh interval.
+      const { sample: over, result: overResult } = await measuredPass(
+        new SigningLoop(loopOptions),
+        times,
+        sandbox,
+      );
       const allIds = [...docs, ...extra].map((d) => d.signatureId);
       const callsBefore = sandbox.calls.length;
       const clientRefusal = await client.fetchPending(RECORD_CHAIN, allIds).then(

@@ -24,20 +24,32 @@ export function summarize(samplesUs: readonly number[]): Timing {
   };
 }
 
+export interface Measured {
+  /** Wall-clock time per iteration. */
+  wall: Timing;
+  /** CPU time (user + system, every thread of the process) per iteration: excludes time spent waiting
+   *  on timers or I/O, which is not local overhead. */
+  cpu: Timing;
+}
+
 /** Runs `task` `warmup` times untimed, then `iterations` times timed one by one. */
 export async function measure(
   task: () => unknown,
   iterations: number,
   warmup = Math.ceil(iterations / 4),
-): Promise<Timing> {
+): Promise<Measured> {
   for (let i = 0; i < warmup; i += 1) await task();
-  const samples: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < iterations; i += 1) {
+    const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     await task();
-    samples.push(Number(process.hrtime.bigint() - start) / 1000);
+    wall.push(Number(process.hrtime.bigint() - start) / 1000);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push(used.user + used.system);
   }
-  return summarize(samples);
+  return { wall: summarize(wall), cpu: summarize(cpu) };
 }
 
 export function median(values: readonly number[]): number {

@@ -122,7 +122,25 @@ const createIndexes: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [createCollections, createIndexes];
+/**
+ * The signing loop's queries (wallets/queries.ts): chain (one, or $in for the count), network and status,
+ * ids only. With signatureId as the last key MongoDB answers the counts and the sorted id lists from the
+ * index alone. FerretDB 1.24 (SQLite) creates it but still scans: it pushes no filter down.
+ */
+const createLoopIndex: Migration = {
+  version: 3,
+  name: 'signing loop wallet index',
+  async up(db) {
+    const loopIndex = index(
+      { chain: 1, network: 1, status: 1, signatureId: 1 },
+      'chain_network_status_signatureId',
+    );
+    const created = await db.collection(COLLECTIONS.wallets).createIndexes([loopIndex]);
+    return { indexes: created.map((n) => `${COLLECTIONS.wallets}.${n}`) };
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [createCollections, createIndexes, createLoopIndex];
 
 export interface MigrationRunOptions {
   migrations?: readonly Migration[];

@@ -8,6 +8,7 @@ import type { SecretCache } from '../config/index.js';
 import { redact } from '../config/index.js';
 import type { ChainId } from '../chains/index.js';
 import { z } from 'zod';
+import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
 import {
   TatumApiError,
   type BroadcastResult,
@@ -19,8 +20,7 @@ import {
 
 /** Tatum allows at most 500 signature ids per pending call (1 credit per call). */
 export const PENDING_BATCH_SIZE = 500;
-/** The reference daemon refuses more than 25,000 signature ids per chain. */
-export const MAX_SIGNATURE_IDS_PER_CHAIN = 25_000;
+export { MAX_SIGNATURE_IDS_PER_CHAIN } from './limits.js';
 
 /** Chain → broadcast path of Tatum's production API (§2.7). */
 export const TATUM_BROADCAST_PATHS: Readonly<Record<string, string>> = {
@@ -251,12 +251,7 @@ export function createTatumClient(options: TatumClientOptions): TatumClient {
   async function fetchPending(chain: ChainId, signatureIds: readonly string[]): Promise<PendingFetch> {
     const ids = [...new Set(signatureIds)];
     if (ids.length > MAX_SIGNATURE_IDS_PER_CHAIN) {
-      throw new TatumApiError(
-        `refusing to fetch pending ${chain} transactions for ${ids.length} signature ids: Tatum allows at most ` +
-          `${MAX_SIGNATURE_IDS_PER_CHAIN} per chain and API key; remove wallets of this chain`,
-        undefined,
-        false,
-      );
+      throw new TatumApiError(tooManySignatureIds(chain, ids.length), undefined, false);
     }
     const pending = new Map<string, PendingTransaction>();
     const invalid: InvalidPendingTransaction[] = [];

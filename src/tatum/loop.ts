@@ -13,16 +13,17 @@ import {
   type SignedDigest,
 } from '../signer/index.js';
 import type { WalletService } from '../wallets/contract.js';
+import { ActiveWalletIds, DEFAULT_WALLET_REFRESH_MS } from './active-wallet-ids.js';
 import { AuditLog, type AuditOutcome } from './audit.js';
-import type { SigningPolicy } from './config.js';
+import { DEFAULT_CONCURRENCY, type SigningPolicy } from './config.js';
 import { fourEyeCheck, type FourEyeMethod, type FourEyeResult } from './four-eye.js';
 import { JobStore, LeaseLostError, type JobClaim, type SigningJobDoc } from './jobs.js';
+import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
 import { evaluatePolicy, type PolicyDecision } from './policy.js';
 import { resolveWallets, WalletResolutionError } from './resolve-wallets.js';
 import { TatumApiError, type PendingTransaction, type TatumKmsApi } from './types.js';
 
-/** Tatum's limit of signature ids per chain (tatum-protocol.md §6). */
-export const MAX_SIGNATURE_IDS_PER_CHAIN = 25_000;
+export { MAX_SIGNATURE_IDS_PER_CHAIN } from './limits.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface LoopHooks {
@@ -33,7 +34,9 @@ export interface LoopHooks {
 export interface SigningLoopOptions {
   db: Db;
   api: TatumKmsApi;
-  wallets: Pick<WalletService, 'getWallet' | 'getAddress' | 'exportWallets'>;
+  /** The wallet service, or at least what the loop reads of it. */
+  wallets: Pick<WalletService, 'getWallet' | 'getAddress' | 'countActiveWallets' | 'activeSignatureIds'> &
+    Partial<WalletService>;
   signer: DigestSigner;
   chains: readonly ChainId[];
   network: NetworkName;
@@ -46,6 +49,12 @@ export interface SigningLoopOptions {
   concurrency?: number;
   /** Only these wallets (instead of every ACTIVE wallet of the chain). */
   walletIds?: readonly string[];
+  /**
+   * How long the lists of ACTIVE wallets are reused after a listing (default 60 s; 0 = list every pass).
+   * New wallets are fetched within this time, or at the next pass when counting is cheap and the chain's
+   * count changed (active-wallet-ids.ts).
+   */
+  walletRefreshMs?: number;
   /** Only these pending transaction ids. */
   transactionIds?: readonly string[];
   /** Lease on a job (default 120 s); must exceed the longest sign + broadcast. */
@@ -99,6 +108,7 @@ export class SigningLoop {
   private readonly audit: AuditLog;
   private readonly runnerId: string;
   private readonly clock: () => Date;
+  private readonly activeWallets: ActiveWalletIds;
 
   constructor(private readonly options: SigningLoopOptions) {
     if (options.network === 'mainnet' && !options.externalUrl) {
@@ -110,6 +120,13 @@ export class SigningLoop {
     this.jobs = new JobStore(options.db, options.leaseMs ?? 120_000, this.clock);
     this.audit = new AuditLog(options.db);
     this.runnerId = options.runnerId ?? `runner-${randomUUID()}`;
+    this.activeWallets = new ActiveWalletIds(
+      options.wallets,
+      options.chains,
+      options.network,
+      options.walletRefreshMs ?? DEFAULT_WALLET_REFRESH_MS,
+      () => this.clock().getTime(),
+    );
   }
 
   /**
@@ -120,15 +137,14 @@ export class SigningLoop {
     const results: JobResult[] = [];
     const chainErrors: PassResult['chainErrors'] = [];
     const errors: PassResult['reported'] = [];
+    const listing = canStart() ? await this.updateWalletList() : null;
     for (const chain of this.options.chains) {
       if (!canStart()) break;
       let pending: PendingTransaction[];
       try {
-        const ids = await this.signatureIds(chain);
+        if (listing) throw listing;
+        const ids = this.signatureIds(chain);
         if (ids.length === 0) continue;
-        if (ids.length > MAX_SIGNATURE_IDS_PER_CHAIN) {
-          throw new Error(`${ids.length} wallets exceed Tatum's ${MAX_SIGNATURE_IDS_PER_CHAIN} per chain`);
-        }
         if (this.options.api.fetchPending) {
           const fetched = await this.options.api.fetchPending(chain, ids);
           pending = fetched.pending;
@@ -149,8 +165,11 @@ export class SigningLoop {
       }
       const filter = this.options.transactionIds;
       const todo = pending.filter((p) => !filter || filter.includes(p.id));
-      const chainResults = await mapLimit(todo, this.options.concurrency ?? 8, canStart, (p) =>
-        this.processOne(chain, p),
+      const chainResults = await mapLimit(
+        todo,
+        this.options.concurrency ?? DEFAULT_CONCURRENCY,
+        canStart,
+        (p) => this.processOne(chain, p),
       );
       for (const r of chainResults) {
         results.push(r);
@@ -169,18 +188,25 @@ export class SigningLoop {
     return { results, reported: errors, chainErrors };
   }
 
-  /** Signature ids of our ACTIVE wallets on (chain, network), or the configured list. */
-  private async signatureIds(chain: ChainId): Promise<string[]> {
-    if (this.options.walletIds) return [...this.options.walletIds];
-    const ids: string[] = [];
-    for await (const w of this.options.wallets.exportWallets({
-      chain,
-      network: this.options.network,
-      status: 'ACTIVE',
-    })) {
-      ids.push(w.signatureId);
+  /** Brings the cached lists of ACTIVE wallets up to date; what went wrong fails every chain's fetch. */
+  private async updateWalletList(): Promise<Error | null> {
+    if (this.options.walletIds) return null;
+    try {
+      await this.activeWallets.update();
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
     }
-    return ids;
+  }
+
+  /** Signature ids of our ACTIVE wallets on (chain, network) (cached), or the configured list. */
+  private signatureIds(chain: ChainId): readonly string[] {
+    const configured = this.options.walletIds;
+    if (!configured) return this.activeWallets.ids(chain);
+    if (configured.length > MAX_SIGNATURE_IDS_PER_CHAIN) {
+      throw new Error(tooManySignatureIds(chain, configured.length));
+    }
+    return configured;
   }
 
   /** Processes one pending transaction; never throws. */

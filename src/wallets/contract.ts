@@ -140,6 +140,14 @@ export interface WalletService {
   report(): Promise<WalletReport>;
   /** Streams every wallet (public data) for `export`. */
   exportWallets(query?: Omit<ListWalletsQuery, 'cursor' | 'limit'>): AsyncIterable<WalletView>;
+  /**
+   * What the Tatum signing loop asks about: the number of ACTIVE wallets of each of `chains` on
+   * `network` (0 for a chain without any), in one query served by an index (no documents read on
+   * MongoDB), so the loop can check Tatum's per-chain limit before listing.
+   */
+  countActiveWallets(chains: readonly ChainId[], network: NetworkName): Promise<Map<ChainId, number>>;
+  /** Signature ids of the ACTIVE wallets of (chain, network): ids only, ascending, at most `limit`. */
+  activeSignatureIds(chain: ChainId, network: NetworkName, limit?: number): Promise<string[]>;
   /** MongoDB and KMS reachable. */
   health(): Promise<{ mongo: 'ok' | 'down'; kms: 'ok' | 'down' }>;
 }

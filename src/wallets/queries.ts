@@ -6,7 +6,7 @@ import type { ChainId, NetworkName } from '../chains/index.js';
 import type { ListWalletsQuery, WalletPage, WalletReport, WalletStatus, WalletView } from './contract.js';
 import type { ServiceContext } from './context.js';
 import { notFound, toWalletError } from './errors.js';
-import { checkListQuery, checkSignatureId, type NormalizedListQuery } from './validation.js';
+import { checkListQuery, checkSignatureId, invalid, type NormalizedListQuery } from './validation.js';
 import { decodeCursor, encodeCursor, walletView } from './views.js';
 
 const ORDER = { createdAt: 1, signatureId: 1 } as const;
@@ -65,6 +65,52 @@ export async function* exportWallets(
   } finally {
     await cursor.close();
   }
+}
+
+/**
+ * The signing loop's wallets: ACTIVE ones of (chain, network), in `wallets` only (index-0 keys; Tatum
+ * asks by wallet signatureId, never by wallet_keys entry). The chain_network_status_signatureId index
+ * (migration 3) serves the counts and the id lists from its keys alone on MongoDB.
+ */
+function activeFilter(chain: ChainId, network: NetworkName): Filter<WalletDoc> {
+  return toFilter(checkListQuery({ chain, network, status: 'ACTIVE' }).filter);
+}
+
+/** One query for every chain: a server that scans (FerretDB 1.24) scans once, not once per chain. */
+export async function countActiveWallets(
+  ctx: ServiceContext,
+  chains: readonly ChainId[],
+  network: NetworkName,
+): Promise<Map<ChainId, number>> {
+  for (const chain of chains) checkListQuery({ chain, network }); // a known chain, a network it has
+  const counts = new Map<ChainId, number>(chains.map((chain) => [chain, 0]));
+  if (counts.size === 0) return counts;
+  const groups = await ctx.wallets
+    .aggregate<{ _id: ChainId; n: number }>([
+      { $match: { chain: { $in: [...counts.keys()] }, network, status: 'ACTIVE' } },
+      { $group: { _id: '$chain', n: { $sum: 1 } } },
+    ])
+    .toArray();
+  for (const { _id, n } of groups) counts.set(_id, n);
+  return counts;
+}
+
+export async function activeSignatureIds(
+  ctx: ServiceContext,
+  chain: ChainId,
+  network: NetworkName,
+  limit?: number,
+): Promise<string[]> {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    throw invalid('limit', 'must be a positive integer');
+  }
+  // _id excluded and sorted on the index's last key: a covered query (index keys only) on MongoDB.
+  const cursor = ctx.wallets
+    .find(activeFilter(chain, network), { projection: { _id: 0, signatureId: 1 } })
+    .sort({ signatureId: 1 });
+  if (limit !== undefined) cursor.limit(limit);
+  const docs = await cursor.toArray();
+  return docs.map((doc) => doc.signatureId);
 }
 
 export async function report(ctx: ServiceContext): Promise<WalletReport> {

@@ -15,7 +15,15 @@ import { ImportPacer, importWallet } from './import.js';
 import { getAddress } from './keys.js';
 import { KmsKeyScanner } from './kms-scan.js';
 import { cancelWalletDeletion, disableWallet, enableWallet, scheduleWalletDeletion } from './lifecycle.js';
-import { exportWallets, getWallet, health, listWallets, report } from './queries.js';
+import {
+  activeSignatureIds,
+  countActiveWallets,
+  exportWallets,
+  getWallet,
+  health,
+  listWallets,
+  report,
+} from './queries.js';
 import { reconcile } from './reconcile.js';
 
 export interface WalletServiceDeps {
@@ -95,6 +103,9 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
     reconcile: (options) => translated(() => reconcile(ctx, options)),
     report: () => translated(() => report(ctx)),
     exportWallets: (query) => exportWallets(ctx, query),
+    countActiveWallets: (chains, network) => translated(() => countActiveWallets(ctx, chains, network)),
+    activeSignatureIds: (chain, network, limit) =>
+      translated(() => activeSignatureIds(ctx, chain, network, limit)),
     health: () => health(ctx),
     close: () => batches.close(),
   };

@@ -12,17 +12,19 @@ import { fundScripts } from '../../scripts/sandbox/btc-funding.js';
 import { bitcorePending, evmPayload, evmPending } from '../../scripts/sandbox/pending-payloads.js';
 import { btcRpc } from '../../scripts/stack/btc-rpc.js';
 import { btcTestKey, decodeRegtestWif } from '../../scripts/stack/btc-mining-key.js';
+import { MongoClient, type CommandStartedEvent, type CommandSucceededEvent } from 'mongodb';
 import { z } from 'zod';
+import { runMigrations } from '../../src/db/index.js';
 import type { DigestSigner } from '../../src/signer/index.js';
 import { SIGNING_AUDIT, type AuditRecord } from '../../src/tatum/audit.js';
 import { createTatumClient } from '../../src/tatum/client.js';
 import { SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
 import { SigningLoop, type SigningLoopOptions } from '../../src/tatum/loop.js';
 import { runDaemon } from '../../src/tatum/daemon.js';
-import type { WalletView } from '../../src/wallets/contract.js';
+import type { WalletService, WalletView } from '../../src/wallets/contract.js';
 import { EvmRpc, hexQuantity, receiptSchema } from '../support/evm-rpc.js';
 import { stackEndpoints } from '../support/stack.js';
-import { walletTestEnv, type WalletTestEnv } from '../support/wallets.js';
+import { randomSuffix, walletTestEnv, type WalletTestEnv } from '../support/wallets.js';
 
 const DEST = '0x8ba1f109551bd432803012645ac136ddd64dba72';
 let env: WalletTestEnv;
@@ -59,8 +61,8 @@ const loop = (over: Partial<SigningLoopOptions> = {}) =>
     ...over,
   });
 
-async function fundedWallet(): Promise<WalletView> {
-  const { wallet } = await env.service.createWallet({
+async function fundedWallet(service: WalletService = env.service): Promise<WalletView> {
+  const { wallet } = await service.createWallet({
     userId: 'loop',
     chain: 'EVM_DEV',
     asset: 'ETH',
@@ -373,5 +375,111 @@ describe('Tatum signing loop', () => {
       z.object({ confirmations: z.number().default(0) }),
     );
     expect(confirmations).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('the cached list of ACTIVE wallets', () => {
+  // A database of its own: the loop lists every ACTIVE EVM_DEV wallet, and the other tests' wallets
+  // would bring their pending transactions along. Commands are monitored to see what the listing reads.
+  let mongo: MongoClient;
+  const started: CommandStartedEvent[] = [];
+  const replies = new Map<number, CommandSucceededEvent>();
+
+  beforeAll(async () => {
+    mongo = await MongoClient.connect(stackEndpoints().mongoUri, { monitorCommands: true });
+    mongo.on('commandStarted', (event) => started.push(event));
+    mongo.on('commandSucceeded', (event) => replies.set(event.requestId, event));
+  });
+  afterAll(async () => {
+    await mongo.close();
+  });
+
+  async function isolated() {
+    const db = mongo.db(`loop_cache_${randomSuffix()}`);
+    await runMigrations(db);
+    return { db, service: env.newService({ db }) };
+  }
+
+  it('a wallet created after the first pass is fetched once the list is refreshed; a stale list signs nothing for a disabled wallet', async () => {
+    const { db, service } = await isolated();
+    let now = Date.now();
+    const cached = loop({ db, wallets: service, clock: () => new Date(now), concurrency: 1 });
+    const outcomes = async () =>
+      Object.fromEntries((await cached.runPass()).results.map((r) => [r.id, r.outcome]));
+    try {
+      const a = await fundedWallet(service);
+      const a0 = sandbox.enqueue(transfer(a, 0));
+      expect(await outcomes()).toEqual({ [a0]: 'BROADCAST' });
+
+      // Created after the first pass: the count (cheap on a small collection) changed, so re-listed now.
+      const b = await fundedWallet(service);
+      const b0 = sandbox.enqueue(transfer(b, 0));
+      expect(await outcomes()).toEqual({ [b0]: 'BROADCAST' });
+
+      // One wallet disabled, one created: same count, so the list stays cached (stale) until refreshed.
+      await service.disableWallet(a.signatureId);
+      const c = await fundedWallet(service);
+      const a1 = sandbox.enqueue(transfer(a, 1));
+      const c0 = sandbox.enqueue(transfer(c, 0));
+      const before = signCalls.length;
+      const stale = await cached.runPass();
+      // The disabled wallet is still asked about, and its transaction refused by the per-job re-read.
+      expect(stale.results).toMatchObject([
+        { id: a1, outcome: 'FAILED', error: expect.stringMatching(/is DISABLED/) as string },
+      ]);
+      expect(signCalls.length - before).toBe(0);
+      expect(await nonceOf(a.address)).toBe(1n);
+
+      now += 60_000; // the default refresh interval
+      expect(await outcomes()).toEqual({ [c0]: 'BROADCAST' });
+      expect(signCalls.length - before).toBe(1);
+    } finally {
+      await db.dropDatabase();
+    }
+  });
+
+  it('lists signature ids only (projection, no documents) through the chain_network_status_signatureId index', async () => {
+    const { db, service } = await isolated();
+    try {
+      const wallets = await Promise.all([0, 1, 2].map(() => fundedWallet(service)));
+      const first = started.length;
+      const pass = await loop({ db, wallets: service }).runPass();
+      expect(pass.chainErrors).toEqual([]);
+
+      const walletCommands = started
+        .slice(first)
+        .filter((e) => e.databaseName === db.databaseName && e.command[e.commandName] === 'wallets');
+      expect(walletCommands.map((e) => e.commandName)).toEqual(['aggregate', 'find']); // count, then list
+      expect(walletCommands[0]?.command.pipeline).toEqual([
+        { $match: { chain: { $in: ['EVM_DEV'] }, network: 'testnet', status: 'ACTIVE' } },
+        { $group: { _id: '$chain', n: { $sum: 1 } } },
+      ]);
+      const find = walletCommands[1]?.command;
+      expect(find).toMatchObject({
+        filter: { chain: 'EVM_DEV', network: 'testnet', status: 'ACTIVE' },
+        projection: { _id: 0, signatureId: 1 },
+        sort: new Map([['signatureId', 1]]), // the driver sends the sort as a Map
+        limit: 25_001,
+      });
+      const reply = replies.get(walletCommands[1]?.requestId ?? -1)?.reply as {
+        cursor: { firstBatch: Record<string, unknown>[] };
+      };
+      const ids = wallets.map((w) => w.signatureId).sort();
+      expect(reply.cursor.firstBatch).toEqual(ids.map((signatureId) => ({ signatureId })));
+
+      const indexes = await db.collection('wallets').listIndexes().toArray();
+      expect(
+        indexes.find((i: { name?: unknown }) => i.name === 'chain_network_status_signatureId'),
+      ).toMatchObject({
+        key: {
+          chain: 1,
+          network: 1,
+          status: 1,
+          signatureId: 1,
+        },
+      });
+    } finally {
+      await db.dropDatabase();
+    }
   });
 });

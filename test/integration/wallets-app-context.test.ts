@@ -5,10 +5,12 @@ import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../src/app-context.js';
 import { loadConfig } from '../../src/config/index.js';
+import { MIGRATIONS } from '../../src/db/index.js';
 import { secretsManagerClientFor, stackEndpoints } from '../support/stack.js';
 import { randomSuffix } from '../support/wallets.js';
 
 const contexts: AppContext[] = [];
+const VERSIONS = MIGRATIONS.map((m) => m.version);
 
 afterAll(async () => {
   for (const ctx of contexts) {
@@ -36,7 +38,7 @@ describe('createAppContext', () => {
     const config = loadConfig({ ...baseEnv(), MONGODB_URI_SECRET_ARN: secret.ARN! });
     const ctx = await createAppContext(config);
     contexts.push(ctx);
-    expect(ctx.migrations.applied).toEqual([1, 2]);
+    expect(ctx.migrations.applied).toEqual(VERSIONS);
     expect(await ctx.walletService.health()).toEqual({ mongo: 'ok', kms: 'ok' });
 
     const { wallet } = await ctx.walletService.createWallet({
@@ -51,7 +53,7 @@ describe('createAppContext', () => {
     // A second process on the same database finds the migrations done.
     const second = await createAppContext(config);
     contexts.push(second);
-    expect(second.migrations).toMatchObject({ applied: [], alreadyDone: [1, 2] });
+    expect(second.migrations).toMatchObject({ applied: [], alreadyDone: VERSIONS });
     expect((await second.walletService.getWallet(wallet.signatureId)).address).toBe(wallet.address);
   });
 

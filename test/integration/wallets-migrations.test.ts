@@ -9,6 +9,7 @@ import { randomSuffix } from '../support/wallets.js';
 
 let mongo: MongoClient;
 const dbs: Db[] = [];
+const VERSIONS = MIGRATIONS.map((m) => m.version);
 const freshDb = () => {
   const db = mongo.db(`wallets_${randomSuffix()}`);
   dbs.push(db);
@@ -27,22 +28,35 @@ describe('runMigrations', () => {
   it('applies every version once, records what the server supports, and is a no-op the second time', async () => {
     const db = freshDb();
     const first = await runMigrations(db);
-    expect(first.applied).toEqual([1, 2]);
+    expect(first.applied).toEqual([1, 2, 3]);
     // FerretDB 1.24 refuses $jsonSchema validators (NotImplemented); validation is done by the app.
     expect(first.results[1]).toMatchObject({ serverValidator: 'unsupported', applicationValidation: 'zod' });
     const second = await runMigrations(db);
-    expect(second).toMatchObject({ applied: [], alreadyDone: [1, 2] });
+    expect(second).toMatchObject({ applied: [], alreadyDone: VERSIONS });
 
     const names = (await db.collection('wallets').listIndexes().toArray()).map(
       (i: { name?: unknown }) => i.name,
     );
     expect(names).toEqual(
-      expect.arrayContaining(['signatureId_unique', 'kmsKeyId_unique', 'chain_network_address_unique']),
+      expect.arrayContaining([
+        'signatureId_unique',
+        'kmsKeyId_unique',
+        'chain_network_address_unique',
+        'chain_network_status_signatureId', // the signing loop's listing (version 3)
+      ]),
     );
     const keyIndexes = await db.collection('wallet_keys').listIndexes().toArray();
     expect(keyIndexes.find((i: { name?: unknown }) => i.name === 'signatureId_index_unique')).toMatchObject({
       unique: true,
     });
+  });
+
+  it('upgrades a database migrated before version 3: only the signing loop index is added', async () => {
+    const db = freshDb();
+    expect((await runMigrations(db, { migrations: MIGRATIONS.slice(0, 2) })).applied).toEqual([1, 2]);
+    const upgrade = await runMigrations(db);
+    expect(upgrade).toMatchObject({ applied: [3], alreadyDone: [1, 2] });
+    expect(upgrade.results[3]).toEqual({ indexes: ['wallets.chain_network_status_signatureId'] });
   });
 
   it('runs each version exactly once when four processes start together', async () => {
@@ -60,7 +74,7 @@ describe('runMigrations', () => {
     expect(dead).not.toBeNull();
     const started = Date.now();
     const result = await runMigrations(db, { leaseMs: 5_000 });
-    expect(result.applied).toEqual([1, 2]);
+    expect(result.applied).toEqual(VERSIONS);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   });
 });

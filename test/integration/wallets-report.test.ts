@@ -1,4 +1,4 @@
-// report() and exportWallets() over a small known population.
+// report(), exportWallets() and the signing loop's listing over a small known population.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WalletView } from '../../src/wallets/index.js';
@@ -49,5 +49,28 @@ describe('report and export', () => {
     for await (const wallet of env.service.exportWallets({ status: 'DISABLED', userId }))
       disabled.push(wallet.signatureId);
     expect(disabled).toEqual([b.signatureId]);
+
+    // The signing loop's view: ACTIVE wallets of (chain, network) only — not disabled or pending
+    // deletion, not their index ≥ 1 keys — ids ascending, bounded by the limit.
+    expect(await env.service.countActiveWallets(['ETH', 'BTC'], 'mainnet')).toEqual(
+      new Map([
+        ['ETH', 1],
+        ['BTC', 0],
+      ]),
+    );
+    expect(await env.service.countActiveWallets(['BTC'], 'testnet')).toEqual(new Map([['BTC', 1]]));
+    expect(await env.service.activeSignatureIds('ETH', 'mainnet')).toEqual([a.signatureId]);
+    expect(await env.service.activeSignatureIds('ETH', 'testnet')).toEqual([]);
+    await env.service.enableWallet(b.signatureId);
+    const active = [a.signatureId, b.signatureId].sort();
+    expect(await env.service.countActiveWallets(['ETH'], 'mainnet')).toEqual(new Map([['ETH', 2]]));
+    expect(await env.service.activeSignatureIds('ETH', 'mainnet')).toEqual(active);
+    expect(await env.service.activeSignatureIds('ETH', 'mainnet', 1)).toEqual(active.slice(0, 1));
+    await expect(env.service.activeSignatureIds('ETH', 'mainnet', 0)).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+    await expect(env.service.countActiveWallets(['BTC'], 'sepolia' as never)).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
   });
 });

@@ -18,6 +18,7 @@ import {
   type WalletStatus,
   type WalletView,
 } from '../../src/wallets/contract.js';
+import { activeCounts, activeIds, matchesQuery, type WalletFilter } from './wallet-query.js';
 
 export interface FakeWalletServiceOptions {
   batchMode?: 'sync' | 'background';
@@ -328,24 +329,37 @@ export class FakeWalletService implements WalletService {
     });
   }
 
-  private filter(query: Omit<ListWalletsQuery, 'cursor' | 'limit'>): WalletView[] {
-    return [...this.wallets.values()]
-      .map((w) => w.view)
-      .filter(
-        (v) =>
-          (query.chain === undefined || v.chain === query.chain) &&
-          (query.network === undefined || v.network === query.network) &&
-          (query.userId === undefined || v.userId === query.userId) &&
-          (query.status === undefined || v.status === query.status),
-      );
+  private views(): WalletView[] {
+    return [...this.wallets.values()].map((w) => w.view);
   }
 
-  async *exportWallets(query: Omit<ListWalletsQuery, 'cursor' | 'limit'> = {}): AsyncIterable<WalletView> {
+  private filter(query: WalletFilter): WalletView[] {
+    return this.views().filter((v) => matchesQuery(v, query));
+  }
+
+  async *exportWallets(query: WalletFilter = {}): AsyncIterable<WalletView> {
     this.record('exportWallets', query);
     for (const view of this.filter(query)) {
       await Promise.resolve();
       yield view;
     }
+  }
+
+  countActiveWallets(
+    chains: readonly WalletView['chain'][],
+    network: WalletView['network'],
+  ): Promise<Map<WalletView['chain'], number>> {
+    this.record('countActiveWallets', chains, network);
+    return Promise.resolve(activeCounts(this.views(), chains, network));
+  }
+
+  activeSignatureIds(
+    chain: WalletView['chain'],
+    network: WalletView['network'],
+    limit?: number,
+  ): Promise<string[]> {
+    this.record('activeSignatureIds', chain, network, limit);
+    return Promise.resolve(activeIds(this.views(), chain, network, limit));
   }
 
   health(): Promise<{ mongo: 'ok' | 'down'; kms: 'ok' | 'down' }> {

@@ -2,7 +2,7 @@
 // rules (state transitions, idempotency, pagination, errors as WalletError) and records every call, so a
 // test can assert that a rejected request reached the service not at all.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { ChainId } from '../../src/chains/index.js';
+import type { ChainId, NetworkName } from '../../src/chains/index.js';
 import {
   type BatchView,
   type CreateWalletInput,
@@ -16,6 +16,7 @@ import {
   type WalletView,
   WalletError,
 } from '../../src/wallets/contract.js';
+import { activeCounts, activeIds, matchesQuery, type WalletFilter } from './wallet-query.js';
 
 type Method = keyof WalletService;
 
@@ -161,13 +162,7 @@ export class FakeWalletService implements WalletService {
 
   listWallets(query: ListWalletsQuery): Promise<WalletPage> {
     return this.run('listWallets', [query], () => {
-      const all = [...this.wallets.values()].filter(
-        (w) =>
-          (query.userId === undefined || w.userId === query.userId) &&
-          (query.chain === undefined || w.chain === query.chain) &&
-          (query.network === undefined || w.network === query.network) &&
-          (query.status === undefined || w.status === query.status),
-      );
+      const all = [...this.wallets.values()].filter((w) => matchesQuery(w, query));
       const start =
         query.cursor === undefined ? 0 : Number(Buffer.from(query.cursor, 'base64url').toString());
       if (!Number.isInteger(start) || start < 0) throw new WalletError('VALIDATION', 'bad cursor', 'cursor');
@@ -292,12 +287,25 @@ export class FakeWalletService implements WalletService {
     });
   }
 
-  async *exportWallets(query: Omit<ListWalletsQuery, 'cursor' | 'limit'> = {}): AsyncIterable<WalletView> {
+  async *exportWallets(query: WalletFilter = {}): AsyncIterable<WalletView> {
     this.calls.push({ method: 'exportWallets', args: [query] });
     for (const wallet of this.wallets.values()) {
+      if (!matchesQuery(wallet, query)) continue;
       await Promise.resolve();
       yield wallet;
     }
+  }
+
+  countActiveWallets(chains: readonly ChainId[], network: NetworkName): Promise<Map<ChainId, number>> {
+    return this.run('countActiveWallets', [chains, network], () => {
+      return activeCounts(this.wallets.values(), chains, network);
+    });
+  }
+
+  activeSignatureIds(chain: ChainId, network: NetworkName, limit?: number): Promise<string[]> {
+    return this.run('activeSignatureIds', [chain, network, limit], () => {
+      return activeIds(this.wallets.values(), chain, network, limit);
+    });
   }
 
   health(): Promise<{ mongo: 'ok' | 'down'; kms: 'ok' | 'down' }> {

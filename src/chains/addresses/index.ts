@@ -26,6 +26,28 @@ export function deriveAddress(
   if (chosen === undefined || !def.addressFormats.includes(chosen)) {
     throw new UnsupportedAddressFormatError(def.id, String(chosen), def.addressFormats);
   }
+  // Signing derives the wallet's address for every transaction; the hashing (keccak and its EIP-55
+  // checksum in pure JavaScript, ≈ 0.1 ms) is paid once per key and format.
+  const cacheKey = `${chain}|${network}|${chosen}|${Buffer.from(publicKey).toString('hex')}`;
+  const cached = derivedAddresses.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const address = deriveUncached(chain, network, def, chosen, publicKey);
+  if (derivedAddresses.size >= DERIVED_ADDRESS_CACHE_SIZE) derivedAddresses.clear();
+  derivedAddresses.set(cacheKey, address);
+  return address;
+}
+
+/** Enough for every wallet of a busy signer; cleared wholesale when full (no eviction bookkeeping). */
+const DERIVED_ADDRESS_CACHE_SIZE = 50_000;
+const derivedAddresses = new Map<string, string>();
+
+function deriveUncached(
+  chain: ChainId,
+  network: NetworkName,
+  def: ChainDefinition,
+  chosen: AddressFormat,
+  publicKey: Uint8Array,
+): string {
   const key = parsePublicKey(publicKey);
   switch (chosen) {
     case 'p2wpkh':

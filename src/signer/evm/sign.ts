@@ -1,6 +1,6 @@
 // signEvmTransaction: validate → digest (Transaction.unsignedHash, computed here) → one KMS Sign call →
 // signature with the right v / yParity → serialize → re-decode and check the sender before returning.
-import { concat, dataSlice, getAddress, getBytes, keccak256, Signature, toBeHex, Transaction } from 'ethers';
+import { concat, dataSlice, getBytes, keccak256, Signature, toBeHex, Transaction } from 'ethers';
 
 import { SignatureVerificationError } from '../../kms/errors.js';
 import { recoverPublicKey } from '../../kms/secp256k1.js';
@@ -100,7 +100,7 @@ function assertSignedBy(signed: string, digest: string, address: string, keyId: 
       'the serialized transaction does not encode the signed digest',
     );
   }
-  if (sender !== address || decoded.hash === null) {
+  if (sender?.toLowerCase() !== address.toLowerCase() || decoded.hash === null) {
     throw new SignatureVerificationError(
       keyId,
       `the signed transaction recovers to ${String(sender)}, not the wallet address ${address}`,
@@ -119,6 +119,6 @@ function recoverSender(decoded: Transaction): string | null {
   if (!signature) return null;
   const compact = getBytes(concat([signature.r, signature.s]));
   const key = recoverPublicKey(getBytes(decoded.unsignedHash), compact, signature.yParity, 'uncompressed');
-  // An EVM address is the last 20 bytes of keccak256(X ‖ Y).
-  return key ? getAddress(dataSlice(keccak256(key.subarray(1)), 12)) : null;
+  // An EVM address is the last 20 bytes of keccak256(X ‖ Y); compared case-insensitively, so no checksum.
+  return key ? dataSlice(keccak256(key.subarray(1)), 12) : null;
 }
