@@ -10,7 +10,7 @@
 // Environment (defaults): BENCH_THROUGHPUT_SIZES (1000,10000), BENCH_THROUGHPUT_CONCURRENCY (8,32),
 // BENCH_THROUGHPUT_BASELINE_SIZE (1000), BENCH_THROUGHPUT_WALLETS (50), BENCH_KMS_LATENCY_MS (20),
 // BENCH_KMS_QUOTA (300), BENCH_THROUGHPUT_RUN_SECONDS (15; 0 = no budget), BENCH_THROUGHPUT_SCALED_QUOTA
-// (5; 0 = skip the scaled runs).
+// (10; 0 = skip the scaled runs).
 import { loadavg } from 'node:os';
 import { withBenchStack } from './bench-stack.js';
 import { envInt, envIntList } from './env.js';
@@ -43,7 +43,7 @@ export function throughputConfig(): ThroughputConfig {
     latencyMs: envInt('BENCH_KMS_LATENCY_MS', 20),
     quotaRps: envInt('BENCH_KMS_QUOTA', 300),
     runSeconds: envInt('BENCH_THROUGHPUT_RUN_SECONDS', 15),
-    scaledQuotaRps: envInt('BENCH_THROUGHPUT_SCALED_QUOTA', 5),
+    scaledQuotaRps: envInt('BENCH_THROUGHPUT_SCALED_QUOTA', 10),
   };
 }
 
