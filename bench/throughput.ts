@@ -313,11 +313,10 @@ export function throughputMarkdown(result: ThroughputResult): string {
           `need at least ${needed} jobs in flight (rate × time per job), and a database that serves ` +
           `${Math.round((config.quotaRps * (baseline?.breakdown.mongoCommands ?? 0)) / 100) * 100} commands/s.`
         : '') +
-      // p-throttle's strict mode (src/kms/rate-limiter.ts) spaces starts ceil(1000 / limit) ms apart once
-      // a window is full, which caps a limit that does not divide 1000 below itself.
-      ` The vault's limiter at ${config.quotaRps}/s lets at most ` +
-      `${Math.floor(1000 / Math.ceil(1000 / config.quotaRps))} Sign requests/s through once its first second ` +
-      `is used up (p-throttle strict mode spaces them ${Math.ceil(1000 / config.quotaRps)} ms apart).`,
+      ` The vault's limiter paces Sign at exactly the configured rate (one start every ` +
+      `${(1000 / config.quotaRps).toFixed(2)} ms); the few throttles at limiter = quota come from requests ` +
+      'bunching on the way to the emulator and are absorbed by retries. A limiter above the quota loses ' +
+      'throughput to backoff: keep it at (or slightly under) your share of the account quota.',
   ].join('\n');
 }
 
