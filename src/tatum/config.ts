@@ -106,6 +106,8 @@ const loopEnvSchema = z.object({
   SIGNER_NETWORK: z.enum(NETWORK_NAMES).optional(),
   SIGNER_PERIOD_SECONDS: z.coerce.number().positive().max(300).default(5),
   SIGNER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(DEFAULT_CONCURRENCY),
+  /** How long the loop reuses a chain's list of ACTIVE wallet ids (0 = list on every pass). */
+  SIGNER_WALLET_REFRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Time one job may need (sign + store + broadcast); no job starts with less time left. */
   SIGNER_JOB_BUDGET_MS: z.coerce.number().int().min(1000).default(15_000),
   EXTERNAL_URL: z.url().optional(),
@@ -119,6 +121,7 @@ export interface LoopEnv {
   network: NetworkName;
   periodSeconds: number;
   concurrency: number;
+  walletRefreshMs: number;
   jobBudgetMs: number;
   externalUrl?: string;
   externalUrlMethod: 'GET' | 'POST';
@@ -140,6 +143,7 @@ export function loadLoopEnv(env: Readonly<Record<string, string | undefined>>): 
     network,
     periodSeconds: e.SIGNER_PERIOD_SECONDS,
     concurrency: e.SIGNER_CONCURRENCY,
+    walletRefreshMs: e.SIGNER_WALLET_REFRESH_SECONDS * 1000,
     jobBudgetMs: e.SIGNER_JOB_BUDGET_MS,
     ...(e.EXTERNAL_URL !== undefined ? { externalUrl: e.EXTERNAL_URL } : {}),
     externalUrlMethod: e.EXTERNAL_URL_METHOD,

@@ -31,6 +31,8 @@ export interface DaemonOptions {
   /** Overrides the network implied by `testnet` (e.g. regtest). */
   network?: NetworkName;
   concurrency?: number;
+  /** See SigningLoopOptions.walletRefreshMs. */
+  walletRefreshMs?: number;
   policy?: SigningPolicy;
   signal?: AbortSignal;
   leaseMs?: number;
@@ -59,6 +61,7 @@ export function createSigningLoop(options: DaemonOptions): SigningLoop {
     ...(options.externalUrl ? { externalUrl: options.externalUrl } : {}),
     ...(options.externalUrlMethod ? { externalUrlMethod: options.externalUrlMethod } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.walletRefreshMs !== undefined ? { walletRefreshMs: options.walletRefreshMs } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.wallets ? { walletIds: options.wallets } : {}),
     ...(options.transactionIds ? { transactionIds: options.transactionIds } : {}),

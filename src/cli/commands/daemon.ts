@@ -18,6 +18,7 @@ interface DaemonCliOptions {
   wallets?: string;
   transactionIds?: string;
   concurrency?: string;
+  walletRefresh?: string;
 }
 
 /** Builds what the daemon needs; tests replace it. */
@@ -55,6 +56,7 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
     .option('--wallets <ids>', 'with --runOnce: only these wallet signature ids (comma-separated)')
     .option('--transactionIds <ids>', 'with --runOnce: only these pending transaction ids (comma-separated)')
     .option('--concurrency <n>', 'transactions processed in parallel', String(DEFAULT_CONCURRENCY))
+    .option('--walletRefresh <seconds>', "reuse each chain's wallet id list this long (0 = every pass)", '60')
     .addHelpText(
       'after',
       '\n--chain takes a comma-separated list (default: every supported chain). TATUM_API_URL and\n' +
@@ -66,6 +68,9 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
       if (!Number.isFinite(period) || period <= 0) throw usageError('--period', 'must be a positive number');
       const concurrency = Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError('--concurrency', 'must be ≥ 1');
+      const walletRefresh = Number(opts.walletRefresh);
+      if (!Number.isInteger(walletRefresh) || walletRefresh < 0 || walletRefresh > 3600)
+        throw usageError('--walletRefresh', 'must be a whole number of seconds from 0 to 3600');
       const method = (opts.externalUrlMethod ?? 'GET').toUpperCase();
       if (method !== 'GET' && method !== 'POST')
         throw usageError('--externalUrlMethod', 'must be GET or POST');
@@ -97,6 +102,7 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
           chains,
           network,
           concurrency,
+          walletRefreshMs: walletRefresh * 1000,
           policy: built.policy,
           externalUrlMethod: method,
           ...(opts.externalUrl ? { externalUrl: opts.externalUrl } : {}),

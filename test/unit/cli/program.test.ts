@@ -90,6 +90,16 @@ describe('kms-signer program', () => {
     expect(out.stderr).toMatch(/--externalUrl: is mandatory on mainnet/);
   });
 
+  it.each([
+    ['--concurrency', '0', 'must be ≥ 1'],
+    ['--walletRefresh', '-5', 'must be a whole number of seconds from 0 to 3600'],
+    ['--walletRefresh', '2.5', 'must be a whole number of seconds from 0 to 3600'],
+  ])('daemon %s %s is refused before anything starts (exit 2)', async (flag, value, reason) => {
+    const out = await cli(['daemon', '--testnet', '--runOnce', flag, value]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`${flag}: ${reason}`);
+  });
+
   it('getprivatekey says keys never leave KMS', async () => {
     const out = await cli(['getprivatekey', ID]);
     expect(out.stderr).toBe(

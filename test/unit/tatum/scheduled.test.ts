@@ -89,4 +89,17 @@ describe('Tatum configuration', () => {
     });
     expect(() => loadLoopEnv({ SIGNER_NETWORK: 'devnet' })).toThrow(/^SIGNER_NETWORK: /);
   });
+
+  it('reads the concurrency and the wallet-list refresh, with defaults sized for the Sign quota', () => {
+    expect(loadLoopEnv({})).toMatchObject({ concurrency: 32, walletRefreshMs: 60_000 });
+    expect(loadLoopEnv({ SIGNER_CONCURRENCY: '64', SIGNER_WALLET_REFRESH_SECONDS: '0' })).toMatchObject({
+      concurrency: 64,
+      walletRefreshMs: 0,
+    });
+    for (const bad of ['-1', '1.5', '3601', 'soon']) {
+      expect(() => loadLoopEnv({ SIGNER_WALLET_REFRESH_SECONDS: bad })).toThrow(
+        /^SIGNER_WALLET_REFRESH_SECONDS: /,
+      );
+    }
+  });
 });
