@@ -11,6 +11,8 @@ export const COLLECTIONS = {
   batches: 'batches',
   migrations: 'migrations',
   claims: 'claims',
+  /** Written by the Tatum signing loop (src/tatum/jobs.ts); indexed here with everything else. */
+  signingJobs: 'signing_jobs',
 } as const;
 
 /** Prefix of the stand-in kmsKeyId/address of a key that does not exist yet (see pendingValue). */

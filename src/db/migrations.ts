@@ -140,7 +140,27 @@ const createLoopIndex: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [createCollections, createIndexes, createLoopIndex];
+/**
+ * Daily limits (JobStore.spentSince) sum what each wallet signed since a time: without this index every
+ * job of a wallet with a limit scans the whole, ever-growing job history. signatureIds is an array, so the
+ * index is multikey.
+ */
+const createSpendIndex: Migration = {
+  version: 4,
+  name: 'signing jobs spend index',
+  async up(db) {
+    const spendIndex = index({ signatureIds: 1, signedAt: 1 }, 'signatureIds_signedAt');
+    const created = await db.collection(COLLECTIONS.signingJobs).createIndexes([spendIndex]);
+    return { indexes: created.map((n) => `${COLLECTIONS.signingJobs}.${n}`) };
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [
+  createCollections,
+  createIndexes,
+  createLoopIndex,
+  createSpendIndex,
+];
 
 export interface MigrationRunOptions {
   migrations?: readonly Migration[];

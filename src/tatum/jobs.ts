@@ -13,10 +13,11 @@
 // bytes are stored BEFORE broadcasting; a SIGNED job is only ever re-broadcast with those same bytes.
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { ClaimStore, type Claim } from '../db/claims.js';
+import { COLLECTIONS } from '../db/documents.js';
 import type { SignedDigest } from '../signer/index.js';
 import type { PolicyDecision } from './policy.js';
 
-export const SIGNING_JOBS = 'signing_jobs';
+export const SIGNING_JOBS = COLLECTIONS.signingJobs;
 
 export type JobState = 'CLAIMED' | 'SIGNED' | 'BROADCAST' | 'FAILED';
 

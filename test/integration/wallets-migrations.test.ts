@@ -28,7 +28,7 @@ describe('runMigrations', () => {
   it('applies every version once, records what the server supports, and is a no-op the second time', async () => {
     const db = freshDb();
     const first = await runMigrations(db);
-    expect(first.applied).toEqual([1, 2, 3]);
+    expect(first.applied).toEqual([1, 2, 3, 4]);
     // FerretDB 1.24 refuses $jsonSchema validators (NotImplemented); validation is done by the app.
     expect(first.results[1]).toMatchObject({ serverValidator: 'unsupported', applicationValidation: 'zod' });
     const second = await runMigrations(db);
@@ -49,14 +49,19 @@ describe('runMigrations', () => {
     expect(keyIndexes.find((i: { name?: unknown }) => i.name === 'signatureId_index_unique')).toMatchObject({
       unique: true,
     });
+    const jobIndexes = await db.collection('signing_jobs').listIndexes().toArray();
+    expect(jobIndexes.find((i: { name?: unknown }) => i.name === 'signatureIds_signedAt')).toMatchObject({
+      key: { signatureIds: 1, signedAt: 1 },
+    });
   });
 
-  it('upgrades a database migrated before version 3: only the signing loop index is added', async () => {
+  it('upgrades a database migrated before version 3: only the signing loop and spend indexes are added', async () => {
     const db = freshDb();
     expect((await runMigrations(db, { migrations: MIGRATIONS.slice(0, 2) })).applied).toEqual([1, 2]);
     const upgrade = await runMigrations(db);
-    expect(upgrade).toMatchObject({ applied: [3], alreadyDone: [1, 2] });
+    expect(upgrade).toMatchObject({ applied: [3, 4], alreadyDone: [1, 2] });
     expect(upgrade.results[3]).toEqual({ indexes: ['wallets.chain_network_status_signatureId'] });
+    expect(upgrade.results[4]).toEqual({ indexes: ['signing_jobs.signatureIds_signedAt'] });
   });
 
   it('runs each version exactly once when four processes start together', async () => {
