@@ -15,12 +15,13 @@ import {
 import type { WalletService } from '../wallets/contract.js';
 import { ActiveWalletIds, DEFAULT_WALLET_REFRESH_MS } from './active-wallet-ids.js';
 import { AuditLog, type AuditOutcome } from './audit.js';
-import { DEFAULT_CONCURRENCY, type SigningPolicy } from './config.js';
+import { DEFAULT_CONCURRENCY, type ChainPolicy, type SigningPolicy } from './config.js';
 import { fourEyeCheck, type FourEyeMethod, type FourEyeResult } from './four-eye.js';
 import { JobStore, LeaseLostError, type JobClaim, type SigningJobDoc } from './jobs.js';
 import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
 import { evaluatePolicy, type PolicyDecision } from './policy.js';
-import { resolveWallets, WalletResolutionError } from './resolve-wallets.js';
+import { resolveWallets, WalletResolutionError, type ResolvedWallets } from './resolve-wallets.js';
+import { SpendLocks, WalletBusyError } from './spend-locks.js';
 import { TatumApiError, type PendingTransaction, type TatumKmsApi } from './types.js';
 
 export { MAX_SIGNATURE_IDS_PER_CHAIN } from './limits.js';
@@ -93,6 +94,19 @@ export interface PassResult {
 }
 
 /** Thrown by processing steps: recorded as the job's failure (permanent) or retried next pass. */
+/** What a job records for the audit trail while it signs. */
+interface SignAudit {
+  kmsKeyIds: string[];
+  digests: SignedDigest[];
+  fourEye: { checked: boolean; ok: boolean; detail: string } | null;
+  policy: PolicyDecision | null;
+  txId: string | null;
+}
+
+function hasDailyLimit(policy: ChainPolicy | undefined): boolean {
+  return Object.values(policy?.limits ?? {}).some((limit) => limit.daily !== undefined);
+}
+
 class JobFailure extends Error {
   constructor(
     message: string,
@@ -107,6 +121,7 @@ export class SigningLoop {
   private readonly jobs: JobStore;
   private readonly audit: AuditLog;
   private readonly runnerId: string;
+  private readonly spendLocks: SpendLocks;
   private readonly clock: () => Date;
   private readonly activeWallets: ActiveWalletIds;
 
@@ -120,6 +135,10 @@ export class SigningLoop {
     this.jobs = new JobStore(options.db, options.leaseMs ?? 120_000, this.clock);
     this.audit = new AuditLog(options.db);
     this.runnerId = options.runnerId ?? `runner-${randomUUID()}`;
+    this.spendLocks = new SpendLocks(options.db, this.runnerId, {
+      leaseMs: options.leaseMs ?? 120_000,
+      clock: this.clock,
+    });
     this.activeWallets = new ActiveWalletIds(
       options.wallets,
       options.chains,
@@ -325,13 +344,7 @@ export class SigningLoop {
     chain: ChainId,
     pending: PendingTransaction,
     held: JobClaim,
-    audit: {
-      kmsKeyIds: string[];
-      digests: SignedDigest[];
-      fourEye: { checked: boolean; ok: boolean; detail: string } | null;
-      policy: PolicyDecision | null;
-      txId: string | null;
-    },
+    audit: SignAudit,
   ): Promise<SigningJobDoc> {
     const network = this.options.network;
     if (pending.chain !== chain || !isChainId(chain)) {
@@ -359,6 +372,27 @@ export class SigningLoop {
     }
     audit.kmsKeyIds = resolved.kmsKeyIds;
 
+    const chainPolicy = this.options.policy?.[chain];
+    const signAndStore = () => this.checkPolicySignAndStore(chain, pending, held, audit, resolved);
+    // Daily totals are only right if no other job of the same wallet sits between check and store.
+    if (!hasDailyLimit(chainPolicy)) return signAndStore();
+    try {
+      return await this.spendLocks.hold(resolved.signatureIds, signAndStore);
+    } catch (error) {
+      if (error instanceof WalletBusyError) throw new JobFailure(error.message, true);
+      throw error;
+    }
+  }
+
+  /** Policy (with daily totals), KMS, and the SIGNED write. */
+  private async checkPolicySignAndStore(
+    chain: ChainId,
+    pending: PendingTransaction,
+    held: JobClaim,
+    audit: SignAudit,
+    resolved: ResolvedWallets,
+  ): Promise<SigningJobDoc> {
+    const network = this.options.network;
     const since = new Date(this.clock().getTime() - DAY_MS);
     const decision = await evaluatePolicy({
       chain,

@@ -277,6 +277,31 @@ describe('Tatum signing loop', () => {
     expect(pass.results[2]?.error).toMatch(/daily total 3000000000000000 would exceed/);
   });
 
+  it('a daily limit holds when jobs of one wallet run side by side in two runners', async () => {
+    const wallet = await fundedWallet();
+    const ids = [0, 1, 2, 3, 4, 5].map((nonce) => sandbox.enqueue(transfer(wallet, nonce)));
+    // Room for two 1e15 transfers a day; without the per-wallet lock, concurrent jobs all saw 0 spent.
+    const policy = { EVM_DEV: { limits: { native: { daily: 25n * 10n ** 14n } } } };
+    const runners = [
+      loop({ policy, concurrency: 8, transactionIds: ids }),
+      loop({ policy, concurrency: 8, transactionIds: ids }),
+    ];
+    for (let round = 0; round < 5; round++) {
+      const passes = await Promise.all(runners.map((r) => r.runPass()));
+      const unsettled = passes
+        .flatMap((p) => p.results)
+        .filter((r) => r.outcome === 'RETRY' || r.outcome === 'BUSY');
+      if (unsettled.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const jobs = await Promise.all(ids.map((id) => job(id)));
+    const signed = jobs.filter((j) => j?.signed);
+    expect(signed).toHaveLength(2);
+    const failed = jobs.filter((j) => j?.state === 'FAILED');
+    expect(failed).toHaveLength(4);
+    for (const j of failed) expect(j?.error).toMatch(/would exceed the daily limit/);
+  });
+
   it('a Tatum 5xx on broadcast is retried on the next pass with the same bytes', async () => {
     const wallet = await fundedWallet();
     const id = sandbox.enqueue(transfer(wallet, 0));
