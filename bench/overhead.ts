@@ -72,9 +72,10 @@ function cycle<T>(items: readonly T[]): () => T {
 async function measureOverhead(count: number): Promise<OverheadRow[]> {
   const digest = sha256(new TextEncoder().encode('kms-signer benchmark digest'));
   const key = parsePublicKey(WALLET.publicKey);
-  const nextDer = cycle(kmsLikeSignatures(digest, SECRET_KEY, 16));
+  const signatures = kmsLikeSignatures(digest, SECRET_KEY, 16);
+  const nextDer = cycle(signatures);
   const nextLowS = cycle(
-    kmsLikeSignatures(digest, SECRET_KEY, 16).map((der) => {
+    signatures.map((der) => {
       const { r, s } = parseEcdsaSignatureDer(der);
       return { r, s: normalizeLowS(s) };
     }),

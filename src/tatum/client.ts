@@ -20,7 +20,6 @@ import {
 
 /** Tatum allows at most 500 signature ids per pending call (1 credit per call). */
 export const PENDING_BATCH_SIZE = 500;
-export { MAX_SIGNATURE_IDS_PER_CHAIN } from './limits.js';
 
 /** Chain → broadcast path of Tatum's production API (§2.7). */
 export const TATUM_BROADCAST_PATHS: Readonly<Record<string, string>> = {

@@ -24,7 +24,6 @@ import { resolveWallets, WalletResolutionError, type ResolvedWallets } from './r
 import { SpendLocks, WalletBusyError } from './spend-locks.js';
 import { TatumApiError, type PendingTransaction, type TatumKmsApi } from './types.js';
 
-export { MAX_SIGNATURE_IDS_PER_CHAIN } from './limits.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface LoopHooks {
@@ -35,9 +34,8 @@ export interface LoopHooks {
 export interface SigningLoopOptions {
   db: Db;
   api: TatumKmsApi;
-  /** The wallet service, or at least what the loop reads of it. */
-  wallets: Pick<WalletService, 'getWallet' | 'getAddress' | 'countActiveWallets' | 'activeSignatureIds'> &
-    Partial<WalletService>;
+  /** What the loop reads of the wallet service. */
+  wallets: Pick<WalletService, 'getWallet' | 'getAddress' | 'countActiveWallets' | 'activeSignatureIds'>;
   signer: DigestSigner;
   chains: readonly ChainId[];
   network: NetworkName;
@@ -93,7 +91,6 @@ export interface PassResult {
   chainErrors: { chain: ChainId; error: string }[];
 }
 
-/** Thrown by processing steps: recorded as the job's failure (permanent) or retried next pass. */
 /** What a job records for the audit trail while it signs. */
 interface SignAudit {
   kmsKeyIds: string[];
@@ -107,6 +104,7 @@ function hasDailyLimit(policy: ChainPolicy | undefined): boolean {
   return Object.values(policy?.limits ?? {}).some((limit) => limit.daily !== undefined);
 }
 
+/** Thrown by processing steps: recorded as the job's failure (permanent) or retried next pass. */
 class JobFailure extends Error {
   constructor(
     message: string,

@@ -18,7 +18,7 @@ import {
   type WalletStatus,
   type WalletView,
 } from '../../src/wallets/contract.js';
-import { activeCounts, activeIds, matchesQuery, type WalletFilter } from './wallet-query.js';
+import { activeCounts, activeIds, matchesQuery, newBatchView, type WalletFilter } from './wallet-query.js';
 
 export interface FakeWalletServiceOptions {
   batchMode?: 'sync' | 'background';
@@ -202,17 +202,7 @@ export class FakeWalletService implements WalletService {
 
   startBatch(input: Parameters<WalletService['startBatch']>[0]): Promise<BatchView> {
     this.record('startBatch', input);
-    const now = new Date();
-    const batch: BatchView = {
-      batchId: randomUUID(),
-      ...input,
-      created: 0,
-      status: 'RUNNING',
-      error: null,
-      signatureIds: [],
-      createdAt: now,
-      updatedAt: now,
-    };
+    const batch = newBatchView(input, new Date());
     this.batches.set(batch.batchId, batch);
     return this.run(batch.batchId);
   }

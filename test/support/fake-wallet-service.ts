@@ -16,7 +16,7 @@ import {
   type WalletView,
   WalletError,
 } from '../../src/wallets/contract.js';
-import { activeCounts, activeIds, matchesQuery, type WalletFilter } from './wallet-query.js';
+import { activeCounts, activeIds, matchesQuery, newBatchView, type WalletFilter } from './wallet-query.js';
 
 type Method = keyof WalletService;
 
@@ -230,17 +230,7 @@ export class FakeWalletService implements WalletService {
 
   startBatch(input: Parameters<WalletService['startBatch']>[0]): Promise<BatchView> {
     return this.run('startBatch', [input], () => {
-      const now = this.now();
-      const batch: BatchView = {
-        batchId: randomUUID(),
-        ...input,
-        created: 0,
-        status: 'RUNNING',
-        error: null,
-        signatureIds: [],
-        createdAt: now,
-        updatedAt: now,
-      };
+      const batch = newBatchView(input, this.now());
       this.batches.set(batch.batchId, batch);
       return batch;
     });

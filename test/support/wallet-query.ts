@@ -1,7 +1,8 @@
-// The wallet service's read filters over in-memory wallets, shared by the two fake services
-// (fake-wallet-service.ts for the API, fake-wallet-service-cli.ts for the CLI) so both answer alike.
+// What the two fake wallet services (fake-wallet-service.ts for the API, fake-wallet-service-cli.ts for
+// the CLI) share so both answer alike: the read filters over in-memory wallets and a new batch's view.
+import { randomUUID } from 'node:crypto';
 import type { ChainId, NetworkName } from '../../src/chains/index.js';
-import type { ListWalletsQuery, WalletView } from '../../src/wallets/contract.js';
+import type { BatchView, ListWalletsQuery, WalletService, WalletView } from '../../src/wallets/contract.js';
 
 export type WalletFilter = Omit<ListWalletsQuery, 'cursor' | 'limit'>;
 
@@ -36,4 +37,18 @@ export function activeCounts(
 ): Map<ChainId, number> {
   const all = [...views];
   return new Map(chains.map((chain) => [chain, activeIds(all, chain, network).length]));
+}
+
+/** A batch as startBatch returns it before any wallet is created. */
+export function newBatchView(input: Parameters<WalletService['startBatch']>[0], now: Date): BatchView {
+  return {
+    batchId: randomUUID(),
+    ...input,
+    created: 0,
+    status: 'RUNNING',
+    error: null,
+    signatureIds: [],
+    createdAt: now,
+    updatedAt: now,
+  };
 }
