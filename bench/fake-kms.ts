@@ -6,7 +6,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { encodeEcdsaSignatureDer } from '../src/kms/der.js';
-import { CURVE_ORDER } from '../src/kms/secp256k1.js';
+import { CURVE_ORDER } from '../src/crypto/secp256k1.js';
 import type { DigestSigner } from '../src/signer/types.js';
 
 export interface PrecomputedKms {

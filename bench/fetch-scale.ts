@@ -9,7 +9,8 @@ import { BSON, type Db } from 'mongodb';
 import { evmPayload, evmPending } from '../scripts/sandbox/pending-payloads.js';
 import { startTatumSandbox, type TatumSandbox } from '../scripts/sandbox/tatum-sandbox.js';
 import { COLLECTIONS, type WalletDoc } from '../src/db/index.js';
-import { createTatumClient, PENDING_BATCH_SIZE, type TatumClient } from '../src/tatum/client.js';
+import { createTatumClient, PENDING_BATCH_SIZE } from '../src/tatum/client.js';
+import type { TatumKmsApi } from '../src/tatum/types.js';
 import { MAX_SIGNATURE_IDS_PER_CHAIN } from '../src/tatum/limits.js';
 import { SigningLoop, type SigningLoopOptions } from '../src/tatum/loop.js';
 import type { WalletService } from '../src/wallets/contract.js';
@@ -62,7 +63,7 @@ async function timedCall<T>(call: () => Promise<T>, add: (ms: number) => void): 
 }
 
 /** The wallet service and the Tatum client as the loop sees them, timing the wallet listing and fetchPending. */
-function timedDeps(service: WalletService, client: TatumClient, times: StepTimes) {
+function timedDeps(service: WalletService, client: TatumKmsApi, times: StepTimes) {
   const addListing = (ms: number) => {
     times.listingMs += ms;
   };
@@ -73,7 +74,7 @@ function timedDeps(service: WalletService, client: TatumClient, times: StepTimes
     activeSignatureIds: (chain, network, limit) =>
       timedCall(() => service.activeSignatureIds(chain, network, limit), addListing),
   };
-  const api: TatumClient = {
+  const api: TatumKmsApi = {
     ...client,
     fetchPending: async (chain, ids) => {
       const started = performance.now();

@@ -11,7 +11,7 @@ import type { KmsVault } from '../src/kms/index.js';
 import { signTransaction, type WalletKey } from '../src/signer/index.js';
 import type { CreateWalletInput, WalletView } from '../src/wallets/contract.js';
 import type { KmsWalletService } from '../src/wallets/index.js';
-import { mapLimit } from '../test/support/map-limit.js';
+import { mapLimit } from '../src/util/map-limit.js';
 import { withBenchStack } from './bench-stack.js';
 import { envInt, envIntList } from './env.js';
 import { ok, table } from './report.js';

@@ -74,10 +74,9 @@ export function timedSigner(inner: DigestSigner, probe: Probe): DigestSigner {
 
 export function timedBroadcasts(inner: TatumKmsApi, probe: Probe): TatumKmsApi {
   return {
-    getPendingTransactions: (chain, ids) => inner.getPendingTransactions(chain, ids),
+    fetchPending: (chain, ids) => inner.fetchPending(chain, ids),
     broadcast: (pending, signed) => timed(probe, () => inner.broadcast(pending, signed)),
     reportErrors: (errors) => inner.reportErrors(errors),
-    ...(inner.fetchPending ? { fetchPending: inner.fetchPending.bind(inner) } : {}),
   };
 }
 

@@ -7,7 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { parsePublicKey } from '../src/crypto/public-key.js';
 import { parseEcdsaSignatureDer } from '../src/kms/der.js';
 import { kmsSignature } from '../src/kms/kms-signature.js';
-import { findRecoveryId, normalizeLowS } from '../src/kms/secp256k1.js';
+import { findRecoveryId, normalizeLowS } from '../src/crypto/secp256k1.js';
 import { KmsVault } from '../src/kms/vault.js';
 import { signTransaction } from '../src/signer/index.js';
 import { countingSigner, kmsLikeSignatures, precomputedKms } from './fake-kms.js';

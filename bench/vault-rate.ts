@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { KmsVault } from '../src/kms/index.js';
 import { testKey } from '../test/support/fake-digest-signer.js';
-import { mapLimit } from '../test/support/map-limit.js';
+import { mapLimit } from '../src/util/map-limit.js';
 import { testKmsClient } from '../test/support/vault.js';
 import { epochMs } from './kms-emulator.js';
 import type { StartStandIns } from './stand-ins.js';

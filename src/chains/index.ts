@@ -58,5 +58,5 @@ export {
   type Secp256k1PublicKey,
 } from '../crypto/public-key.js';
 export { deriveAddress, deriveAddresses } from './addresses/index.js';
-export { tronAddressFromHex, tronAddressToHex } from './addresses/tron.js';
+export { canonicalTronAddress, tronAddressFromHex, tronAddressToHex } from './addresses/tron.js';
 export { addressToOutputScript, validateAddress } from './validate.js';

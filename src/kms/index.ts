@@ -3,5 +3,5 @@ export * from './der.js';
 export * from './errors.js';
 export * from './rate-limiter.js';
 export * from './retry.js';
-export * from './secp256k1.js';
+export * from '../crypto/secp256k1.js';
 export * from './vault.js';

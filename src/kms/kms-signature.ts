@@ -10,20 +10,8 @@ import {
   isScalarInRange,
   normalizeLowS,
   type Secp256k1PublicKey,
-} from './secp256k1.js';
-
-export interface KmsSignature {
-  r: bigint;
-  /** Always in the low half of the curve order. */
-  s: bigint;
-  recoveryId: 0 | 1;
-  /** Canonical DER of (r, low s), without any sighash byte. */
-  der: Uint8Array;
-  /** 64-byte r ‖ s. */
-  compact: Uint8Array;
-  /** True when KMS returned a high S that we folded. */
-  normalized: boolean;
-}
+} from '../crypto/secp256k1.js';
+import type { KmsSignature } from '../crypto/signature.js';
 
 export function kmsSignature(
   keyId: string,

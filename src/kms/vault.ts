@@ -31,9 +31,10 @@ import {
   type KmsRateLimits,
   type KmsRequestClass,
 } from './rate-limiter.js';
-import { kmsSignature, type KmsSignature } from './kms-signature.js';
+import { kmsSignature } from './kms-signature.js';
+import type { KmsSignature } from '../crypto/signature.js';
 import { DEFAULT_RETRY_POLICY, RetryExhaustedError, withRetry, type RetryPolicy } from './retry.js';
-import type { Secp256k1PublicKey } from './secp256k1.js';
+import type { Secp256k1PublicKey } from '../crypto/secp256k1.js';
 import { InvalidPublicKeyError, parsePublicKey } from '../crypto/public-key.js';
 
 export const KEY_SPEC = 'ECC_SECG_P256K1';
@@ -89,7 +90,7 @@ export interface KmsPublicKey extends Secp256k1PublicKey {
   spkiDer: Uint8Array;
 }
 
-export type { KmsSignature } from './kms-signature.js';
+export type { KmsSignature } from '../crypto/signature.js';
 
 export interface KeyDescription {
   keyId: string;

@@ -1,25 +1,32 @@
-// One entry point for every chain: picks the family's signer from the chain registry. Each signer
-// recomputes its digests from the unsigned transaction, validates everything before the first KMS
-// Sign call (SigningRefusedError = nothing signed), and checks the assembled result before returning.
+// One entry point for every chain: picks the family from the chain registry. `prepareTransaction` is the
+// one decode of an unsigned transaction (every check, every digest, what it moves; SigningRefusedError =
+// nothing signed); `signTransaction` prepares and then signs exactly that prepared transaction.
 import { getChain, isChainId, listChains } from '../chains/index.js';
-import { signBitcoinTransaction, type BitcoinSignOptions, type BitcoinSignRequest } from './bitcoin/index.js';
-import { signEvmTransaction, type EvmSignOptions } from './evm/index.js';
-import { signTronTransaction, type TronSignOptions } from './tron/index.js';
-import { refuse, type SignedTransaction, type SignRequestBase } from './types.js';
+import {
+  prepareBitcoinTransaction,
+  type BitcoinPrepareRequest,
+  type BitcoinSignOptions,
+} from './bitcoin/index.js';
+import { prepareEvmTransaction, type EvmSignOptions } from './evm/index.js';
+import type { PreparedTransaction } from './prepared.js';
+import { prepareTronTransaction, type TronSignOptions } from './tron/index.js';
+import { refuse, type PrepareRequestBase, type SignedTransaction, type SignRequestBase } from './types.js';
 
-export interface SignTransactionRequest extends SignRequestBase {
+export interface PrepareTransactionRequest extends PrepareRequestBase {
   /**
    * Bitcoin family: PSBT (base64/hex), Tatum bitcore JSON, or BCH "hex:[amounts]".
    * EVM: Tatum web3-style JSON or a 0x unsigned raw transaction. TRON: TronWeb transaction JSON.
    */
   unsigned: string | object;
   /** Bitcoin family only; detected when omitted. */
-  format?: BitcoinSignRequest['format'];
+  format?: BitcoinPrepareRequest['format'];
   /** Options of the chain's family; options of other families are ignored. */
   options?: BitcoinSignOptions & EvmSignOptions & TronSignOptions;
 }
 
-export async function signTransaction(request: SignTransactionRequest): Promise<SignedTransaction> {
+export type SignTransactionRequest = PrepareTransactionRequest & Pick<SignRequestBase, 'signer'>;
+
+export async function prepareTransaction(request: PrepareTransactionRequest): Promise<PreparedTransaction> {
   const chain: unknown = request.chain;
   if (typeof chain !== 'string' || !isChainId(chain)) {
     refuse(
@@ -32,15 +39,27 @@ export async function signTransaction(request: SignTransactionRequest): Promise<
   }
   switch (getChain(chain).family) {
     case 'bitcoin':
-      return signBitcoinTransaction(request);
+      return prepareBitcoinTransaction(request);
     case 'evm':
-      return signEvmTransaction(request);
+      return prepareEvmTransaction(request);
     case 'tron':
-      return signTronTransaction(request);
+      return prepareTronTransaction(request);
   }
 }
 
-export { signBitcoinTransaction, type BitcoinSignOptions } from './bitcoin/index.js';
-export { signEvmTransaction } from './evm/index.js';
-export { signTronTransaction, type TronSignOptions } from './tron/index.js';
+export async function signTransaction(request: SignTransactionRequest): Promise<SignedTransaction> {
+  if (typeof (request.signer as Partial<SignRequestBase['signer']> | undefined)?.signDigest !== 'function') {
+    refuse('INVALID_REQUEST', 'signer', 'must have a signDigest(keyId, digest, publicKey) method');
+  }
+  return (await prepareTransaction(request)).sign(request.signer);
+}
+
+export {
+  prepareBitcoinTransaction,
+  signBitcoinTransaction,
+  type BitcoinSignOptions,
+} from './bitcoin/index.js';
+export { prepareEvmTransaction, signEvmTransaction } from './evm/index.js';
+export { prepareTronTransaction, signTronTransaction, type TronSignOptions } from './tron/index.js';
+export * from './prepared.js';
 export * from './types.js';

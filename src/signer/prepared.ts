@@ -5,9 +5,10 @@ import type { ChainId, NetworkName } from '../chains/index.js';
 import type { DigestSigner, SignedDigest, SignedTransaction } from './types.js';
 
 /**
- * One movement of value out of our wallets. `asset` is "native" or the token's identifier (EVM/TRON: the
- * contract address in the chain's canonical form); `to` is the destination in canonical form (Bitcoin
- * family: the output script as hex, since several addresses can encode one script).
+ * One movement of value out of our wallets. `asset` is "native" or the token's identifier (EVM: the
+ * contract address in lowercase; TRON: the contract's T… address); `to` is the destination in canonical
+ * form (EVM: lowercase 0x; TRON: T…; Bitcoin family: the output script as hex, since several addresses
+ * can encode one script).
  */
 export interface Transfer {
   asset: string;
@@ -20,8 +21,13 @@ export interface Transfer {
 export interface PreparedTransaction {
   chain: ChainId;
   network: NetworkName;
-  /** Everything the transaction moves out of our wallets; change back to a signing wallet is excluded. */
+  /** Everything the transaction moves out of our wallets that this decode recognises; change excluded. */
   transfers: readonly Transfer[];
+  /**
+   * Why `transfers` may not show everything the transaction does (a contract call other than a token
+   * transfer, contract creation, staking…); null when it does. Policy denies such a transaction.
+   */
+  unrecognized: string | null;
   /** Fee in the chain's base unit (EVM: the worst case, gas limit × max fee per gas); null when unknown. */
   fee: bigint | null;
   /** Nonce or account sequence; null for UTXO chains. */
@@ -30,4 +36,42 @@ export interface PreparedTransaction {
   digests: readonly SignedDigest[];
   /** Signs exactly these digests, assembles and checks the signed transaction. */
   sign(signer: DigestSigner): Promise<SignedTransaction>;
+}
+
+/** The JSON form of a transfer (amounts as decimal strings), for four-eye, the audit and the job. */
+export interface TransferView {
+  asset: string;
+  to: string;
+  amount: string;
+  memo?: string;
+}
+
+/** What a PreparedTransaction says, as plain JSON: the four-eye POST body's `decoded`, the audit record. */
+export interface TransactionSummary {
+  chain: ChainId;
+  network: NetworkName;
+  transfers: TransferView[];
+  unrecognized: string | null;
+  fee: string | null;
+  nonce: string | null;
+  digests: SignedDigest[];
+}
+
+export function transferView(transfer: Transfer): TransferView {
+  const { asset, to, amount, memo } = transfer;
+  return memo === undefined
+    ? { asset, to, amount: amount.toString() }
+    : { asset, to, amount: amount.toString(), memo };
+}
+
+export function summarize(prepared: PreparedTransaction): TransactionSummary {
+  return {
+    chain: prepared.chain,
+    network: prepared.network,
+    transfers: prepared.transfers.map(transferView),
+    unrecognized: prepared.unrecognized,
+    fee: prepared.fee?.toString() ?? null,
+    nonce: prepared.nonce?.toString() ?? null,
+    digests: prepared.digests.map((d) => ({ ...d })),
+  };
 }

@@ -1,6 +1,6 @@
 // Shared vocabulary of the chain signers: which wallet keys may sign, the KMS signing port, and the
 // refusal error raised before any KMS call when a transaction cannot or must not be signed.
-import type { KmsSignature } from '../kms/vault.js';
+import type { KmsSignature } from '../crypto/signature.js';
 import type { ChainId, NetworkName } from '../chains/index.js';
 
 /** One wallet key the caller allows to sign: the KMS key and the public key stored at creation. */
@@ -18,10 +18,14 @@ export interface DigestSigner {
   signDigest(keyId: string, digest: Uint8Array, publicKey: Uint8Array): Promise<KmsSignature>;
 }
 
-export interface SignRequestBase {
+/** What every family needs to decode a transaction: where it goes and which wallet keys may sign it. */
+export interface PrepareRequestBase {
   chain: ChainId;
   network: NetworkName;
   wallets: WalletKey[];
+}
+
+export interface SignRequestBase extends PrepareRequestBase {
   signer: DigestSigner;
 }
 

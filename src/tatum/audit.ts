@@ -1,33 +1,45 @@
 // The append-only audit trail of the signing loop (`signing_audit`): one record per processing of a
-// pending transaction — what was asked, who decided what, which digests which KMS keys signed, the
-// resulting txid. Public data only: never the Tatum API key, a secret or the signed bytes' keys.
+// pending transaction — what was asked, what the one decode says it does, who decided what, which digests
+// which KMS keys signed, the resulting txid. Public data only: never the Tatum API key or a secret.
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import type { SignedDigest } from '../signer/index.js';
+import type { SignedDigest, TransactionSummary } from '../signer/index.js';
 import type { PolicyDecision } from './policy.js';
 
 export const SIGNING_AUDIT = 'signing_audit';
 
 export type AuditOutcome = 'BROADCAST' | 'SIGNED' | 'FAILED' | 'RETRY';
 
-export interface AuditRecord {
-  _id: string;
+export interface FourEyeAudit {
+  checked: boolean;
+  ok: boolean;
+  detail: string;
+}
+
+/** What a job collects while it runs; completed by an outcome when it ends. */
+export interface JobAudit {
   pendingId: string;
   chain: string;
   network: string;
   runner: string;
-  outcome: AuditOutcome;
   /** Wallet signature ids named by the pending transaction. */
   wallets: string[];
   kmsKeyIds: string[];
+  /** The transaction as the signer decoded it; null when it was never decoded (e.g. a re-broadcast). */
+  decoded: TransactionSummary | null;
   digests: SignedDigest[];
-  fourEye: { checked: boolean; ok: boolean; detail: string } | null;
+  fourEye: FourEyeAudit | null;
   policy: PolicyDecision | null;
   txId: string | null;
   /** True when stored bytes were re-broadcast instead of signing. */
   rebroadcast: boolean;
-  error: string | null;
   startedAt: Date;
+}
+
+export interface AuditRecord extends JobAudit {
+  _id: string;
+  outcome: AuditOutcome;
+  error: string | null;
   finishedAt: Date;
 }
 

@@ -1,16 +1,15 @@
-// HTTP client for Tatum's KMS protocol (../shared/reference/tatum-protocol.md §2): pending fetch in
-// batches of 500 signature ids (at most 25,000 per chain), chain / off-chain broadcast, and the batch
-// error report. Every call has a timeout; retryable failures (network, timeout, 5xx, 429) are retried
-// with exponential backoff. That includes broadcasts: re-sending the same signed bytes is safe because
-// the transaction id is a hash of those bytes, so a duplicate can only be refused, never double-spend.
-// The API key is never logged and never appears in an error message.
+// Tatum's KMS protocol (../shared/reference/tatum-protocol.md §2) over http.ts: pending fetch in pages of
+// 500 signature ids (at most 25,000 per chain), entries validated one by one, chain / off-chain broadcast,
+// and the batch error report. http.ts retries retryable failures, broadcasts included: re-sending the same
+// signed bytes is safe because the transaction id is a hash of those bytes, so a duplicate can only be
+// refused, never double-spend.
 import type { SecretCache } from '../config/index.js';
-import { redact } from '../config/index.js';
 import type { ChainId } from '../chains/index.js';
 import { z } from 'zod';
 import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
+import { TatumApiError } from './errors.js';
+import { createTatumHttp, type TatumHttpOptions } from './http.js';
 import {
-  TatumApiError,
   type BroadcastResult,
   type InvalidPendingTransaction,
   type PendingFetch,
@@ -45,33 +44,9 @@ export const SANDBOX_BROADCAST_PATHS: Readonly<Record<string, string>> = {
 export const OFFCHAIN_BROADCAST_PATH = '/v3/offchain/withdrawal/broadcast';
 export const ERROR_BATCH_PATH = '/v3/tatum/kms/batch';
 
-export interface TatumClientLogEntry {
-  level: 'debug' | 'warn';
-  msg: string;
-  [field: string]: unknown;
-}
-
-export interface TatumClientOptions {
-  /** e.g. https://api.tatum.io (no trailing path). */
-  baseUrl: string;
-  /** The key, or a provider called before each request (e.g. apiKeyFromSecret). */
-  apiKey: string | (() => Promise<string>);
-  /** Sent as x-ttm-kms-client-version. */
-  clientVersion: string;
-  /** Per attempt; default 30,000 ms. */
-  timeoutMs?: number;
-  /** Retries after the first attempt for retryable failures; default 3. */
-  retries?: number;
-  /** First backoff delay; doubles per retry (with jitter), capped at 10 s. Default 500 ms. */
-  retryDelayMs?: number;
+export interface TatumClientOptions extends TatumHttpOptions {
   /** Extra or replacement chain → path entries, e.g. SANDBOX_BROADCAST_PATHS. */
   broadcastPaths?: Readonly<Record<string, string>>;
-  fetch?: typeof fetch;
-  log?: (entry: TatumClientLogEntry) => void;
-}
-
-export interface TatumClient extends TatumKmsApi {
-  fetchPending(chain: ChainId, signatureIds: readonly string[]): Promise<PendingFetch>;
 }
 
 const HEX24 = /^[0-9a-f]{24}$/i;
@@ -131,121 +106,14 @@ export function apiKeyFromSecret(cache: SecretCache, secretId: string): () => Pr
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.map(String).join('.') || '(entry)'}: ${issue.message}`);
 }
 
-export function createTatumClient(options: TatumClientOptions): TatumClient {
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const retries = options.retries ?? 3;
-  const retryDelayMs = options.retryDelayMs ?? 500;
-  const doFetch = options.fetch ?? fetch;
-  const log = options.log ?? (() => undefined);
+export function createTatumClient(options: TatumClientOptions): TatumKmsApi {
+  const http = createTatumHttp(options);
+  const { post, log } = http;
   const paths = { ...TATUM_BROADCAST_PATHS, ...options.broadcastPaths };
-  /** Last key seen, so that errors can be scrubbed even if a server echoes it back. */
-  let knownKey: string | undefined = typeof options.apiKey === 'string' ? options.apiKey : undefined;
-
-  async function apiKey(): Promise<string> {
-    if (typeof options.apiKey === 'string') return options.apiKey;
-    let key: string;
-    try {
-      key = await options.apiKey();
-    } catch (error) {
-      throw new TatumApiError(
-        `cannot obtain the Tatum API key: ${redact(error instanceof Error ? error.message : String(error), [knownKey])}`,
-        undefined,
-        false,
-      );
-    }
-    knownKey = key;
-    return key;
-  }
-
-  const scrub = (text: string) => redact(text, [knownKey]);
-
-  /** One attempt. Throws TatumApiError; returns the parsed JSON body (undefined when empty). */
-  async function attempt(path: string, body: unknown): Promise<unknown> {
-    const key = await apiKey();
-    const what = `Tatum POST ${path}`;
-    let response: Response;
-    try {
-      response = await doFetch(`${baseUrl}${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json',
-          'x-api-key': key,
-          'x-ttm-kms-client-version': options.clientVersion,
-        },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      const reason = timedOut
-        ? `timed out after ${timeoutMs} ms`
-        : `network error: ${error instanceof Error ? `${error.message}${causeOf(error)}` : String(error)}`;
-      throw new TatumApiError(scrub(`${what}: ${reason}`), undefined, true);
-    }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw new TatumApiError(
-        scrub(
-          `${what}: reading the response failed: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-        response.status,
-        true,
-      );
-    }
-    if (!response.ok) {
-      const retryable = response.status >= 500 || response.status === 429;
-      const detail = text.trim() === '' ? '' : `: ${text.trim().slice(0, 500)}`;
-      const error = new TatumApiError(
-        scrub(`${what}: HTTP ${response.status}${detail}`),
-        response.status,
-        retryable,
-      );
-      throw Object.assign(error, { retryAfterMs: retryAfterMs(response.headers.get('retry-after')) });
-    }
-    if (text.trim() === '') return undefined;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new TatumApiError(
-        scrub(`${what}: HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`),
-        response.status,
-        false,
-      );
-    }
-  }
-
-  async function post(path: string, body: unknown): Promise<unknown> {
-    for (let retry = 0; ; retry++) {
-      try {
-        return await attempt(path, body);
-      } catch (error) {
-        if (!(error instanceof TatumApiError) || !error.retryable || retry >= retries) throw error;
-        const backoff = Math.min(10_000, retryDelayMs * 2 ** retry) * (0.75 + Math.random() * 0.5);
-        const hinted = (error as TatumApiError & { retryAfterMs?: number }).retryAfterMs;
-        const delay = Math.round(Math.max(backoff, Math.min(hinted ?? 0, 10_000)));
-        log({
-          level: 'warn',
-          msg: 'tatum call failed, retrying',
-          path,
-          error: error.message,
-          retry: retry + 1,
-          delayMs: delay,
-        });
-        await sleep(delay);
-      }
-    }
-  }
 
   async function fetchPending(chain: ChainId, signatureIds: readonly string[]): Promise<PendingFetch> {
     const ids = [...new Set(signatureIds)];
@@ -297,10 +165,6 @@ export function createTatumClient(options: TatumClientOptions): TatumClient {
   return {
     fetchPending,
 
-    async getPendingTransactions(chain, signatureIds) {
-      return (await fetchPending(chain, signatureIds)).pending;
-    },
-
     async broadcast(pending: PendingTransaction, signed: string): Promise<BroadcastResult> {
       let path: string;
       let body: Record<string, string>;
@@ -336,19 +200,8 @@ export function createTatumClient(options: TatumClientOptions): TatumClient {
     async reportErrors(errors) {
       if (errors.length === 0) return;
       await post(ERROR_BATCH_PATH, {
-        errors: errors.map(({ signatureId, error }) => ({ signatureId, error: scrub(error) })),
+        errors: errors.map(({ signatureId, error }) => ({ signatureId, error: http.scrub(error) })),
       });
     },
   };
-}
-
-function causeOf(error: Error): string {
-  const cause: unknown = error.cause;
-  return cause instanceof Error ? ` (${cause.message})` : '';
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  const seconds = Number(header);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }

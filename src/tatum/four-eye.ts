@@ -1,6 +1,8 @@
 // The four-eyes check: before signing, an external service must approve the pending transaction
-// (GET or POST {externalUrl}/{id}; POST sends the pending JSON). Only a 2xx answer approves; anything
+// (GET or POST {externalUrl}/{id}; POST sends the pending JSON plus `decoded`, the transaction as the
+// signer decoded it — what will be signed, not Tatum's description of it). Only a 2xx answer approves; anything
 // else — another status, a network error, a timeout — is a refusal that the loop records and reports.
+import type { TransactionSummary } from '../signer/index.js';
 import type { PendingTransaction } from './types.js';
 
 export type FourEyeMethod = 'GET' | 'POST';
@@ -15,6 +17,7 @@ export async function fourEyeCheck(
   externalUrl: string,
   method: FourEyeMethod,
   pending: PendingTransaction,
+  decoded: TransactionSummary,
   timeoutMs = 10_000,
 ): Promise<FourEyeResult> {
   const url = `${externalUrl.replace(/\/+$/, '')}/${encodeURIComponent(pending.id)}`;
@@ -23,7 +26,7 @@ export async function fourEyeCheck(
       method,
       signal: AbortSignal.timeout(timeoutMs),
       ...(method === 'POST'
-        ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(pending) }
+        ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...pending, decoded }) }
         : {}),
     });
     await response.body?.cancel().catch(() => undefined);

@@ -15,6 +15,7 @@ import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { ClaimStore, type Claim } from '../db/claims.js';
 import { COLLECTIONS } from '../db/documents.js';
 import type { SignedDigest } from '../signer/index.js';
+import { LeaseLostError } from './errors.js';
 import type { PolicyDecision } from './policy.js';
 
 export const SIGNING_JOBS = COLLECTIONS.signingJobs;
@@ -48,13 +49,6 @@ export interface SigningJobDoc {
 }
 
 const DUPLICATE_KEY = 11000;
-
-export class LeaseLostError extends Error {
-  constructor(id: string) {
-    super(`the lease on signing job ${id} was lost; another runner may hold it`);
-    this.name = 'LeaseLostError';
-  }
-}
 
 export interface JobClaim {
   claim: Claim;

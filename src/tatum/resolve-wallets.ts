@@ -4,14 +4,8 @@
 import { getChain, type ChainId, type NetworkName } from '../chains/index.js';
 import type { WalletKey } from '../signer/index.js';
 import { WalletError, type WalletService, type WalletView } from '../wallets/contract.js';
+import { WalletResolutionError } from './errors.js';
 import type { PendingTransaction } from './types.js';
-
-export class WalletResolutionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WalletResolutionError';
-  }
-}
 
 export interface ResolvedWallets {
   /** Keys in the order the signer needs them (positional for BCH inputs). */

@@ -5,13 +5,7 @@
 // per wallet (insert against a unique _id, atomic on FerretDB too) keeps one holder at a time.
 import type { Db } from 'mongodb';
 import { ClaimStore, type Claim } from '../db/claims.js';
-
-export class WalletBusyError extends Error {
-  constructor(readonly wallet: string) {
-    super(`wallet ${wallet} is signing another transaction under a daily limit; retried next pass`);
-    this.name = 'WalletBusyError';
-  }
-}
+import { WalletBusyError } from './errors.js';
 
 export interface SpendLockOptions {
   /** Claim lifetime: a crashed holder blocks the wallet at most this long. */

@@ -28,19 +28,16 @@ export interface BroadcastResult {
 }
 
 export interface TatumKmsApi {
-  /** POST /v3/kms/pending/{chain}, at most 500 signature ids per call and 25,000 per chain (split here). */
-  getPendingTransactions(chain: ChainId, signatureIds: readonly string[]): Promise<PendingTransaction[]>;
+  /**
+   * POST /v3/kms/pending/{chain}, at most 500 signature ids per call and 25,000 per chain (split here).
+   * Entries that fail validation come back in `invalid` (never signed), so the loop can report them.
+   */
+  fetchPending(chain: ChainId, signatureIds: readonly string[]): Promise<PendingFetch>;
   /** Chain broadcast (POST /v3/{bitcoin|ethereum|…}/broadcast {txData, signatureId: pending.id}) or the
    *  off-chain withdrawal broadcast when the pending transaction has a withdrawalId. */
   broadcast(pending: PendingTransaction, signed: string): Promise<BroadcastResult>;
   /** POST /v3/tatum/kms/batch {errors: [{signatureId: pending.id, error}]}; one call per pass. */
   reportErrors(errors: readonly { signatureId: string; error: string }[]): Promise<void>;
-  /**
-   * Optional (client.ts implements it): like getPendingTransactions, but entries that fail validation
-   * are returned in `invalid` instead of being dropped, so the loop can report them (when they carry a
-   * usable 24-hex `id`) through reportErrors.
-   */
-  fetchPending?(chain: ChainId, signatureIds: readonly string[]): Promise<PendingFetch>;
 }
 
 /** A pending-transaction entry Tatum returned that does not match PendingTransaction. */
@@ -55,16 +52,4 @@ export interface InvalidPendingTransaction {
 export interface PendingFetch {
   pending: PendingTransaction[];
   invalid: InvalidPendingTransaction[];
-}
-
-/** An HTTP failure talking to Tatum; `retryable` for 5xx, 429, timeouts and network errors. */
-export class TatumApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-    this.name = 'TatumApiError';
-  }
 }

@@ -5,9 +5,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { script } from 'bitcoinjs-lib';
 import * as tiny from 'tiny-secp256k1';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CURVE_ORDER } from '../../src/kms/secp256k1.js';
+import { CURVE_ORDER } from '../../src/crypto/secp256k1.js';
 import type { KmsPublicKey, KmsSignature, KmsVault } from '../../src/kms/vault.js';
-import { mapLimit } from '../support/map-limit.js';
+import { mapLimit } from '../../src/util/map-limit.js';
 import { stackEndpoints } from '../support/stack.js';
 import { testVault } from '../support/vault.js';
 

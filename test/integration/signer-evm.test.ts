@@ -12,7 +12,7 @@ import type { KmsSignature, KmsVault } from '../../src/kms/vault.js';
 import { signEvmTransaction } from '../../src/signer/evm/index.js';
 import type { DigestSigner, WalletKey } from '../../src/signer/types.js';
 import { assertLoopback, EvmRpc, hexQuantity } from '../support/evm-rpc.js';
-import { mapLimit } from '../support/map-limit.js';
+import { mapLimit } from '../../src/util/map-limit.js';
 import { stackEndpoints } from '../support/stack.js';
 import { testVault } from '../support/vault.js';
 

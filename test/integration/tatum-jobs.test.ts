@@ -4,7 +4,8 @@
 import { MongoClient, type CommandStartedEvent, type Db, type Document } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClaimStore } from '../../src/db/index.js';
-import { JobStore, LeaseLostError, SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
+import { LeaseLostError } from '../../src/tatum/errors.js';
+import { JobStore, SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
 import { stackEndpoints } from '../support/stack.js';
 import { randomSuffix } from '../support/wallets.js';
 

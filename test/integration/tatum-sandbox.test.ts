@@ -20,8 +20,8 @@ import { btcRpc } from '../../scripts/stack/btc-rpc.js';
 import { btcTestKey, decodeRegtestWif } from '../../scripts/stack/btc-mining-key.js';
 import { deriveAddress, type ChainId, type NetworkName } from '../../src/chains/index.js';
 import { signTransaction, type WalletKey } from '../../src/signer/index.js';
-import { createTatumClient, type TatumClient } from '../../src/tatum/client.js';
-import type { PendingTransaction } from '../../src/tatum/types.js';
+import { createTatumClient } from '../../src/tatum/client.js';
+import type { PendingTransaction, TatumKmsApi } from '../../src/tatum/types.js';
 import { EvmRpc, hexQuantity, receiptSchema } from '../support/evm-rpc.js';
 import { stackEndpoints } from '../support/stack.js';
 import { testVault } from '../support/vault.js';
@@ -31,7 +31,7 @@ const vault = testVault(endpoints.awsEndpoint);
 const ETHER = 10n ** 18n;
 
 let sandbox: TatumSandbox;
-let client: TatumClient;
+let client: TatumKmsApi;
 
 beforeAll(async () => {
   sandbox = await startTatumSandbox({ evmRpcUrl: endpoints.evmRpcUrl, btcRpc: endpoints.btcRpc });
@@ -54,7 +54,7 @@ async function kmsWallet(chain: ChainId): Promise<{ signatureId: string; key: Wa
 
 /** What the signing loop does for one transaction: fetch → sign → broadcast. */
 async function fetchSignBroadcast(chain: ChainId, network: NetworkName, signatureId: string, key: WalletKey) {
-  const [pending, ...rest] = await client.getPendingTransactions(chain, [signatureId]);
+  const [pending, ...rest] = (await client.fetchPending(chain, [signatureId])).pending;
   expect(rest).toEqual([]);
   if (!pending) throw new Error('no pending transaction');
   const signed = await signTransaction({
@@ -70,7 +70,7 @@ async function fetchSignBroadcast(chain: ChainId, network: NetworkName, signatur
 async function expectIdempotent(pending: PendingTransaction, signed: string, txId: string) {
   expect((await client.broadcast(pending, signed)).txId).toBe(txId);
   expect(sandbox.completed.get(pending.id)?.txId).toBe(txId);
-  expect(await client.getPendingTransactions(pending.chain as ChainId, pending.hashes)).toEqual([]);
+  expect((await client.fetchPending(pending.chain as ChainId, pending.hashes)).pending).toEqual([]);
   expect(sandbox.violations).toEqual([]);
 }
 

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { encodeEcdsaSignatureDer } from '../../src/kms/der.js';
-import { compactSignature, findRecoveryId } from '../../src/kms/secp256k1.js';
+import { compactSignature, findRecoveryId } from '../../src/crypto/secp256k1.js';
 import type { KmsSignature } from '../../src/kms/vault.js';
 import type { DigestSigner, WalletKey } from '../../src/signer/types.js';
 

@@ -4,7 +4,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { randomBytes } from 'node:crypto';
 import * as tiny from 'tiny-secp256k1';
 import { encodeEcdsaSignatureDer, encodeSecp256k1Spki } from '../../src/kms/der.js';
-import { CURVE_ORDER } from '../../src/kms/secp256k1.js';
+import { CURVE_ORDER } from '../../src/crypto/secp256k1.js';
 
 type Responder = (input: Record<string, unknown>) => unknown;
 

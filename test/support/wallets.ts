@@ -11,7 +11,7 @@ import {
   type KmsWalletService,
   type WalletServiceDeps,
 } from '../../src/wallets/index.js';
-import { mapLimit } from './map-limit.js';
+import { mapLimit } from '../../src/util/map-limit.js';
 import { stackEndpoints } from './stack.js';
 import { testKmsClient } from './vault.js';
 

@@ -53,3 +53,8 @@ export function tronAddressToHex(address: string): string {
   if (!result.ok) throw new Error(`Invalid TRON address ${JSON.stringify(address)}: ${result.reason}`);
   return Buffer.from(bs58check.decode(address)).toString('hex');
 }
+
+/** Either form of a TRON address as the T… form (TronWeb JSON carries "41…" hex unless `visible`). */
+export function canonicalTronAddress(address: string): string {
+  return /^(?:0x)?41[0-9a-fA-F]{40}$/.test(address) ? tronAddressFromHex(address) : address;
+}

@@ -6,7 +6,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { script, type Transaction } from 'bitcoinjs-lib';
 import { hash160 } from '../../chains/index.js';
 import { parsePublicKey } from '../../crypto/public-key.js';
-import { verifyDigestSignature } from '../../kms/secp256k1.js';
+import { verifyDigestSignature } from '../../crypto/secp256k1.js';
 import type { PlannedInput, SigningPlan } from './plan.js';
 import { classifyScript, equalBytes, p2wpkhScript } from './scripts.js';
 import { inputDigest } from './sighash.js';

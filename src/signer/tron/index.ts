@@ -4,5 +4,6 @@
  * protobuf encoder, loaded lazily and used offline).
  */
 export { signTronTransaction, type TronSignRequest } from './sign.js';
+export { prepareTronTransaction, type TronPrepareRequest } from './prepare.js';
 export type { TronSignOptions } from './policy.js';
 export { SUPPORTED_CONTRACTS, type SupportedContractType } from './contracts.js';

@@ -1,7 +1,7 @@
 // Who may sign and whether this transaction should be signed now: exactly one TRON wallet, which must be the
 // contract's owner_address; not expired (unless allowed); fee_limit under an optional cap.
 import { deriveAddress, listNetworks, tronAddressToHex, type NetworkName } from '../../chains/index.js';
-import { SigningRefusedError, type SignRequestBase, type WalletKey } from '../types.js';
+import { SigningRefusedError, type PrepareRequestBase, type WalletKey } from '../types.js';
 import { VALUE_FIELD, type TronTransaction } from './parse.js';
 
 export interface TronSignOptions {
@@ -20,7 +20,7 @@ export interface TronSigningWallet {
   address: string;
 }
 
-export function resolveTronWallet(request: SignRequestBase): TronSigningWallet {
+export function resolveTronWallet(request: PrepareRequestBase): TronSigningWallet {
   const { chain, network, wallets } = request;
   if (chain !== 'TRON') {
     throw new SigningRefusedError('CHAIN_MISMATCH', 'chain', `is ${chain}; this signer signs TRON only`);

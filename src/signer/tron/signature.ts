@@ -2,8 +2,8 @@
 // and a final check that the exact bytes we release recover to the wallet's address.
 import { deriveAddress, type NetworkName } from '../../chains/index.js';
 import { SignatureVerificationError } from '../../kms/errors.js';
-import { isHighS, recoverPublicKey } from '../../kms/secp256k1.js';
-import type { KmsSignature } from '../../kms/vault.js';
+import { isHighS, recoverPublicKey } from '../../crypto/secp256k1.js';
+import type { KmsSignature } from '../../crypto/signature.js';
 
 /** 130 hex characters: r ‖ s ‖ (27 + recoveryId). */
 export function encodeTronSignature(signature: KmsSignature): string {

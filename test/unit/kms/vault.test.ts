@@ -10,7 +10,7 @@ import {
   MalformedKmsResponseError,
   SignatureVerificationError,
 } from '../../../src/kms/errors.js';
-import { CURVE_ORDER } from '../../../src/kms/secp256k1.js';
+import { CURVE_ORDER } from '../../../src/crypto/secp256k1.js';
 import { KmsVault } from '../../../src/kms/vault.js';
 import { awsError, createFakeKms } from '../../support/fake-kms.js';
 

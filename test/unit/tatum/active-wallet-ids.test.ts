@@ -175,7 +175,6 @@ describe('SigningLoop and the wallet lists', () => {
   function loopWith(service: FakeWalletService) {
     const fetched: string[] = [];
     const api: TatumKmsApi = {
-      getPendingTransactions: () => Promise.reject(new Error('unexpected')),
       fetchPending: (chain, ids): Promise<PendingFetch> => {
         fetched.push(`${chain}:${ids.length}`);
         return Promise.resolve({ pending: [], invalid: [] });

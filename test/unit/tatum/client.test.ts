@@ -12,10 +12,11 @@ import {
   apiKeyFromSecret,
   createTatumClient,
   SANDBOX_BROADCAST_PATHS,
-  type TatumClientLogEntry,
   type TatumClientOptions,
 } from '../../../src/tatum/client.js';
-import { TatumApiError, type PendingTransaction } from '../../../src/tatum/types.js';
+import { TatumApiError } from '../../../src/tatum/errors.js';
+import type { TatumHttpLogEntry } from '../../../src/tatum/http.js';
+import type { PendingTransaction } from '../../../src/tatum/types.js';
 
 const FAST = { retryDelayMs: 1, timeoutMs: 2_000 } as const;
 const uuid = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
@@ -93,7 +94,7 @@ describe('pending fetch', () => {
     sandbox.enqueue({ chain: 'DOGE', serializedTransaction: '{}', hashes: [ids[2]!] }); // other chain
     const since = sandbox.calls.length;
 
-    const pending = await sandboxClient().getPendingTransactions('LTC', ids);
+    const { pending } = await sandboxClient().fetchPending('LTC', ids);
 
     const calls = callsTo('/v3/kms/pending/LTC', since);
     expect(calls).toHaveLength(50);
@@ -106,7 +107,7 @@ describe('pending fetch', () => {
     const since = sandbox.calls.length;
     const ids = Array.from({ length: 25_001 }, (_, i) => uuid(i));
     const error = await sandboxClient()
-      .getPendingTransactions('BTC', ids)
+      .fetchPending('BTC', ids)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TatumApiError);
     expect((error as TatumApiError).message).toMatch(/25001 signature ids.*at most 25000/);
@@ -117,13 +118,13 @@ describe('pending fetch', () => {
   it('counts duplicate ids once (25,000 distinct ids listed twice is allowed)', async () => {
     const ids = Array.from({ length: 25_000 }, (_, i) => uuid(i));
     const since = sandbox.calls.length;
-    await sandboxClient().getPendingTransactions('BCH', [...ids, ...ids]);
+    await sandboxClient().fetchPending('BCH', [...ids, ...ids]);
     expect(callsTo('/v3/kms/pending/BCH', since)).toHaveLength(50);
   });
 
   it('makes no call for an empty id list', async () => {
     const since = sandbox.calls.length;
-    expect(await sandboxClient().getPendingTransactions('BTC', [])).toEqual([]);
+    expect((await sandboxClient().fetchPending('BTC', [])).pending).toEqual([]);
     expect(sandbox.calls.length).toBe(since);
   });
 
@@ -159,7 +160,7 @@ describe('pending fetch', () => {
       ],
     }));
     try {
-      const logs: TatumClientLogEntry[] = [];
+      const logs: TatumHttpLogEntry[] = [];
       const client = createTatumClient({
         baseUrl: stub.url,
         apiKey: 'k',
@@ -180,7 +181,7 @@ describe('pending fetch', () => {
       expect(invalid[0]?.issues.join()).toMatch(/^hashes: /);
       expect(invalid[2]?.issues).toEqual(['chain: is ETH, asked for BTC']);
       expect(logs.filter((l) => l.msg === 'invalid pending transaction from Tatum')).toHaveLength(4);
-      expect(await client.getPendingTransactions('BTC', [uuid(1)])).toHaveLength(1);
+      expect((await client.fetchPending('BTC', [uuid(1)])).pending).toHaveLength(1);
     } finally {
       await stub.close();
     }
@@ -200,7 +201,7 @@ describe('headers, retries and timeouts', () => {
         clientVersion: '8.0.1',
         ...FAST,
       });
-      await client.getPendingTransactions('BTC', [uuid(1)]);
+      await client.fetchPending('BTC', [uuid(1)]);
       await client.broadcast(
         { id: 'a'.repeat(24), chain: 'BTC', serializedTransaction: '{}', hashes: [] },
         '00',
@@ -226,10 +227,8 @@ describe('headers, retries and timeouts', () => {
     sandbox.failNext('/v3/kms/pending/BTC', 503, 2);
     sandbox.failNext('/v3/kms/pending/BTC', 429);
     const since = sandbox.calls.length;
-    const logs: TatumClientLogEntry[] = [];
-    const pending = await sandboxClient({ log: (e) => logs.push(e) }).getPendingTransactions('BTC', [
-      uuid(777),
-    ]);
+    const logs: TatumHttpLogEntry[] = [];
+    const { pending } = await sandboxClient({ log: (e) => logs.push(e) }).fetchPending('BTC', [uuid(777)]);
     expect(pending.map((p) => p.id)).toEqual([id]);
     expect(callsTo('/v3/kms/pending/BTC', since).map((c) => c.status)).toEqual([503, 503, 429, 200]);
     expect(logs.filter((l) => l.msg === 'tatum call failed, retrying')).toHaveLength(3);
@@ -251,7 +250,7 @@ describe('headers, retries and timeouts', () => {
     sandbox.failNext('/v3/kms/pending/DOGE', 500, 3);
     const since = sandbox.calls.length;
     const error = await sandboxClient({ retries: 2 })
-      .getPendingTransactions('DOGE', [uuid(1)])
+      .fetchPending('DOGE', [uuid(1)])
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TatumApiError);
     expect(error).toMatchObject({ status: 500, retryable: true });
@@ -263,14 +262,14 @@ describe('headers, retries and timeouts', () => {
       sandbox.failNext('/v3/kms/pending/BTC', status);
       const since = sandbox.calls.length;
       const error = await sandboxClient()
-        .getPendingTransactions('BTC', [uuid(1)])
+        .fetchPending('BTC', [uuid(1)])
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ name: 'TatumApiError', status, retryable: false });
       expect(callsTo('/v3/kms/pending/BTC', since)).toHaveLength(1);
     }
     const since = sandbox.calls.length;
     const error = await sandboxClient({ apiKey: 'wrong-key-value' })
-      .getPendingTransactions('BTC', [uuid(1)])
+      .fetchPending('BTC', [uuid(1)])
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 401, retryable: false });
     expect(callsTo('/v3/kms/pending/BTC', since)).toHaveLength(1);
@@ -285,7 +284,7 @@ describe('the API key stays secret', () => {
       status: 500,
       body: { message: `bad key ${String(headers['x-api-key'])}` },
     }));
-    const logs: TatumClientLogEntry[] = [];
+    const logs: TatumHttpLogEntry[] = [];
     const client = createTatumClient({
       baseUrl: stub.url,
       apiKey: () => Promise.resolve(SECRET),
@@ -294,7 +293,7 @@ describe('the API key stays secret', () => {
       retries: 1,
       log: (e) => logs.push(e),
     });
-    const httpError = await client.getPendingTransactions('BTC', [uuid(1)]).catch((e: unknown) => e);
+    const httpError = await client.fetchPending('BTC', [uuid(1)]).catch((e: unknown) => e);
     expect(stub.requests[0]?.headers['x-api-key']).toBe(SECRET); // it was sent…
     await stub.close();
     const networkError = await client
@@ -317,7 +316,7 @@ describe('the API key stays secret', () => {
   it('a failing key provider gives a non-retryable error without calling Tatum', async () => {
     const since = sandbox.calls.length;
     const error = await sandboxClient({ apiKey: () => Promise.reject(new Error('AccessDenied')) })
-      .getPendingTransactions('BTC', [uuid(1)])
+      .fetchPending('BTC', [uuid(1)])
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ retryable: false });
     expect((error as Error).message).toMatch(/cannot obtain the Tatum API key: AccessDenied/);
@@ -339,8 +338,8 @@ describe('the API key stays secret', () => {
     const cache = new SecretCache({ client, ttlMs: 60_000 });
     for (const secretId of ['plain', 'json']) {
       const api = sandboxClient({ apiKey: apiKeyFromSecret(cache, secretId) });
-      await api.getPendingTransactions('BTC', [uuid(1)]);
-      await api.getPendingTransactions('BTC', [uuid(1)]);
+      await api.fetchPending('BTC', [uuid(1)]);
+      await api.fetchPending('BTC', [uuid(1)]);
     }
     expect(reads).toBe(2);
   });
@@ -420,7 +419,7 @@ describe('broadcast', () => {
     const again = await client.broadcast(pending, '0xaa');
     expect(again.txId).toBe(first.txId);
     expect(sandbox.completed.get(id)).toMatchObject({ txId: first.txId, txData: '0xaa' });
-    expect(await client.getPendingTransactions('EVM_DEV', [uuid(9)])).toEqual([]);
+    expect((await client.fetchPending('EVM_DEV', [uuid(9)])).pending).toEqual([]);
 
     const conflict = await client.broadcast(pending, '0xbb').catch((e: unknown) => e);
     expect(conflict).toMatchObject({ name: 'TatumApiError', status: 409, retryable: false });

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fourEyeCheck } from '../../../src/tatum/four-eye.js';
+import type { TransactionSummary } from '../../../src/signer/index.js';
 import type { PendingTransaction } from '../../../src/tatum/types.js';
 
 const pending: PendingTransaction = {
@@ -11,6 +12,15 @@ const pending: PendingTransaction = {
   chain: 'ETH',
   serializedTransaction: '{}',
   hashes: ['a'],
+};
+const decoded: TransactionSummary = {
+  chain: 'ETH',
+  network: 'mainnet',
+  transfers: [{ asset: 'native', to: '0x8ba1f109551bd432803012645ac136ddd64dba72', amount: '1000' }],
+  unrecognized: null,
+  fee: '21000',
+  nonce: '0',
+  digests: [{ keyId: 'k', digest: 'ab'.repeat(32), inputIndex: 0 }],
 };
 const seen: { method: string; url: string; body: string }[] = [];
 let server: Server;
@@ -41,23 +51,32 @@ afterAll(async () => {
 
 describe('fourEyeCheck', () => {
   it('GET {url}/{id}: 2xx approves', async () => {
-    expect(await fourEyeCheck(`${base}/ok/`, 'GET', pending)).toEqual({ ok: true, detail: 'HTTP 204' });
+    expect(await fourEyeCheck(`${base}/ok/`, 'GET', pending, decoded)).toEqual({
+      ok: true,
+      detail: 'HTTP 204',
+    });
     expect(seen.at(-1)).toEqual({ method: 'GET', url: `/ok/${pending.id}`, body: '' });
   });
 
-  it('POST sends the pending transaction JSON', async () => {
-    expect((await fourEyeCheck(`${base}/ok`, 'POST', pending)).ok).toBe(true);
+  it('POST sends the pending transaction JSON with the decoded transaction', async () => {
+    expect((await fourEyeCheck(`${base}/ok`, 'POST', pending, decoded)).ok).toBe(true);
     expect(seen.at(-1)?.method).toBe('POST');
-    expect(JSON.parse(seen.at(-1)?.body ?? '')).toEqual(pending);
+    expect(JSON.parse(seen.at(-1)?.body ?? '')).toEqual({ ...pending, decoded });
   });
 
   it('refuses on 403, 500, a timeout and a closed port', async () => {
-    expect(await fourEyeCheck(`${base}/deny`, 'GET', pending)).toEqual({ ok: false, detail: 'HTTP 403' });
-    expect(await fourEyeCheck(`${base}/boom`, 'GET', pending)).toEqual({ ok: false, detail: 'HTTP 500' });
-    expect(await fourEyeCheck(`${base}/slow`, 'GET', pending, 200)).toEqual({
+    expect(await fourEyeCheck(`${base}/deny`, 'GET', pending, decoded)).toEqual({
+      ok: false,
+      detail: 'HTTP 403',
+    });
+    expect(await fourEyeCheck(`${base}/boom`, 'GET', pending, decoded)).toEqual({
+      ok: false,
+      detail: 'HTTP 500',
+    });
+    expect(await fourEyeCheck(`${base}/slow`, 'GET', pending, decoded, 200)).toEqual({
       ok: false,
       detail: 'timeout after 200 ms',
     });
-    expect((await fourEyeCheck('http://127.0.0.1:9', 'GET', pending)).ok).toBe(false);
+    expect((await fourEyeCheck('http://127.0.0.1:9', 'GET', pending, decoded)).ok).toBe(false);
   });
 });

@@ -1,104 +1,83 @@
-// Policy: decoding what a transaction moves (EVM value + ERC-20, TRON TRX + TRC-20, Bitcoin outputs
-// minus change) and the allow-list / per-transaction / daily rules; deny wins, undecodable → denied.
-import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { payments } from 'bitcoinjs-lib';
+// Policy: what a transaction moves comes from the signer's one decode (EVM value + ERC-20, TRON TRX +
+// TRC-20, Bitcoin outputs minus change), and the allow-list / per-transaction / daily rules apply to
+// exactly that; deny wins, a decode that does not account for everything → denied.
 import { describe, expect, it } from 'vitest';
-import { tronAddressFromHex } from '../../../src/chains/index.js';
+import { deriveAddress, tronAddressFromHex } from '../../../src/chains/index.js';
+import { prepareTransaction, type PrepareTransactionRequest } from '../../../src/signer/index.js';
 import { parseSigningPolicy } from '../../../src/tatum/config.js';
-import { decodeTransfers, evaluatePolicy, type PolicyInput } from '../../../src/tatum/policy.js';
+import { evaluatePolicy, type PolicyInput } from '../../../src/tatum/policy.js';
+import { bitcorePayload, keyScripts, previousTransaction, utxosOf } from '../../support/bitcoin-payloads.js';
+import { testKey } from '../../support/fake-digest-signer.js';
+import { trc20Transfer, trxTransfer } from '../../support/tron.js';
 
 const TO = '0x8ba1f109551bd432803012645ac136ddd64dba72';
 const TOKEN = '0xdac17f958d2ee523a2206206994597c13d831ec7';
+const KEY = testKey('kms-signer policy unit tests');
 const transferData = (to: string, amount: bigint) =>
   `0xa9059cbb${to.slice(2).padStart(64, '0')}${amount.toString(16).padStart(64, '0')}`;
 const evmTx = (fields: Record<string, unknown>) =>
-  JSON.stringify({ from: 0, gas: '21000', gasPrice: '1', nonce: 0, ...fields });
+  JSON.stringify({ from: 0, gas: '100000', gasPrice: '1', nonce: 0, ...fields });
 
-const input = (over: Partial<PolicyInput>): PolicyInput => ({
-  chain: 'ETH',
-  network: 'mainnet',
-  serializedTransaction: evmTx({ to: TO, value: '1000' }),
-  ownAddresses: [],
-  policy: undefined,
-  spentToday: () => Promise.resolve(0n),
-  ...over,
-});
+const decode = (
+  unsigned: string,
+  chain: PrepareTransactionRequest['chain'] = 'ETH',
+  wallets = [KEY.wallet],
+) => prepareTransaction({ chain, network: 'mainnet', wallets, unsigned });
 
-describe('decodeTransfers', () => {
-  it('EVM: native value and an ERC-20 transfer decoded from data', () => {
-    expect(decodeTransfers('ETH', 'mainnet', evmTx({ to: TO, value: '0x10' }), [])).toEqual({
-      ok: true,
-      transfers: [{ asset: 'native', to: TO, amount: 16n }],
-    });
-    expect(decodeTransfers('ETH', 'mainnet', evmTx({ to: TOKEN, data: transferData(TO, 5n) }), [])).toEqual({
-      ok: true,
-      transfers: [{ asset: TOKEN, to: TO, amount: 5n }],
-    });
+const input = async (over: Partial<PolicyInput> & { unsigned?: string } = {}): Promise<PolicyInput> => {
+  const { unsigned = evmTx({ to: TO, value: '1000' }), ...rest } = over;
+  return {
+    chain: 'ETH',
+    network: 'mainnet',
+    transaction: await decode(unsigned),
+    policy: undefined,
+    spentToday: () => Promise.resolve(0n),
+    ...rest,
+  };
+};
+
+describe('the transfers of the one decode', () => {
+  it('EVM: native value and an ERC-20 transfer decoded from data', async () => {
+    expect((await decode(evmTx({ to: TO, value: '0x10' }))).transfers).toEqual([
+      { asset: 'native', to: TO, amount: 16n },
+    ]);
+    expect((await decode(evmTx({ to: TOKEN, data: transferData(TO, 5n) }))).transfers).toEqual([
+      { asset: TOKEN, to: TO, amount: 5n },
+    ]);
   });
 
-  it('EVM: other contract calls and contract creation are not decoded', () => {
-    expect(decodeTransfers('ETH', 'mainnet', evmTx({ to: TOKEN, data: '0x095ea7b3' }), [])).toMatchObject({
-      ok: false,
-    });
-    expect(decodeTransfers('ETH', 'mainnet', evmTx({ data: '0x6000' }), [])).toMatchObject({ ok: false });
-    expect(decodeTransfers('ETH', 'mainnet', 'not json', [])).toMatchObject({ ok: false });
+  it('EVM: other contract calls and contract creation are not decoded; what the signer refuses never reaches policy', async () => {
+    expect((await decode(evmTx({ to: TOKEN, data: '0x095ea7b3' }))).unrecognized).toMatch(/contract call/);
+    expect((await decode(evmTx({ data: '0x6000' }))).unrecognized).toBe('contract creation');
+    await expect(decode('not json')).rejects.toMatchObject({ code: 'MALFORMED_TRANSACTION' });
   });
 
-  it('TRON: TransferContract and TRC-20 transfer', () => {
-    const owner = tronAddressFromHex(`41${'11'.repeat(20)}`);
+  it('TRON: TransferContract and TRC-20 transfer', async () => {
+    const owner = deriveAddress('TRON', 'mainnet', KEY.publicKey);
     const dest = tronAddressFromHex(`41${'22'.repeat(20)}`);
-    const trx = JSON.stringify({
-      raw_data: {
-        contract: [
-          {
-            type: 'TransferContract',
-            parameter: { value: { owner_address: owner, to_address: `41${'22'.repeat(20)}`, amount: 7 } },
-          },
-        ],
-      },
-    });
-    expect(decodeTransfers('TRON', 'mainnet', trx, [])).toEqual({
-      ok: true,
-      transfers: [{ asset: 'native', to: dest, amount: 7n }],
-    });
-    const contract = tronAddressFromHex(`41${'33'.repeat(20)}`);
-    const trc20 = JSON.stringify({
-      raw_data: {
-        contract: [
-          {
-            type: 'TriggerSmartContract',
-            parameter: {
-              value: { contract_address: contract, data: transferData(`0x${'22'.repeat(20)}`, 9n).slice(2) },
-            },
-          },
-        ],
-      },
-    });
-    expect(decodeTransfers('TRON', 'mainnet', trc20, [])).toEqual({
-      ok: true,
-      transfers: [{ asset: contract, to: dest, amount: 9n }],
-    });
+    const trx = await trxTransfer(owner, dest, 7);
+    expect((await decode(JSON.stringify(trx), 'TRON')).transfers).toEqual([
+      { asset: 'native', to: dest, amount: 7n },
+    ]);
+    const contract = 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t';
+    const trc20 = await trc20Transfer(owner, dest, 9n, { token: contract });
+    expect((await decode(JSON.stringify(trc20), 'TRON')).transfers).toEqual([
+      { asset: contract, to: dest, amount: 9n },
+    ]);
   });
 
-  it('Bitcoin: outputs paying back to our wallets are change, not transfers', () => {
-    const key = (label: number) =>
-      secp256k1.getPublicKey(
-        Uint8Array.from({ length: 32 }, () => label),
-        true,
-      );
-    const ours = payments.p2wpkh({ pubkey: key(1) });
-    const theirs = payments.p2wpkh({ pubkey: key(2) });
-    const hex = (b: Uint8Array | undefined) => Buffer.from(b ?? []).toString('hex');
-    const bitcore = JSON.stringify({
-      outputs: [
-        { satoshis: 5000, script: hex(theirs.output) },
-        { satoshis: 1200, script: hex(ours.output) },
-      ],
-    });
-    expect(decodeTransfers('BTC', 'mainnet', bitcore, [ours.address ?? ''])).toEqual({
-      ok: true,
-      transfers: [{ asset: 'native', to: hex(theirs.output), amount: 5000n }],
-    });
+  it('Bitcoin: outputs paying back to our wallets are change, not transfers', async () => {
+    const ours = keyScripts(KEY.publicKey);
+    const theirs = keyScripts(testKey('someone else').publicKey);
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+    const utxos = utxosOf(previousTransaction([{ script: ours.p2wpkh, amount: 10_000n }]));
+    const bitcore = bitcorePayload(utxos, [
+      { script: theirs.p2wpkh, amount: 5000n },
+      { script: ours.p2wpkh, amount: 1200n },
+    ]);
+    expect((await decode(JSON.stringify(bitcore), 'BTC')).transfers).toEqual([
+      { asset: 'native', to: hex(theirs.p2wpkh), amount: 5000n },
+    ]);
   });
 });
 
@@ -113,7 +92,7 @@ describe('evaluatePolicy', () => {
   ).ETH;
 
   it('allows what the rules allow and records the transfers', async () => {
-    const d = await evaluatePolicy(input({ policy }));
+    const d = await evaluatePolicy(await input({ policy }));
     expect(d).toEqual({
       allowed: true,
       reasons: [],
@@ -124,27 +103,23 @@ describe('evaluatePolicy', () => {
 
   it('denies a destination off the allow-list, an amount above the cap, and the daily total', async () => {
     const other = '0x' + '44'.repeat(20);
-    const d1 = await evaluatePolicy(
-      input({ policy, serializedTransaction: evmTx({ to: other, value: '1' }) }),
-    );
+    const d1 = await evaluatePolicy(await input({ policy, unsigned: evmTx({ to: other, value: '1' }) }));
     expect(d1.allowed).toBe(false);
     expect(d1.reasons.join()).toMatch(/not on the allow-list/);
-    const d2 = await evaluatePolicy(
-      input({ policy, serializedTransaction: evmTx({ to: TO, value: '1001' }) }),
-    );
+    const d2 = await evaluatePolicy(await input({ policy, unsigned: evmTx({ to: TO, value: '1001' }) }));
     expect(d2.reasons.join()).toMatch(/per-transaction limit 1000/);
-    const d3 = await evaluatePolicy(input({ policy, spentToday: () => Promise.resolve(2000n) }));
+    const d3 = await evaluatePolicy(await input({ policy, spentToday: () => Promise.resolve(2000n) }));
     expect(d3.reasons.join()).toMatch(/daily total 3000 would exceed the daily limit 2500/);
   });
 
   it('denies an undecodable transaction or an unlisted asset when the chain has a policy', async () => {
     const call = evmTx({ to: TO, data: '0x095ea7b3' });
-    expect((await evaluatePolicy(input({ policy, serializedTransaction: call }))).allowed).toBe(false);
+    expect((await evaluatePolicy(await input({ policy, unsigned: call }))).allowed).toBe(false);
     const token = evmTx({ to: TO, data: transferData(TO, 1n) });
-    const d = await evaluatePolicy(input({ policy, serializedTransaction: token }));
+    const d = await evaluatePolicy(await input({ policy, unsigned: token }));
     expect(d.reasons).toEqual([`asset ${TO} has no limit configured`]);
     // Without a policy for the chain, the decision is recorded but allows.
-    expect(await evaluatePolicy(input({ serializedTransaction: call }))).toMatchObject({
+    expect(await evaluatePolicy(await input({ unsigned: call }))).toMatchObject({
       allowed: true,
       policy: false,
     });

@@ -3,12 +3,12 @@
 // which KMS does not return. The curve operations run in libsecp256k1 (Bitcoin Core's library, compiled
 // to WebAssembly and shipped by libauth): about 175 µs per recovery here against 1.4 ms in pure
 // JavaScript (bench/results/overhead.md), which is what lets one process keep up with the Sign quota.
-import { libsecp256k1 } from '../crypto/libsecp256k1.js';
+import { libsecp256k1 } from './libsecp256k1.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { equalBytes, numberToBytesBE } from '@noble/curves/utils.js';
-import type { Secp256k1PublicKey } from '../crypto/public-key.js';
+import type { Secp256k1PublicKey } from './public-key.js';
 
-export type { Secp256k1PublicKey } from '../crypto/public-key.js';
+export type { Secp256k1PublicKey } from './public-key.js';
 
 export const CURVE_ORDER = secp256k1.Point.CURVE().n;
 const HALF_ORDER = CURVE_ORDER >> 1n;

@@ -8,7 +8,7 @@ import {
   isHighS,
   normalizeLowS,
   verifyDigestSignature,
-} from '../../../src/kms/secp256k1.js';
+} from '../../../src/crypto/secp256k1.js';
 import { parsePublicKey as toSecp256k1PublicKey } from '../../../src/crypto/public-key.js';
 
 const HALF = CURVE_ORDER / 2n;

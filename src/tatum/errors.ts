@@ -1,0 +1,59 @@
+// The errors of the Tatum loop, under one base so callers can tell "the loop's own reasons" from anything
+// else, each keeping the underlying error as `cause`; and the one helper that turns an unknown error
+// into a message.
+
+/** Base of every error raised by src/tatum. */
+export class TatumLoopError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** An HTTP failure talking to Tatum; `retryable` for 5xx, 429, timeouts and network errors. */
+export class TatumApiError extends TatumLoopError {
+  /** Retry-After hint of a 429/503 answer, in milliseconds. */
+  retryAfterMs?: number;
+
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The lease on a signing job was lost: another runner may hold it, so this one stops writing. */
+export class LeaseLostError extends TatumLoopError {
+  constructor(id: string) {
+    super(`the lease on signing job ${id} was lost; another runner may hold it`);
+  }
+}
+
+/** A wallet under a daily limit is busy with another runner's job: retried next pass. */
+export class WalletBusyError extends TatumLoopError {
+  constructor(readonly wallet: string) {
+    super(`wallet ${wallet} is signing another transaction under a daily limit; retried next pass`);
+  }
+}
+
+/** The pending transaction names a wallet we must not sign with (unknown, not ACTIVE, other chain). */
+export class WalletResolutionError extends TatumLoopError {}
+
+/** A job step failed: recorded as the job's failure (permanent) or retried next pass (`retryable`). */
+export class JobFailure extends TatumLoopError {
+  constructor(
+    message: string,
+    readonly retryable = false,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,158 @@
+// The HTTP side of talking to Tatum: one JSON POST with the API key and client-version headers, a timeout
+// per attempt, retries with exponential backoff (honouring Retry-After) for retryable failures (network,
+// timeout, 5xx, 429), and the API key scrubbed from every error and log line, even if a server echoes it.
+import { redact } from '../config/index.js';
+import { errorMessage, TatumApiError } from './errors.js';
+
+export interface TatumHttpLogEntry {
+  level: 'debug' | 'warn';
+  msg: string;
+  [field: string]: unknown;
+}
+
+export interface TatumHttpOptions {
+  /** e.g. https://api.tatum.io (no trailing path). */
+  baseUrl: string;
+  /** The key, or a provider called before each request (e.g. apiKeyFromSecret). */
+  apiKey: string | (() => Promise<string>);
+  /** Sent as x-ttm-kms-client-version. */
+  clientVersion: string;
+  /** Per attempt; default 30,000 ms. */
+  timeoutMs?: number;
+  /** Retries after the first attempt for retryable failures; default 3. */
+  retries?: number;
+  /** First backoff delay; doubles per retry (with jitter), capped at 10 s. Default 500 ms. */
+  retryDelayMs?: number;
+  fetch?: typeof fetch;
+  log?: (entry: TatumHttpLogEntry) => void;
+}
+
+export interface TatumHttp {
+  /** POSTs `body` as JSON; returns the parsed JSON answer (undefined when empty). Throws TatumApiError. */
+  post: (path: string, body: unknown) => Promise<unknown>;
+  /** Removes the API key from a text that leaves the process (e.g. an error report). */
+  scrub: (text: string) => string;
+  log: (entry: TatumHttpLogEntry) => void;
+}
+
+const MAX_DELAY_MS = 10_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createTatumHttp(options: TatumHttpOptions): TatumHttp {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const retries = options.retries ?? 3;
+  const retryDelayMs = options.retryDelayMs ?? 500;
+  const doFetch = options.fetch ?? fetch;
+  const log = options.log ?? (() => undefined);
+  /** Last key seen, so that errors can be scrubbed even if a server echoes it back. */
+  let knownKey: string | undefined = typeof options.apiKey === 'string' ? options.apiKey : undefined;
+  const scrub = (text: string) => redact(text, [knownKey]);
+
+  async function apiKey(): Promise<string> {
+    if (typeof options.apiKey === 'string') return options.apiKey;
+    try {
+      knownKey = await options.apiKey();
+      return knownKey;
+    } catch (error) {
+      throw new TatumApiError(
+        `cannot obtain the Tatum API key: ${scrub(errorMessage(error))}`,
+        undefined,
+        false,
+      );
+    }
+  }
+
+  /** One attempt. Throws TatumApiError; returns the parsed JSON body (undefined when empty). */
+  async function attempt(path: string, body: unknown): Promise<unknown> {
+    const key = await apiKey();
+    const what = `Tatum POST ${path}`;
+    let response: Response;
+    try {
+      response = await doFetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'x-api-key': key,
+          'x-ttm-kms-client-version': options.clientVersion,
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const timedOut =
+        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const reason = timedOut
+        ? `timed out after ${timeoutMs} ms`
+        : `network error: ${errorMessage(error)}${causeOf(error)}`;
+      throw new TatumApiError(scrub(`${what}: ${reason}`), undefined, true);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new TatumApiError(
+        scrub(`${what}: reading the response failed: ${errorMessage(error)}`),
+        response.status,
+        true,
+      );
+    }
+    if (!response.ok) {
+      const retryable = response.status >= 500 || response.status === 429;
+      const detail = text.trim() === '' ? '' : `: ${text.trim().slice(0, 500)}`;
+      const error = new TatumApiError(
+        scrub(`${what}: HTTP ${response.status}${detail}`),
+        response.status,
+        retryable,
+      );
+      const hint = retryAfterMs(response.headers.get('retry-after'));
+      if (hint !== undefined) error.retryAfterMs = hint;
+      throw error;
+    }
+    if (text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new TatumApiError(
+        scrub(`${what}: HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`),
+        response.status,
+        false,
+      );
+    }
+  }
+
+  async function post(path: string, body: unknown): Promise<unknown> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await attempt(path, body);
+      } catch (error) {
+        if (!(error instanceof TatumApiError) || !error.retryable || retry >= retries) throw error;
+        const backoff = Math.min(MAX_DELAY_MS, retryDelayMs * 2 ** retry) * (0.75 + Math.random() * 0.5);
+        const delay = Math.round(Math.max(backoff, Math.min(error.retryAfterMs ?? 0, MAX_DELAY_MS)));
+        log({
+          level: 'warn',
+          msg: 'tatum call failed, retrying',
+          path,
+          error: error.message,
+          retry: retry + 1,
+          delayMs: delay,
+        });
+        await sleep(delay);
+      }
+    }
+  }
+
+  return { post, scrub, log };
+}
+
+function causeOf(error: unknown): string {
+  const cause: unknown = error instanceof Error ? error.cause : undefined;
+  return cause instanceof Error ? ` (${cause.message})` : '';
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}

@@ -1,0 +1,331 @@
+// One pending transaction through the exactly-once state machine of jobs.ts: claim → wallets → the one
+// decode (prepareTransaction) → four-eyes → policy → sign that decoded transaction → store bytes →
+// broadcast. Every failure is recorded on the job and in the audit; a SIGNED job is only re-broadcast.
+import type { ChainId, NetworkName } from '../chains/index.js';
+import { KmsUnavailableError, RetryExhaustedError } from '../kms/index.js';
+import {
+  prepareTransaction,
+  SigningRefusedError,
+  summarize,
+  type DigestSigner,
+  type PreparedTransaction,
+} from '../signer/index.js';
+import type { WalletService } from '../wallets/contract.js';
+import { AuditLog, type AuditOutcome, type JobAudit } from './audit.js';
+import type { ChainPolicy, SigningPolicy } from './config.js';
+import {
+  errorMessage,
+  JobFailure,
+  LeaseLostError,
+  TatumApiError,
+  WalletBusyError,
+  WalletResolutionError,
+} from './errors.js';
+import { fourEyeCheck, type FourEyeMethod } from './four-eye.js';
+import type { JobClaim, JobStore, SigningJobDoc } from './jobs.js';
+import { evaluatePolicy } from './policy.js';
+import { resolveWallets, type ResolvedWallets } from './resolve-wallets.js';
+import type { SpendLocks } from './spend-locks.js';
+import type { PendingTransaction, TatumKmsApi } from './types.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type JobOutcome =
+  | 'BROADCAST'
+  | 'FAILED'
+  /** Signed and stored but the broadcast failed in a retryable way: the next pass re-broadcasts. */
+  | 'RETRY'
+  /** Already BROADCAST or FAILED, or filtered out. */
+  | 'SKIPPED'
+  /** Another runner holds it. */
+  | 'BUSY';
+
+export interface JobResult {
+  id: string;
+  chain: ChainId;
+  outcome: JobOutcome;
+  txId?: string;
+  error?: string;
+  rebroadcast?: boolean;
+}
+
+export interface JobHooks {
+  /** Called after the signed bytes are stored and before the broadcast (tests: simulate a crash). */
+  afterStore?: (pending: PendingTransaction, job: SigningJobDoc) => Promise<void> | void;
+}
+
+/** What a job needs from the loop that runs it. */
+export interface JobContext {
+  api: TatumKmsApi;
+  wallets: Pick<WalletService, 'getWallet' | 'getAddress'>;
+  signer: DigestSigner;
+  network: NetworkName;
+  jobs: JobStore;
+  audit: AuditLog;
+  spendLocks: SpendLocks;
+  runnerId: string;
+  clock: () => Date;
+  externalUrl?: string;
+  externalUrlMethod?: FourEyeMethod;
+  fourEyeTimeoutMs?: number;
+  policy?: SigningPolicy;
+  hooks?: JobHooks;
+  log: (entry: Record<string, unknown>) => void;
+}
+
+function hasDailyLimit(policy: ChainPolicy | undefined): boolean {
+  return Object.values(policy?.limits ?? {}).some((limit) => limit.daily !== undefined);
+}
+
+/** Processes one pending transaction; never throws. */
+export async function processJob(
+  ctx: JobContext,
+  chain: ChainId,
+  pending: PendingTransaction,
+): Promise<JobResult> {
+  const base = { id: pending.id, chain };
+  try {
+    const existing = await ctx.jobs.get(pending.id);
+    if (existing?.state === 'BROADCAST' || existing?.state === 'FAILED')
+      return { ...base, outcome: 'SKIPPED' };
+    const held = await ctx.jobs.claim(pending.id, ctx.runnerId, {
+      chain,
+      network: ctx.network,
+      signatureIds: [...new Set([...pending.hashes, ...(pending.signatures ?? []).map((s) => s.id)])],
+    });
+    if (!held) return { ...base, outcome: 'BUSY' };
+    try {
+      return await new Job(ctx, chain, pending, held).run();
+    } finally {
+      await ctx.jobs.release(held).catch(() => undefined);
+    }
+  } catch (error) {
+    // MongoDB down, lease lost…: nothing recorded on the job; the next pass tries again.
+    ctx.log({ event: 'job-error', id: pending.id, chain, error: errorMessage(error) });
+    return { ...base, outcome: 'RETRY', error: errorMessage(error) };
+  }
+}
+
+class Job {
+  private readonly audit: JobAudit;
+  private readonly base: { id: string; chain: ChainId };
+
+  constructor(
+    private readonly ctx: JobContext,
+    private readonly chain: ChainId,
+    private readonly pending: PendingTransaction,
+    private readonly held: JobClaim,
+  ) {
+    this.base = { id: pending.id, chain };
+    this.audit = {
+      pendingId: pending.id,
+      chain,
+      network: ctx.network,
+      runner: ctx.runnerId,
+      wallets: held.job.signatureIds,
+      kmsKeyIds: [],
+      decoded: null,
+      digests: [],
+      fourEye: null,
+      policy: null,
+      txId: null,
+      rebroadcast: held.job.state === 'SIGNED',
+      startedAt: ctx.clock(),
+    };
+  }
+
+  async run(): Promise<JobResult> {
+    const job = this.held.job;
+    if (job.state === 'BROADCAST' || job.state === 'FAILED') return { ...this.base, outcome: 'SKIPPED' };
+    if (job.state === 'SIGNED') {
+      // After a crash or a failed broadcast: the SAME bytes, never signed again.
+      this.audit.kmsKeyIds = job.kmsKeyIds ?? [];
+      this.audit.digests = job.digests ?? [];
+      this.audit.policy = job.policy;
+      return this.broadcast(job);
+    }
+    let signedJob: SigningJobDoc;
+    try {
+      signedJob = await this.sign();
+    } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
+      return this.fail(error);
+    }
+    await this.ctx.hooks?.afterStore?.(this.pending, signedJob);
+    return this.broadcast(signedJob);
+  }
+
+  private async finish(outcome: AuditOutcome, error: string | null): Promise<void> {
+    await this.ctx.audit.record({ ...this.audit, outcome, error, finishedAt: this.ctx.clock() });
+  }
+
+  /** Records a failure before signing: permanent (FAILED) or retried next pass. */
+  private async fail(error: unknown): Promise<JobResult> {
+    const reason = errorMessage(error);
+    if (error instanceof JobFailure && error.retryable) {
+      await this.ctx.jobs.update(this.held, this.pending.id, { error: reason });
+      await this.finish('RETRY', reason);
+      return { ...this.base, outcome: 'RETRY', error: reason };
+    }
+    await this.ctx.jobs.update(this.held, this.pending.id, {
+      state: 'FAILED',
+      error: reason,
+      policy: this.audit.policy,
+    });
+    await this.finish('FAILED', reason);
+    this.ctx.log({ event: 'job-failed', id: this.pending.id, chain: this.chain, error: reason });
+    return { ...this.base, outcome: 'FAILED', error: reason };
+  }
+
+  /** Wallets, the one decode, four-eyes, policy, KMS: returns the job as stored in state SIGNED. */
+  private async sign(): Promise<SigningJobDoc> {
+    const { ctx, chain, pending } = this;
+    if (pending.chain !== chain) {
+      throw new JobFailure(`pending transaction is for chain ${pending.chain}, fetched for ${chain}`);
+    }
+    const resolved = await this.resolveWallets();
+    this.audit.kmsKeyIds = resolved.kmsKeyIds;
+    const prepared = await this.prepare(resolved);
+    this.audit.decoded = summarize(prepared);
+    await this.fourEyes();
+
+    const signAndStore = () => this.checkPolicySignAndStore(prepared, resolved);
+    // Daily totals are only right if no other job of the same wallet sits between check and store.
+    if (!hasDailyLimit(ctx.policy?.[chain])) return signAndStore();
+    try {
+      return await ctx.spendLocks.hold(resolved.signatureIds, signAndStore);
+    } catch (error) {
+      if (error instanceof WalletBusyError) throw new JobFailure(error.message, true, { cause: error });
+      throw error;
+    }
+  }
+
+  private async resolveWallets(): Promise<ResolvedWallets> {
+    try {
+      return await resolveWallets(this.ctx.wallets, this.pending, this.chain, this.ctx.network);
+    } catch (error) {
+      if (error instanceof WalletResolutionError)
+        throw new JobFailure(error.message, false, { cause: error });
+      throw new JobFailure(`wallet lookup failed: ${errorMessage(error)}`, true, { cause: error });
+    }
+  }
+
+  /** The one decode: every check the signer makes, before four-eyes and policy see the transaction. */
+  private async prepare(resolved: ResolvedWallets): Promise<PreparedTransaction> {
+    try {
+      return await prepareTransaction({
+        chain: this.chain,
+        network: this.ctx.network,
+        wallets: resolved.keys,
+        unsigned: this.pending.serializedTransaction,
+      });
+    } catch (error) {
+      if (error instanceof SigningRefusedError) {
+        throw new JobFailure(`signing refused (${error.code}): ${error.message}`, false, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private async fourEyes(): Promise<void> {
+    const { ctx } = this;
+    if (!ctx.externalUrl) {
+      this.audit.fourEye = { checked: false, ok: true, detail: `not configured (${ctx.network})` };
+      return;
+    }
+    const decoded = this.audit.decoded;
+    if (decoded === null) throw new Error('four-eyes before the transaction was decoded');
+    const check = await fourEyeCheck(
+      ctx.externalUrl,
+      ctx.externalUrlMethod ?? 'GET',
+      this.pending,
+      decoded,
+      ctx.fourEyeTimeoutMs,
+    );
+    this.audit.fourEye = { checked: true, ...check };
+    if (!check.ok) throw new JobFailure(`four-eyes check refused: ${check.detail}`);
+  }
+
+  /** Policy (with daily totals), KMS, and the SIGNED write. */
+  private async checkPolicySignAndStore(
+    prepared: PreparedTransaction,
+    resolved: ResolvedWallets,
+  ): Promise<SigningJobDoc> {
+    const { ctx, chain, pending, held } = this;
+    const since = new Date(ctx.clock().getTime() - DAY_MS);
+    const decision = await evaluatePolicy({
+      chain,
+      network: ctx.network,
+      transaction: prepared,
+      policy: ctx.policy?.[chain],
+      spentToday: async (asset) => {
+        let max = 0n;
+        for (const wallet of resolved.signatureIds) {
+          const spent = await ctx.jobs.spentSince(wallet, asset, since, pending.id);
+          if (spent > max) max = spent;
+        }
+        return max;
+      },
+    });
+    this.audit.policy = decision;
+    await ctx.jobs.update(held, pending.id, { policy: decision });
+    if (!decision.allowed) throw new JobFailure(`policy denied: ${decision.reasons.join('; ')}`);
+
+    let result;
+    try {
+      result = await prepared.sign(ctx.signer);
+    } catch (error) {
+      const retryable = error instanceof KmsUnavailableError || error instanceof RetryExhaustedError;
+      throw new JobFailure(`signing failed: ${errorMessage(error)}`, retryable, { cause: error });
+    }
+    this.audit.digests = result.digests;
+    this.audit.txId = result.txId;
+    const spend = resolved.signatureIds.flatMap((wallet) =>
+      decision.transfers.map((t) => ({ wallet, asset: t.asset, amount: t.amount })),
+    );
+    // Stored BEFORE the broadcast: from here on this job only ever re-broadcasts these bytes.
+    return ctx.jobs.update(held, pending.id, {
+      state: 'SIGNED',
+      signed: result.signed,
+      txId: result.txId,
+      digests: result.digests,
+      kmsKeyIds: resolved.kmsKeyIds,
+      spend,
+      signedAt: ctx.clock(),
+      error: null,
+    });
+  }
+
+  private async broadcast(signedJob: SigningJobDoc): Promise<JobResult> {
+    const { ctx, chain, pending, held } = this;
+    const signed = signedJob.signed;
+    if (signed === null) throw new Error(`signing job ${pending.id} is SIGNED without bytes`);
+    this.audit.txId = signedJob.txId;
+    try {
+      const result = await ctx.api.broadcast(pending, signed);
+      await ctx.jobs.update(held, pending.id, {
+        state: 'BROADCAST',
+        broadcastAt: ctx.clock(),
+        broadcastAttempts: signedJob.broadcastAttempts + 1,
+        error: null,
+        ...(result.txId ? { txId: result.txId } : {}),
+      });
+      this.audit.txId = result.txId || signedJob.txId;
+      await this.finish('BROADCAST', null);
+      const rebroadcast = this.audit.rebroadcast;
+      ctx.log({ event: 'broadcast', id: pending.id, chain, txId: this.audit.txId, rebroadcast });
+      return { ...this.base, outcome: 'BROADCAST', txId: this.audit.txId ?? '', rebroadcast };
+    } catch (error) {
+      const reason = `broadcast failed: ${errorMessage(error)}`;
+      const retryable = !(error instanceof TatumApiError) || error.retryable;
+      await ctx.jobs.update(held, pending.id, {
+        broadcastAttempts: signedJob.broadcastAttempts + 1,
+        error: reason,
+        ...(retryable ? {} : { state: 'FAILED' as const }),
+      });
+      await this.finish(retryable ? 'RETRY' : 'FAILED', reason);
+      ctx.log({ event: 'broadcast-failed', id: pending.id, chain, retryable, error: reason });
+      return { ...this.base, outcome: retryable ? 'RETRY' : 'FAILED', error: reason };
+    }
+  }
+}
