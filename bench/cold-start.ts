@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from '../infra/bundling.js';
-import { gatewayEvent } from '../test/support/api-gateway-event.js';
+import { gatewayEvent } from '../scripts/fixtures/api-gateway-event.js';
 import { envInt } from './env.js';
 import { ok, table } from './report.js';
 import type { BenchSection } from './section.js';

@@ -2,7 +2,7 @@
 // the SigningLoop (wallet service, Tatum HTTP client) against the Tatum sandbox at a time. Measured:
 // Tatum calls and request bytes per pass, time per pass with nothing and with a few transactions
 // pending, split into wallet listing (MongoDB) and pending fetches, and the refusal above 25,000.
-// Pending transactions are signed in-process (test/support/fake-digest-signer.ts): KMS is measured by
+// Pending transactions are signed in-process (scripts/fixtures/fake-digest-signer.ts): KMS is measured by
 // the localstack section, and this one is about fetching.
 import { cpus, loadavg } from 'node:os';
 import { BSON, type Db } from 'mongodb';
@@ -14,7 +14,7 @@ import type { TatumKmsApi } from '../src/tatum/types.js';
 import { MAX_SIGNATURE_IDS_PER_CHAIN } from '../src/tatum/limits.js';
 import { SigningLoop, type SigningLoopOptions } from '../src/tatum/loop.js';
 import type { WalletService } from '../src/wallets/contract.js';
-import { fakeDigestSigner, testKey } from '../test/support/fake-digest-signer.js';
+import { fakeDigestSigner, testKey } from '../scripts/fixtures/fake-digest-signer.js';
 import { withBenchStack } from './bench-stack.js';
 import { envInt } from './env.js';
 import { ok, table } from './report.js';

@@ -6,7 +6,7 @@ import { deriveAddress } from '../src/chains/index.js';
 import type { SignTransactionRequest } from '../src/signer/index.js';
 import type { DigestSigner, WalletKey } from '../src/signer/types.js';
 import { bitcorePayload, keyScripts } from '../scripts/sandbox/bitcoin-payloads.js';
-import { blockHeader, RECIPIENT as TRON_RECIPIENT, trxTransfer } from '../test/support/tron.js';
+import { blockHeader, RECIPIENT as TRON_RECIPIENT, trxTransfer } from '../scripts/fixtures/tron.js';
 
 export const SECRET_KEY = sha256(new TextEncoder().encode('kms-signer benchmark wallet'));
 export const WALLET: WalletKey = {

@@ -15,8 +15,8 @@ import { createTatumClient } from '../src/tatum/client.js';
 import type { JobOutcome } from '../src/tatum/loop.js';
 import { createWalletService } from '../src/wallets/index.js';
 import type { WalletDoc } from '../src/db/index.js';
-import { testKey } from '../test/support/fake-digest-signer.js';
-import { testKmsClient } from '../test/support/vault.js';
+import { testKey } from '../scripts/fixtures/fake-digest-signer.js';
+import { testKmsClient } from '../scripts/fixtures/vault.js';
 import { epochMs } from './kms-emulator.js';
 import {
   loopProbes,

@@ -4,9 +4,9 @@
 // this process's CPU allow when the database is not the bottleneck.
 import { randomBytes } from 'node:crypto';
 import { KmsVault } from '../src/kms/index.js';
-import { testKey } from '../test/support/fake-digest-signer.js';
+import { testKey } from '../scripts/fixtures/fake-digest-signer.js';
 import { mapLimit } from '../src/util/map-limit.js';
-import { testKmsClient } from '../test/support/vault.js';
+import { testKmsClient } from '../scripts/fixtures/vault.js';
 import { epochMs } from './kms-emulator.js';
 import type { StartStandIns } from './stand-ins.js';
 import { summarize } from './stats.js';

@@ -2,12 +2,12 @@
 // the same zod schema), inserted in bulk: creating 25,000 through KMS would take over an hour at the
 // CreateKey quota. Filler wallets get well-formed made-up keys and addresses, since the signing loop
 // reads only their signatureId; wallets that will have pending transactions get real keys
-// (test/support/fake-digest-signer.ts) so that their transactions can be signed and checked.
+// (scripts/fixtures/fake-digest-signer.ts) so that their transactions can be signed and checked.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { deriveAddresses } from '../src/chains/index.js';
 import { checkDoc, COLLECTIONS, walletDocSchema, type WalletDoc } from '../src/db/index.js';
-import type { TestKey } from '../test/support/fake-digest-signer.js';
+import type { TestKey } from '../scripts/fixtures/fake-digest-signer.js';
 
 export const RECORD_CHAIN = 'ETH';
 export const RECORD_NETWORK = 'testnet';

@@ -8,7 +8,7 @@ import type { ChainId } from '../chains/index.js';
 import { z } from 'zod';
 import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
 import { TatumApiError } from './errors.js';
-import { createTatumHttp, type TatumHttpOptions } from './http.js';
+import { TatumHttp, type TatumHttpOptions } from './http.js';
 import {
   type BroadcastResult,
   type InvalidPendingTransaction,
@@ -111,47 +111,34 @@ function formatIssues(error: z.ZodError): string[] {
 }
 
 export function createTatumClient(options: TatumClientOptions): TatumKmsApi {
-  const http = createTatumHttp(options);
-  const { post, log } = http;
-  const paths = { ...TATUM_BROADCAST_PATHS, ...options.broadcastPaths };
+  return new TatumClient(options);
+}
 
-  async function fetchPending(chain: ChainId, signatureIds: readonly string[]): Promise<PendingFetch> {
+/** Methods are own arrow properties, so the client can be spread or passed around unbound. */
+class TatumClient implements TatumKmsApi {
+  private readonly http: TatumHttp;
+  private readonly paths: Readonly<Record<string, string>>;
+
+  constructor(options: TatumClientOptions) {
+    this.http = new TatumHttp(options);
+    this.paths = { ...TATUM_BROADCAST_PATHS, ...options.broadcastPaths };
+  }
+
+  readonly fetchPending = async (chain: ChainId, signatureIds: readonly string[]): Promise<PendingFetch> => {
     const ids = [...new Set(signatureIds)];
     if (ids.length > MAX_SIGNATURE_IDS_PER_CHAIN) {
       throw new TatumApiError(tooManySignatureIds(chain, ids.length), undefined, false);
     }
     const pending = new Map<string, PendingTransaction>();
     const invalid: InvalidPendingTransaction[] = [];
-    const path = `/v3/kms/pending/${encodeURIComponent(chain)}`;
     for (let start = 0; start < ids.length; start += PENDING_BATCH_SIZE) {
-      const body = await post(path, { signatureIds: ids.slice(start, start + PENDING_BATCH_SIZE) });
-      if (!Array.isArray(body)) {
-        throw new TatumApiError(
-          `Tatum POST ${path}: expected a JSON array of pending transactions`,
-          200,
-          false,
-        );
-      }
-      for (const raw of body as unknown[]) {
-        const parsed = pendingTransactionSchema.safeParse(raw);
-        const rawId = (raw as { id?: unknown } | null)?.id;
-        const id = typeof rawId === 'string' && HEX24.test(rawId) ? rawId : undefined;
-        if (!parsed.success) {
-          invalid.push({ ...(id ? { id } : {}), issues: formatIssues(parsed.error), raw });
-        } else if (parsed.data.chain !== chain) {
-          invalid.push({
-            id: parsed.data.id,
-            issues: [`chain: is ${parsed.data.chain}, asked for ${chain}`],
-            raw,
-          });
-        } else {
-          // A transaction whose hashes span two batches comes back twice; keep one.
-          pending.set(parsed.data.id, parsed.data);
-        }
-      }
+      const page = await this.fetchPage(chain, ids.slice(start, start + PENDING_BATCH_SIZE));
+      // A transaction whose hashes span two pages comes back twice; keep one.
+      for (const entry of page.pending) pending.set(entry.id, entry);
+      invalid.push(...page.invalid);
     }
     for (const entry of invalid) {
-      log({
+      this.http.log({
         level: 'warn',
         msg: 'invalid pending transaction from Tatum',
         chain,
@@ -160,48 +147,81 @@ export function createTatumClient(options: TatumClientOptions): TatumKmsApi {
       });
     }
     return { pending: [...pending.values()], invalid };
+  };
+
+  readonly broadcast = async (pending: PendingTransaction, signed: string): Promise<BroadcastResult> => {
+    const { path, body } = this.broadcastRequest(pending, signed);
+    const response = broadcastResponseSchema.safeParse(await this.http.post(path, body));
+    if (!response.success) {
+      throw new TatumApiError(
+        `Tatum POST ${path}: the broadcast of ${pending.id} succeeded but the response has no txId`,
+        200,
+        false,
+      );
+    }
+    const { txId, completed } = response.data;
+    this.http.log({ level: 'debug', msg: 'broadcast', chain: pending.chain, id: pending.id, txId });
+    return completed === undefined ? { txId } : { txId, completed };
+  };
+
+  readonly reportErrors = async (
+    errors: readonly { signatureId: string; error: string }[],
+  ): Promise<void> => {
+    if (errors.length === 0) return;
+    await this.http.post(ERROR_BATCH_PATH, {
+      errors: errors.map(({ signatureId, error }) => ({ signatureId, error: this.http.scrub(error) })),
+    });
+  };
+
+  /** One page of at most 500 ids; every entry validated on its own (a bad one never hides the others). */
+  private async fetchPage(chain: ChainId, ids: readonly string[]): Promise<PendingFetch> {
+    const path = `/v3/kms/pending/${encodeURIComponent(chain)}`;
+    const body = await this.http.post(path, { signatureIds: ids });
+    if (!Array.isArray(body)) {
+      throw new TatumApiError(
+        `Tatum POST ${path}: expected a JSON array of pending transactions`,
+        200,
+        false,
+      );
+    }
+    const page: PendingFetch = { pending: [], invalid: [] };
+    for (const raw of body as unknown[]) {
+      const parsed = pendingTransactionSchema.safeParse(raw);
+      const rawId = (raw as { id?: unknown } | null)?.id;
+      const id = typeof rawId === 'string' && HEX24.test(rawId) ? rawId : undefined;
+      if (!parsed.success) {
+        page.invalid.push({ ...(id ? { id } : {}), issues: formatIssues(parsed.error), raw });
+      } else if (parsed.data.chain !== chain) {
+        page.invalid.push({
+          id: parsed.data.id,
+          issues: [`chain: is ${parsed.data.chain}, asked for ${chain}`],
+          raw,
+        });
+      } else {
+        page.pending.push(parsed.data);
+      }
+    }
+    return page;
   }
 
-  return {
-    fetchPending,
-
-    async broadcast(pending: PendingTransaction, signed: string): Promise<BroadcastResult> {
-      let path: string;
-      let body: Record<string, string>;
-      if (pending.withdrawalId !== undefined) {
-        path = OFFCHAIN_BROADCAST_PATH;
-        body = {
-          currency: pending.chain,
-          signatureId: pending.id,
-          withdrawalId: pending.withdrawalId,
-          txData: signed,
-        };
-      } else {
-        const chainPath = paths[pending.chain];
-        if (chainPath === undefined) {
-          throw new TatumApiError(`no Tatum broadcast endpoint for chain ${pending.chain}`, undefined, false);
-        }
-        path = chainPath;
-        body = { txData: signed, signatureId: pending.id };
-      }
-      const response = broadcastResponseSchema.safeParse(await post(path, body));
-      if (!response.success) {
-        throw new TatumApiError(
-          `Tatum POST ${path}: the broadcast of ${pending.id} succeeded but the response has no txId`,
-          200,
-          false,
-        );
-      }
-      const { txId, completed } = response.data;
-      log({ level: 'debug', msg: 'broadcast', chain: pending.chain, id: pending.id, txId });
-      return completed === undefined ? { txId } : { txId, completed };
-    },
-
-    async reportErrors(errors) {
-      if (errors.length === 0) return;
-      await post(ERROR_BATCH_PATH, {
-        errors: errors.map(({ signatureId, error }) => ({ signatureId, error: http.scrub(error) })),
-      });
-    },
-  };
+  /** The chain's broadcast path, or the off-chain withdrawal path when the pending transaction has one. */
+  private broadcastRequest(
+    pending: PendingTransaction,
+    signed: string,
+  ): { path: string; body: Record<string, string> } {
+    if (pending.withdrawalId !== undefined) {
+      const body = {
+        currency: pending.chain,
+        signatureId: pending.id,
+        withdrawalId: pending.withdrawalId,
+        txData: signed,
+      };
+      return { path: OFFCHAIN_BROADCAST_PATH, body };
+    }
+    const path = this.paths[pending.chain];
+    if (path === undefined) {
+      throw new TatumApiError(`no Tatum broadcast endpoint for chain ${pending.chain}`, undefined, false);
+    }
+    return { path, body: { txData: signed, signatureId: pending.id } };
+  }
 }

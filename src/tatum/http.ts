@@ -27,110 +27,44 @@ export interface TatumHttpOptions {
   log?: (entry: TatumHttpLogEntry) => void;
 }
 
-export interface TatumHttp {
-  /** POSTs `body` as JSON; returns the parsed JSON answer (undefined when empty). Throws TatumApiError. */
-  post: (path: string, body: unknown) => Promise<unknown>;
-  /** Removes the API key from a text that leaves the process (e.g. an error report). */
-  scrub: (text: string) => string;
-  log: (entry: TatumHttpLogEntry) => void;
-}
-
 const MAX_DELAY_MS = 10_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createTatumHttp(options: TatumHttpOptions): TatumHttp {
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const retries = options.retries ?? 3;
-  const retryDelayMs = options.retryDelayMs ?? 500;
-  const doFetch = options.fetch ?? fetch;
-  const log = options.log ?? (() => undefined);
+export class TatumHttp {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly retryDelayMs: number;
+  private readonly doFetch: typeof fetch;
   /** Last key seen, so that errors can be scrubbed even if a server echoes it back. */
-  let knownKey: string | undefined = typeof options.apiKey === 'string' ? options.apiKey : undefined;
-  const scrub = (text: string) => redact(text, [knownKey]);
+  private knownKey: string | undefined;
+  readonly log: (entry: TatumHttpLogEntry) => void;
 
-  async function apiKey(): Promise<string> {
-    if (typeof options.apiKey === 'string') return options.apiKey;
-    try {
-      knownKey = await options.apiKey();
-      return knownKey;
-    } catch (error) {
-      throw new TatumApiError(
-        `cannot obtain the Tatum API key: ${scrub(errorMessage(error))}`,
-        undefined,
-        false,
-      );
-    }
+  constructor(private readonly options: TatumHttpOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.retries = options.retries ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 500;
+    this.doFetch = options.fetch ?? fetch;
+    this.log = options.log ?? (() => undefined);
+    this.knownKey = typeof options.apiKey === 'string' ? options.apiKey : undefined;
   }
 
-  /** One attempt. Throws TatumApiError; returns the parsed JSON body (undefined when empty). */
-  async function attempt(path: string, body: unknown): Promise<unknown> {
-    const key = await apiKey();
-    const what = `Tatum POST ${path}`;
-    let response: Response;
-    try {
-      response = await doFetch(`${baseUrl}${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json',
-          'x-api-key': key,
-          'x-ttm-kms-client-version': options.clientVersion,
-        },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      const reason = timedOut
-        ? `timed out after ${timeoutMs} ms`
-        : `network error: ${errorMessage(error)}${causeOf(error)}`;
-      throw new TatumApiError(scrub(`${what}: ${reason}`), undefined, true);
-    }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw new TatumApiError(
-        scrub(`${what}: reading the response failed: ${errorMessage(error)}`),
-        response.status,
-        true,
-      );
-    }
-    if (!response.ok) {
-      const retryable = response.status >= 500 || response.status === 429;
-      const detail = text.trim() === '' ? '' : `: ${text.trim().slice(0, 500)}`;
-      const error = new TatumApiError(
-        scrub(`${what}: HTTP ${response.status}${detail}`),
-        response.status,
-        retryable,
-      );
-      const hint = retryAfterMs(response.headers.get('retry-after'));
-      if (hint !== undefined) error.retryAfterMs = hint;
-      throw error;
-    }
-    if (text.trim() === '') return undefined;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new TatumApiError(
-        scrub(`${what}: HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`),
-        response.status,
-        false,
-      );
-    }
+  /** Removes the API key from a text that leaves the process (e.g. an error report). */
+  scrub(text: string): string {
+    return redact(text, [this.knownKey]);
   }
 
-  async function post(path: string, body: unknown): Promise<unknown> {
+  /** POSTs `body` as JSON; returns the parsed JSON answer (undefined when empty). Throws TatumApiError. */
+  async post(path: string, body: unknown): Promise<unknown> {
     for (let retry = 0; ; retry++) {
       try {
-        return await attempt(path, body);
+        return await this.attempt(path, body);
       } catch (error) {
-        if (!(error instanceof TatumApiError) || !error.retryable || retry >= retries) throw error;
-        const backoff = Math.min(MAX_DELAY_MS, retryDelayMs * 2 ** retry) * (0.75 + Math.random() * 0.5);
+        if (!(error instanceof TatumApiError) || !error.retryable || retry >= this.retries) throw error;
+        const backoff = Math.min(MAX_DELAY_MS, this.retryDelayMs * 2 ** retry) * (0.75 + Math.random() * 0.5);
         const delay = Math.round(Math.max(backoff, Math.min(error.retryAfterMs ?? 0, MAX_DELAY_MS)));
-        log({
+        this.log({
           level: 'warn',
           msg: 'tatum call failed, retrying',
           path,
@@ -143,7 +77,82 @@ export function createTatumHttp(options: TatumHttpOptions): TatumHttp {
     }
   }
 
-  return { post, scrub, log };
+  private async apiKey(): Promise<string> {
+    const provider = this.options.apiKey;
+    if (typeof provider === 'string') return provider;
+    try {
+      this.knownKey = await provider();
+      return this.knownKey;
+    } catch (error) {
+      throw new TatumApiError(
+        `cannot obtain the Tatum API key: ${this.scrub(errorMessage(error))}`,
+        undefined,
+        false,
+      );
+    }
+  }
+
+  /** One attempt. Throws TatumApiError; returns the parsed JSON body (undefined when empty). */
+  private async attempt(path: string, body: unknown): Promise<unknown> {
+    const what = `Tatum POST ${path}`;
+    const response = await this.send(path, body, what);
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new TatumApiError(
+        this.scrub(`${what}: reading the response failed: ${errorMessage(error)}`),
+        response.status,
+        true,
+      );
+    }
+    if (!response.ok) {
+      const retryable = response.status >= 500 || response.status === 429;
+      const detail = text.trim() === '' ? '' : `: ${text.trim().slice(0, 500)}`;
+      const error = new TatumApiError(
+        this.scrub(`${what}: HTTP ${response.status}${detail}`),
+        response.status,
+        retryable,
+      );
+      const hint = retryAfterMs(response.headers.get('retry-after'));
+      if (hint !== undefined) error.retryAfterMs = hint;
+      throw error;
+    }
+    if (text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new TatumApiError(
+        this.scrub(`${what}: HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`),
+        response.status,
+        false,
+      );
+    }
+  }
+
+  private async send(path: string, body: unknown, what: string): Promise<Response> {
+    const key = await this.apiKey();
+    try {
+      return await this.doFetch(`${this.baseUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'x-api-key': key,
+          'x-ttm-kms-client-version': this.options.clientVersion,
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const timedOut =
+        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const reason = timedOut
+        ? `timed out after ${this.timeoutMs} ms`
+        : `network error: ${errorMessage(error)}${causeOf(error)}`;
+      throw new TatumApiError(this.scrub(`${what}: ${reason}`), undefined, true);
+    }
+  }
 }
 
 function causeOf(error: unknown): string {

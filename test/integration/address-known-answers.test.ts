@@ -10,7 +10,7 @@ import { deriveAddress, validateAddress } from '../../src/chains/index.js';
 import type { KmsPublicKey, KmsVault } from '../../src/kms/vault.js';
 import { createKeyWithPrivateKey } from '../support/kms-fixtures.js';
 import { kmsClientFor, stackEndpoints } from '../support/stack.js';
-import { testVault } from '../support/vault.js';
+import { testVault } from '../../scripts/fixtures/vault.js';
 import { ADDRESS_VECTORS } from '../vectors/address-vectors.js';
 
 const keys = new Map<string, { keyId: string; publicKey: KmsPublicKey }>();

@@ -10,7 +10,7 @@ import { type AppContext, createAppContext } from '../../src/app-context.js';
 import { hashApiKey, loadConfig } from '../../src/config/index.js';
 import { COLLECTIONS, type WalletDoc, type WalletKeyDoc } from '../../src/db/index.js';
 import { KmsKeyScanner } from '../../src/wallets/kms-scan.js';
-import { gatewayEvent, lambdaReply } from '../support/api-gateway-event.js';
+import { gatewayEvent, lambdaReply } from '../../scripts/fixtures/api-gateway-event.js';
 import { stackEndpoints } from '../support/stack.js';
 import { keysTaggedWith, randomSuffix } from '../support/wallets.js';
 

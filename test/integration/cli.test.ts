@@ -20,7 +20,7 @@ import type {
 } from '../../src/wallets/contract.js';
 import { cli, type CliRun } from '../support/cli-harness.js';
 import { kmsClientFor, stackEndpoints } from '../support/stack.js';
-import { testVault } from '../support/vault.js';
+import { testVault } from '../../scripts/fixtures/vault.js';
 
 const run = promisify(execFile);
 

@@ -8,7 +8,7 @@ import { KmsKeyUnusableError, KmsUnavailableError, MalformedKmsResponseError } f
 import type { KmsPublicKey } from '../../src/kms/vault.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { stackEndpoints } from '../support/stack.js';
-import { testVault } from '../support/vault.js';
+import { testVault } from '../../scripts/fixtures/vault.js';
 
 const fast = { baseDelayMs: 20, maxDelayMs: 200, attemptTimeoutMs: 2_000 };
 

@@ -9,7 +9,7 @@ import { CURVE_ORDER } from '../../src/crypto/secp256k1.js';
 import type { KmsPublicKey, KmsSignature, KmsVault } from '../../src/kms/vault.js';
 import { mapLimit } from '../../src/util/map-limit.js';
 import { stackEndpoints } from '../support/stack.js';
-import { testVault } from '../support/vault.js';
+import { testVault } from '../../scripts/fixtures/vault.js';
 
 const KEYS = 4;
 const SIGNATURES_PER_KEY = 130;

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { KmsKeyUnusableError, SignatureVerificationError } from '../../src/kms/errors.js';
 import type { KmsPublicKey, KmsVault } from '../../src/kms/vault.js';
 import { stackEndpoints } from '../support/stack.js';
-import { testKmsClient, testVault } from '../support/vault.js';
+import { testKmsClient, testVault } from '../../scripts/fixtures/vault.js';
 
 let vault: KmsVault;
 let endpoint: string;

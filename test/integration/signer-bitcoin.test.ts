@@ -23,7 +23,7 @@ import { bitcorePayload, psbtPayload, type TestOutput, type TestUtxo } from '../
 import { BITCORE, verifyWithBitcore, type BitcoreFlavour } from '../support/bitcore-verify.js';
 import { broadcastAndConfirm, fundScripts, type Funding } from '../support/btc-funding.js';
 import { stackEndpoints } from '../support/stack.js';
-import { testVault } from '../support/vault.js';
+import { testVault } from '../../scripts/fixtures/vault.js';
 
 const endpoints = stackEndpoints();
 const vault = testVault(endpoints.awsEndpoint);

@@ -14,7 +14,7 @@ import type { DigestSigner, WalletKey } from '../../src/signer/types.js';
 import { assertLoopback, EvmRpc, hexQuantity } from '../support/evm-rpc.js';
 import { mapLimit } from '../../src/util/map-limit.js';
 import { stackEndpoints } from '../support/stack.js';
-import { testVault } from '../support/vault.js';
+import { testVault } from '../../scripts/fixtures/vault.js';
 
 const CHAIN = 'EVM_DEV';
 const NETWORK = 'mainnet';

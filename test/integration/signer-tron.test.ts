@@ -15,8 +15,8 @@ import {
   trc20Transfer,
   trxTransfer,
   type TronTxJson,
-} from '../support/tron.js';
-import { testVault } from '../support/vault.js';
+} from '../../scripts/fixtures/tron.js';
+import { testVault } from '../../scripts/fixtures/vault.js';
 
 const SIGNATURES = 24;
 

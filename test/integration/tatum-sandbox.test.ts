@@ -24,7 +24,7 @@ import { createTatumClient } from '../../src/tatum/client.js';
 import type { PendingTransaction, TatumKmsApi } from '../../src/tatum/types.js';
 import { EvmRpc, hexQuantity, receiptSchema } from '../support/evm-rpc.js';
 import { stackEndpoints } from '../support/stack.js';
-import { testVault } from '../support/vault.js';
+import { testVault } from '../../scripts/fixtures/vault.js';
 
 const endpoints = stackEndpoints();
 const vault = testVault(endpoints.awsEndpoint);

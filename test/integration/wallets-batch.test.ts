@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KmsVault } from '../../src/kms/index.js';
 import { WalletError, type BatchView, type KmsWalletService } from '../../src/wallets/index.js';
 import { stackEndpoints } from '../support/stack.js';
-import { testKmsClient } from '../support/vault.js';
+import { testKmsClient } from '../../scripts/fixtures/vault.js';
 import { keysTaggedWith, walletTestEnv, type WalletTestEnv } from '../support/wallets.js';
 
 let env: WalletTestEnv;

@@ -13,7 +13,7 @@ import {
 } from '../../src/wallets/index.js';
 import { mapLimit } from '../../src/util/map-limit.js';
 import { stackEndpoints } from './stack.js';
-import { testKmsClient } from './vault.js';
+import { testKmsClient } from '../../scripts/fixtures/vault.js';
 
 export interface WalletTestEnv {
   db: Db;

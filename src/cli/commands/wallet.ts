@@ -21,6 +21,13 @@ export const PUBLIC_ONLY_NOTE =
   '(or imported) as a non-exportable ECC_SECG_P256K1 key. Reads return public data only.';
 
 export function registerWalletCommands(program: Command, rt: Runtime): void {
+  registerGenerate(program, rt);
+  registerGetWallet(program, rt);
+  registerGetAddress(program, rt);
+  registerRemove(program, rt);
+}
+
+function registerGenerate(program: Command, rt: Runtime): void {
   addWalletOptions(program.command('generatemanagedwallet'), true)
     .description('create a wallet (a new KMS key); prints its signatureId and address')
     .argument('<chain>', 'chain id, e.g. BTC, ETH, TRON')
@@ -41,7 +48,9 @@ export function registerWalletCommands(program: Command, rt: Runtime): void {
         ]),
       );
     });
+}
 
+function registerGetWallet(program: Command, rt: Runtime): void {
   program
     .command('getmanagedwallet')
     .description("show a wallet's public data (addresses, public key, KMS key, status)")
@@ -55,7 +64,9 @@ export function registerWalletCommands(program: Command, rt: Runtime): void {
       checkScope(opts, wallet);
       rt.output(opts, wallet, () => renderWallet(wallet));
     });
+}
 
+function registerGetAddress(program: Command, rt: Runtime): void {
   program
     .command('getaddress')
     .description("address of the wallet's key at [index] (default 0; created in KMS on first use)")
@@ -73,7 +84,9 @@ export function registerWalletCommands(program: Command, rt: Runtime): void {
       const key = await about('signatureId', signatureId, () => service.getAddress(signatureId, index));
       rt.output(opts, { signatureId, ...key }, () => renderKey(signatureId, key));
     });
+}
 
+function registerRemove(program: Command, rt: Runtime): void {
   program
     .command('removewallet')
     .description("schedule deletion of a wallet's KMS keys (after 7-30 days)")

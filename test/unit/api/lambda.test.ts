@@ -5,7 +5,11 @@ import { createApiApp } from '../../../src/api/app.js';
 import { createLambdaHandler } from '../../../src/api/lambda.js';
 import type { ApiLogEntry } from '../../../src/api/types.js';
 import { hashApiKey } from '../../../src/config/index.js';
-import { GATEWAY_CALLER_ARN, gatewayEvent, lambdaReply } from '../../support/api-gateway-event.js';
+import {
+  GATEWAY_CALLER_ARN,
+  gatewayEvent,
+  lambdaReply,
+} from '../../../scripts/fixtures/api-gateway-event.js';
 import { API_KEY, VALID_CREATE } from '../../support/api-harness.js';
 import { FakeWalletService } from '../../support/fake-wallet-service.js';
 

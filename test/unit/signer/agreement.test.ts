@@ -19,7 +19,7 @@ import {
   utxosOf,
   type TestOutput,
 } from '../../support/bitcoin-payloads.js';
-import { fakeDigestSigner, testKey } from '../../support/fake-digest-signer.js';
+import { fakeDigestSigner, testKey } from '../../../scripts/fixtures/fake-digest-signer.js';
 import {
   freezeV2,
   RECIPIENT,
@@ -28,7 +28,7 @@ import {
   trxTransfer,
   USDT_CONTRACT,
   type TronTxJson,
-} from '../../support/tron.js';
+} from '../../../scripts/fixtures/tron.js';
 import { EIP1559_FEES, RECIPIENT as EVM_RECIPIENT, tatumPayload } from './evm/fixtures.js';
 
 const KEY = testKey('kms-signer agreement tests');

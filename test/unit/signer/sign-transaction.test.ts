@@ -7,7 +7,7 @@ import {
   SigningRefusedError,
   type SignTransactionRequest,
 } from '../../../src/signer/index.js';
-import { fakeDigestSigner, testKey } from '../../support/fake-digest-signer.js';
+import { fakeDigestSigner, testKey } from '../../../scripts/fixtures/fake-digest-signer.js';
 import { tatumPayload } from './evm/fixtures.js';
 
 const key = testKey('sign-transaction routing');

@@ -9,7 +9,7 @@ import { ActiveWalletIds, CHEAP_COUNT_MS } from '../../../src/tatum/active-walle
 import { MAX_SIGNATURE_IDS_PER_CHAIN } from '../../../src/tatum/limits.js';
 import { SigningLoop } from '../../../src/tatum/loop.js';
 import type { PendingFetch, TatumKmsApi } from '../../../src/tatum/types.js';
-import { fakeDigestSigner } from '../../support/fake-digest-signer.js';
+import { fakeDigestSigner } from '../../../scripts/fixtures/fake-digest-signer.js';
 import { FakeWalletService } from '../../support/fake-wallet-service.js';
 
 const REFRESH_MS = 60_000;

@@ -7,8 +7,8 @@ import { prepareTransaction, type PrepareTransactionRequest } from '../../../src
 import { parseSigningPolicy } from '../../../src/tatum/config.js';
 import { evaluatePolicy, type PolicyInput } from '../../../src/tatum/policy.js';
 import { bitcorePayload, keyScripts, previousTransaction, utxosOf } from '../../support/bitcoin-payloads.js';
-import { testKey } from '../../support/fake-digest-signer.js';
-import { trc20Transfer, trxTransfer } from '../../support/tron.js';
+import { testKey } from '../../../scripts/fixtures/fake-digest-signer.js';
+import { trc20Transfer, trxTransfer } from '../../../scripts/fixtures/tron.js';
 
 const TO = '0x8ba1f109551bd432803012645ac136ddd64dba72';
 const TOKEN = '0xdac17f958d2ee523a2206206994597c13d831ec7';

@@ -3,7 +3,11 @@ import { expect } from 'vitest';
 import { signBitcoinTransaction, type BitcoinSignRequest } from '../../../../src/signer/bitcoin/index.js';
 import { SigningRefusedError, type RefusalCode } from '../../../../src/signer/types.js';
 import { keyScripts, type TestOutput, type TestUtxo } from '../../../support/bitcoin-payloads.js';
-import { fakeDigestSigner, testKey, type FakeDigestSigner } from '../../../support/fake-digest-signer.js';
+import {
+  fakeDigestSigner,
+  testKey,
+  type FakeDigestSigner,
+} from '../../../../scripts/fixtures/fake-digest-signer.js';
 
 export const alice = testKey('alice');
 export const bob = testKey('bob');

@@ -1,12 +1,12 @@
 // Shared fixtures of the EVM signer unit tests: a known key behind the shared fake DigestSigner
-// (test/support/fake-digest-signer.ts), wrapped to record recovery ids and optionally tamper with the
+// (scripts/fixtures/fake-digest-signer.ts), wrapped to record recovery ids and optionally tamper with the
 // result, and a Tatum-style legacy payload (tatum-protocol.md §4.5: from 0, decimal wei strings).
 import { computeAddress, hexlify } from 'ethers';
 import type { ChainId, NetworkName } from '../../../../src/chains/index.js';
 import type { KmsSignature } from '../../../../src/kms/vault.js';
 import type { EvmSignRequest } from '../../../../src/signer/evm/index.js';
 import type { DigestSigner } from '../../../../src/signer/types.js';
-import { fakeDigestSigner, testKey, type TestKey } from '../../../support/fake-digest-signer.js';
+import { fakeDigestSigner, testKey, type TestKey } from '../../../../scripts/fixtures/fake-digest-signer.js';
 
 export const KEY = testKey('kms-signer evm unit tests');
 export const OTHER_KEY = testKey('kms-signer evm unit tests: someone else');

@@ -13,7 +13,7 @@ import {
   trxTransfer,
   withRawDataHex,
   type TronTxJson,
-} from '../../../support/tron.js';
+} from '../../../../scripts/fixtures/tron.js';
 import { FakeDigestSigner, WALLET, expectRefused, secretKey, tronRequest } from './fixtures.js';
 
 const VALUE = 'raw_data.contract[0].parameter.value';

@@ -16,7 +16,7 @@ import {
   trxTransfer,
   unfreezeV2,
   type TronTxJson,
-} from '../../../support/tron.js';
+} from '../../../../scripts/fixtures/tron.js';
 import { FakeDigestSigner, SECRET, WALLET, expectRefused, secretKey, tronRequest } from './fixtures.js';
 
 const BUILDERS: Record<string, () => Promise<TronTxJson>> = {
