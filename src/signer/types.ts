@@ -57,6 +57,8 @@ export type RefusalCode =
   | 'UNSUPPORTED_SCRIPT'
   | 'INPUT_NOT_OURS'
   | 'OUTPUTS_EXCEED_INPUTS'
+  /** The payload's amount or script of a spent output differs from the previous transaction. */
+  | 'PREVOUT_MISMATCH'
   | 'FEE_TOO_HIGH'
   | 'CHAIN_MISMATCH'
   | 'SENDER_NOT_OURS'

@@ -5,3 +5,4 @@ export { detectFormat } from './detect.js';
 export { DEFAULT_FEE_POLICIES, defaultFeeCap, type BitcoinChainId, type FeePolicy } from './fee-policy.js';
 export type { BitcoinPayloadFormat } from './model.js';
 export { SignedTransactionCheckError } from './verify.js';
+export { PreviousTransactionsNeededError, type InputAmountProofOptions } from './prove-amounts.js';

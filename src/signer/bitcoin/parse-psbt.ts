@@ -5,6 +5,7 @@ import { Psbt, Transaction, type PsbtTxInput } from 'bitcoinjs-lib';
 import { PSBT_MAGIC_HEX } from './detect.js';
 import { hashToTxid, hexToBytes, type ModelInput, type UnsignedModel } from './model.js';
 import { refuse } from '../types.js';
+import { spentOutput } from './spent-output.js';
 import { equalBytes } from './scripts.js';
 
 export function parsePsbt(unsigned: unknown): UnsignedModel {
@@ -59,7 +60,9 @@ function parsePsbtInput(txInput: PsbtTxInput, data: PsbtInput, field: string): M
   };
   if (data.redeemScript !== undefined) input.redeemScript = data.redeemScript;
   if (data.sighashType !== undefined) input.sighashType = data.sighashType;
-  const spent = data.nonWitnessUtxo ? prevTxOutput(data.nonWitnessUtxo, input, field) : undefined;
+  const spent = data.nonWitnessUtxo
+    ? spentOutput(data.nonWitnessUtxo, input, `${field}.nonWitnessUtxo`)
+    : undefined;
   const witnessUtxo = data.witnessUtxo;
   if (spent && witnessUtxo) {
     if (spent.value !== witnessUtxo.value || !equalBytes(spent.script, witnessUtxo.script)) {
@@ -73,33 +76,4 @@ function parsePsbtInput(txInput: PsbtTxInput, data: PsbtInput, field: string): M
   }
   if (spent) input.prevTxChecked = true;
   return input;
-}
-
-function prevTxOutput(
-  raw: Uint8Array,
-  input: ModelInput,
-  field: string,
-): { script: Uint8Array; value: bigint } {
-  let prevTx: Transaction;
-  try {
-    prevTx = Transaction.fromBuffer(raw);
-  } catch (error) {
-    refuse(
-      'MALFORMED_TRANSACTION',
-      `${field}.nonWitnessUtxo`,
-      `not a transaction: ${(error as Error).message}`,
-    );
-  }
-  if (prevTx.getId() !== input.txid) {
-    refuse(
-      'MALFORMED_TRANSACTION',
-      `${field}.nonWitnessUtxo`,
-      `is transaction ${prevTx.getId()}, but the input spends ${input.txid}`,
-    );
-  }
-  const out = prevTx.outs[input.vout];
-  if (out === undefined) {
-    refuse('MALFORMED_TRANSACTION', `${field}.nonWitnessUtxo`, `has no output ${input.vout}`);
-  }
-  return { script: out.script, value: out.value };
 }

@@ -12,13 +12,14 @@ import { parseBchPayload } from './parse-bch.js';
 import { parseBitcore } from './parse-bitcore.js';
 import { parsePsbt } from './parse-psbt.js';
 import { planSigning } from './plan.js';
+import { proveInputAmounts, type InputAmountProofOptions } from './prove-amounts.js';
 import { resolvePrevoutScripts } from './resolve-prevouts.js';
 import { inputDigest } from './sighash.js';
 import { bitcoinTransfers } from './transfers.js';
 import { verifySignedTransaction } from './verify.js';
 import { prepareWallets } from './wallets.js';
 
-export interface BitcoinSignOptions {
+export interface BitcoinSignOptions extends InputAmountProofOptions {
   /** Absolute fee cap in satoshis; replaces the chain's default (see fee-policy.ts). */
   maxFeeSats?: bigint | number;
   /**
@@ -56,6 +57,7 @@ export function prepareBitcoinTransaction(req: BitcoinPrepareRequest): PreparedT
   }
   const model = PARSERS[format](req.unsigned);
   resolvePrevoutScripts(model, wallets, req.options?.prevoutScripts);
+  proveInputAmounts(model, rules, req.options);
   const plan = planSigning(model, wallets, rules, maxFeeSats);
   // Every digest is computed before the first KMS call.
   const jobs = plan.inputs.map((input) => ({ input, digest: inputDigest(plan.unsigned, input, rules) }));

@@ -37,6 +37,13 @@ const ERC20 = new Interface(['function transfer(address to, uint256 amount)']);
 const TOKEN = '0xdAC17F958D2ee523a2206206994597C13D831ec7';
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
+/** The previous transactions the Bitcoin cases spend (P2PKH inputs are proven against them). */
+const PREVIOUS: Record<string, string> = {};
+function remember(tx: ReturnType<typeof previousTransaction>) {
+  PREVIOUS[tx.getId()] = tx.toHex();
+  return tx;
+}
+
 interface Case {
   name: string;
   chain: ChainId;
@@ -50,6 +57,7 @@ async function bothSides(c: Case, independent: (signed: string) => TransferView[
     network: 'mainnet',
     wallets: [KEY.wallet],
     unsigned: c.unsigned,
+    options: { previousTransactions: PREVIOUS },
   });
   const decision = await evaluatePolicy({
     chain: c.chain,
@@ -151,7 +159,7 @@ describe('Bitcoin family: policy and signer see the same transfers', () => {
     { script, amount: 30_000n }, // change
   ];
   const utxo = (script: Uint8Array, seed: number) =>
-    utxosOf(previousTransaction([{ script, amount: 100_000n }], seed));
+    utxosOf(remember(previousTransaction([{ script, amount: 100_000n }], seed)));
   const cases: Case[] = [
     {
       name: 'BTC bitcore P2WPKH',
@@ -175,10 +183,13 @@ describe('Bitcoin family: policy and signer see the same transfers', () => {
       name: 'DOGE bitcore P2PKH',
       chain: 'DOGE',
       unsigned: JSON.stringify(
-        bitcorePayload(utxosOf(previousTransaction([{ script: ours.p2pkh, amount: 500_000_000n }], 4)), [
-          { script: theirs.p2pkh, amount: 300_000_000n },
-          { script: ours.p2pkh, amount: 100_000_000n },
-        ]),
+        bitcorePayload(
+          utxosOf(remember(previousTransaction([{ script: ours.p2pkh, amount: 500_000_000n }], 4))),
+          [
+            { script: theirs.p2pkh, amount: 300_000_000n },
+            { script: ours.p2pkh, amount: 100_000_000n },
+          ],
+        ),
       ),
     },
     {

@@ -46,6 +46,9 @@ export function request(
     wallets: [alice.wallet, bob.wallet],
     unsigned,
     ...overrides,
+    // These tests are about digests, scripts and assembly over made-up txids; proving amounts against
+    // previous transactions has its own tests (prove-amounts.test.ts).
+    options: { trustPayloadAmountsAndRiskOverpayingFees: true, ...overrides.options },
     signer: fakeDigestSigner([alice, bob, mallory]),
   };
 }
