@@ -13,6 +13,8 @@ export const COLLECTIONS = {
   claims: 'claims',
   /** Written by the Tatum signing loop (src/tatum/jobs.ts); indexed here with everything else. */
   signingJobs: 'signing_jobs',
+  /** EVM nonces that were signed with (src/tatum/nonce-ledger.ts), one document per nonce. */
+  evmNonces: 'evm_nonces',
 } as const;
 
 /** Prefix of the stand-in kmsKeyId/address of a key that does not exist yet (see pendingValue). */

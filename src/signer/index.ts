@@ -55,11 +55,12 @@ export async function signTransaction(request: SignTransactionRequest): Promise<
 }
 
 export {
+  PreviousTransactionsNeededError,
   prepareBitcoinTransaction,
   signBitcoinTransaction,
   type BitcoinSignOptions,
 } from './bitcoin/index.js';
-export { prepareEvmTransaction, signEvmTransaction } from './evm/index.js';
+export { evmCompletionGaps, prepareEvmTransaction, signEvmTransaction } from './evm/index.js';
 export { prepareTronTransaction, signTronTransaction, type TronSignOptions } from './tron/index.js';
 export * from './prepared.js';
 export * from './types.js';

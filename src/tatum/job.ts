@@ -1,10 +1,12 @@
 // One pending transaction through the exactly-once state machine of jobs.ts: claim → wallets → the one
 // decode (prepareTransaction) → four-eyes → policy → sign that decoded transaction → store bytes →
 // broadcast. Every failure is recorded on the job and in the audit; a SIGNED job is only re-broadcast.
-import type { ChainId, NetworkName } from '../chains/index.js';
+import { getChain, type ChainId, type NetworkName } from '../chains/index.js';
+import { ChainUnavailableError, JsonRpcError, type ChainViews } from '../chain-view/index.js';
 import { KmsUnavailableError, RetryExhaustedError } from '../kms/index.js';
 import {
   prepareTransaction,
+  PreviousTransactionsNeededError,
   SigningRefusedError,
   summarize,
   type DigestSigner,
@@ -23,6 +25,9 @@ import {
 } from './errors.js';
 import { fourEyeCheck, type FourEyeMethod } from './four-eye.js';
 import type { JobClaim, JobStore, SigningJobDoc } from './jobs.js';
+import { completeEvmPayload, type CompletedPayload } from './complete-evm.js';
+import type { NonceLedger } from './nonce-ledger.js';
+import { NonceTakenError } from './nonce-ledger.js';
 import { evaluatePolicy } from './policy.js';
 import { resolveWallets, type ResolvedWallets } from './resolve-wallets.js';
 import type { SpendLocks } from './spend-locks.js';
@@ -63,6 +68,9 @@ export interface JobContext {
   jobs: JobStore;
   audit: AuditLog;
   spendLocks: SpendLocks;
+  nonces: NonceLedger;
+  /** The trusted view of each chain: completes EVM payloads, proves P2PKH input amounts. */
+  chainViews?: ChainViews;
   runnerId: string;
   clock: () => Date;
   externalUrl?: string;
@@ -71,6 +79,20 @@ export interface JobContext {
   policy?: SigningPolicy;
   hooks?: JobHooks;
   log: (entry: Record<string, unknown>) => void;
+}
+
+/**
+ * A refusal is permanent; a chain view that cannot answer (down, another chain id, a node error) makes the
+ * job wait for the next pass — never FAILED, never signed with guessed values.
+ */
+function asJobFailure(error: unknown): unknown {
+  if (error instanceof SigningRefusedError) {
+    return new JobFailure(`signing refused (${error.code}): ${error.message}`, false, { cause: error });
+  }
+  if (error instanceof ChainUnavailableError || error instanceof JsonRpcError) {
+    return new JobFailure(`chain view: ${error.message}`, true, { cause: error });
+  }
+  return error;
 }
 
 function hasDailyLimit(policy: ChainPolicy | undefined): boolean {
@@ -108,6 +130,7 @@ export async function processJob(
 
 class Job {
   private readonly audit: JobAudit;
+  private completed: CompletedPayload | undefined;
   private readonly base: { id: string; chain: ChainId };
 
   constructor(
@@ -185,18 +208,43 @@ class Job {
     }
     const resolved = await this.resolveWallets();
     this.audit.kmsKeyIds = resolved.kmsKeyIds;
-    const prepared = await this.prepare(resolved);
-    this.audit.decoded = summarize(prepared);
-    await this.fourEyes();
-
-    const signAndStore = () => this.checkPolicySignAndStore(prepared, resolved);
-    // Daily totals are only right if no other job of the same wallet sits between check and store.
-    if (!hasDailyLimit(ctx.policy?.[chain])) return signAndStore();
+    this.completed = await this.complete(resolved);
     try {
+      const prepared = await this.prepare(resolved, this.completed.unsigned);
+      this.audit.decoded = summarize(prepared);
+      await this.fourEyes();
+      const signAndStore = () => this.checkPolicySignAndStore(prepared, resolved);
+      // Daily totals are only right if no other job of the same wallet sits between check and store.
+      if (!hasDailyLimit(ctx.policy?.[chain])) return await signAndStore();
       return await ctx.spendLocks.hold(resolved.signatureIds, signAndStore);
     } catch (error) {
+      // Nothing was signed with a reserved nonce: the next job of the wallet takes it.
+      const reservation = this.completed.nonce?.reservation;
+      if (reservation) await ctx.nonces.release(reservation).catch(() => undefined);
       if (error instanceof WalletBusyError) throw new JobFailure(error.message, true, { cause: error });
       throw error;
+    }
+  }
+
+  /** EVM payloads as Tatum sends them (no gas, nonce or gas price): completed from the chain view. */
+  private async complete(resolved: ResolvedWallets): Promise<CompletedPayload> {
+    const { ctx, chain, pending } = this;
+    const unsigned = pending.serializedTransaction;
+    if (getChain(chain).family !== 'evm') return { unsigned, completion: {}, nonce: undefined };
+    try {
+      const earlier = this.held.job.nonce;
+      return await completeEvmPayload({
+        chain,
+        network: ctx.network,
+        jobId: pending.id,
+        wallets: resolved.keys,
+        unsigned,
+        views: ctx.chainViews,
+        ledger: ctx.nonces,
+        earlierNonce: earlier === undefined ? undefined : BigInt(earlier),
+      });
+    } catch (error) {
+      throw asJobFailure(error);
     }
   }
 
@@ -210,20 +258,24 @@ class Job {
     }
   }
 
-  /** The one decode: every check the signer makes, before four-eyes and policy see the transaction. */
-  private async prepare(resolved: ResolvedWallets): Promise<PreparedTransaction> {
+  /**
+   * The one decode: every check the signer makes, before four-eyes and policy see the transaction. P2PKH
+   * inputs, whose signatures do not commit to amounts, are proven against previous transactions from the
+   * chain view (prepared again with them).
+   */
+  private async prepare(resolved: ResolvedWallets, unsigned: string): Promise<PreparedTransaction> {
+    const request = { chain: this.chain, network: this.ctx.network, wallets: resolved.keys, unsigned };
     try {
-      return await prepareTransaction({
-        chain: this.chain,
-        network: this.ctx.network,
-        wallets: resolved.keys,
-        unsigned: this.pending.serializedTransaction,
-      });
-    } catch (error) {
-      if (error instanceof SigningRefusedError) {
-        throw new JobFailure(`signing refused (${error.code}): ${error.message}`, false, { cause: error });
+      try {
+        return await prepareTransaction(request);
+      } catch (error) {
+        const view = this.ctx.chainViews?.bitcoin(this.chain);
+        if (!(error instanceof PreviousTransactionsNeededError) || view === undefined) throw error;
+        const previousTransactions = await view.previousTransactions(error.txids);
+        return await prepareTransaction({ ...request, options: { previousTransactions } });
       }
-      throw error;
+    } catch (error) {
+      throw asJobFailure(error);
     }
   }
 
@@ -268,13 +320,28 @@ class Job {
       },
     });
     this.audit.policy = decision;
-    await ctx.jobs.update(held, pending.id, { policy: decision });
+    const nonce = this.completed?.nonce;
+    const completion = this.completed?.completion ?? {};
+    await ctx.jobs.update(held, pending.id, {
+      policy: decision,
+      ...(Object.keys(completion).length > 0 ? { completion } : {}),
+      ...(nonce ? { nonce: nonce.value.toString() } : {}),
+    });
     if (!decision.allowed) throw new JobFailure(`policy denied: ${decision.reasons.join('; ')}`);
 
+    if (nonce) {
+      try {
+        await ctx.nonces.markUsed(nonce.scope, nonce.value, pending.id);
+      } catch (error) {
+        if (error instanceof NonceTakenError) throw new JobFailure(error.message, true, { cause: error });
+        throw error;
+      }
+    }
     let result;
     try {
       result = await prepared.sign(ctx.signer);
     } catch (error) {
+      if (nonce) await ctx.nonces.unmarkUsed(nonce.scope, nonce.value, pending.id).catch(() => undefined);
       const retryable = error instanceof KmsUnavailableError || error instanceof RetryExhaustedError;
       throw new JobFailure(`signing failed: ${errorMessage(error)}`, retryable, { cause: error });
     }

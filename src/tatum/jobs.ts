@@ -33,6 +33,10 @@ export interface SigningJobDoc {
   attempts: number;
   owner: string;
   policy: PolicyDecision | null;
+  /** EVM: the nonce this job signs with (decimal), settled before signing and reused by a retry. */
+  nonce?: string;
+  /** What the loop completed in the payload (gas, gasPrice, nonce) and from where. */
+  completion?: Record<string, { value: string; from: string }>;
   signed: string | null;
   txId: string | null;
   digests: SignedDigest[] | null;

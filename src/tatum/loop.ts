@@ -3,6 +3,7 @@
 // failures to Tatum in one reportErrors call.
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
+import type { ChainViews } from '../chain-view/index.js';
 import type { ChainId, NetworkName } from '../chains/index.js';
 import type { DigestSigner } from '../signer/index.js';
 import { mapLimit } from '../util/map-limit.js';
@@ -15,6 +16,7 @@ import type { FourEyeMethod } from './four-eye.js';
 import { processJob, type JobContext, type JobHooks, type JobResult } from './job.js';
 import { JobStore } from './jobs.js';
 import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
+import { NonceLedger } from './nonce-ledger.js';
 import { SpendLocks } from './spend-locks.js';
 import type { PendingTransaction, TatumKmsApi } from './types.js';
 
@@ -33,6 +35,8 @@ export interface SigningLoopOptions {
   externalUrlMethod?: FourEyeMethod;
   fourEyeTimeoutMs?: number;
   policy?: SigningPolicy;
+  /** The trusted view of each chain (EVM completion, P2PKH amounts); see src/chain-view. */
+  chainViews?: ChainViews;
   /** Parallel jobs per pass (default 8). */
   concurrency?: number;
   /** Only these wallets (instead of every ACTIVE wallet of the chain). */
@@ -81,6 +85,7 @@ export class SigningLoop {
       jobs: new JobStore(options.db, leaseMs, this.clock),
       audit: new AuditLog(options.db),
       spendLocks: new SpendLocks(options.db, this.runnerId, { leaseMs, clock: this.clock }),
+      nonces: new NonceLedger(options.db, leaseMs, this.clock),
       runnerId: this.runnerId,
       clock: this.clock,
       log: (entry) => {

@@ -7,6 +7,7 @@
  * has none; any chainId given must match it. The nonce is required (0 is a real nonce).
  */
 export { signEvmTransaction, type EvmSignRequest } from './sign.js';
-export { prepareEvmTransaction, type EvmPrepareRequest } from './prepare.js';
+export { evmCompletionGaps, prepareEvmTransaction, type EvmPrepareRequest } from './prepare.js';
+export type { EvmPayloadGaps } from './payload.js';
 export { MIN_GAS_LIMIT, SUPPORTED_TYPES } from './checks.js';
 export { DEFAULT_MAX_FEE_WEI, type EvmSignOptions } from './fee-cap.js';

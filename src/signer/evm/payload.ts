@@ -37,8 +37,29 @@ export interface ParsedPayload {
   gasField: string;
 }
 
-/** Parses and validates a Tatum payload; `walletAddress` is the only sender `from` may name. */
-export function parsePayload(input: unknown, target: EvmTarget, walletAddress: string): ParsedPayload {
+/** A Tatum payload's fields, each validated; fee, gas and nonce fields may still be missing. */
+interface PayloadFields {
+  type: TxType;
+  has: (key: string) => boolean;
+  quantity: (key: QuantityField) => bigint | undefined;
+  to: string | null;
+  value: bigint;
+  data: string;
+}
+
+/** What a chain view must complete before the payload can be signed, and the call it describes. */
+export interface EvmPayloadGaps {
+  call: { to: string | null; value: bigint; data: string };
+  /** Neither gas nor gasLimit given (or 0). */
+  gas: boolean;
+  /** A legacy/EIP-2930 payload without gasPrice, or with 0. */
+  gasPrice: boolean;
+  nonce: boolean;
+  /** The nonce the payload gives, when it gives one. */
+  givenNonce: bigint | undefined;
+}
+
+function readFields(input: unknown, target: EvmTarget, walletAddress: string): PayloadFields {
   const payload = asRecord(input, 'unsigned');
   for (const key of Object.keys(payload)) {
     if (SIGNATURE_FIELDS.has(key)) refuse('ALREADY_SIGNED', key, 'the payload already carries a signature');
@@ -56,14 +77,43 @@ export function parsePayload(input: unknown, target: EvmTarget, walletAddress: s
   for (const field of TYPE_RULES[type].forbidden) {
     if (has(field)) refuse('UNSUPPORTED_TRANSACTION', field, `is not allowed in a type ${type} transaction`);
   }
+  return {
+    type,
+    has,
+    quantity,
+    to: has('to') ? payloadAddress(payload.to, 'to', target) : null,
+    value: quantity('value') ?? 0n,
+    data: has('data') ? parseHexBytes(payload.data, 'data') : '0x',
+  };
+}
+
+/** Which of gas, gasPrice and nonce a Tatum payload leaves for a chain view to complete. */
+export function evmPayloadGaps(input: unknown, target: EvmTarget, walletAddress: string): EvmPayloadGaps {
+  const fields = readFields(input, target, walletAddress);
+  const { quantity } = fields;
+  const gas = quantity('gas') ?? quantity('gasLimit');
+  const nonce = quantity('nonce');
+  return {
+    call: { to: fields.to, value: fields.value, data: fields.data },
+    gas: gas === undefined || gas === 0n,
+    gasPrice: fields.type !== 2 && (quantity('gasPrice') ?? 0n) === 0n,
+    nonce: nonce === undefined,
+    givenNonce: nonce,
+  };
+}
+
+/** Parses and validates a Tatum payload; `walletAddress` is the only sender `from` may name. */
+export function parsePayload(input: unknown, target: EvmTarget, walletAddress: string): ParsedPayload {
+  const { type, has, quantity, to, value, data } = readFields(input, target, walletAddress);
   for (const field of TYPE_RULES[type].required) {
     if (!has(field)) refuse('MISSING_INPUT_DATA', field, `is required for a type ${type} transaction`);
   }
 
   const nonce = quantity('nonce');
   if (nonce === undefined) {
-    // Signing without a nonce would let whoever broadcasts choose it (or make us fetch it from a node we
-    // do not trust); a 0 is a real nonce and is kept (the reference daemon's `!nonce` bug).
+    // Signing without a nonce would let whoever broadcasts choose it; the loop completes a missing nonce
+    // from its nonce ledger and a trusted node before it gets here. A 0 is a real nonce and is kept (the
+    // reference daemon's `!nonce` bug).
     return refuse(
       'MISSING_INPUT_DATA',
       'nonce',
@@ -77,14 +127,14 @@ export function parsePayload(input: unknown, target: EvmTarget, walletAddress: s
     // Without chainId the registry's id for (chain, network) is used; with it, checkTransaction compares.
     chainId: quantity('chainId') ?? target.chainId,
     nonce: Number(nonce),
-    to: has('to') ? payloadAddress(payload.to, 'to', target) : null,
-    value: quantity('value') ?? 0n,
-    data: has('data') ? parseHexBytes(payload.data, 'data') : '0x',
+    to,
+    value,
+    data,
     gasLimit,
     gasPrice: quantity('gasPrice') ?? null,
     maxFeePerGas: quantity('maxFeePerGas') ?? null,
     maxPriorityFeePerGas: quantity('maxPriorityFeePerGas') ?? null,
-    accessList: has('accessList') ? payloadAccessList(payload.accessList, target) : null,
+    accessList: has('accessList') ? payloadAccessList(input as Record<string, unknown>, target) : null,
   };
   try {
     return { tx: Transaction.from(fields), gasField };
@@ -134,7 +184,7 @@ function payloadGasLimit(
   return refuse(
     'MISSING_INPUT_DATA',
     'gas',
-    'is required (gas or gasLimit); this signer never estimates gas',
+    'is required (gas or gasLimit); the loop completes it from a trusted node before signing',
   );
 }
 
@@ -149,7 +199,8 @@ function payloadAddress(value: unknown, field: string, target: EvmTarget): strin
 }
 
 /** [{address, storageKeys: [32-byte hex, …]}, …] */
-function payloadAccessList(value: unknown, target: EvmTarget): AccessList {
+function payloadAccessList(payload: Record<string, unknown>, target: EvmTarget): AccessList {
+  const value = payload.accessList;
   if (!Array.isArray(value)) {
     return refuse('MALFORMED_TRANSACTION', 'accessList', `must be an array, got ${describeValue(value)}`);
   }

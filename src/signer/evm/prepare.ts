@@ -7,7 +7,7 @@ import type { PrepareRequestBase } from '../types.js';
 import { checkTransaction, resolveEvmTarget, singleWallet, walletAddress, type EvmTarget } from './checks.js';
 import { checkFeeCap, parseMaxFeeWei, worstCaseFeeWei, type EvmSignOptions } from './fee-cap.js';
 import { finishEvmTransaction } from './finish.js';
-import { parsePayload, type ParsedPayload } from './payload.js';
+import { evmPayloadGaps, parsePayload, type EvmPayloadGaps, type ParsedPayload } from './payload.js';
 import { parseRawTransaction } from './raw.js';
 import { refuse } from './refuse.js';
 import { evmTransfers } from './transfers.js';
@@ -60,17 +60,34 @@ function cloneUnsigned(tx: Transaction): Transaction {
   return tx.clone();
 }
 
+/**
+ * What a trusted chain view must complete in a Tatum JSON payload (gas, gasPrice, nonce), with the sender and
+ * the call to estimate; undefined for a raw transaction, which is complete by construction. Refuses what
+ * prepareEvmTransaction would refuse about the fields present.
+ */
+export function evmCompletionGaps(req: EvmPrepareRequest): (EvmPayloadGaps & { from: string }) | undefined {
+  const target = resolveEvmTarget(req.chain, req.network);
+  const from = walletAddress(target, singleWallet(req.wallets));
+  const payload = payloadObject(req.unsigned);
+  return payload === undefined ? undefined : { ...evmPayloadGaps(payload, target, from), from };
+}
+
 function parseUnsigned(unsigned: unknown, target: EvmTarget, address: string): ParsedPayload {
-  if (typeof unsigned !== 'string') return parsePayload(unsigned, target, address);
-  if (unsigned.startsWith('0x')) return { tx: parseRawTransaction(unsigned), gasField: 'gasLimit' };
+  const payload = payloadObject(unsigned);
+  if (payload === undefined) return { tx: parseRawTransaction(unsigned as string), gasField: 'gasLimit' };
+  return parsePayload(payload, target, address);
+}
+
+/** The JSON payload as an object, or undefined for a 0x raw transaction. */
+function payloadObject(unsigned: unknown): unknown {
+  if (typeof unsigned !== 'string') return unsigned;
+  if (unsigned.startsWith('0x')) return undefined;
   if (!unsigned.trimStart().startsWith('{')) {
     refuse('MALFORMED_TRANSACTION', 'unsigned', 'must be a 0x-hex raw transaction or a JSON object');
   }
-  let payload: unknown;
   try {
-    payload = JSON.parse(unsigned);
+    return JSON.parse(unsigned) as unknown;
   } catch (error) {
-    refuse('MALFORMED_TRANSACTION', 'unsigned', `is not valid JSON (${(error as Error).message})`);
+    return refuse('MALFORMED_TRANSACTION', 'unsigned', `is not valid JSON (${(error as Error).message})`);
   }
-  return parsePayload(payload, target, address);
 }

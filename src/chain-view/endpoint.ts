@@ -1,0 +1,77 @@
+// Where each chain's trusted view comes from. Per chain (and optionally network) an RPC URL from the
+// environment — KMS_SIGNER_RPC_<CHAIN>_<NETWORK> or KMS_SIGNER_RPC_<CHAIN>, e.g. KMS_SIGNER_RPC_ETH — and
+// otherwise, as tatum-kms does, Tatum's node gateway for the API key in use (../shared/reference/
+// tatum-protocol.md §2.8: `{base}/v3/ethereum/web3/{apiKey}`, `/v3/bsc/web3/…`, `/v3/polygon/web3/…`, and
+// the generic `{base}/v3/blockchain/node/{CHAIN}/{apiKey}` for UTXO chains). User-info in a URL becomes a
+// basic-auth header (fetch refuses credentials in URLs); every secret is listed so it can be redacted.
+import type { ChainId, NetworkName } from '../chains/index.js';
+
+export interface RpcEndpoint {
+  url: string;
+  headers: Record<string, string>;
+  /** Values that must never appear in an error or a log line. */
+  secrets: string[];
+}
+
+export interface EndpointSource {
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Tatum's API base URL and key (or key provider): the default gateway. */
+  tatum?: { baseUrl: string; apiKey: string | (() => Promise<string>) };
+}
+
+const TATUM_WEB3_PATHS: Partial<Record<ChainId, string>> = {
+  ETH: 'ethereum',
+  BSC: 'bsc',
+  MATIC: 'polygon',
+};
+
+/** The endpoint of (chain, network), or undefined when neither the environment nor Tatum provides one. */
+export async function resolveEndpoint(
+  chain: ChainId,
+  network: NetworkName,
+  source: EndpointSource,
+): Promise<RpcEndpoint | undefined> {
+  const env = source.env ?? {};
+  const configured =
+    env[`KMS_SIGNER_RPC_${chain}_${network.toUpperCase()}`] ?? env[`KMS_SIGNER_RPC_${chain}`];
+  if (configured !== undefined && configured !== '') return fromUrl(configured);
+  if (source.tatum === undefined) return undefined;
+  const { baseUrl, apiKey } = source.tatum;
+  const key = typeof apiKey === 'string' ? apiKey : await apiKey();
+  const base = baseUrl.replace(/\/+$/, '');
+  const web3 = TATUM_WEB3_PATHS[chain];
+  const path = web3 !== undefined ? `/v3/${web3}/web3/` : `/v3/blockchain/node/${chain}/`;
+  return {
+    url: `${base}${path}${encodeURIComponent(key)}`,
+    headers: {},
+    secrets: [key, encodeURIComponent(key)],
+  };
+}
+
+/** The URL the environment configures for (chain, network), if any. */
+export function configuredUrl(
+  chain: ChainId,
+  network: NetworkName,
+  env: Readonly<Record<string, string | undefined>> = {},
+): string | undefined {
+  const url = env[`KMS_SIGNER_RPC_${chain}_${network.toUpperCase()}`] ?? env[`KMS_SIGNER_RPC_${chain}`];
+  return url === '' ? undefined : url;
+}
+
+export function fromUrl(text: string): RpcEndpoint {
+  const url = new URL(text);
+  const secrets: string[] = [];
+  const headers: Record<string, string> = {};
+  if (url.username !== '' || url.password !== '') {
+    const user = decodeURIComponent(url.username);
+    const pass = decodeURIComponent(url.password);
+    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    secrets.push(pass, headers.authorization.slice('Basic '.length));
+    url.username = '';
+    url.password = '';
+  }
+  // A key in the path or query (…/web3/<key>, ?apikey=…) is as secret as a password.
+  for (const segment of url.pathname.split('/')) if (segment.length >= 16) secrets.push(segment);
+  for (const value of url.searchParams.values()) if (value.length >= 8) secrets.push(value);
+  return { url: url.toString(), headers, secrets };
+}

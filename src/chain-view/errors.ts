@@ -1,0 +1,23 @@
+// Errors of the trusted chain view. An unavailable chain is never a reason to fail or to guess: the job
+// waits for the next pass. A node that answers with an error object is a JsonRpcError (e.g. a revert).
+
+/** The node could not be reached, timed out, answered 5xx/429, or answered something invalid. */
+export class ChainUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ChainUnavailableError';
+  }
+}
+
+/** The node answered the call with a JSON-RPC error object. */
+export class JsonRpcError extends Error {
+  constructor(
+    readonly method: string,
+    readonly code: number | undefined,
+    message: string,
+    readonly data: unknown,
+  ) {
+    super(`${method}: ${message}${code === undefined ? '' : ` (code ${code})`}`);
+    this.name = 'JsonRpcError';
+  }
+}

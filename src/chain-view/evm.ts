@@ -1,0 +1,100 @@
+// The trusted read-only view of an EVM chain: its chain id (checked once against the registry), gas
+// estimates (a revert is reported with its reason, never guessed around), the gas price and an account's
+// transaction counts. Numbers are validated (0x quantities in range) before anything uses them.
+import { z } from 'zod';
+import { ChainUnavailableError, JsonRpcError } from './errors.js';
+import type { JsonRpcClient } from './json-rpc.js';
+
+const quantity = (max: bigint) =>
+  z
+    .string()
+    .regex(/^0x(0|[1-9a-f][0-9a-f]*)$/i, 'expected a 0x quantity')
+    .transform((hex) => BigInt(hex))
+    .refine((value) => value <= max, 'out of range');
+
+const UINT64 = 2n ** 64n - 1n;
+const UINT256 = 2n ** 256n - 1n;
+
+/** The call would revert: no transaction to sign. `reason` is the node's revert message. */
+export class EvmRevertError extends Error {
+  constructor(readonly reason: string) {
+    super(`the transaction would revert: ${reason}`);
+    this.name = 'EvmRevertError';
+  }
+}
+
+export interface EvmCall {
+  from: string;
+  to: string | null;
+  value: bigint;
+  data: string;
+}
+
+const hex = (value: bigint) => `0x${value.toString(16)}`;
+
+export class EvmChainView {
+  private chainIdChecked: Promise<void> | undefined;
+
+  constructor(
+    private readonly rpc: JsonRpcClient,
+    private readonly expectedChainId: bigint,
+    private readonly label: string,
+  ) {}
+
+  /** eth_chainId must be the registry's id; asked once per process (a failed check is asked again). */
+  checkChainId(): Promise<void> {
+    this.chainIdChecked ??= this.rpc.call('eth_chainId', [], quantity(UINT256)).then((id) => {
+      if (id !== this.expectedChainId) {
+        throw new ChainUnavailableError(
+          `${this.label}: the node is chain ${id}, expected ${this.expectedChainId}`,
+        );
+      }
+    });
+    this.chainIdChecked.catch(() => {
+      this.chainIdChecked = undefined;
+    });
+    return this.chainIdChecked;
+  }
+
+  async estimateGas(call: EvmCall): Promise<bigint> {
+    const request = {
+      from: call.from,
+      ...(call.to ? { to: call.to } : {}),
+      value: hex(call.value),
+      data: call.data,
+    };
+    try {
+      return await this.rpc.call('eth_estimateGas', [request], quantity(UINT64));
+    } catch (error) {
+      if (error instanceof JsonRpcError && isRevert(error)) throw new EvmRevertError(revertReason(error));
+      throw error;
+    }
+  }
+
+  gasPrice(): Promise<bigint> {
+    return this.rpc.call('eth_gasPrice', [], quantity(UINT256));
+  }
+
+  /** Transactions sent from `address`: mined ('latest') or including the node's mempool ('pending'). */
+  transactionCount(address: string, block: 'latest' | 'pending'): Promise<bigint> {
+    return this.rpc.call('eth_getTransactionCount', [address, block], quantity(UINT64));
+  }
+}
+
+// Geth, anvil and most nodes answer a revert with code 3 (data = the revert payload) or a message that
+// starts "execution reverted".
+function isRevert(error: JsonRpcError): boolean {
+  return error.code === 3 || /revert/i.test(error.message);
+}
+
+function revertReason(error: JsonRpcError): string {
+  const message = error.message.replace(/^eth_estimateGas: /, '').replace(/ \(code -?\d+\)$/, '');
+  const data = typeof error.data === 'string' ? error.data : undefined;
+  // Error(string) payload: selector 0x08c379a0, offset, length, bytes.
+  if (data?.startsWith('0x08c379a0') === true && data.length >= 138) {
+    const length = Number.parseInt(data.slice(74, 138), 16);
+    const text = Buffer.from(data.slice(138, 138 + length * 2), 'hex').toString('utf8');
+    if (text !== '' && !message.includes(text)) return `${message}: ${text}`;
+  }
+  return message;
+}

@@ -1,0 +1,58 @@
+// The trusted, read-only view of each chain the loop signs for: one JSON-RPC client per chain, created on
+// first use from the endpoint configuration (endpoint.ts). `undefined` means no view is configured.
+import { getChain, getEvmChain, type ChainId, type NetworkName } from '../chains/index.js';
+import { BitcoinChainView } from './bitcoin.js';
+import { configuredUrl, resolveEndpoint, type EndpointSource } from './endpoint.js';
+import { EvmChainView } from './evm.js';
+import { JsonRpcClient, type JsonRpcOptions } from './json-rpc.js';
+
+export { ChainUnavailableError, JsonRpcError } from './errors.js';
+export { EvmRevertError, type EvmCall, type EvmChainView } from './evm.js';
+export type { BitcoinChainView } from './bitcoin.js';
+export { fromUrl, type EndpointSource, type RpcEndpoint } from './endpoint.js';
+
+export interface ChainViewsOptions extends EndpointSource, Omit<JsonRpcOptions, 'label'> {
+  network: NetworkName;
+}
+
+export class ChainViews {
+  private readonly evmViews = new Map<ChainId, EvmChainView | undefined>();
+  private readonly bitcoinViews = new Map<ChainId, BitcoinChainView | undefined>();
+
+  constructor(private readonly options: ChainViewsOptions) {}
+
+  evm(chain: ChainId): EvmChainView | undefined {
+    if (!this.evmViews.has(chain)) {
+      const { params } = getEvmChain(chain, this.options.network);
+      const rpc = this.client(chain);
+      this.evmViews.set(chain, rpc && new EvmChainView(rpc, BigInt(params.chainId), `${params.label} node`));
+    }
+    return this.evmViews.get(chain);
+  }
+
+  bitcoin(chain: ChainId): BitcoinChainView | undefined {
+    if (getChain(chain).family !== 'bitcoin') return undefined;
+    if (!this.bitcoinViews.has(chain)) {
+      const rpc = this.client(chain);
+      this.bitcoinViews.set(chain, rpc && new BitcoinChainView(rpc, `${chain} ${this.options.network} node`));
+    }
+    return this.bitcoinViews.get(chain);
+  }
+
+  private client(chain: ChainId): JsonRpcClient | undefined {
+    const { network } = this.options;
+    if (configuredUrl(chain, network, this.options.env) === undefined && this.options.tatum === undefined) {
+      return undefined;
+    }
+    let endpoint: ReturnType<typeof resolveEndpoint> | undefined;
+    return new JsonRpcClient(
+      async () => {
+        endpoint ??= resolveEndpoint(chain, network, this.options);
+        const resolved = await endpoint;
+        if (resolved === undefined) throw new Error(`no RPC endpoint for ${chain} ${network}`);
+        return resolved;
+      },
+      { ...this.options, label: `${chain} ${network} node` },
+    );
+  }
+}

@@ -1,0 +1,105 @@
+// Completes a Tatum EVM payload the way the reference daemon does (tatum-protocol.md §4.5–4.7), made safe:
+// every value comes from the trusted chain view, never from a guess. chainId is the registry's (the node
+// must agree); missing gas = eth_estimateGas × 1.2 under a ceiling (a revert fails the job with its
+// reason, before any KMS call); missing or 0 gasPrice = eth_gasPrice (the fee cap still applies); missing
+// nonce = the nonce ledger over the node's pending count. An explicit nonce below the confirmed count is
+// refused as already used. The completed payload then goes through the signer's one decode like any other.
+import type { ChainId, NetworkName } from '../chains/index.js';
+import { EvmRevertError, type ChainViews } from '../chain-view/index.js';
+import { evmCompletionGaps, type WalletKey } from '../signer/index.js';
+import { JobFailure } from './errors.js';
+import type { NonceLedger, NonceReservation, NonceScope } from './nonce-ledger.js';
+
+/** Estimates are raised by this margin: state can change between estimate and inclusion. */
+const GAS_MARGIN_PERCENT = 120n;
+/** No completed transaction may ask for more gas than this (a runaway estimate is a refusal, not a fee). */
+const GAS_CEILING = 3_000_000n;
+
+/** What was completed, from where: stored on the job and in the audit record. */
+export type Completion = Record<string, { value: string; from: string }>;
+
+export interface CompletedPayload {
+  unsigned: string;
+  completion: Completion;
+  /** The nonce the transaction will carry, to be marked used just before signing. */
+  nonce: { scope: NonceScope; value: bigint; reservation?: NonceReservation } | undefined;
+}
+
+export interface CompletionContext {
+  chain: ChainId;
+  network: NetworkName;
+  jobId: string;
+  wallets: WalletKey[];
+  unsigned: string;
+  views: ChainViews | undefined;
+  ledger: NonceLedger;
+  /** The nonce an earlier attempt of this job settled on (kept on the job): reused, never re-reserved. */
+  earlierNonce: bigint | undefined;
+}
+
+export async function completeEvmPayload(ctx: CompletionContext): Promise<CompletedPayload> {
+  const gaps = evmCompletionGaps({
+    chain: ctx.chain,
+    network: ctx.network,
+    wallets: ctx.wallets,
+    unsigned: ctx.unsigned,
+  });
+  const view = ctx.views?.evm(ctx.chain);
+  // Nothing to complete, or nothing to complete from: the signer decides (it refuses what is missing).
+  if (gaps === undefined || view === undefined)
+    return { unsigned: ctx.unsigned, completion: {}, nonce: undefined };
+  const scope = { chain: ctx.chain, network: ctx.network, address: gaps.from.toLowerCase() };
+  await view.checkChainId();
+
+  const payload = JSON.parse(ctx.unsigned) as Record<string, unknown>;
+  const completion: Completion = {};
+  if (gaps.gas) {
+    const estimate = await estimateGas(() => view.estimateGas({ from: gaps.from, ...gaps.call }));
+    const gas = (estimate * GAS_MARGIN_PERCENT) / 100n;
+    if (gas > GAS_CEILING) throw new JobFailure(`estimated gas ${gas} is above the ceiling ${GAS_CEILING}`);
+    delete payload.gasLimit;
+    payload.gas = gas.toString();
+    completion.gas = { value: gas.toString(), from: `eth_estimateGas ${estimate} × ${GAS_MARGIN_PERCENT}%` };
+  }
+  if (gaps.gasPrice) {
+    const price = await view.gasPrice();
+    payload.gasPrice = price.toString();
+    completion.gasPrice = { value: price.toString(), from: 'eth_gasPrice' };
+  }
+  let reservation: NonceReservation | undefined;
+  let nonce: bigint;
+  if (gaps.givenNonce === undefined && ctx.earlierNonce !== undefined) {
+    nonce = ctx.earlierNonce;
+    payload.nonce = nonce.toString();
+    completion.nonce = { value: nonce.toString(), from: 'an earlier attempt of this job' };
+  } else if (gaps.givenNonce === undefined) {
+    const pending = await view.transactionCount(gaps.from, 'pending');
+    reservation = await ctx.ledger.reserve(scope, ctx.jobId, pending);
+    nonce = reservation.nonce;
+    payload.nonce = nonce.toString();
+    completion.nonce = { value: nonce.toString(), from: `nonce ledger (node pending count ${pending})` };
+  } else {
+    nonce = gaps.givenNonce;
+    const confirmed = await view.transactionCount(gaps.from, 'latest');
+    if (nonce < confirmed) {
+      throw new JobFailure(
+        `nonce ${nonce} is already used: ${gaps.from} has ${confirmed} confirmed transactions`,
+      );
+    }
+  }
+  const completed = JSON.stringify(payload);
+  return {
+    unsigned: completed,
+    completion,
+    nonce: { scope, value: nonce, ...(reservation ? { reservation } : {}) },
+  };
+}
+
+async function estimateGas(call: () => Promise<bigint>): Promise<bigint> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof EvmRevertError) throw new JobFailure(error.message, false, { cause: error });
+    throw error;
+  }
+}
