@@ -188,6 +188,7 @@ describe('wallet lifecycle over HTTP', () => {
     expect(reply.status).toBe(404);
     expect(reply.headers.get('content-type')).toBe('application/problem+json');
     expect(reply.body.type).toBe('urn:kms-signer:problem:not-found');
+    expect(reply.body.errors).toEqual([{ field: 'signatureId', reason: 'no such wallet' }]);
   });
 });
 

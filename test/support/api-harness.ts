@@ -38,7 +38,8 @@ export interface ApiHarness {
 export function apiHarness(
   overrides: Partial<Omit<ApiOptions, 'walletService' | 'log'>> & { auth?: ApiAuth } = {},
 ): ApiHarness {
-  const service = new FakeWalletService();
+  // 'held': a started batch stays as startBatch returned it, so a test can read it in flight.
+  const service = new FakeWalletService({ batchMode: 'held' });
   const logs: ApiLogEntry[] = [];
   const app = createApiApp({
     walletService: service,

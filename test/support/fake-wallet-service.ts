@@ -1,9 +1,16 @@
-// An in-memory WalletService for unit tests of the interfaces (API, CLI). It follows the contract's
-// rules (state transitions, idempotency, pagination, errors as WalletError) and records every call, so a
-// test can assert that a rejected request reached the service not at all.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { ChainId, NetworkName } from '../../src/chains/index.js';
+// The in-memory WalletService for unit tests of the interfaces (API, CLI) and of the signing loop's wallet
+// lists. It follows the contract (src/wallets/contract.ts) the way KmsWalletService (src/wallets/) does —
+// status transitions (lifecycle.ts), idempotency, pagination, batches, WalletError codes — with real
+// secp256k1 keys and real addresses (src/chains) but no MongoDB or KMS. Every call is recorded, so a test
+// can assert that a rejected request never reached the service; importWallet keeps a COPY of the key so
+// tests can check what arrived.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { deriveAddresses, type ChainId, type NetworkName } from '../../src/chains/index.js';
+import { canonicalAsset } from '../../src/wallets/assets.js';
 import {
+  WalletError,
   type BatchView,
   type CreateWalletInput,
   type ListWalletsQuery,
@@ -14,11 +21,13 @@ import {
   type WalletService,
   type WalletStatus,
   type WalletView,
-  WalletError,
 } from '../../src/wallets/contract.js';
+import { notFound } from '../../src/wallets/errors.js';
+import { checkIndex, checkPendingWindow, checkSignatureId } from '../../src/wallets/validation.js';
 import { activeCounts, activeIds, matchesQuery, newBatchView, type WalletFilter } from './wallet-query.js';
 
-type Method = keyof WalletService;
+/** The contract's methods plus runBatch, which KmsWalletService (and the CLI) add. */
+type Method = keyof WalletService | 'runBatch';
 
 export interface RecordedCall {
   method: Method;
@@ -36,34 +45,52 @@ export const WRITE_METHODS: ReadonlySet<Method> = new Set<Method>([
   'importWallet',
   'startBatch',
   'resumeBatch',
+  'runBatch',
   'reconcile',
 ]);
 
+type Health = Awaited<ReturnType<WalletService['health']>>;
+
+export interface FakeWalletServiceOptions {
+  /**
+   * How a batch runs. 'sync' (default): to its end inside startBatch/resumeBatch. 'background': one
+   * wallet per timer tick after they return, like the real service. 'held': startBatch starts no runner,
+   * so the batch stays as created (RUNNING, 0 wallets) for tests that read a batch in flight;
+   * resumeBatch or runBatch then run it in the background.
+   */
+  batchMode?: 'sync' | 'background' | 'held';
+  /** Offer runBatch like KmsWalletService (default true); false tests the contract-only path. */
+  runBatch?: boolean;
+  /** A batch stops with FAILED after creating this many wallets (once; a resume then completes it). */
+  failBatchAfter?: number;
+}
+
 const DAY_MS = 86_400_000;
-
-function fakeKey(): { kmsKeyId: string; kmsKeyArn: string; publicKey: string } {
-  const kmsKeyId = randomUUID();
-  return {
-    kmsKeyId,
-    kmsKeyArn: `arn:aws:kms:us-east-1:000000000000:key/${kmsKeyId}`,
-    publicKey: `02${randomBytes(32).toString('hex')}`,
-  };
-}
-
-function fakeAddress(chain: ChainId, publicKey: string): string {
-  const digest = createHash('sha256').update(publicKey).digest('hex');
-  return `${chain.toLowerCase()}-${digest.slice(0, 32)}`;
-}
 
 export class FakeWalletService implements WalletService {
   readonly calls: RecordedCall[] = [];
   readonly wallets = new Map<string, WalletView>();
+  /** Per signatureId, its keys by index (index 0 is the wallet's own key). */
   readonly keys = new Map<string, Map<number, WalletKeyView>>();
   readonly batches = new Map<string, BatchView>();
+  /** Copies of the keys importWallet received, and the caller's arrays (to check they get zeroed). */
+  readonly imported: { copy: Uint8Array; original: Uint8Array }[] = [];
+  /** Runs (or resumes) a batch to its end, as KmsWalletService.runBatch does. */
+  readonly runBatch: ((batchId: string) => Promise<BatchView>) | undefined;
+  healthResult: Health = { mongo: 'ok', kms: 'ok' };
+  now: () => Date = () => new Date();
   private readonly idempotency = new Map<string, { body: string; signatureId: string }>();
   private readonly failures = new Map<Method, Error>();
-  healthResult: { mongo: 'ok' | 'down'; kms: 'ok' | 'down' } = { mongo: 'ok', kms: 'ok' };
-  now: () => Date = () => new Date();
+  /** The batches being run, until each stops. */
+  private readonly runners = new Map<string, Promise<BatchView>>();
+  private readonly batchMode: NonNullable<FakeWalletServiceOptions['batchMode']>;
+  private failBatchAfter: number | undefined;
+
+  constructor(options: FakeWalletServiceOptions = {}) {
+    this.batchMode = options.batchMode ?? 'sync';
+    this.failBatchAfter = options.failBatchAfter;
+    this.runBatch = options.runBatch === false ? undefined : (batchId) => this.runToEnd(batchId);
+  }
 
   /** The next call of `method` throws `error` (then behaves normally again). */
   failNext(method: Method, error: Error): void {
@@ -75,7 +102,7 @@ export class FakeWalletService implements WalletService {
   }
 
   /** Records the call, then answers with `fn()` — or the queued failure — as a promise. */
-  private run<T>(method: Method, args: unknown[], fn: () => T): Promise<T> {
+  private call<T>(method: Method, args: unknown[], fn: () => T | Promise<T>): Promise<T> {
     this.calls.push({ method, args });
     const failure = this.failures.get(method);
     this.failures.delete(method);
@@ -87,9 +114,9 @@ export class FakeWalletService implements WalletService {
     }
   }
 
-  private wallet(signatureId: string): WalletView {
-    const wallet = this.wallets.get(signatureId);
-    if (!wallet) throw new WalletError('NOT_FOUND', `wallet ${signatureId} not found`, 'signatureId');
+  private wallet(rawSignatureId: string): WalletView {
+    const wallet = this.wallets.get(checkSignatureId(rawSignatureId));
+    if (!wallet) throw notFound();
     return wallet;
   }
 
@@ -99,19 +126,36 @@ export class FakeWalletService implements WalletService {
     return next;
   }
 
-  private newKey(chain: ChainId, index: number): WalletKeyView {
-    const key = fakeKey();
-    const address = fakeAddress(chain, key.publicKey);
-    return { index, address, addresses: [{ format: 'evm', address }], ...key, createdAt: this.now() };
+  private newKey(
+    chain: ChainId,
+    network: NetworkName,
+    index: number,
+    secret: Uint8Array = secp256k1.utils.randomSecretKey(),
+  ): WalletKeyView {
+    const publicKey = secp256k1.getPublicKey(secret, true);
+    const addresses = deriveAddresses(chain, network, publicKey);
+    const kmsKeyId = randomUUID();
+    return {
+      index,
+      address: addresses[0]!.address,
+      addresses,
+      publicKey: Buffer.from(publicKey).toString('hex'),
+      kmsKeyId,
+      kmsKeyArn: `arn:aws:kms:us-east-1:000000000000:key/${kmsKeyId}`,
+      createdAt: this.now(),
+    };
   }
 
-  /** Creates a wallet directly (test setup), without recording a call. */
-  seed(input: CreateWalletInput, status: WalletStatus = 'ACTIVE'): WalletView {
-    const signatureId = randomUUID();
-    const key = this.newKey(input.chain, 0);
+  /** Creates a wallet directly (test setup), without recording a call or checking the input. */
+  seed(
+    input: CreateWalletInput,
+    status: WalletStatus = 'ACTIVE',
+    origin: { keyOrigin: WalletView['keyOrigin']; secret?: Uint8Array } = { keyOrigin: 'AWS_KMS' },
+  ): WalletView {
+    const key = this.newKey(input.chain, input.network, 0, origin.secret);
     const now = this.now();
     const wallet: WalletView = {
-      signatureId,
+      signatureId: randomUUID(),
       userId: input.userId,
       chain: input.chain,
       asset: input.asset,
@@ -123,25 +167,35 @@ export class FakeWalletService implements WalletService {
       publicKey: key.publicKey,
       kmsKeyId: key.kmsKeyId,
       kmsKeyArn: key.kmsKeyArn,
-      keyOrigin: 'AWS_KMS',
+      keyOrigin: origin.keyOrigin,
       deletionDate: status === 'PENDING_DELETION' ? new Date(now.getTime() + 30 * DAY_MS) : null,
       createdAt: now,
       updatedAt: now,
     };
-    this.wallets.set(signatureId, wallet);
-    this.keys.set(signatureId, new Map([[0, key]]));
+    const keys = new Map([[0, key]]);
     if (input.index !== undefined && input.index !== 0) {
-      this.keys.get(signatureId)?.set(input.index, this.newKey(input.chain, input.index));
+      keys.set(input.index, this.newKey(input.chain, input.network, input.index));
     }
+    this.wallets.set(wallet.signatureId, wallet);
+    this.keys.set(wallet.signatureId, keys);
     return wallet;
+  }
+
+  /** The input with its asset in canonical form, or a VALIDATION error naming `asset`. */
+  private checked<T extends { chain: ChainId; asset: string }>(input: T): T {
+    const asset = canonicalAsset(input.chain, input.asset);
+    if (asset === undefined) {
+      throw new WalletError('VALIDATION', `asset ${input.asset} is not carried by ${input.chain}`, 'asset');
+    }
+    return { ...input, asset };
   }
 
   createWallet(
     input: CreateWalletInput,
     idempotencyKey?: string,
   ): Promise<{ wallet: WalletView; created: boolean }> {
-    return this.run('createWallet', [input, idempotencyKey], () => {
-      if (idempotencyKey === undefined) return { wallet: this.seed(input), created: true };
+    return this.call('createWallet', [input, idempotencyKey], () => {
+      if (idempotencyKey === undefined) return { wallet: this.seed(this.checked(input)), created: true };
       const body = JSON.stringify(input, Object.keys(input).sort());
       const earlier = this.idempotency.get(idempotencyKey);
       if (earlier) {
@@ -150,18 +204,18 @@ export class FakeWalletService implements WalletService {
         }
         return { wallet: this.wallet(earlier.signatureId), created: false };
       }
-      const wallet = this.seed(input);
+      const wallet = this.seed(this.checked(input));
       this.idempotency.set(idempotencyKey, { body, signatureId: wallet.signatureId });
       return { wallet, created: true };
     });
   }
 
   getWallet(signatureId: string): Promise<WalletView> {
-    return this.run('getWallet', [signatureId], () => this.wallet(signatureId));
+    return this.call('getWallet', [signatureId], () => this.wallet(signatureId));
   }
 
   listWallets(query: ListWalletsQuery): Promise<WalletPage> {
-    return this.run('listWallets', [query], () => {
+    return this.call('listWallets', [query], () => {
       const all = [...this.wallets.values()].filter((w) => matchesQuery(w, query));
       const start =
         query.cursor === undefined ? 0 : Number(Buffer.from(query.cursor, 'base64url').toString());
@@ -173,106 +227,220 @@ export class FakeWalletService implements WalletService {
     });
   }
 
+  /** Like keys.ts: index 0 is the wallet's key; a new index key only for an ACTIVE wallet. */
   getAddress(signatureId: string, index: number): Promise<WalletKeyView> {
-    return this.run('getAddress', [signatureId, index], () => {
+    return this.call('getAddress', [signatureId, index], () => {
+      checkIndex(index);
       const wallet = this.wallet(signatureId);
-      const keys = this.keys.get(signatureId) ?? new Map<number, WalletKeyView>();
-      const key = keys.get(index) ?? this.newKey(wallet.chain, index);
-      keys.set(index, key);
-      this.keys.set(signatureId, keys);
+      if (wallet.status === 'CREATING') {
+        throw new WalletError('INVALID_STATE', 'the wallet is still being created');
+      }
+      const keys = this.keys.get(wallet.signatureId) ?? new Map<number, WalletKeyView>();
+      let key = keys.get(index);
+      if (!key) {
+        if (wallet.status !== 'ACTIVE') {
+          throw new WalletError(
+            'INVALID_STATE',
+            `cannot create a key for index ${index} of a ${wallet.status} wallet`,
+          );
+        }
+        key = this.newKey(wallet.chain, wallet.network, index);
+        keys.set(index, key);
+        this.keys.set(wallet.signatureId, keys);
+      }
       return key;
     });
   }
 
-  /** Like the real service: allowed from `from`, and repeatable once there (except cancel-deletion). */
-  private transition(signatureId: string, from: WalletStatus[], changes: Partial<WalletView>): WalletView {
+  /**
+   * Like lifecycle.ts: allowed from `allowed` — which holds the target too, as repeating a transition
+   * finishes an interrupted one, except for cancelling a deletion.
+   */
+  private transition(
+    signatureId: string,
+    name: string,
+    allowed: readonly WalletStatus[],
+    changes: (wallet: WalletView) => Partial<WalletView>,
+  ): WalletView {
     const wallet = this.wallet(signatureId);
-    if (!from.includes(wallet.status)) {
-      throw new WalletError('INVALID_STATE', `wallet ${signatureId} is ${wallet.status}`);
+    if (!allowed.includes(wallet.status)) {
+      throw new WalletError('INVALID_STATE', `cannot ${name} a wallet in status ${wallet.status}`);
     }
-    return this.update(wallet, changes);
+    return this.update(wallet, changes(wallet));
   }
 
   disableWallet(signatureId: string): Promise<WalletView> {
-    return this.run('disableWallet', [signatureId], () =>
-      this.transition(signatureId, ['ACTIVE', 'DISABLED'], { status: 'DISABLED' }),
+    return this.call('disableWallet', [signatureId], () =>
+      this.transition(signatureId, 'disable', ['ACTIVE', 'DISABLED'], () => ({ status: 'DISABLED' })),
     );
   }
 
   enableWallet(signatureId: string): Promise<WalletView> {
-    return this.run('enableWallet', [signatureId], () =>
-      this.transition(signatureId, ['DISABLED', 'ACTIVE'], { status: 'ACTIVE' }),
+    return this.call('enableWallet', [signatureId], () =>
+      this.transition(signatureId, 'enable', ['DISABLED', 'ACTIVE'], () => ({ status: 'ACTIVE' })),
     );
   }
 
+  /** A repeat keeps the first deletion date (KMS keeps the key's, and the service reports it). */
   scheduleWalletDeletion(signatureId: string, pendingWindowDays?: number): Promise<WalletView> {
-    return this.run('scheduleWalletDeletion', [signatureId, pendingWindowDays], () => {
-      const deletionDate = new Date(this.now().getTime() + (pendingWindowDays ?? 30) * DAY_MS);
-      return this.transition(signatureId, ['ACTIVE', 'DISABLED'], {
+    return this.call('scheduleWalletDeletion', [signatureId, pendingWindowDays], () => {
+      const days = checkPendingWindow(pendingWindowDays);
+      return this.transition(signatureId, 'delete', ['ACTIVE', 'DISABLED', 'PENDING_DELETION'], (w) => ({
         status: 'PENDING_DELETION',
-        deletionDate,
-      });
+        deletionDate: w.deletionDate ?? new Date(this.now().getTime() + days * DAY_MS),
+      }));
     });
   }
 
+  /** The wallet is ACTIVE again: the service re-enables every key KMS leaves disabled on cancelling. */
   cancelWalletDeletion(signatureId: string): Promise<WalletView> {
-    return this.run('cancelWalletDeletion', [signatureId], () =>
-      this.transition(signatureId, ['PENDING_DELETION'], { status: 'ACTIVE', deletionDate: null }),
+    return this.call('cancelWalletDeletion', [signatureId], () =>
+      this.transition(signatureId, 'cancel the deletion of', ['PENDING_DELETION'], () => ({
+        status: 'ACTIVE',
+        deletionDate: null,
+      })),
     );
   }
 
   importWallet(input: CreateWalletInput, privateKey: Uint8Array): Promise<WalletView> {
-    return this.run('importWallet', [input, privateKey.length], () => {
-      const wallet = this.update(this.seed(input), { keyOrigin: 'EXTERNAL' });
-      return wallet;
+    return this.call('importWallet', [input, '<key>'], () => {
+      this.imported.push({ copy: Uint8Array.from(privateKey), original: privateKey });
+      return this.seed(this.checked(input), 'ACTIVE', { keyOrigin: 'EXTERNAL', secret: privateKey });
     });
   }
 
   startBatch(input: Parameters<WalletService['startBatch']>[0]): Promise<BatchView> {
-    return this.run('startBatch', [input], () => {
-      const batch = newBatchView(input, this.now());
+    return this.call('startBatch', [input], () => {
+      const batch = newBatchView(this.checked(input), this.now());
       this.batches.set(batch.batchId, batch);
-      return batch;
+      return this.batchMode === 'held' ? this.batch(batch.batchId) : this.launch(batch.batchId);
+    });
+  }
+
+  getBatch(batchId: string): Promise<BatchView> {
+    return this.call('getBatch', [batchId], () => this.batch(batchId));
+  }
+
+  /** Like batch.ts: a COMPLETED batch or one being run is returned as it is. */
+  resumeBatch(batchId: string): Promise<BatchView> {
+    return this.call('resumeBatch', [batchId], () => {
+      const batch = this.batch(batchId);
+      if (batch.status === 'COMPLETED' || this.runners.has(batchId)) return batch;
+      this.markRunning(batchId);
+      return this.launch(batchId);
+    });
+  }
+
+  private runToEnd(batchId: string): Promise<BatchView> {
+    return this.call('runBatch', [batchId], () => {
+      const batch = this.batch(batchId);
+      if (batch.status === 'COMPLETED') return batch;
+      const runner = this.runners.get(batchId);
+      if (runner) return runner;
+      this.markRunning(batchId);
+      return this.startRunner(batchId);
     });
   }
 
   private batch(batchId: string): BatchView {
     const batch = this.batches.get(batchId);
-    if (!batch) throw new WalletError('NOT_FOUND', `batch ${batchId} not found`, 'batchId');
-    return batch;
+    if (!batch) throw new WalletError('NOT_FOUND', 'no such batch');
+    return { ...batch, signatureIds: [...batch.signatureIds] };
   }
 
-  getBatch(batchId: string): Promise<BatchView> {
-    return this.run('getBatch', [batchId], () => this.batch(batchId));
+  /** Back to RUNNING; `error` keeps the last failure (the contract's "after a retried failure"). */
+  private markRunning(batchId: string): void {
+    const batch = this.batch(batchId);
+    this.batches.set(batchId, { ...batch, status: 'RUNNING', updatedAt: this.now() });
   }
 
-  resumeBatch(batchId: string): Promise<BatchView> {
-    return this.run('resumeBatch', [batchId], () => this.batch(batchId));
+  /** Starts a runner; in 'sync' mode waits for the batch to stop, otherwise returns it as it is now. */
+  private launch(batchId: string): Promise<BatchView> {
+    const runner = this.startRunner(batchId);
+    return this.batchMode === 'sync' ? runner : Promise.resolve(this.batch(batchId));
   }
 
-  reconcile(options?: { dryRun?: boolean; graceSeconds?: number }): Promise<ReconcileReport> {
-    return this.run('reconcile', [options], () => ({
-      keysWithoutRecord: [],
+  private startRunner(batchId: string): Promise<BatchView> {
+    const runner = this.drive(batchId).finally(() => this.runners.delete(batchId));
+    this.runners.set(batchId, runner);
+    return runner;
+  }
+
+  /** Creates the batch's wallets one per turn ('sync': a microtask, otherwise a timer tick) until it stops. */
+  private async drive(batchId: string): Promise<BatchView> {
+    for (;;) {
+      await (this.batchMode === 'sync' ? Promise.resolve() : sleep(1));
+      if (!this.step(batchId)) return this.batch(batchId);
+    }
+  }
+
+  /** Creates one wallet of the batch; false when the batch is no longer running. */
+  private step(batchId: string): boolean {
+    const batch = this.batch(batchId);
+    if (batch.status !== 'RUNNING') return false;
+    if (batch.created >= batch.count) {
+      this.batches.set(batchId, { ...batch, status: 'COMPLETED', updatedAt: this.now() });
+      return false;
+    }
+    if (this.failBatchAfter !== undefined && batch.created >= this.failBatchAfter) {
+      this.failBatchAfter = undefined;
+      const error = 'KMS unavailable (injected)';
+      this.batches.set(batchId, { ...batch, status: 'FAILED', error, updatedAt: this.now() });
+      return false;
+    }
+    const { chain, network, userId, asset } = batch;
+    const wallet = this.seed({ chain, network, userId, asset });
+    this.batches.set(batchId, {
+      ...batch,
+      created: batch.created + 1,
+      signatureIds: [...batch.signatureIds, wallet.signatureId],
+      updatedAt: this.now(),
+    });
+    return true;
+  }
+
+  /** A fixed report with one adoptable key: there is no KMS to scan, and the CLI needs lines to render. */
+  reconcile(options: { dryRun?: boolean; graceSeconds?: number } = {}): Promise<ReconcileReport> {
+    return this.call('reconcile', [options], () => ({
+      keysWithoutRecord: [
+        {
+          kmsKeyId: '3f9e1c2a-0000-4000-8000-000000000001',
+          signatureId: null,
+          action: options.dryRun === true ? 'would adopt' : 'adopted',
+        },
+      ],
       recordsWithoutKey: [],
       unfinished: [],
-      dryRun: options?.dryRun ?? false,
+      dryRun: options.dryRun === true,
     }));
   }
 
+  /** Like queries.ts: counts by status and by (chain, network); keys pending deletion cost nothing. */
   report(): Promise<WalletReport> {
-    return this.run('report', [], () => {
+    return this.call('report', [], () => {
       const byStatus: Record<WalletStatus, number> = {
         CREATING: 0,
         ACTIVE: 0,
         DISABLED: 0,
         PENDING_DELETION: 0,
       };
-      for (const w of this.wallets.values()) byStatus[w.status] += 1;
-      const keys = [...this.keys.values()].reduce((n, m) => n + m.size, 0);
+      const byChain = new Map<string, { chain: ChainId; network: NetworkName; wallets: number }>();
+      let keys = 0;
+      let billable = 0;
+      for (const wallet of this.wallets.values()) {
+        byStatus[wallet.status] += 1;
+        const name = `${wallet.chain}/${wallet.network}`;
+        const entry = byChain.get(name) ?? { chain: wallet.chain, network: wallet.network, wallets: 0 };
+        entry.wallets += 1;
+        byChain.set(name, entry);
+        const count = this.keys.get(wallet.signatureId)?.size ?? 0;
+        keys += count;
+        if (wallet.status !== 'PENDING_DELETION') billable += count;
+      }
       return {
         totals: { wallets: this.wallets.size, byStatus, keys },
-        byChain: [],
-        estimatedMonthlyKeyCostUsd: keys,
+        byChain: [...byChain.values()],
+        estimatedMonthlyKeyCostUsd: billable,
       };
     });
   }
@@ -287,18 +455,18 @@ export class FakeWalletService implements WalletService {
   }
 
   countActiveWallets(chains: readonly ChainId[], network: NetworkName): Promise<Map<ChainId, number>> {
-    return this.run('countActiveWallets', [chains, network], () => {
-      return activeCounts(this.wallets.values(), chains, network);
-    });
+    return this.call('countActiveWallets', [chains, network], () =>
+      activeCounts(this.wallets.values(), chains, network),
+    );
   }
 
   activeSignatureIds(chain: ChainId, network: NetworkName, limit?: number): Promise<string[]> {
-    return this.run('activeSignatureIds', [chain, network, limit], () => {
-      return activeIds(this.wallets.values(), chain, network, limit);
-    });
+    return this.call('activeSignatureIds', [chain, network, limit], () =>
+      activeIds(this.wallets.values(), chain, network, limit),
+    );
   }
 
-  health(): Promise<{ mongo: 'ok' | 'down'; kms: 'ok' | 'down' }> {
-    return this.run('health', [], () => this.healthResult);
+  health(): Promise<Health> {
+    return this.call('health', [], () => this.healthResult);
   }
 }

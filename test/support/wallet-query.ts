@@ -1,5 +1,5 @@
-// What the two fake wallet services (fake-wallet-service.ts for the API, fake-wallet-service-cli.ts for
-// the CLI) share so both answer alike: the read filters over in-memory wallets and a new batch's view.
+// The reads of the fake wallet service (fake-wallet-service.ts) over its in-memory wallets: the list
+// filters, the ACTIVE ids and counts the signing loop asks for, and a new batch's view.
 import { randomUUID } from 'node:crypto';
 import type { ChainId, NetworkName } from '../../src/chains/index.js';
 import type { BatchView, ListWalletsQuery, WalletService, WalletView } from '../../src/wallets/contract.js';

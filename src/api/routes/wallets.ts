@@ -2,7 +2,7 @@
 // enable, schedule and cancel deletion. Each handler validates through its route's schemas (a 400
 // before the service is called) and maps the service's view to JSON.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { WalletService } from '../../wallets/contract.js';
+import { WalletError, type WalletService } from '../../wallets/contract.js';
 import type { ApiEnv } from '../types.js';
 import { validationProblem } from '../validation.js';
 import {
@@ -128,6 +128,21 @@ const deleteWallet = createRoute({
   },
 });
 
+/**
+ * The service's "no such wallet" names no field (the CLI adds its own); here the signatureId of the path
+ * is the input at fault, so the 404 problem names it.
+ */
+async function aboutWallet<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof WalletError && error.code === 'NOT_FOUND' && error.field === undefined) {
+      throw new WalletError('NOT_FOUND', error.message, 'signatureId');
+    }
+    throw error;
+  }
+}
+
 export function registerWalletRoutes(app: OpenAPIHono<ApiEnv>, service: WalletService): void {
   app.openapi(createWallet, async (c) => {
     const body = c.req.valid('json');
@@ -144,28 +159,28 @@ export function registerWalletRoutes(app: OpenAPIHono<ApiEnv>, service: WalletSe
   });
 
   app.openapi(getWallet, async (c) => {
-    const wallet = await service.getWallet(c.req.valid('param').signatureId);
+    const wallet = await aboutWallet(() => service.getWallet(c.req.valid('param').signatureId));
     return c.json(walletJson(wallet), 200);
   });
 
   app.openapi(getAddress, async (c) => {
     const { signatureId, index } = c.req.valid('param');
-    const key = await service.getAddress(signatureId, index);
+    const key = await aboutWallet(() => service.getAddress(signatureId, index));
     return c.json(walletKeyJson(signatureId, key), 200);
   });
 
   app.openapi(disableWallet, async (c) => {
-    const wallet = await service.disableWallet(c.req.valid('param').signatureId);
+    const wallet = await aboutWallet(() => service.disableWallet(c.req.valid('param').signatureId));
     return c.json(walletJson(wallet), 200);
   });
 
   app.openapi(enableWallet, async (c) => {
-    const wallet = await service.enableWallet(c.req.valid('param').signatureId);
+    const wallet = await aboutWallet(() => service.enableWallet(c.req.valid('param').signatureId));
     return c.json(walletJson(wallet), 200);
   });
 
   app.openapi(cancelDeletion, async (c) => {
-    const wallet = await service.cancelWalletDeletion(c.req.valid('param').signatureId);
+    const wallet = await aboutWallet(() => service.cancelWalletDeletion(c.req.valid('param').signatureId));
     return c.json(walletJson(wallet), 200);
   });
 
@@ -177,7 +192,7 @@ export function registerWalletRoutes(app: OpenAPIHono<ApiEnv>, service: WalletSe
         { field: 'confirm', in: 'body', reason: 'must repeat the signatureId of the path exactly' },
       ]);
     }
-    const wallet = await service.scheduleWalletDeletion(signatureId, pendingWindowDays);
+    const wallet = await aboutWallet(() => service.scheduleWalletDeletion(signatureId, pendingWindowDays));
     return c.json(walletJson(wallet), 202);
   });
 }

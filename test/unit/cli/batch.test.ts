@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cli, type CliRunOptions } from '../../support/cli-harness.js';
-import { FakeWalletService, type FakeWalletServiceOptions } from '../../support/fake-wallet-service-cli.js';
+import { FakeWalletService, type FakeWalletServiceOptions } from '../../support/fake-wallet-service.js';
 
 function setup(options: FakeWalletServiceOptions = {}) {
   const service = new FakeWalletService(options);

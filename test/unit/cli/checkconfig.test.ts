@@ -6,7 +6,7 @@ import { describeConfig } from '../../../src/cli/config-summary.js';
 import type { CliDeps } from '../../../src/cli/run.js';
 import { DatabaseUnavailableError } from '../../../src/db/index.js';
 import { cli } from '../../support/cli-harness.js';
-import { FakeWalletService } from '../../support/fake-wallet-service-cli.js';
+import { FakeWalletService } from '../../support/fake-wallet-service.js';
 
 const ENV = {
   MONGODB_URI: 'mongodb://admin:hunter2pass@db.internal:27017/kms?authSource=admin&tls=true',
@@ -104,7 +104,8 @@ describe('checkconfig', () => {
   });
 
   it('KMS down according to health(): exit 1', async () => {
-    const service = new FakeWalletService({ health: { mongo: 'ok', kms: 'down' } });
+    const service = new FakeWalletService();
+    service.healthResult = { mongo: 'ok', kms: 'down' };
     const out = await cli(['checkconfig'], { env: ENV, deps: deps(service) });
     expect(out.code).toBe(1);
     expect(out.stdout).toMatch(/^KMS +DOWN$/m);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WalletView } from '../../../src/wallets/contract.js';
 import { cli, type CliRunOptions } from '../../support/cli-harness.js';
-import { FakeWalletService } from '../../support/fake-wallet-service-cli.js';
+import { FakeWalletService } from '../../support/fake-wallet-service.js';
 
 async function setup() {
   const service = new FakeWalletService();
@@ -12,7 +12,7 @@ async function setup() {
   await run(['generatemanagedwallet', 'BTC']);
   await run(['generatemanagedwallet', 'BTC', '--testnet']);
   await run(['generatemanagedwallet', 'ETH', '--user', 'alice']);
-  const { signatureId } = [...service.wallets.values()][2]!.view;
+  const { signatureId } = [...service.wallets.values()][2]!;
   await run(['removewallet', signatureId, '--yes']);
   service.calls.length = 0;
   return { service, run };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliDeps } from '../../../src/cli/run.js';
 import { WalletError } from '../../../src/wallets/contract.js';
 import { cli } from '../../support/cli-harness.js';
-import { FakeWalletService } from '../../support/fake-wallet-service-cli.js';
+import { FakeWalletService } from '../../support/fake-wallet-service.js';
 
 function failingDeps(error: Error): { deps: CliDeps; closed: () => number } {
   const service = new FakeWalletService();

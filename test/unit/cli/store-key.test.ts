@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { deriveAddress } from '../../../src/chains/index.js';
 import { WalletError } from '../../../src/wallets/contract.js';
 import { cli, FakeTtyStdin, type CliRunOptions } from '../../support/cli-harness.js';
-import { FakeWalletService } from '../../support/fake-wallet-service-cli.js';
+import { FakeWalletService } from '../../support/fake-wallet-service.js';
 
 // anvil's first dev account: a published test key, never a real one.
 const KEY_HEX = 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
@@ -39,7 +39,7 @@ describe('storemanagedprivatekey: piped stdin', () => {
     const { service, run } = setup();
     const out = await run(['storemanagedprivatekey', 'ETH'], { stdin: input });
     expect(out.code).toBe(0);
-    const [wallet] = [...service.wallets.values()].map((w) => w.view);
+    const [wallet] = [...service.wallets.values()];
     expect(wallet!.address).toBe(KEY_ADDRESS);
     expect(out.stdout).toContain(`address      ${KEY_ADDRESS}\n`);
     expect(out.stdout).toContain('keyOrigin    EXTERNAL\n');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateAddress } from '../../../src/chains/index.js';
 import { cli, type CliRunOptions } from '../../support/cli-harness.js';
-import { FakeWalletService } from '../../support/fake-wallet-service-cli.js';
+import { FakeWalletService } from '../../support/fake-wallet-service.js';
 
 function setup() {
   const service = new FakeWalletService();
@@ -40,7 +40,7 @@ describe('generatemanagedwallet', () => {
     const out = await run(['generatemanagedwallet', 'BTC']);
     expect(out.code).toBe(0);
     expect(out.stderr).toBe('');
-    const [wallet] = [...service.wallets.values()].map((w) => w.view);
+    const [wallet] = [...service.wallets.values()];
     expect(service.calls[0]).toEqual({
       method: 'createWallet',
       args: [{ userId: 'operator', chain: 'BTC', asset: 'BTC', network: 'mainnet' }, undefined],
@@ -218,7 +218,7 @@ describe('removewallet', () => {
       'kms-signer: --yes: removewallet needs --yes when stdin is not a terminal; nothing was changed\n',
     );
     expect(service.calls).toEqual([]);
-    expect(service.wallets.get(signatureId)!.view.status).toBe('ACTIVE');
+    expect(service.wallets.get(signatureId)!.status).toBe('ACTIVE');
   });
 
   it('--yes schedules deletion with the default 30 days', async () => {
@@ -280,13 +280,26 @@ describe('removewallet', () => {
     expect(service.calls).toEqual([]);
   });
 
-  it('a second removal is an invalid state (exit 4); an unknown wallet is not found (exit 3)', async () => {
-    const { run, signatureId } = await withWallet();
-    expect((await run(['removewallet', signatureId, '--yes'])).code).toBe(0);
-    const again = await run(['removewallet', signatureId, '--yes']);
-    expect(again.code).toBe(4);
-    expect(again.stderr).toBe(
-      `kms-signer: signatureId: the wallet is already pending deletion (${signatureId})\n`,
+  // Like KmsWalletService (test/integration/wallets-crud.test.ts): repeating a removal finishes an
+  // interrupted one and keeps the first deletion date; a wallet still being created cannot be removed.
+  it('a second removal repeats the first; removing a CREATING wallet is an invalid state (exit 4); an unknown wallet is not found (exit 3)', async () => {
+    const { service, run, signatureId } = await withWallet();
+    const first = await run(['removewallet', signatureId, '--yes', '--json']);
+    expect(first.code).toBe(0);
+    const again = await run(['removewallet', signatureId, '--yes', '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      status: 'PENDING_DELETION',
+      deletionDate: (JSON.parse(first.stdout) as { deletionDate: string }).deletionDate,
+    });
+    const creating = service.seed(
+      { userId: 'operator', chain: 'TRON', asset: 'TRX', network: 'mainnet' },
+      'CREATING',
+    );
+    const refused = await run(['removewallet', creating.signatureId, '--yes']);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toBe(
+      `kms-signer: signatureId: cannot delete a wallet in status CREATING (${creating.signatureId})\n`,
     );
     const missing = await run(['removewallet', '11111111-1111-4111-8111-111111111111', '--yes']);
     expect(missing.code).toBe(3);
