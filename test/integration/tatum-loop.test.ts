@@ -14,6 +14,7 @@ import { btcRpc } from '../../scripts/stack/btc-rpc.js';
 import { btcTestKey, decodeRegtestWif } from '../../scripts/stack/btc-mining-key.js';
 import { MongoClient, type CommandStartedEvent, type CommandSucceededEvent } from 'mongodb';
 import { z } from 'zod';
+import { ChainViews } from '../../src/chain-view/index.js';
 import { runMigrations } from '../../src/db/index.js';
 import type { DigestSigner } from '../../src/signer/index.js';
 import { SIGNING_AUDIT, type AuditRecord } from '../../src/tatum/audit.js';
@@ -397,6 +398,54 @@ describe('Tatum signing loop', () => {
       endpoints.btcRpc,
       'getrawtransaction',
       [pass.results[0]?.txId, 1],
+      z.object({ confirmations: z.number().default(0) }),
+    );
+    expect(confirmations).toBeGreaterThanOrEqual(1);
+  });
+
+  it('BTC P2PKH: an understated input amount is refused against btcd before any Sign call; the true amount is mined', async () => {
+    const endpoints = stackEndpoints();
+    const { wallet } = await env.service.createWallet({
+      userId: 'loop',
+      chain: 'BTC',
+      asset: 'BTC',
+      network: 'regtest',
+    });
+    const walletScript = keyScripts(Buffer.from(wallet.publicKey, 'hex')).p2pkh;
+    const funding = await fundScripts(endpoints.btcRpc, endpoints.btcMiningWif, [
+      { script: walletScript, amount: 1_000_000n },
+    ]);
+    const minerScript = keyScripts(btcTestKey(decodeRegtestWif(endpoints.btcMiningWif)).publicKey).p2wpkh;
+    const node = new URL(endpoints.btcRpc.url);
+    node.username = endpoints.btcRpc.user;
+    node.password = endpoints.btcRpc.pass;
+    const chainViews = new ChainViews({ network: 'regtest', env: { KMS_SIGNER_RPC_BTC: node.toString() } });
+    const spend = (claimed: bigint, pay: bigint) =>
+      sandbox.enqueue(
+        bitcorePending(
+          'BTC',
+          funding.utxos.map((u) => ({ ...u, amount: claimed })),
+          [{ script: minerScript, amount: pay }],
+          [wallet.signatureId],
+        ),
+      );
+    const understated = spend(300_000n, 290_000n); // the real fee would be 710,000 sat
+    const honest = spend(1_000_000n, 990_000n);
+    const before = signCalls.length;
+    const run = (id: string) =>
+      loop({ chains: ['BTC'], network: 'regtest', chainViews, transactionIds: [id] }).runPass();
+    const refused = await run(understated);
+    expect(refused.results).toMatchObject([{ id: understated, outcome: 'FAILED' }]);
+    expect(refused.results[0]?.error).toMatch(/PREVOUT_MISMATCH.*inputs\[0\]\.amount.*holds 1000000 sat/);
+    expect(signCalls.length).toBe(before);
+    const mined = await run(honest);
+    expect(mined.results).toMatchObject([{ id: honest, outcome: 'BROADCAST' }]);
+    expect(signCalls.length - before).toBe(1);
+    await btcRpc(endpoints.btcRpc, 'generate', [1]);
+    const { confirmations } = await btcRpc(
+      endpoints.btcRpc,
+      'getrawtransaction',
+      [mined.results[0]?.txId, 1],
       z.object({ confirmations: z.number().default(0) }),
     );
     expect(confirmations).toBeGreaterThanOrEqual(1);
