@@ -43,6 +43,8 @@ export interface SigningLoopOptions {
   externalUrl?: string;
   externalUrlMethod?: FourEyeMethod;
   fourEyeTimeoutMs?: number;
+  /** Shared secret: four-eyes requests are HMAC-signed (kms-signer approvals requires it). */
+  fourEyeSecret?: string;
   policy?: SigningPolicy;
   /** Parallel jobs per pass (default 8). */
   concurrency?: number;
@@ -71,6 +73,8 @@ export type JobOutcome =
   | 'RETRY'
   /** Already BROADCAST or FAILED, or filtered out. */
   | 'SKIPPED'
+  /** The four-eyes service has not decided yet (HTTP 423): nothing recorded or reported, asked again next pass. */
+  | 'WAITING'
   /** Another runner holds it. */
   | 'BUSY';
 
@@ -102,6 +106,14 @@ interface SignAudit {
 
 function hasDailyLimit(policy: ChainPolicy | undefined): boolean {
   return Object.values(policy?.limits ?? {}).some((limit) => limit.daily !== undefined);
+}
+
+/** The four-eyes service has not decided yet: the job stays as it is until a later pass. */
+class AwaitingApproval extends Error {
+  constructor(detail: string) {
+    super(`four-eyes approval pending: ${detail}`);
+    this.name = 'AwaitingApproval';
+  }
 }
 
 /** Thrown by processing steps: recorded as the job's failure (permanent) or retried next pass. */
@@ -286,6 +298,7 @@ export class SigningLoop {
         signedJob = await this.sign(chain, pending, held, audit);
       } catch (error) {
         if (error instanceof LeaseLostError) throw error;
+        if (error instanceof AwaitingApproval) return { ...base, outcome: 'WAITING' };
         const retryable = error instanceof JobFailure && error.retryable;
         const reason = message(error);
         if (retryable) {
@@ -354,8 +367,10 @@ export class SigningLoop {
         this.options.externalUrlMethod ?? 'GET',
         pending,
         this.options.fourEyeTimeoutMs,
+        this.options.fourEyeSecret,
       );
-      audit.fourEye = { checked: true, ...check };
+      if (check.awaiting) throw new AwaitingApproval(check.detail);
+      audit.fourEye = { checked: true, ok: check.ok, detail: check.detail };
       if (!check.ok) throw new JobFailure(`four-eyes check refused: ${check.detail}`);
     } else {
       audit.fourEye = { checked: false, ok: true, detail: `not configured (${network})` };

@@ -1,0 +1,139 @@
+// The one place the approvals service decodes a pending transaction for the operators: what it moves
+// (from the signer's decode, never Tatum's description), the wallets it spends from, fee, nonce, and the
+// signing policy's verdict. Until prepareTransaction (src/signer/prepared.ts) lands for every family,
+// transfers come from the policy's decodeTransfers and fee/nonce from the EVM signer's payload parser;
+// re-point this module to `prepare…Transaction(...)` and nothing else in src/approvals changes.
+import { address as btcAddress } from 'bitcoinjs-lib';
+import type { Db } from 'mongodb';
+import { bitcoinjsNetwork, getChain, isChainId, type ChainId, type NetworkName } from '../chains/index.js';
+import { resolveEvmTarget } from '../signer/evm/checks.js';
+import { parsePayload } from '../signer/evm/payload.js';
+import { parseRawTransaction } from '../signer/evm/raw.js';
+import type { SigningPolicy } from '../tatum/config.js';
+import { JobStore } from '../tatum/jobs.js';
+import { decodeTransfers, evaluatePolicy } from '../tatum/policy.js';
+import { resolveWallets } from '../tatum/resolve-wallets.js';
+import type { PendingTransaction } from '../tatum/types.js';
+import type { WalletService } from '../wallets/contract.js';
+
+export interface DecodedTransfer {
+  /** "native" or the token contract. */
+  asset: string;
+  /** Destination address (Bitcoin family: the address of the output script, else `script:<hex>`). */
+  to: string;
+  /** In the chain's base unit (wei, satoshi, sun), as a decimal string. */
+  amount: string;
+}
+
+export interface DecodedPending {
+  chain: string;
+  network: NetworkName;
+  /** Wallet signature ids the transaction spends from, and their addresses. */
+  wallets: string[];
+  sourceAddresses: string[];
+  transfers: DecodedTransfer[];
+  fee: string | null;
+  nonce: string | null;
+  /** Why the transaction (or its wallets) could not be decoded; the loop would refuse it too. */
+  problem: string | null;
+  policy: { configured: boolean; allowed: boolean; reasons: string[] };
+}
+
+export interface DecodeDeps {
+  db: Db;
+  network: NetworkName;
+  wallets: Pick<WalletService, 'getWallet' | 'getAddress'>;
+  policy?: SigningPolicy;
+  clock: () => Date;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export async function decodePending(pending: PendingTransaction, deps: DecodeDeps): Promise<DecodedPending> {
+  const network = deps.network;
+  const empty: DecodedPending = {
+    chain: pending.chain,
+    network,
+    wallets: [...new Set([...pending.hashes, ...(pending.signatures ?? []).map((s) => s.id)])],
+    sourceAddresses: [],
+    transfers: [],
+    fee: null,
+    nonce: null,
+    problem: null,
+    policy: { configured: false, allowed: false, reasons: [] },
+  };
+  if (!isChainId(pending.chain)) return { ...empty, problem: `chain ${pending.chain} is not supported` };
+  const chain: ChainId = pending.chain;
+  let resolved;
+  try {
+    resolved = await resolveWallets(deps.wallets, pending, chain, network);
+  } catch (error) {
+    return { ...empty, problem: message(error) };
+  }
+  const decoded = decodeTransfers(chain, network, pending.serializedTransaction, resolved.ownAddresses);
+  const jobs = new JobStore(deps.db, 60_000, deps.clock);
+  const since = new Date(deps.clock().getTime() - DAY_MS);
+  const verdict = await evaluatePolicy({
+    chain,
+    network,
+    serializedTransaction: pending.serializedTransaction,
+    ownAddresses: resolved.ownAddresses,
+    policy: deps.policy?.[chain],
+    spentToday: async (asset) => {
+      let max = 0n;
+      for (const wallet of resolved.signatureIds) {
+        const spent = await jobs.spentSince(wallet, asset, since, pending.id);
+        if (spent > max) max = spent;
+      }
+      return max;
+    },
+  });
+  const feeAndNonce = evmFeeAndNonce(chain, network, pending.serializedTransaction, resolved.ownAddresses);
+  return {
+    ...empty,
+    sourceAddresses: resolved.ownAddresses,
+    transfers: decoded.ok
+      ? decoded.transfers.map((t) => ({
+          asset: t.asset,
+          to: displayDestination(chain, network, t.to),
+          amount: t.amount.toString(),
+        }))
+      : [],
+    ...feeAndNonce,
+    problem: decoded.ok ? null : `cannot decode the transaction: ${decoded.reason}`,
+    policy: { configured: verdict.policy, allowed: verdict.allowed, reasons: verdict.reasons },
+  };
+}
+
+function displayDestination(chain: ChainId, network: NetworkName, to: string): string {
+  if (getChain(chain).family !== 'bitcoin') return to;
+  try {
+    return btcAddress.fromOutputScript(Buffer.from(to, 'hex'), bitcoinjsNetwork(chain, network));
+  } catch {
+    return `script:${to}`;
+  }
+}
+
+/** EVM only (other families: null until their prepare step reports fee and nonce). Fee = worst case. */
+function evmFeeAndNonce(
+  chain: ChainId,
+  network: NetworkName,
+  serialized: string,
+  own: readonly string[],
+): { fee: string | null; nonce: string | null } {
+  if (getChain(chain).family !== 'evm') return { fee: null, nonce: null };
+  try {
+    const text = serialized.trim();
+    const tx = text.startsWith('{')
+      ? parsePayload(JSON.parse(text), resolveEvmTarget(chain, network), own[0] ?? '').tx
+      : parseRawTransaction(text);
+    const perGas = tx.maxFeePerGas ?? tx.gasPrice;
+    return { fee: perGas === null ? null : (tx.gasLimit * perGas).toString(), nonce: String(tx.nonce) };
+  } catch {
+    return { fee: null, nonce: null };
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,58 @@
+// Everything the approvals HTTP app needs, built once from the database, the wallet service and the
+// configuration: the stores, the audit trail and the decode adapter.
+import type { Db } from 'mongodb';
+import type { SigningPolicy } from '../tatum/config.js';
+import type { PendingTransaction } from '../tatum/types.js';
+import type { WalletService } from '../wallets/contract.js';
+import { ApprovalAudit } from './audit.js';
+import { quorumFor, type ApprovalsConfig } from './config.js';
+import { decodePending } from './decode.js';
+import { OperatorStore } from './operators.js';
+import { SessionStore } from './sessions.js';
+import { ApprovalStore, type PendingDoc } from './store.js';
+import type { QuorumState } from './quorum.js';
+
+export interface ApprovalsDeps {
+  db: Db;
+  config: ApprovalsConfig;
+  wallets: Pick<WalletService, 'getWallet' | 'getAddress'>;
+  policy?: SigningPolicy;
+  clock?: () => Date;
+}
+
+export class ApprovalsService {
+  readonly config: ApprovalsConfig;
+  readonly store: ApprovalStore;
+  readonly operators: OperatorStore;
+  readonly sessions: SessionStore;
+  readonly audit: ApprovalAudit;
+  readonly clock: () => Date;
+
+  constructor(private readonly deps: ApprovalsDeps) {
+    this.config = deps.config;
+    this.clock = deps.clock ?? (() => new Date());
+    this.store = new ApprovalStore(deps.db, this.clock);
+    this.operators = new OperatorStore(deps.db, this.clock, {
+      maxFailedLogins: deps.config.maxFailedLogins,
+      windowMs: deps.config.lockoutWindowMs,
+    });
+    this.sessions = new SessionStore(deps.db, this.clock, deps.config.sessionTtlMs);
+    this.audit = new ApprovalAudit(deps.db, this.clock);
+  }
+
+  present(pending: PendingTransaction) {
+    return this.store.present(pending, () =>
+      decodePending(pending, {
+        db: this.deps.db,
+        network: this.config.network,
+        wallets: this.deps.wallets,
+        clock: this.clock,
+        ...(this.deps.policy ? { policy: this.deps.policy } : {}),
+      }),
+    );
+  }
+
+  state(doc: PendingDoc): Promise<QuorumState> {
+    return this.store.state(doc, quorumFor(this.config, doc.chain), this.config.approvalTtlMs);
+  }
+}
