@@ -4,6 +4,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fourEyeCheck } from '../../../src/tatum/four-eye.js';
+import {
+  FOUR_EYE_SIGNATURE_HEADER,
+  FOUR_EYE_TIMESTAMP_HEADER,
+  verifyFourEyeRequest,
+} from '../../../src/tatum/four-eye-signature.js';
 import type { PendingTransaction } from '../../../src/tatum/types.js';
 
 const pending: PendingTransaction = {
@@ -12,7 +17,7 @@ const pending: PendingTransaction = {
   serializedTransaction: '{}',
   hashes: ['a'],
 };
-const seen: { method: string; url: string; body: string }[] = [];
+const seen: { method: string; url: string; body: string; headers?: IncomingMessage['headers'] }[] = [];
 let server: Server;
 let base: string;
 
@@ -25,9 +30,15 @@ const readBody = async (req: IncomingMessage) => {
 beforeAll(async () => {
   server = createServer((req, res) => {
     void readBody(req).then((body) => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', body });
+      seen.push({ method: req.method ?? '', url: req.url ?? '', body, headers: req.headers });
       if (req.url?.startsWith('/slow/')) return; // never answers
-      res.statusCode = req.url?.startsWith('/deny/') ? 403 : req.url?.startsWith('/boom/') ? 500 : 204;
+      res.statusCode = req.url?.startsWith('/deny/')
+        ? 403
+        : req.url?.startsWith('/boom/')
+          ? 500
+          : req.url?.startsWith('/wait/')
+            ? 423
+            : 204;
       res.end();
     });
   });
@@ -42,7 +53,7 @@ afterAll(async () => {
 describe('fourEyeCheck', () => {
   it('GET {url}/{id}: 2xx approves', async () => {
     expect(await fourEyeCheck(`${base}/ok/`, 'GET', pending)).toEqual({ ok: true, detail: 'HTTP 204' });
-    expect(seen.at(-1)).toEqual({ method: 'GET', url: `/ok/${pending.id}`, body: '' });
+    expect(seen.at(-1)).toMatchObject({ method: 'GET', url: `/ok/${pending.id}`, body: '' });
   });
 
   it('POST sends the pending transaction JSON', async () => {
@@ -59,5 +70,34 @@ describe('fourEyeCheck', () => {
       detail: 'timeout after 200 ms',
     });
     expect((await fourEyeCheck('http://127.0.0.1:9', 'GET', pending)).ok).toBe(false);
+  });
+
+  it('423 means awaiting approval: not approved, not refused', async () => {
+    expect(await fourEyeCheck(`${base}/wait`, 'GET', pending)).toEqual({
+      ok: false,
+      awaiting: true,
+      detail: 'HTTP 423',
+    });
+  });
+
+  it('with a secret, signs method, path, time and body so that the service can verify them', async () => {
+    const secret = 's'.repeat(40);
+    await fourEyeCheck(`${base}/ok`, 'POST', pending, 5_000, secret);
+    const request = seen.at(-1);
+    const headers = {
+      timestamp: request?.headers?.[FOUR_EYE_TIMESTAMP_HEADER] as string,
+      signature: request?.headers?.[FOUR_EYE_SIGNATURE_HEADER] as string,
+    };
+    const parts = { method: 'POST', path: `/ok/${pending.id}`, body: request?.body ?? '' };
+    expect(verifyFourEyeRequest(secret, parts, headers)).toBeNull();
+    expect(verifyFourEyeRequest('t'.repeat(40), parts, headers)).toBe('bad signature');
+    expect(verifyFourEyeRequest(secret, { ...parts, body: '{}' }, headers)).toBe('bad signature');
+    expect(verifyFourEyeRequest(secret, { ...parts, path: '/ok/other' }, headers)).toBe('bad signature');
+    expect(verifyFourEyeRequest(secret, parts, headers, Date.now() + 600_000)).toBe(
+      'timestamp outside the allowed skew',
+    );
+    expect(verifyFourEyeRequest(secret, parts, { timestamp: undefined, signature: undefined })).toBe(
+      'not signed',
+    );
   });
 });
