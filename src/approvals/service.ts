@@ -2,6 +2,7 @@
 // configuration: the stores, the audit trail and the decode adapter.
 import type { Db } from 'mongodb';
 import type { SigningPolicy } from '../tatum/config.js';
+import { SIGNING_JOBS, type SigningJobDoc } from '../tatum/jobs.js';
 import type { PendingTransaction } from '../tatum/types.js';
 import type { WalletService } from '../wallets/contract.js';
 import { ApprovalAudit } from './audit.js';
@@ -50,6 +51,14 @@ export class ApprovalsService {
         ...(this.deps.policy ? { policy: this.deps.policy } : {}),
       }),
     );
+  }
+
+  /** What the signing loop did with it since (signing_jobs, same database): e.g. BROADCAST, FAILED. */
+  async jobState(id: string): Promise<string | null> {
+    const job = await this.deps.db
+      .collection<Pick<SigningJobDoc, '_id' | 'state'>>(SIGNING_JOBS)
+      .findOne({ _id: id }, { projection: { state: 1 } });
+    return job?.state ?? null;
   }
 
   state(doc: PendingDoc): Promise<QuorumState> {

@@ -93,6 +93,15 @@ function nativeFee(chain: string, fee: string | null): string {
   return fee === null ? 'not reported for this chain yet' : formatAmount(chain, 'native', fee);
 }
 
+/** The signing job's state (src/tatum/jobs.ts) in the operators' words. */
+const JOB_TEXT: Record<string, string> = {
+  '': 'no job (another loop?)',
+  CLAIMED: 'not signed',
+  SIGNED: 'signed, broadcasting',
+  BROADCAST: 'broadcast',
+  FAILED: 'failed',
+};
+
 const STATUS_TEXT = { approved: 'Approved', rejected: 'Rejected', awaiting: 'Awaiting approval' } as const;
 
 function status(state: QuorumState): SafeHtml {
@@ -115,7 +124,10 @@ function transfersSummary(doc: PendingDoc): SafeHtml {
   </ul>`;
 }
 
-export function listPage(rows: { doc: PendingDoc; state: QuorumState }[], viewer: Viewer): string {
+export function listPage(
+  rows: { doc: PendingDoc; state: QuorumState; job: string | null }[],
+  viewer: Viewer,
+): string {
   const body =
     rows.length === 0
       ? html`<p>No pending transactions have been presented by the signing loop yet.</p>`
@@ -131,12 +143,13 @@ export function listPage(rows: { doc: PendingDoc; state: QuorumState }[], viewer
               <th scope="col">Policy</th>
               <th scope="col">Approvals</th>
               <th scope="col">Status</th>
+              <th scope="col">Signing loop</th>
               <th scope="col">Last change</th>
             </tr>
           </thead>
           <tbody>
             ${rows.map(
-              ({ doc, state }) =>
+              ({ doc, state, job }) =>
                 html`<tr>
                   <th scope="row"><a href="/tx/${doc._id}">${doc._id}</a></th>
                   <td>${doc.chain}</td>
@@ -144,6 +157,7 @@ export function listPage(rows: { doc: PendingDoc; state: QuorumState }[], viewer
                   <td>${verdict(doc.decoded)}</td>
                   <td>${state.approvedBy.length} of ${state.quorum}</td>
                   <td>${status(state)}</td>
+                  <td>${JOB_TEXT[job ?? ''] ?? job}</td>
                   <td>
                     <time datetime="${doc.updatedAt.toISOString()}">${doc.updatedAt.toISOString()}</time>
                   </td>
@@ -237,14 +251,14 @@ export function detailPage(input: DetailInput): string {
           ? html`<p>Your role (${viewer.role}) can view transactions but not approve or reject them.</p>`
           : state.decision === 'rejected'
             ? html`<p>This transaction was rejected; the signing loop will not sign it.</p>`
-            : html`${mine.length > 0 ? html`<p>You already voted: ${mine.map((v) => `${v.decision} at ${v.at.toISOString()}`).join(', ')}.</p>` : ''}
+            : html`${mine.length > 0 ? html`<p>Your votes on this content: ${mine.map((v) => `${v.decision} at ${v.at.toISOString()}`).join(', ')}.</p>` : ''}
                 <form method="post" action="/tx/${doc._id}/vote" class="stack vote">
                   <input type="hidden" name="_csrf" value="${viewer.csrf}" />
                   <input type="hidden" name="contentHash" value="${doc.contentHash}" />
                   <label for="reason">Reason (required to reject)</label>
                   <textarea id="reason" name="reason" rows="2" maxlength="500"></textarea>
                   <div class="buttons">
-                    <button type="submit" name="decision" value="approve" class="approve">Approve</button>
+                    ${state.approvedBy.includes(viewer.username) ? '' : html`<button type="submit" name="decision" value="approve" class="approve">Approve</button>`}
                     <button type="submit" name="decision" value="reject" class="reject">Reject</button>
                   </div>
                   <p class="hint">

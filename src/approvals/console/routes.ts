@@ -146,7 +146,13 @@ export function registerConsoleRoutes(app: Hono, service: ApprovalsService): voi
     const viewer = await viewerOf(c);
     if (!viewer) return c.redirect('/login', 303);
     const docs = await service.store.list();
-    const rows = await Promise.all(docs.map(async (doc) => ({ doc, state: await service.state(doc) })));
+    const rows = await Promise.all(
+      docs.map(async (doc) => ({
+        doc,
+        state: await service.state(doc),
+        job: await service.jobState(doc._id),
+      })),
+    );
     return c.html(listPage(rows, viewer));
   });
 
