@@ -1,13 +1,15 @@
-// Settings of the approvals service: which network it serves, the quorum per chain, how long an
+// Settings of the approvals service: the quorum per chain (by default 2 on mainnet, 1 elsewhere), how long an
 // approval stays valid, the loop's shared secret, and the operators' session and lock-out rules.
 import { z } from 'zod';
-import { CHAIN_IDS, NETWORK_NAMES, type ChainId, type NetworkName } from '../chains/index.js';
+import { CHAIN_IDS, type ChainId, type NetworkName } from '../chains/index.js';
 import { checkFourEyeSecret } from '../tatum/four-eye-signature.js';
 
 export interface ApprovalsConfig {
-  network: NetworkName;
-  /** Distinct approvers a transaction needs, per chain; `default` for the others. */
-  quorum: { default: number } & Partial<Record<ChainId, number>>;
+  /**
+   * Distinct approvers a transaction needs, per chain; `default` for the other chains; without either,
+   * defaultQuorum of the transaction's network (the network of the wallets it spends from).
+   */
+  quorum: { default?: number } & Partial<Record<ChainId, number>>;
   /** An approval stops counting this long after it was given. */
   approvalTtlMs: number;
   /** HMAC key shared with the signing loop (FOUR_EYE_SECRET there). */
@@ -25,8 +27,9 @@ export function defaultQuorum(network: NetworkName): number {
   return network === 'mainnet' ? 2 : 1;
 }
 
-export function quorumFor(config: ApprovalsConfig, chain: string): number {
-  return config.quorum[chain as ChainId] ?? config.quorum.default;
+/** Unknown network (wallet not found): the mainnet quorum — the loop refuses such a transaction anyway. */
+export function quorumFor(config: ApprovalsConfig, chain: string, network: NetworkName | null): number {
+  return config.quorum[chain as ChainId] ?? config.quorum.default ?? defaultQuorum(network ?? 'mainnet');
 }
 
 const quorumSchema = z
@@ -39,7 +42,6 @@ const quorumSchema = z
   );
 
 const envSchema = z.object({
-  APPROVALS_NETWORK: z.enum(NETWORK_NAMES).default('mainnet'),
   /** JSON, e.g. {"default":2,"BTC":3}. */
   APPROVALS_QUORUM: z.string().optional(),
   APPROVALS_TTL_SECONDS: z.coerce
@@ -80,7 +82,7 @@ export function loadApprovalsConfig(env: Readonly<Record<string, string | undefi
   } catch (error) {
     throw new ApprovalsConfigError('FOUR_EYE_SECRET', error instanceof Error ? error.message : 'invalid');
   }
-  let quorum: ApprovalsConfig['quorum'] = { default: defaultQuorum(e.APPROVALS_NETWORK) };
+  let quorum: ApprovalsConfig['quorum'] = {};
   if (e.APPROVALS_QUORUM !== undefined) {
     let json: unknown;
     try {
@@ -91,10 +93,9 @@ export function loadApprovalsConfig(env: Readonly<Record<string, string | undefi
     const q = quorumSchema.safeParse(json);
     if (!q.success)
       throw new ApprovalsConfigError('APPROVALS_QUORUM', q.error.issues[0]?.message ?? 'invalid');
-    quorum = { ...quorum, ...q.data };
+    quorum = q.data;
   }
   return {
-    network: e.APPROVALS_NETWORK,
     quorum,
     approvalTtlMs: e.APPROVALS_TTL_SECONDS * 1000,
     loopSecret: e.FOUR_EYE_SECRET,

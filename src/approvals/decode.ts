@@ -27,7 +27,8 @@ export interface DecodedTransfer {
 
 export interface DecodedPending {
   chain: string;
-  network: NetworkName;
+  /** The network of the wallets it spends from; null when they are unknown. */
+  network: NetworkName | null;
   /** Wallet signature ids the transaction spends from, and their addresses. */
   wallets: string[];
   sourceAddresses: string[];
@@ -41,7 +42,6 @@ export interface DecodedPending {
 
 export interface DecodeDeps {
   db: Db;
-  network: NetworkName;
   wallets: Pick<WalletService, 'getWallet' | 'getAddress'>;
   policy?: SigningPolicy;
   clock: () => Date;
@@ -50,10 +50,9 @@ export interface DecodeDeps {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export async function decodePending(pending: PendingTransaction, deps: DecodeDeps): Promise<DecodedPending> {
-  const network = deps.network;
   const empty: DecodedPending = {
     chain: pending.chain,
-    network,
+    network: null,
     wallets: [...new Set([...pending.hashes, ...(pending.signatures ?? []).map((s) => s.id)])],
     sourceAddresses: [],
     transfers: [],
@@ -65,7 +64,10 @@ export async function decodePending(pending: PendingTransaction, deps: DecodeDep
   if (!isChainId(pending.chain)) return { ...empty, problem: `chain ${pending.chain} is not supported` };
   const chain: ChainId = pending.chain;
   let resolved;
+  let network: NetworkName;
   try {
+    // The wallets' own network: one approvals service serves the loops of every network.
+    network = (await deps.wallets.getWallet(pending.hashes[0] ?? '')).network;
     resolved = await resolveWallets(deps.wallets, pending, chain, network);
   } catch (error) {
     return { ...empty, problem: message(error) };
@@ -91,6 +93,7 @@ export async function decodePending(pending: PendingTransaction, deps: DecodeDep
   const feeAndNonce = evmFeeAndNonce(chain, network, pending.serializedTransaction, resolved.ownAddresses);
   return {
     ...empty,
+    network,
     sourceAddresses: resolved.ownAddresses,
     transfers: decoded.ok
       ? decoded.transfers.map((t) => ({

@@ -45,7 +45,6 @@ export class ApprovalsService {
     return this.store.present(pending, () =>
       decodePending(pending, {
         db: this.deps.db,
-        network: this.config.network,
         wallets: this.deps.wallets,
         clock: this.clock,
         ...(this.deps.policy ? { policy: this.deps.policy } : {}),
@@ -62,6 +61,7 @@ export class ApprovalsService {
   }
 
   state(doc: PendingDoc): Promise<QuorumState> {
-    return this.store.state(doc, quorumFor(this.config, doc.chain), this.config.approvalTtlMs);
+    const quorum = quorumFor(this.config, doc.chain, doc.decoded.network);
+    return this.store.state(doc, quorum, this.config.approvalTtlMs);
   }
 }

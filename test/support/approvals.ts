@@ -33,7 +33,6 @@ export async function startApprovals(
     wallets: env.service,
     clock: () => new Date(Date.now() + offsetMs),
     config: {
-      network: 'testnet',
       quorum: { default: 2 },
       approvalTtlMs: 60 * 60_000,
       loopSecret: secret,

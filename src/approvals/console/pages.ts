@@ -198,7 +198,7 @@ export function detailPage(input: DetailInput): string {
       <h2 id="decoded">What this transaction does</h2>
       <dl class="facts">
         <dt>Chain</dt>
-        <dd>${d.chain} (${d.network})</dd>
+        <dd>${d.chain} (${d.network ?? 'network unknown: wallet not found'})</dd>
         <dt>Source wallet${d.wallets.length === 1 ? '' : 's'}</dt>
         <dd>
           <ul class="plain">

@@ -46,9 +46,9 @@ export function registerApprovalsCommand(program: Command, rt: Runtime): void {
     .description('the built-in four-eyes approval service (loop endpoint + operators console)')
     .addHelpText(
       'after',
-      "\nFOUR_EYE_SECRET (≥ 32 characters, the same as the daemon's), APPROVALS_NETWORK (default mainnet),\n" +
-        'APPROVALS_QUORUM (JSON, e.g. {"default":2,"BTC":3}), APPROVALS_TTL_SECONDS (default 86400),\n' +
-        'APPROVALS_SESSION_SECONDS, APPROVALS_INSECURE_COOKIES=true only for plain-HTTP local use.\n' +
+      "\nFOUR_EYE_SECRET (≥ 32 characters, the same as the daemon's); APPROVALS_QUORUM (JSON, e.g.\n" +
+        '{"default":2,"BTC":3}; without it 2 on mainnet, 1 on testnet/regtest); APPROVALS_TTL_SECONDS\n' +
+        '(default 86400); APPROVALS_SESSION_SECONDS; APPROVALS_INSECURE_COOKIES=true only for plain-HTTP local use.\n' +
         'The daemon then runs with --externalUrl <url>/four-eye --externalUrlMethod POST.',
     );
 
