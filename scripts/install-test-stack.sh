@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the local stand-ins the tests start: LocalStack (KMS + Secrets Manager) in a Python venv,
-# FerretDB (MongoDB wire protocol, SQLite backend) and btcd (Bitcoin regtest) built with `go install`.
+# FerretDB (MongoDB wire protocol, SQLite backend) and btcd (Bitcoin regtest) built with `go install`,
+# and Debian's chromium for the approvals console's browser tests.
 # anvil comes from npm (devDependency). Every step is skipped when its result is already present,
 # and everything lands in git-ignored folders (.venv-localstack, .tools).
 set -euo pipefail
