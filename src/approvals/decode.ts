@@ -47,8 +47,6 @@ export interface DecodeDeps {
   clock: () => Date;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 export async function decodePending(pending: PendingTransaction, deps: DecodeDeps): Promise<DecodedPending> {
   const empty: DecodedPending = {
     chain: pending.chain,
@@ -74,21 +72,13 @@ export async function decodePending(pending: PendingTransaction, deps: DecodeDep
   }
   const decoded = decodeTransfers(chain, network, pending.serializedTransaction, resolved.ownAddresses);
   const jobs = new JobStore(deps.db, 60_000, deps.clock);
-  const since = new Date(deps.clock().getTime() - DAY_MS);
   const verdict = await evaluatePolicy({
     chain,
     network,
     serializedTransaction: pending.serializedTransaction,
     ownAddresses: resolved.ownAddresses,
     policy: deps.policy?.[chain],
-    spentToday: async (asset) => {
-      let max = 0n;
-      for (const wallet of resolved.signatureIds) {
-        const spent = await jobs.spentSince(wallet, asset, since, pending.id);
-        if (spent > max) max = spent;
-      }
-      return max;
-    },
+    spentToday: (asset) => jobs.spentToday(resolved.signatureIds, asset, deps.clock(), pending.id),
   });
   const feeAndNonce = evmFeeAndNonce(chain, network, pending.serializedTransaction, resolved.ownAddresses);
   return {

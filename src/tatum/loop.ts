@@ -24,8 +24,6 @@ import { resolveWallets, WalletResolutionError, type ResolvedWallets } from './r
 import { SpendLocks, WalletBusyError } from './spend-locks.js';
 import { TatumApiError, type PendingTransaction, type TatumKmsApi } from './types.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 export interface LoopHooks {
   /** Called after the signed bytes are stored and before the broadcast (tests: simulate a crash). */
   afterStore?: (pending: PendingTransaction, job: SigningJobDoc) => Promise<void> | void;
@@ -406,21 +404,13 @@ export class SigningLoop {
     resolved: ResolvedWallets,
   ): Promise<SigningJobDoc> {
     const network = this.options.network;
-    const since = new Date(this.clock().getTime() - DAY_MS);
     const decision = await evaluatePolicy({
       chain,
       network,
       serializedTransaction: pending.serializedTransaction,
       ownAddresses: resolved.ownAddresses,
       policy: this.options.policy?.[chain],
-      spentToday: async (asset) => {
-        let max = 0n;
-        for (const wallet of resolved.signatureIds) {
-          const spent = await this.jobs.spentSince(wallet, asset, since, pending.id);
-          if (spent > max) max = spent;
-        }
-        return max;
-      },
+      spentToday: (asset) => this.jobs.spentToday(resolved.signatureIds, asset, this.clock(), pending.id),
     });
     audit.policy = decision;
     await this.jobs.update(held, pending.id, { policy: decision });
