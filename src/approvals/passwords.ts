@@ -1,5 +1,6 @@
-// Operator passwords, stored as scrypt (memory-hard: N=2^15, r=8 → 32 MiB per hash, OWASP's minimum
-// for scrypt is N=2^17 at r=8 or an equivalent cost; 2^15 keeps a login under ~100 ms on a Lambda).
+// Operator passwords, stored as scrypt (memory-hard: N=2^15, r=8, p=1 → 32 MiB and ≈ 320 ms per hash on
+// our shared 2-core machine under load; OWASP's cheapest listed scrypt setting is N=2^17, r=8, p=1, so
+// raise LOG_N where logins can afford it — stored hashes carry their own parameters).
 // Format: scrypt$<log2 N>$<r>$<p>$<salt b64>$<hash b64>, so the cost can be raised without a migration.
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
