@@ -2,7 +2,7 @@
 // approval stays valid, the loop's shared secret, and the operators' session and lock-out rules.
 import { z } from 'zod';
 import { CHAIN_IDS, type ChainId, type NetworkName } from '../chains/index.js';
-import { checkFourEyeSecret } from '../tatum/four-eye-signature.js';
+import { fourEyeSecretProblem } from '../tatum/four-eye-signature.js';
 
 export interface ApprovalsConfig {
   /**
@@ -77,11 +77,8 @@ export function loadApprovalsConfig(env: Readonly<Record<string, string | undefi
     throw new ApprovalsConfigError(String(issue?.path[0] ?? 'APPROVALS'), issue?.message ?? 'invalid');
   }
   const e = parsed.data;
-  try {
-    checkFourEyeSecret(e.FOUR_EYE_SECRET, 'FOUR_EYE_SECRET');
-  } catch (error) {
-    throw new ApprovalsConfigError('FOUR_EYE_SECRET', error instanceof Error ? error.message : 'invalid');
-  }
+  const secretProblem = fourEyeSecretProblem(e.FOUR_EYE_SECRET);
+  if (secretProblem !== null) throw new ApprovalsConfigError('FOUR_EYE_SECRET', secretProblem);
   let quorum: ApprovalsConfig['quorum'] = {};
   if (e.APPROVALS_QUORUM !== undefined) {
     let json: unknown;

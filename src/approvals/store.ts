@@ -102,7 +102,13 @@ export class ApprovalStore {
       firstSeenAt: existing?.firstSeenAt ?? now,
       updatedAt: now,
     };
-    await this.pendingCollection.replaceOne({ _id: doc._id }, doc, { upsert: true });
+    try {
+      await this.pendingCollection.replaceOne({ _id: doc._id }, doc, { upsert: true });
+    } catch (error) {
+      // Two first presentations at once (FerretDB's upsert is read-then-insert): the other one won.
+      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      return this.present(pending, decode);
+    }
     return { doc, change: existing ? 'changed' : 'new' };
   }
 

@@ -24,12 +24,11 @@ function mac(secret: string, parts: FourEyeRequestParts, timestamp: string): str
   return `v1=${createHmac('sha256', secret).update(text).digest('hex')}`;
 }
 
-export function checkFourEyeSecret(secret: string, field: string): void {
-  if (secret.length < FOUR_EYE_MIN_SECRET_LENGTH) {
-    throw new Error(
-      `${field}: the four-eyes secret must be at least ${FOUR_EYE_MIN_SECRET_LENGTH} characters`,
-    );
-  }
+/** Why `secret` is unfit to sign four-eyes requests, or null. */
+export function fourEyeSecretProblem(secret: string): string | null {
+  return secret.length < FOUR_EYE_MIN_SECRET_LENGTH
+    ? `must be at least ${FOUR_EYE_MIN_SECRET_LENGTH} characters`
+    : null;
 }
 
 /** Headers the loop adds to a four-eyes request. */

@@ -139,6 +139,11 @@ export class SigningLoop {
         'externalUrl (four-eyes check) is mandatory on mainnet; use --testnet to run without it',
       );
     }
+    if (options.fourEyeSecret !== undefined && options.externalUrlMethod !== 'POST') {
+      // The secret means kms-signer's approvals service, which learns a transaction only from the POST
+      // body: with GET every unknown id would answer 404, and each job would fail.
+      throw new Error('fourEyeSecret (kms-signer approvals) needs externalUrlMethod POST');
+    }
     this.clock = options.clock ?? (() => new Date());
     this.jobs = new JobStore(options.db, options.leaseMs ?? 120_000, this.clock);
     this.audit = new AuditLog(options.db);

@@ -3,7 +3,7 @@
 // list here; --testnet (or --network) picks the wallets' network.
 import type { Command } from 'commander';
 import { isNetworkName } from '../../chains/index.js';
-import { checkFourEyeSecret } from '../../tatum/four-eye-signature.js';
+import { fourEyeSecretProblem } from '../../tatum/four-eye-signature.js';
 import { DEFAULT_CONCURRENCY, loadTatumConfig, parseChains } from '../../tatum/config.js';
 import { createDaemonDeps, runDaemon, type DaemonDeps } from '../../tatum/daemon.js';
 import { loadCliConfig } from '../config-summary.js';
@@ -81,12 +81,10 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
       }
       const network = opts.network ?? (opts.testnet ? 'testnet' : 'mainnet');
       const fourEyeSecret = rt.io.env.FOUR_EYE_SECRET;
-      if (fourEyeSecret !== undefined) {
-        try {
-          checkFourEyeSecret(fourEyeSecret, 'FOUR_EYE_SECRET');
-        } catch (error) {
-          throw usageError('FOUR_EYE_SECRET', error instanceof Error ? error.message : '');
-        }
+      const secretProblem = fourEyeSecret === undefined ? null : fourEyeSecretProblem(fourEyeSecret);
+      if (secretProblem !== null) throw usageError('FOUR_EYE_SECRET', secretProblem);
+      if (fourEyeSecret !== undefined && method !== 'POST') {
+        throw usageError('--externalUrlMethod', 'must be POST with FOUR_EYE_SECRET (kms-signer approvals)');
       }
       if (network === 'mainnet' && !opts.externalUrl) {
         throw usageError('--externalUrl', 'is mandatory on mainnet (use --testnet to run without it)');
