@@ -1,12 +1,11 @@
 // The main job end to end on local stand-ins: wallets created through the HTTP API (KMS keys on
 // LocalStack, records in FerretDB), funded on btcd regtest and anvil, pending transactions queued in
-// Tatum's formats in the local Tatum sandbox, one pass of the signing loop (with a local four-eyes
-// service that approves and logs each check), then the transactions are mined and checked on the nodes.
+// Tatum's formats in the local Tatum sandbox, the signing loop asking the built-in approvals service
+// (kms-signer approvals) — nothing is signed until two operators approve in its console — then the
+// transactions are mined and checked on the nodes.
 // Exit code 1 when anything did not get mined as expected.
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import {
   Contract,
@@ -19,6 +18,8 @@ import {
 } from 'ethers';
 import { z } from 'zod';
 import { createAppContext, type AppContext } from '../src/app-context.js';
+import { APPROVAL_AUDIT, type ApprovalAuditRecord } from '../src/approvals/audit.js';
+import { ApprovalsService, startApprovalsServer } from '../src/approvals/index.js';
 import { startApiServer, type ApiServer } from '../src/api/server.js';
 import { addressToOutputScript, deriveAddress } from '../src/chains/index.js';
 import { hashApiKey, loadConfig } from '../src/config/index.js';
@@ -26,12 +27,15 @@ import { SIGNING_AUDIT, type AuditRecord } from '../src/tatum/audit.js';
 import { createTatumClient, SANDBOX_BROADCAST_PATHS } from '../src/tatum/client.js';
 import { runDaemon, type DaemonDeps } from '../src/tatum/daemon.js';
 import type { JobResult } from '../src/tatum/loop.js';
+import { ConsoleClient, OPERATOR_PASSWORD } from './sandbox/approvals-console.js';
 import { fundScripts } from './sandbox/btc-funding.js';
 import { bitcorePending, erc20TransferPayload, evmPayload, evmPending } from './sandbox/pending-payloads.js';
 import { startTatumSandbox, type TatumSandbox } from './sandbox/tatum-sandbox.js';
 import { btcRpc, formatStartupTimes, startStack, type RunningStack } from './stack/index.js';
 
 const API_KEY = `demo-${randomBytes(16).toString('hex')}`;
+const FOUR_EYE_SECRET = randomBytes(32).toString('hex');
+const OPERATORS = ['alice', 'bob'];
 const BTC_FUNDING = 1_000_000n; // sat
 const BTC_SEND = 600_000n;
 const BTC_FEE = 5_000n;
@@ -77,21 +81,6 @@ const info = (text: string) => {
   console.log(`    ${text}`);
 };
 
-/** A four-eyes service that approves everything and remembers what it was asked. */
-async function startFourEyes(): Promise<{ url: string; checked: string[]; server: Server }> {
-  const checked: string[] = [];
-  const server = createServer((req, res) => {
-    const id = decodeURIComponent(req.url?.split('/').pop() ?? '');
-    checked.push(id);
-    req.resume();
-    res.statusCode = 200;
-    info(`four-eyes: ${req.method ?? '?'} ${req.url ?? ''} → ${res.statusCode} (approved)`);
-    res.end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/approve`, checked, server };
-}
-
 async function createWalletViaApi(api: ApiServer, body: Record<string, string>): Promise<ApiWallet> {
   const response = await fetch(`${api.url}/v1/wallets`, {
     method: 'POST',
@@ -135,17 +124,6 @@ async function main(): Promise<void> {
     cleanups.push(['tatum sandbox', () => sandbox.close()]);
     info(`Tatum sandbox  ${sandbox.url}`);
 
-    const fourEyes = await startFourEyes();
-    cleanups.push([
-      'four-eyes server',
-      () =>
-        new Promise((resolve) => {
-          fourEyes.server.closeAllConnections();
-          fourEyes.server.close(resolve);
-        }),
-    ]);
-    info(`four-eyes      ${fourEyes.url} (approves everything)`);
-
     const dbName = `demo_tatum_${randomBytes(4).toString('hex')}`;
     const config = loadConfig({
       MONGODB_URI: endpoints.mongoUri,
@@ -171,6 +149,27 @@ async function main(): Promise<void> {
     });
     cleanups.push(['API server', () => api.close()]);
     info(`wallet API     ${api.url} (database ${dbName}, bearer API key)`);
+
+    // The built-in four-eyes service on the same database: quorum 2, the loop's requests HMAC-signed.
+    const approvalsService = new ApprovalsService({
+      db: context.db,
+      wallets: context.walletService,
+      config: {
+        quorum: { default: 2 },
+        approvalTtlMs: 60 * 60_000,
+        loopSecret: FOUR_EYE_SECRET,
+        secureCookies: true,
+        sessionTtlMs: 60 * 60_000,
+        maxFailedLogins: 5,
+        lockoutWindowMs: 15 * 60_000,
+      },
+    });
+    const approvals = await startApprovalsServer({ service: approvalsService, port: 0 });
+    cleanups.push(['approvals server', () => approvals.close()]);
+    for (const name of OPERATORS)
+      await approvalsService.operators.create(name, OPERATOR_PASSWORD, 'approver');
+    info(`approvals      ${approvals.url} (console; loop endpoint ${approvals.fourEyeUrl}, quorum 2)`);
+    info(`               operators ${OPERATORS.join(', ')} (role approver)`);
 
     const provider = new JsonRpcProvider(endpoints.evmRpcUrl, 31337, { staticNetwork: true });
     cleanups.push([
@@ -287,7 +286,7 @@ async function main(): Promise<void> {
     );
 
     // ---- 5 ---------------------------------------------------------------------------------------
-    step('5. One pass of the signing loop (runDaemon --runOnce) against the sandbox, four-eyes on');
+    step('5. The signing loop asks the approvals service (POST /four-eye/{id}): nothing approved yet');
     const deps: DaemonDeps = {
       db: context.db,
       api: createTatumClient({
@@ -303,22 +302,50 @@ async function main(): Promise<void> {
     const results: JobResult[] = [];
     const chainErrors: string[] = [];
     // A loop serves one network: BTC wallets are on regtest, the EVM_DEV wallet on testnet.
-    for (const run of [
-      { chains: ['BTC'] as const, network: 'regtest' as const },
-      { chains: ['EVM_DEV'] as const, network: 'testnet' as const },
-    ]) {
-      await runDaemon({
-        deps,
-        ...run,
-        runOnce: true,
-        externalUrl: fourEyes.url,
-        externalUrlMethod: 'POST',
-        onPass: (pass) => {
-          results.push(...pass.results);
-          chainErrors.push(...pass.chainErrors.map((e) => `${e.chain}: ${e.error}`));
-        },
-      });
+    const runLoops = async (): Promise<JobResult[]> => {
+      const pass: JobResult[] = [];
+      for (const run of [
+        { chains: ['BTC'] as const, network: 'regtest' as const },
+        { chains: ['EVM_DEV'] as const, network: 'testnet' as const },
+      ]) {
+        await runDaemon({
+          deps,
+          ...run,
+          runOnce: true,
+          externalUrl: approvals.fourEyeUrl,
+          externalUrlMethod: 'POST',
+          fourEyeSecret: FOUR_EYE_SECRET,
+          onPass: (result) => {
+            pass.push(...result.results);
+            chainErrors.push(...result.chainErrors.map((e) => `${e.chain}: ${e.error}`));
+          },
+        });
+      }
+      return pass;
+    };
+    for (const r of await runLoops()) {
+      info(`${r.id}  ${r.chain.padEnd(8)} ${r.outcome}${r.error ? `  ${r.error}` : ''}`);
     }
+
+    // ---- 6 ---------------------------------------------------------------------------------------
+    step('6. Two operators sign in to the console and approve each transaction (decoded by the service)');
+    const queued = [btcId, ethId, tokenId];
+    for (const name of OPERATORS) {
+      const console_ = new ConsoleClient(approvals.url);
+      const signIn = await console_.signIn(name);
+      if (signIn.status !== 303) throw new Error(`${name} could not sign in: HTTP ${signIn.status}`);
+      for (const id of queued) {
+        const response = await console_.vote(id, 'approve');
+        const doc = await approvalsService.store.get(id);
+        const moves = (doc?.decoded.transfers ?? [])
+          .map((t) => `${t.amount} ${t.asset} → ${t.to}`)
+          .join(', ');
+        info(`${name} approves ${id} (${moves}) → HTTP ${response.status}`);
+      }
+    }
+
+    step('7. The signing loop asks again: quorum reached, it signs through KMS and broadcasts');
+    results.push(...(await runLoops()));
     for (const r of results) {
       info(
         `${r.id}  ${r.chain.padEnd(8)} ${r.outcome}${r.txId ? `  txId ${r.txId}` : ''}${r.error ? `  ${r.error}` : ''}`,
@@ -335,8 +362,8 @@ async function main(): Promise<void> {
       );
     }
 
-    // ---- 6 ---------------------------------------------------------------------------------------
-    step('6. Mining and checking on the nodes');
+    // ---- 8 ---------------------------------------------------------------------------------------
+    step('8. Mining and checking on the nodes');
     await btcRpc(endpoints.btcRpc, 'generate', [1]);
     info('btcd: generated 1 block');
     const receiptOf = async (hash: string) => {
@@ -348,7 +375,15 @@ async function main(): Promise<void> {
       return null;
     };
     const resultOf = (id: string) => results.find((r) => r.id === id);
-    const fourEyed = (id: string) => (fourEyes.checked.includes(id) ? '' : ' (four-eyes NOT asked)');
+    const released = new Set(
+      (
+        await context.db
+          .collection<ApprovalAuditRecord>(APPROVAL_AUDIT)
+          .find({ action: 'released' })
+          .toArray()
+      ).map((a) => a.pendingId),
+    );
+    const fourEyed = (id: string) => (released.has(id) ? '' : ' (NOT released by the approvals service)');
 
     {
       const r = resultOf(btcId);

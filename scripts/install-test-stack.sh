@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the local stand-ins the tests start: LocalStack (KMS + Secrets Manager) in a Python venv,
-# FerretDB (MongoDB wire protocol, SQLite backend) and btcd (Bitcoin regtest) built with `go install`.
+# FerretDB (MongoDB wire protocol, SQLite backend) and btcd (Bitcoin regtest) built with `go install`,
+# and Debian's chromium for the approvals console's browser tests.
 # anvil comes from npm (devDependency). Every step is skipped when its result is already present,
 # and everything lands in git-ignored folders (.venv-localstack, .tools).
 set -euo pipefail
@@ -59,5 +60,18 @@ go_build() { # go_build <binary> <module> <version> <package dir inside the modu
 }
 go_build btcd github.com/btcsuite/btcd "$BTCD_VERSION" .
 go_build ferretdb github.com/FerretDB/FerretDB "$FERRETDB_VERSION" cmd/ferretdb
+
+# The approvals console's browser tests drive Debian's own Chromium (playwright-core never downloads a
+# browser here). Installed with apt-get when absent and we are root; otherwise say what to install.
+if [ -x /usr/bin/chromium ]; then
+  echo "==> chromium already installed"
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "==> installing chromium (Debian package) for the browser tests"
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
+else
+  echo "kms-signer test stack: /usr/bin/chromium is missing. Install Debian's chromium package (apt-get install chromium)." >&2
+  exit 3
+fi
 
 echo "==> test stack installed"

@@ -1,6 +1,7 @@
 // runCli: the whole CLI as a function of argv and streams, returning the exit code. main.ts calls it
 // with the process's streams; tests call it in-process with captured ones.
 import { Command, CommanderError } from 'commander';
+import { registerApprovalsCommand } from './commands/approvals.js';
 import { registerBatchCommand } from './commands/batch.js';
 import { registerCheckConfigCommand } from './commands/checkconfig.js';
 import { registerDaemonCommand } from './commands/daemon.js';
@@ -73,6 +74,7 @@ function buildProgram(rt: Runtime): Command {
   registerInventoryCommands(program, rt);
   registerCheckConfigCommand(program, rt);
   registerDaemonCommand(program, rt);
+  registerApprovalsCommand(program, rt);
   registerTatumCompatCommands(program);
   for (const command of program.commands) {
     command.exitOverride();

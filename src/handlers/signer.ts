@@ -45,6 +45,7 @@ async function build(env: NodeJS.ProcessEnv) {
     leaseMs: settings.jobBudgetMs * 2,
     externalUrlMethod: settings.externalUrlMethod,
     ...(settings.externalUrl ? { externalUrl: settings.externalUrl } : {}),
+    ...(settings.fourEyeSecret ? { fourEyeSecret: settings.fourEyeSecret } : {}),
     log: (entry) => {
       logger.info(typeof entry.event === 'string' ? entry.event : 'signing-loop', entry);
     },

@@ -112,6 +112,8 @@ const loopEnvSchema = z.object({
   SIGNER_JOB_BUDGET_MS: z.coerce.number().int().min(1000).default(15_000),
   EXTERNAL_URL: z.url().optional(),
   EXTERNAL_URL_METHOD: z.enum(['GET', 'POST']).default('GET'),
+  /** HMAC key shared with the four-eyes service (four-eye-signature.ts). */
+  FOUR_EYE_SECRET: z.string().min(32).optional(),
 });
 
 export interface LoopEnv {
@@ -125,6 +127,7 @@ export interface LoopEnv {
   jobBudgetMs: number;
   externalUrl?: string;
   externalUrlMethod: 'GET' | 'POST';
+  fourEyeSecret?: string;
 }
 
 /** The loop's own settings for the Lambda handler (the CLI takes them as options instead). */
@@ -147,6 +150,7 @@ export function loadLoopEnv(env: Readonly<Record<string, string | undefined>>): 
     jobBudgetMs: e.SIGNER_JOB_BUDGET_MS,
     ...(e.EXTERNAL_URL !== undefined ? { externalUrl: e.EXTERNAL_URL } : {}),
     externalUrlMethod: e.EXTERNAL_URL_METHOD,
+    ...(e.FOUR_EYE_SECRET !== undefined ? { fourEyeSecret: e.FOUR_EYE_SECRET } : {}),
   };
 }
 

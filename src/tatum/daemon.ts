@@ -24,6 +24,8 @@ export interface DaemonOptions {
   chains?: readonly ChainId[];
   externalUrl?: string;
   externalUrlMethod?: FourEyeMethod;
+  /** See SigningLoopOptions.fourEyeSecret. */
+  fourEyeSecret?: string;
   runOnce?: boolean;
   wallets?: readonly string[];
   transactionIds?: readonly string[];
@@ -60,6 +62,7 @@ export function createSigningLoop(options: DaemonOptions): SigningLoop {
     network: daemonNetwork(options),
     ...(options.externalUrl ? { externalUrl: options.externalUrl } : {}),
     ...(options.externalUrlMethod ? { externalUrlMethod: options.externalUrlMethod } : {}),
+    ...(options.fourEyeSecret ? { fourEyeSecret: options.fourEyeSecret } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.walletRefreshMs !== undefined ? { walletRefreshMs: options.walletRefreshMs } : {}),
     ...(options.policy ? { policy: options.policy } : {}),

@@ -1,14 +1,22 @@
 // The four-eyes check: before signing, an external service must approve the pending transaction
 // (GET or POST {externalUrl}/{id}; POST sends the pending JSON plus `decoded`, the transaction as the
-// signer decoded it — what will be signed, not Tatum's description of it). Only a 2xx answer approves; anything
-// else — another status, a network error, a timeout — is a refusal that the loop records and reports.
+// signer decoded it — what will be signed, not Tatum's description of it). Only a 2xx answer approves.
+// 423 Locked means "not decided yet" (kms-signer's approvals service: quorum not reached): the transaction
+// waits for a later pass, as tatum-kms skips it. Anything else — another status, a network error, a
+// timeout — is a refusal that the loop records and reports.
 import type { TransactionSummary } from '../signer/index.js';
+import { signFourEyeRequest } from './four-eye-signature.js';
 import type { PendingTransaction } from './types.js';
 
 export type FourEyeMethod = 'GET' | 'POST';
 
+/** The answer of a four-eyes service that has not decided yet. */
+export const FOUR_EYE_AWAITING_STATUS = 423;
+
 export interface FourEyeResult {
   ok: boolean;
+  /** Not approved yet, but not refused either (HTTP 423): ask again next pass. */
+  awaiting?: boolean;
   /** "HTTP 200", "HTTP 403", "timeout after 5000 ms", "network error: …". */
   detail: string;
 }
@@ -19,18 +27,26 @@ export async function fourEyeCheck(
   pending: PendingTransaction,
   decoded: TransactionSummary,
   timeoutMs = 10_000,
+  /** Shared with the four-eyes service: the request is HMAC-signed (four-eye-signature.ts). */
+  secret?: string,
 ): Promise<FourEyeResult> {
   const url = `${externalUrl.replace(/\/+$/, '')}/${encodeURIComponent(pending.id)}`;
+  const body = method === 'POST' ? JSON.stringify({ ...pending, decoded }) : '';
+  const headers: Record<string, string> = method === 'POST' ? { 'content-type': 'application/json' } : {};
+  if (secret !== undefined) {
+    Object.assign(headers, signFourEyeRequest(secret, { method, path: new URL(url).pathname, body }));
+  }
   try {
     const response = await fetch(url, {
       method,
       signal: AbortSignal.timeout(timeoutMs),
-      ...(method === 'POST'
-        ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...pending, decoded }) }
-        : {}),
+      headers,
+      ...(method === 'POST' ? { body } : {}),
     });
     await response.body?.cancel().catch(() => undefined);
-    return { ok: response.status >= 200 && response.status < 300, detail: `HTTP ${response.status}` };
+    const detail = `HTTP ${response.status}`;
+    if (response.status === FOUR_EYE_AWAITING_STATUS) return { ok: false, awaiting: true, detail };
+    return { ok: response.status >= 200 && response.status < 300, detail };
   } catch (error) {
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
       return { ok: false, detail: `timeout after ${timeoutMs} ms` };

@@ -20,6 +20,7 @@ import {
   JobFailure,
   LeaseLostError,
   TatumApiError,
+  TatumLoopError,
   WalletBusyError,
   WalletResolutionError,
 } from './errors.js';
@@ -33,8 +34,6 @@ import { resolveWallets, type ResolvedWallets } from './resolve-wallets.js';
 import type { SpendLocks } from './spend-locks.js';
 import type { PendingTransaction, TatumKmsApi } from './types.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 export type JobOutcome =
   | 'BROADCAST'
   | 'FAILED'
@@ -42,6 +41,8 @@ export type JobOutcome =
   | 'RETRY'
   /** Already BROADCAST or FAILED, or filtered out. */
   | 'SKIPPED'
+  /** The four-eyes service has not decided yet (HTTP 423): nothing recorded or reported, asked again next pass. */
+  | 'WAITING'
   /** Another runner holds it. */
   | 'BUSY';
 
@@ -76,9 +77,17 @@ export interface JobContext {
   externalUrl?: string;
   externalUrlMethod?: FourEyeMethod;
   fourEyeTimeoutMs?: number;
+  fourEyeSecret?: string;
   policy?: SigningPolicy;
   hooks?: JobHooks;
   log: (entry: Record<string, unknown>) => void;
+}
+
+/** The four-eyes service has not decided yet: the job stays as it is until a later pass. */
+class AwaitingApproval extends TatumLoopError {
+  constructor(detail: string) {
+    super(`four-eyes approval pending: ${detail}`);
+  }
 }
 
 /**
@@ -172,6 +181,7 @@ class Job {
       signedJob = await this.sign();
     } catch (error) {
       if (error instanceof LeaseLostError) throw error;
+      if (error instanceof AwaitingApproval) return { ...this.base, outcome: 'WAITING' };
       return this.fail(error);
     }
     await this.ctx.hooks?.afterStore?.(this.pending, signedJob);
@@ -293,8 +303,10 @@ class Job {
       this.pending,
       decoded,
       ctx.fourEyeTimeoutMs,
+      ctx.fourEyeSecret,
     );
-    this.audit.fourEye = { checked: true, ...check };
+    if (check.awaiting === true) throw new AwaitingApproval(check.detail);
+    this.audit.fourEye = { checked: true, ok: check.ok, detail: check.detail };
     if (!check.ok) throw new JobFailure(`four-eyes check refused: ${check.detail}`);
   }
 
@@ -304,20 +316,12 @@ class Job {
     resolved: ResolvedWallets,
   ): Promise<SigningJobDoc> {
     const { ctx, chain, pending, held } = this;
-    const since = new Date(ctx.clock().getTime() - DAY_MS);
     const decision = await evaluatePolicy({
       chain,
       network: ctx.network,
       transaction: prepared,
       policy: ctx.policy?.[chain],
-      spentToday: async (asset) => {
-        let max = 0n;
-        for (const wallet of resolved.signatureIds) {
-          const spent = await ctx.jobs.spentSince(wallet, asset, since, pending.id);
-          if (spent > max) max = spent;
-        }
-        return max;
-      },
+      spentToday: (asset) => ctx.jobs.spentToday(resolved.signatureIds, asset, ctx.clock(), pending.id),
     });
     this.audit.policy = decision;
     const nonce = this.completed?.nonce;

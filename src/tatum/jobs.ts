@@ -157,7 +157,23 @@ export class JobStore {
     }
     return total;
   }
+
+  /**
+   * What the daily limit of `asset` counts for a transaction spending from `wallets`: the most any one
+   * of them signed in the day before `now` (jobs other than `exceptId`).
+   */
+  async spentToday(wallets: readonly string[], asset: string, now: Date, exceptId: string): Promise<bigint> {
+    const since = new Date(now.getTime() - DAY_MS);
+    let max = 0n;
+    for (const wallet of wallets) {
+      const spent = await this.spentSince(wallet, asset, since, exceptId);
+      if (spent > max) max = spent;
+    }
+    return max;
+  }
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 function claimName(id: string): string {
   return `signing-job:${id}`;

@@ -34,6 +34,8 @@ export interface SigningLoopOptions {
   externalUrl?: string;
   externalUrlMethod?: FourEyeMethod;
   fourEyeTimeoutMs?: number;
+  /** Shared secret: four-eyes requests are HMAC-signed (kms-signer approvals requires it). */
+  fourEyeSecret?: string;
   policy?: SigningPolicy;
   /** The trusted view of each chain (EVM completion, P2PKH amounts); see src/chain-view. */
   chainViews?: ChainViews;
@@ -76,6 +78,11 @@ export class SigningLoop {
       throw new Error(
         'externalUrl (four-eyes check) is mandatory on mainnet; use --testnet to run without it',
       );
+    }
+    if (options.fourEyeSecret !== undefined && options.externalUrlMethod !== 'POST') {
+      // The secret means kms-signer's approvals service, which learns a transaction only from the POST
+      // body: with GET every unknown id would answer 404, and each job would fail.
+      throw new Error('fourEyeSecret (kms-signer approvals) needs externalUrlMethod POST');
     }
     this.clock = options.clock ?? (() => new Date());
     this.runnerId = options.runnerId ?? `runner-${randomUUID()}`;

@@ -1,6 +1,7 @@
 // The README's end-to-end demo as a test: wallets created through the HTTP API, funded on anvil and btcd,
 // BTC, ETH and ERC-20 pending transactions queued in the Tatum sandbox, signed by the loop through KMS,
-// broadcast and mined. The demo reuses this run's stand-ins through the endpoint variables.
+// broadcast and mined once two operators approved in the approvals console. The demo reuses this run's
+// stand-ins through the endpoint variables.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { stackEndpoints } from '../support/stack.js';
@@ -32,6 +33,9 @@ describe('end-to-end demo (npm run demo)', () => {
       BTC_MINING_WIF: endpoints.btcMiningWif,
     });
     expect(output).toContain('OK: all 3 pending transactions signed through KMS, broadcast and mined');
+    // Nothing is signed before two operators approved in the approvals console.
+    expect(output.match(/^\s+[0-9a-f]{24}\s+(BTC|EVM_DEV)\s+WAITING$/gm)).toHaveLength(3);
+    expect(output.match(/^\s+(alice|bob) approves [0-9a-f]{24} .* → HTTP 303$/gm)).toHaveLength(6);
     expect(output).toMatch(/BTC spend\s+BTC\s+[0-9a-f]{24}\s+BROADCAST/);
     expect(output).toMatch(/ERC-20 transfer\s+EVM_DEV\s+[0-9a-f]{24}\s+BROADCAST/);
     expect(code).toBe(0);

@@ -3,6 +3,7 @@
 // list here; --testnet (or --network) picks the wallets' network.
 import type { Command } from 'commander';
 import { isNetworkName } from '../../chains/index.js';
+import { fourEyeSecretProblem } from '../../tatum/four-eye-signature.js';
 import { DEFAULT_CONCURRENCY, loadTatumConfig, parseChains } from '../../tatum/config.js';
 import { createDaemonDeps, runDaemon, type DaemonDeps } from '../../tatum/daemon.js';
 import { loadCliConfig } from '../config-summary.js';
@@ -60,7 +61,8 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
     .addHelpText(
       'after',
       '\n--chain takes a comma-separated list (default: every supported chain). TATUM_API_URL and\n' +
-        'TATUM_API_KEY or TATUM_API_KEY_SECRET_ARN configure Tatum; SIGNING_POLICY the policy.',
+        'TATUM_API_KEY or TATUM_API_KEY_SECRET_ARN configure Tatum; SIGNING_POLICY the policy;\n' +
+        'FOUR_EYE_SECRET signs the four-eyes requests (required by `kms-signer approvals`).',
     )
     .action(async (_opts: unknown, command: Command) => {
       const opts = rt.options<DaemonCliOptions>(command);
@@ -78,6 +80,12 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
         throw usageError('--network', 'must be mainnet, testnet or regtest');
       }
       const network = opts.network ?? (opts.testnet ? 'testnet' : 'mainnet');
+      const fourEyeSecret = rt.io.env.FOUR_EYE_SECRET;
+      const secretProblem = fourEyeSecret === undefined ? null : fourEyeSecretProblem(fourEyeSecret);
+      if (secretProblem !== null) throw usageError('FOUR_EYE_SECRET', secretProblem);
+      if (fourEyeSecret !== undefined && method !== 'POST') {
+        throw usageError('--externalUrlMethod', 'must be POST with FOUR_EYE_SECRET (kms-signer approvals)');
+      }
       if (network === 'mainnet' && !opts.externalUrl) {
         throw usageError('--externalUrl', 'is mandatory on mainnet (use --testnet to run without it)');
       }
@@ -105,6 +113,7 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
           walletRefreshMs: walletRefresh * 1000,
           policy: built.policy,
           externalUrlMethod: method,
+          ...(fourEyeSecret ? { fourEyeSecret } : {}),
           ...(opts.externalUrl ? { externalUrl: opts.externalUrl } : {}),
           ...(opts.runOnce ? { runOnce: true } : {}),
           ...(wallets ? { wallets } : {}),

@@ -90,6 +90,15 @@ describe('kms-signer program', () => {
     expect(out.stderr).toMatch(/--externalUrl: is mandatory on mainnet/);
   });
 
+  it('daemon with FOUR_EYE_SECRET refuses a short secret and GET (kms-signer approvals needs POST)', async () => {
+    const short = await cli(['daemon', '--testnet', '--runOnce'], { env: { FOUR_EYE_SECRET: 'short' } });
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('FOUR_EYE_SECRET: must be at least 32 characters');
+    const get = await cli(['daemon', '--testnet', '--runOnce'], { env: { FOUR_EYE_SECRET: 's'.repeat(32) } });
+    expect(get.code).toBe(2);
+    expect(get.stderr).toContain('--externalUrlMethod: must be POST with FOUR_EYE_SECRET');
+  });
+
   it.each([
     ['--concurrency', '0', 'must be ≥ 1'],
     ['--walletRefresh', '-5', 'must be a whole number of seconds from 0 to 3600'],

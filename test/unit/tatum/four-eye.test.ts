@@ -5,6 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fourEyeCheck } from '../../../src/tatum/four-eye.js';
 import type { TransactionSummary } from '../../../src/signer/index.js';
+import {
+  FOUR_EYE_SIGNATURE_HEADER,
+  FOUR_EYE_TIMESTAMP_HEADER,
+  verifyFourEyeRequest,
+} from '../../../src/tatum/four-eye-signature.js';
 import type { PendingTransaction } from '../../../src/tatum/types.js';
 
 const pending: PendingTransaction = {
@@ -22,7 +27,7 @@ const decoded: TransactionSummary = {
   nonce: '0',
   digests: [{ keyId: 'k', digest: 'ab'.repeat(32), inputIndex: 0 }],
 };
-const seen: { method: string; url: string; body: string }[] = [];
+const seen: { method: string; url: string; body: string; headers?: IncomingMessage['headers'] }[] = [];
 let server: Server;
 let base: string;
 
@@ -35,9 +40,15 @@ const readBody = async (req: IncomingMessage) => {
 beforeAll(async () => {
   server = createServer((req, res) => {
     void readBody(req).then((body) => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', body });
+      seen.push({ method: req.method ?? '', url: req.url ?? '', body, headers: req.headers });
       if (req.url?.startsWith('/slow/')) return; // never answers
-      res.statusCode = req.url?.startsWith('/deny/') ? 403 : req.url?.startsWith('/boom/') ? 500 : 204;
+      res.statusCode = req.url?.startsWith('/deny/')
+        ? 403
+        : req.url?.startsWith('/boom/')
+          ? 500
+          : req.url?.startsWith('/wait/')
+            ? 423
+            : 204;
       res.end();
     });
   });
@@ -55,7 +66,7 @@ describe('fourEyeCheck', () => {
       ok: true,
       detail: 'HTTP 204',
     });
-    expect(seen.at(-1)).toEqual({ method: 'GET', url: `/ok/${pending.id}`, body: '' });
+    expect(seen.at(-1)).toMatchObject({ method: 'GET', url: `/ok/${pending.id}`, body: '' });
   });
 
   it('POST sends the pending transaction JSON with the decoded transaction', async () => {
@@ -78,5 +89,34 @@ describe('fourEyeCheck', () => {
       detail: 'timeout after 200 ms',
     });
     expect((await fourEyeCheck('http://127.0.0.1:9', 'GET', pending, decoded)).ok).toBe(false);
+  });
+
+  it('423 means awaiting approval: not approved, not refused', async () => {
+    expect(await fourEyeCheck(`${base}/wait`, 'GET', pending, decoded)).toEqual({
+      ok: false,
+      awaiting: true,
+      detail: 'HTTP 423',
+    });
+  });
+
+  it('with a secret, signs method, path, time and body so that the service can verify them', async () => {
+    const secret = 's'.repeat(40);
+    await fourEyeCheck(`${base}/ok`, 'POST', pending, decoded, 5_000, secret);
+    const request = seen.at(-1);
+    const headers = {
+      timestamp: request?.headers?.[FOUR_EYE_TIMESTAMP_HEADER] as string,
+      signature: request?.headers?.[FOUR_EYE_SIGNATURE_HEADER] as string,
+    };
+    const parts = { method: 'POST', path: `/ok/${pending.id}`, body: request?.body ?? '' };
+    expect(verifyFourEyeRequest(secret, parts, headers)).toBeNull();
+    expect(verifyFourEyeRequest('t'.repeat(40), parts, headers)).toBe('bad signature');
+    expect(verifyFourEyeRequest(secret, { ...parts, body: '{}' }, headers)).toBe('bad signature');
+    expect(verifyFourEyeRequest(secret, { ...parts, path: '/ok/other' }, headers)).toBe('bad signature');
+    expect(verifyFourEyeRequest(secret, parts, headers, Date.now() + 600_000)).toBe(
+      'timestamp outside the allowed skew',
+    );
+    expect(verifyFourEyeRequest(secret, parts, { timestamp: undefined, signature: undefined })).toBe(
+      'not signed',
+    );
   });
 });

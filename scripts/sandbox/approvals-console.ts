@@ -1,0 +1,56 @@
+// A minimal HTTP client for the approvals console, as an operator's browser would use it: one session's
+// cookies, CSRF tokens and content hashes read from the forms. The demo approves with it; the API tests
+// use it where a real browser is not the point.
+
+/** The password the demo and the tests give their operators. */
+export const OPERATOR_PASSWORD = 'correct horse battery staple';
+
+/** Value of the hidden input `name` in a page (the first one). */
+export function hiddenValue(page: string, name: string): string {
+  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(page);
+  if (!match?.[1]) throw new Error(`no ${name} field on the page`);
+  return match[1];
+}
+
+export class ConsoleClient {
+  private cookies = new Map<string, string>();
+
+  constructor(private readonly base: string) {}
+
+  async request(
+    path: string,
+    init: { method?: string; form?: Record<string, string> } = {},
+  ): Promise<Response> {
+    const response = await fetch(`${this.base}${path}`, {
+      method: init.method ?? (init.form ? 'POST' : 'GET'),
+      redirect: 'manual',
+      headers: {
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, value] = (pair ?? '').split('=');
+      if (name && value !== undefined) this.cookies.set(name, value);
+    }
+    return response;
+  }
+
+  async signIn(username: string, password = OPERATOR_PASSWORD): Promise<Response> {
+    const page = await (await this.request('/login')).text();
+    return this.request('/login', { form: { _csrf: hiddenValue(page, '_csrf'), username, password } });
+  }
+
+  /** The detail page's CSRF token and content hash. */
+  async voteForm(id: string): Promise<{ csrf: string; contentHash: string }> {
+    const page = await (await this.request(`/tx/${id}`)).text();
+    return { csrf: hiddenValue(page, '_csrf'), contentHash: hiddenValue(page, 'contentHash') };
+  }
+
+  async vote(id: string, decision: 'approve' | 'reject', reason = ''): Promise<Response> {
+    const { csrf, contentHash } = await this.voteForm(id);
+    return this.request(`/tx/${id}/vote`, { form: { _csrf: csrf, contentHash, decision, reason } });
+  }
+}

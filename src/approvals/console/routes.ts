@@ -1,0 +1,286 @@
+// The operators' console: sign-in, the pending list, a transaction's decoded detail, votes, the audit log.
+// Every POST carries a CSRF token (login: double-submit cookie; signed in: the session's own token)
+// checked before anything else; cookies are HttpOnly + SameSite=Strict (+ Secure/__Host- unless disabled).
+import type { Context, Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { clientOf } from '../client-info.js';
+import { canVote } from '../operators.js';
+import type { ApprovalsService } from '../service.js';
+import { randomToken, sameToken } from '../sessions.js';
+import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
+import { auditPage, detailPage, listPage, loginPage, messagePage, type Viewer } from './pages.js';
+
+/** A text field of a form ('' when missing or a file). */
+function field(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+}
+
+const PENDING_ID = /^[0-9a-f]{24}$/;
+const MAX_REASON = 500;
+
+interface CookieNames {
+  session: string;
+  login: string;
+}
+
+const NOTICES: Record<string, string> = {
+  approve: 'Your approval was recorded.',
+  reject: 'Your rejection was recorded. The signing loop will not sign this transaction.',
+};
+
+export function registerConsoleRoutes(app: Hono, service: ApprovalsService): void {
+  const secure = service.config.secureCookies;
+  const names: CookieNames = secure
+    ? { session: '__Host-approvals-session', login: '__Host-approvals-login' }
+    : { session: 'approvals-session', login: 'approvals-login' };
+  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'Strict' as const, secure };
+
+  const viewerOf = async (c: Context): Promise<(Viewer & { token: string }) | null> => {
+    const token = getCookie(c, names.session);
+    if (!token) return null;
+    const session = await service.sessions.find(token);
+    if (!session) return null;
+    const role = await service.operators.role(session.username); // a changed role applies at once
+    return role ? { username: session.username, role, csrf: session.csrf, token } : null;
+  };
+
+  /** The form's _csrf matches the session's token; otherwise audited and refused. */
+  const csrfOk = async (c: Context, viewer: Viewer, form: FormData, pendingId?: string): Promise<boolean> => {
+    const given = form.get('_csrf');
+    if (typeof given === 'string' && sameToken(given, viewer.csrf)) return true;
+    await service.audit.record({
+      actor: viewer.username,
+      action: 'csrf-refused',
+      detail: `${c.req.method} ${c.req.path} without a valid CSRF token`,
+      ...(pendingId ? { pendingId } : {}),
+      ...clientOf(c),
+    });
+    return false;
+  };
+
+  const csrfRefusal = (c: Context, viewer: Viewer | null) =>
+    c.html(
+      messagePage(
+        'Form refused',
+        'This form did not come from the console page you are signed in to, or it has expired. Reload the page and try again.',
+        viewer,
+      ),
+      403,
+    );
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    c.header('x-content-type-options', 'nosniff');
+    c.header('referrer-policy', 'no-referrer');
+    c.header('cache-control', 'no-store');
+  });
+
+  app.get('/console.css', (c) => c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }));
+  app.get('/console.js', (c) =>
+    c.body(CONSOLE_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  );
+  app.get('/health', (c) => c.json({ ok: true }));
+
+  app.get('/login', async (c) => {
+    if (await viewerOf(c)) return c.redirect('/', 303);
+    const csrf = randomToken();
+    setCookie(c, names.login, csrf, { ...cookieOptions, maxAge: 15 * 60 });
+    return c.html(loginPage(csrf, null));
+  });
+
+  app.post('/login', async (c) => {
+    const form = await c.req.formData();
+    const expected = getCookie(c, names.login);
+    const given = form.get('_csrf');
+    const client = clientOf(c);
+    if (!expected || typeof given !== 'string' || !sameToken(given, expected)) {
+      await service.audit.record({
+        actor: 'anonymous',
+        action: 'csrf-refused',
+        detail: 'POST /login',
+        ...client,
+      });
+      return csrfRefusal(c, null);
+    }
+    const username = field(form, 'username').slice(0, 64);
+    const password = field(form, 'password').slice(0, 1024);
+    const result = await service.operators.signIn(username, password, client.ip);
+    if (!result.ok) {
+      const locked = result.reason === 'locked';
+      await service.audit.record({
+        actor: username.toLowerCase() || 'anonymous',
+        action: locked ? 'login-locked' : 'login-failed',
+        detail: locked ? 'too many failed sign-ins' : 'wrong username or password',
+        ...client,
+      });
+      const csrf = randomToken();
+      setCookie(c, names.login, csrf, { ...cookieOptions, maxAge: 15 * 60 });
+      const message = locked
+        ? 'Too many failed sign-ins for this operator. Sign-in is locked for 15 minutes; ask an admin if this was not you.'
+        : 'Wrong username or password.';
+      return c.html(loginPage(csrf, message, username), locked ? 429 : 401);
+    }
+    deleteCookie(c, names.login, cookieOptions);
+    const token = await service.sessions.create(result.username);
+    setCookie(c, names.session, token, { ...cookieOptions, maxAge: service.config.sessionTtlMs / 1000 });
+    await service.audit.record({ actor: result.username, action: 'login', detail: result.role, ...client });
+    return c.redirect('/', 303);
+  });
+
+  app.post('/logout', async (c) => {
+    const viewer = await viewerOf(c);
+    if (!viewer) return c.redirect('/login', 303);
+    if (!(await csrfOk(c, viewer, await c.req.formData()))) return csrfRefusal(c, viewer);
+    await service.sessions.end(viewer.token);
+    deleteCookie(c, names.session, cookieOptions);
+    await service.audit.record({ actor: viewer.username, action: 'logout', detail: '', ...clientOf(c) });
+    return c.redirect('/login', 303);
+  });
+
+  app.get('/', async (c) => {
+    const viewer = await viewerOf(c);
+    if (!viewer) return c.redirect('/login', 303);
+    const docs = await service.store.list();
+    const rows = await Promise.all(
+      docs.map(async (doc) => ({
+        doc,
+        state: await service.state(doc),
+        job: await service.jobState(doc._id),
+      })),
+    );
+    return c.html(listPage(rows, viewer));
+  });
+
+  const renderDetail = async (
+    c: Context,
+    viewer: Viewer,
+    id: string,
+    messages: { notice?: string | null; error?: string | null },
+    status: 200 | 400 | 403 | 409 = 200,
+  ) => {
+    const doc = await service.store.get(id);
+    if (!doc) return c.html(messagePage('Not found', `No pending transaction ${id} is known.`, viewer), 404);
+    const [state, votes, history] = await Promise.all([
+      service.state(doc),
+      service.store.votesOn(doc._id, doc.contentHash),
+      service.audit.recent(50, doc._id),
+    ]);
+    return c.html(
+      detailPage({
+        doc,
+        state,
+        votes,
+        history,
+        viewer,
+        canVote: canVote(viewer.role),
+        notice: messages.notice ?? null,
+        error: messages.error ?? null,
+        approvalTtlMs: service.config.approvalTtlMs,
+      }),
+      status,
+    );
+  };
+
+  app.get('/tx/:id', async (c) => {
+    const viewer = await viewerOf(c);
+    if (!viewer) return c.redirect('/login', 303);
+    const id = c.req.param('id');
+    if (!PENDING_ID.test(id))
+      return c.html(messagePage('Not found', 'That is not a pending transaction id.', viewer), 404);
+    return renderDetail(c, viewer, id, { notice: NOTICES[c.req.query('done') ?? ''] ?? null });
+  });
+
+  app.post('/tx/:id/vote', async (c) => {
+    const viewer = await viewerOf(c);
+    if (!viewer) return c.html(messagePage('Signed out', 'Sign in again to vote.', null, '/login'), 401);
+    const id = c.req.param('id');
+    const form = await c.req.formData();
+    if (!(await csrfOk(c, viewer, form, id))) return csrfRefusal(c, viewer);
+    const client = clientOf(c);
+    if (!PENDING_ID.test(id))
+      return c.html(messagePage('Not found', 'That is not a pending transaction id.', viewer), 404);
+    if (!canVote(viewer.role)) {
+      await service.audit.record({
+        actor: viewer.username,
+        action: 'forbidden',
+        pendingId: id,
+        detail: `role ${viewer.role} may not vote`,
+        ...client,
+      });
+      return renderDetail(
+        c,
+        viewer,
+        id,
+        { error: `Your role (${viewer.role}) may not approve or reject.` },
+        403,
+      );
+    }
+    const decision = form.get('decision');
+    const reason = field(form, 'reason').trim();
+    const hash = field(form, 'contentHash');
+    if (decision !== 'approve' && decision !== 'reject') {
+      return renderDetail(c, viewer, id, { error: 'Choose Approve or Reject.' }, 400);
+    }
+    if (decision === 'reject' && reason === '') {
+      return renderDetail(c, viewer, id, { error: 'Give a reason for the rejection.' }, 400);
+    }
+    if (reason.length > MAX_REASON) {
+      return renderDetail(
+        c,
+        viewer,
+        id,
+        { error: `The reason is longer than ${MAX_REASON} characters.` },
+        400,
+      );
+    }
+    const result = await service.store.vote(
+      {
+        pendingId: id,
+        contentHash: hash,
+        operator: viewer.username,
+        decision,
+        reason: reason || null,
+        ip: client.ip,
+      },
+      service.config.approvalTtlMs,
+    );
+    if (result === 'recorded') {
+      await service.audit.record({
+        actor: viewer.username,
+        action: decision,
+        pendingId: id,
+        contentHash: hash,
+        detail: reason,
+        ...client,
+      });
+      return c.redirect(`/tx/${id}?done=${decision}`, 303);
+    }
+    const why = {
+      duplicate: `You already ${decision === 'approve' ? 'approved' : 'rejected'} this content; a second vote by the same operator does not count.`,
+      changed: 'The transaction changed since you loaded it. Review the new content below before you vote.',
+      unknown: `No pending transaction ${id} is known.`,
+    }[result];
+    await service.audit.record({
+      actor: viewer.username,
+      action: 'vote-refused',
+      pendingId: id,
+      contentHash: hash,
+      detail: `${decision}: ${result}`,
+      ...client,
+    });
+    return renderDetail(c, viewer, id, { error: why }, 409);
+  });
+
+  app.get('/audit', async (c) => {
+    const viewer = await viewerOf(c);
+    if (!viewer) return c.redirect('/login', 303);
+    if (viewer.role !== 'admin')
+      return c.html(messagePage('Not allowed', 'Only admins can read the audit log.', viewer), 403);
+    return c.html(auditPage(await service.audit.recent(500), viewer));
+  });
+}

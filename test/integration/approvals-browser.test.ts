@@ -1,0 +1,269 @@
+// The approvals console in a real headless Chromium, against the real approvals server, FerretDB, the
+// signing loop, LocalStack KMS, the Tatum sandbox and anvil: two operators approve in the browser and
+// only then does the loop sign and broadcast; a rejection fails the job and is reported to Tatum once;
+// expired approvals sign nothing; a form without its CSRF token and a viewer's vote are refused.
+// UPDATE_SCREENSHOTS=1 writes the console screenshots shown in the README to docs/.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evmPayload, evmPending } from '../../scripts/sandbox/pending-payloads.js';
+import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
+import { APPROVAL_VOTES } from '../../src/approvals/store.js';
+import type { DigestSigner } from '../../src/signer/index.js';
+import { createTatumClient } from '../../src/tatum/client.js';
+import { SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
+import { SigningLoop } from '../../src/tatum/loop.js';
+import type { WalletView } from '../../src/wallets/contract.js';
+import { OPERATOR_PASSWORD, startApprovals, type ApprovalsHarness } from '../support/approvals.js';
+import { launchChromium } from '../support/browser.js';
+import { EvmRpc, receiptSchema } from '../support/evm-rpc.js';
+import { stackEndpoints } from '../support/stack.js';
+import { walletTestEnv, type WalletTestEnv } from '../support/wallets.js';
+
+const DEST = '0x8ba1f109551bd432803012645ac136ddd64dba72';
+const TTL_MS = 30 * 60_000;
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1' ? 'docs' : mkdtempSync(join(tmpdir(), 'approvals-'));
+let env: WalletTestEnv;
+let sandbox: TatumSandbox;
+let approvals: ApprovalsHarness;
+let rpc: EvmRpc;
+let browser: Browser;
+let wallet: WalletView;
+let gasPrice: bigint;
+let nonce = 0;
+const signCalls: string[] = [];
+
+const countingSigner = (): DigestSigner => ({
+  signDigest(keyId, digest, publicKey) {
+    signCalls.push(keyId);
+    return env.vault.signDigest(keyId, digest, publicKey);
+  },
+});
+
+/** One pass of the signing loop for one pending id, four-eyes through the approvals service. */
+async function pass(id: string) {
+  const loop = new SigningLoop({
+    db: env.db,
+    api: createTatumClient({
+      baseUrl: sandbox.url,
+      apiKey: sandbox.apiKey,
+      clientVersion: 'test',
+      broadcastPaths: sandbox.broadcastPaths,
+      retries: 0,
+    }),
+    wallets: env.service,
+    signer: countingSigner(),
+    chains: ['EVM_DEV'],
+    network: 'testnet',
+    externalUrl: approvals.server.fourEyeUrl,
+    externalUrlMethod: 'POST',
+    fourEyeSecret: approvals.secret,
+    transactionIds: [id],
+    walletRefreshMs: 0,
+  });
+  const result = await loop.runPass();
+  return result.results.find((r) => r.id === id);
+}
+
+const enqueue = (value = 10n ** 15n) =>
+  sandbox.enqueue(
+    evmPending('EVM_DEV', wallet.signatureId, evmPayload({ to: DEST, value, gasPrice, nonce: nonce++ })),
+  );
+
+/** A signed-in operator in their own browser context (own cookies). */
+async function operator(name: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${approvals.server.url}/`);
+  await expect.poll(() => page.url()).toContain('/login');
+  await page.getByLabel('Username').fill(name);
+  await page.getByLabel('Password').fill(OPERATOR_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Pending transactions' }).waitFor();
+  return page;
+}
+
+async function openTransaction(page: Page, id: string): Promise<void> {
+  await page.goto(`${approvals.server.url}/`);
+  await page.getByRole('link', { name: id }).click();
+  await page.getByRole('heading', { name: `Transaction ${id}` }).waitFor();
+}
+
+const votes = (id: string) => env.db.collection(APPROVAL_VOTES).countDocuments({ pendingId: id });
+const job = (id: string) => env.db.collection<SigningJobDoc>(SIGNING_JOBS).findOne({ _id: id });
+
+beforeAll(async () => {
+  env = await walletTestEnv();
+  const endpoints = stackEndpoints();
+  rpc = new EvmRpc(endpoints.evmRpcUrl);
+  gasPrice = (await rpc.gasPrice()) * 2n;
+  sandbox = await startTatumSandbox({ evmRpcUrl: endpoints.evmRpcUrl, btcRpc: endpoints.btcRpc });
+  ({ wallet } = await env.service.createWallet({
+    userId: 'ops',
+    chain: 'EVM_DEV',
+    asset: 'ETH',
+    network: 'testnet',
+  }));
+  await rpc.setBalance(wallet.address, 10n ** 18n);
+  approvals = await startApprovals(env, { approvalTtlMs: TTL_MS, quorum: { default: 2 } });
+  for (const [name, role] of [
+    ['alice', 'approver'],
+    ['bob', 'approver'],
+    ['victor', 'viewer'],
+  ] as const) {
+    await approvals.service.operators.create(name, OPERATOR_PASSWORD, role);
+  }
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser.close();
+  await approvals.close();
+  await sandbox.close();
+  await env.close();
+});
+
+describe('approvals console in Chromium', () => {
+  it('operator A approves → not signed; operator B approves → the loop signs and broadcasts', async () => {
+    const id = enqueue();
+    expect(await pass(id)).toMatchObject({ outcome: 'WAITING' });
+    expect(signCalls).toHaveLength(0);
+
+    const alice = await operator('alice');
+    const row = alice.getByRole('row').filter({ hasText: id });
+    await expect.poll(() => row.textContent()).toContain('Awaiting approval');
+    expect(await row.textContent()).toContain('0.001 ETH');
+
+    await openTransaction(alice, id);
+    const facts = await alice.locator('dl.facts').textContent();
+    expect(facts).toContain(wallet.signatureId);
+    expect(facts).toContain(wallet.address);
+    const fact = (term: string) => alice.locator(`dl.facts dt:text-is("${term}") + dd`).textContent();
+    expect((await fact('Nonce'))?.trim()).toBe(String(nonce - 1));
+    expect((await fact('Fee (at most)'))?.trim()).toMatch(/^0\.0000\d+ ETH$/);
+    expect((await fact('Policy verdict'))?.trim()).toBe('No policy for this chain');
+    expect(await alice.locator('table').textContent()).toContain(DEST);
+    await alice.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => alice.getByRole('status').textContent()).toContain('Your approval was recorded');
+    const summary = (await alice.locator('main > p').first().textContent())?.replace(/\s+/g, ' ').trim();
+    expect(summary).toBe('Awaiting approval — 1 of 2 approvals (alice).');
+    await alice.screenshot({ path: join(SCREENSHOTS, 'approvals-detail.png'), fullPage: true });
+
+    expect(await pass(id)).toMatchObject({ outcome: 'WAITING' });
+    expect(signCalls).toHaveLength(0);
+    expect(sandbox.completed.has(id)).toBe(false);
+
+    const bob = await operator('bob');
+    await openTransaction(bob, id);
+    await bob.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => bob.locator('main').textContent()).toContain('Approved');
+
+    const result = await pass(id);
+    expect(result).toMatchObject({ outcome: 'BROADCAST' });
+    expect(signCalls).toHaveLength(1);
+    const receipt = await rpc.call('eth_getTransactionReceipt', [result?.txId], receiptSchema);
+    expect(receipt.status).toBe('0x1');
+    expect(receipt.from.toLowerCase()).toBe(wallet.address.toLowerCase());
+    expect((await job(id))?.state).toBe('BROADCAST');
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  it('a rejection → FAILED and reported to Tatum once, nothing signed', async () => {
+    const id = enqueue();
+    expect(await pass(id)).toMatchObject({ outcome: 'WAITING' });
+    const before = signCalls.length;
+    const bob = await operator('bob');
+    await openTransaction(bob, id);
+    // Without a reason the browser does not send the rejection (required by the enhancement script).
+    await bob.getByRole('button', { name: 'Reject' }).click();
+    expect(await votes(id)).toBe(0);
+    await bob.getByLabel('Reason (required to reject)').fill('destination not on our withdrawal list');
+    await bob.getByRole('button', { name: 'Reject' }).click();
+    await expect.poll(() => bob.getByRole('status').textContent()).toContain('Your rejection was recorded');
+
+    expect(await pass(id)).toMatchObject({ outcome: 'FAILED', error: 'four-eyes check refused: HTTP 403' });
+    expect(await pass(id)).toMatchObject({ outcome: 'SKIPPED' });
+    expect(sandbox.reportedErrors.filter((e) => e.signatureId === id)).toHaveLength(1);
+    expect(signCalls.length).toBe(before);
+    expect((await job(id))?.state).toBe('FAILED');
+    await bob.context().close();
+  });
+
+  it('expired approvals do not sign', async () => {
+    const id = enqueue();
+    expect(await pass(id)).toMatchObject({ outcome: 'WAITING' });
+    {
+      // The list now holds one transaction of each kind: broadcast, rejected, awaiting approval.
+      const victor = await operator('victor');
+      const rows = victor.getByRole('row');
+      expect(await rows.count()).toBe(4);
+      expect((await rows.nth(1).textContent())?.replace(/\s+/g, ' ')).toContain('Awaiting approval');
+      expect((await rows.nth(2).textContent())?.replace(/\s+/g, ' ')).toContain('Rejected');
+      expect((await rows.nth(3).textContent())?.replace(/\s+/g, ' ')).toContain('2 of 2 Approved broadcast');
+      await victor.screenshot({ path: join(SCREENSHOTS, 'approvals-list.png'), fullPage: true });
+      await victor.context().close();
+    }
+    for (const name of ['alice', 'bob']) {
+      const page = await operator(name);
+      await openTransaction(page, id);
+      await page.getByRole('button', { name: 'Approve' }).click();
+      await expect.poll(() => page.getByRole('status').textContent()).toContain('Your approval was recorded');
+      await page.context().close();
+    }
+    approvals.advance(TTL_MS + 1);
+    const before = signCalls.length;
+    expect(await pass(id)).toMatchObject({ outcome: 'WAITING' });
+    expect(signCalls.length).toBe(before);
+    expect(sandbox.completed.has(id)).toBe(false);
+    const alice = await operator('alice');
+    await openTransaction(alice, id);
+    expect(await alice.locator('main').textContent()).toContain('expired approvals: alice, bob');
+    await alice.context().close();
+  });
+
+  it('a form posted without its CSRF token is refused', async () => {
+    const id = enqueue();
+    await pass(id);
+    const alice = await operator('alice');
+    await openTransaction(alice, id);
+    // The form as a cross-site page would send it: everything but the token.
+    await alice.locator('form.vote input[name="_csrf"]').evaluate((input: unknown) => {
+      (input as { remove(): void }).remove();
+    });
+    await alice.getByRole('button', { name: 'Approve' }).click();
+    await alice.getByRole('heading', { name: 'Form refused' }).waitFor();
+    expect(await alice.getByRole('alert').textContent()).toContain('did not come from the console page');
+    // The same post from outside the page (no token at all), with the operator's cookies.
+    const direct = await alice.context().request.post(`${approvals.server.url}/tx/${id}/vote`, {
+      form: { decision: 'approve', contentHash: 'x' },
+      maxRedirects: 0,
+    });
+    expect(direct.status()).toBe(403);
+    expect(await votes(id)).toBe(0);
+    await alice.context().close();
+  });
+
+  it('a viewer sees the transaction but cannot approve it', async () => {
+    const id = enqueue();
+    await pass(id);
+    const victor = await operator('victor');
+    await openTransaction(victor, id);
+    expect(await victor.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(await victor.locator('main').textContent()).toContain('can view transactions but not approve');
+    // Even a hand-made post with the viewer's valid session and CSRF token is refused.
+    const csrf = await victor.locator('input[name="_csrf"]').first().inputValue();
+    const contentHash = (await approvals.service.store.get(id))?.contentHash ?? '';
+    const response = await victor.context().request.post(`${approvals.server.url}/tx/${id}/vote`, {
+      form: { _csrf: csrf, contentHash, decision: 'approve', reason: '' },
+      maxRedirects: 0,
+    });
+    expect(response.status()).toBe(403);
+    expect(await votes(id)).toBe(0);
+    expect(await pass(id)).toMatchObject({ outcome: 'WAITING' });
+    await victor.context().close();
+  });
+});
