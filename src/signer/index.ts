@@ -1,22 +1,24 @@
 // One entry point for every chain: picks the family's signer from the chain registry. Each signer
 // recomputes its digests from the unsigned transaction, validates everything before the first KMS
 // Sign call (SigningRefusedError = nothing signed), and checks the assembled result before returning.
-import { getChain, isChainId, listChains } from '../chains/index.js';
+import { getChain, isChainId, listChains, retiredChainReason } from '../chains/index.js';
 import { signBitcoinTransaction, type BitcoinSignOptions, type BitcoinSignRequest } from './bitcoin/index.js';
 import { signEvmTransaction, type EvmSignOptions } from './evm/index.js';
 import { signTronTransaction, type TronSignOptions } from './tron/index.js';
+import { signXrpTransaction, type XrpSignOptions } from './xrp/index.js';
 import { refuse, type SignedTransaction, type SignRequestBase } from './types.js';
 
 export interface SignTransactionRequest extends SignRequestBase {
   /**
    * Bitcoin family: PSBT (base64/hex), Tatum bitcore JSON, or BCH "hex:[amounts]".
    * EVM: Tatum web3-style JSON or a 0x unsigned raw transaction. TRON: TronWeb transaction JSON.
+   * XRP: rippled Payment JSON.
    */
   unsigned: string | object;
   /** Bitcoin family only; detected when omitted. */
   format?: BitcoinSignRequest['format'];
   /** Options of the chain's family; options of other families are ignored. */
-  options?: BitcoinSignOptions & EvmSignOptions & TronSignOptions;
+  options?: BitcoinSignOptions & EvmSignOptions & TronSignOptions & XrpSignOptions;
 }
 
 export async function signTransaction(request: SignTransactionRequest): Promise<SignedTransaction> {
@@ -25,9 +27,11 @@ export async function signTransaction(request: SignTransactionRequest): Promise<
     refuse(
       'CHAIN_MISMATCH',
       'chain',
-      `is ${JSON.stringify(chain)}; supported chains are ${listChains()
-        .map((c) => c.id)
-        .join(', ')}`,
+      typeof chain === 'string' && retiredChainReason(chain) !== undefined
+        ? `${chain} is not supported: ${retiredChainReason(chain) ?? ''}`
+        : `is ${JSON.stringify(chain)}; supported chains are ${listChains()
+            .map((c) => c.id)
+            .join(', ')}`,
     );
   }
   switch (getChain(chain).family) {
@@ -37,10 +41,13 @@ export async function signTransaction(request: SignTransactionRequest): Promise<
       return signEvmTransaction(request);
     case 'tron':
       return signTronTransaction(request);
+    case 'xrp':
+      return signXrpTransaction(request);
   }
 }
 
 export { signBitcoinTransaction, type BitcoinSignOptions } from './bitcoin/index.js';
 export { signEvmTransaction } from './evm/index.js';
 export { signTronTransaction, type TronSignOptions } from './tron/index.js';
+export { prepareXrpTransaction, signXrpTransaction, type XrpSignOptions } from './xrp/index.js';
 export * from './types.js';

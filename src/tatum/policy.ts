@@ -7,10 +7,12 @@ import { Transaction as EvmTransaction } from 'ethers';
 import {
   addressToOutputScript,
   getChain,
+  toEvmAddress,
   tronAddressFromHex,
   type ChainId,
   type NetworkName,
 } from '../chains/index.js';
+import { parseXrpPayment, xrpTransfers } from '../signer/xrp/index.js';
 import type { ChainPolicy } from './config.js';
 
 /** One movement of value out of our wallets. `asset` is "native" or the token contract address. */
@@ -18,6 +20,8 @@ export interface Transfer {
   asset: string;
   to: string;
   amount: bigint;
+  /** Routing data the destination needs (XRP destination tag). */
+  memo?: string;
 }
 
 export type Decoded = { ok: true; transfers: Transfer[] } | { ok: false; reason: string };
@@ -26,7 +30,7 @@ export interface PolicyDecision {
   allowed: boolean;
   /** Why it was denied (empty when allowed) or which rules were checked. */
   reasons: string[];
-  transfers: { asset: string; to: string; amount: string }[];
+  transfers: { asset: string; to: string; amount: string; memo?: string }[];
   /** Whether a policy was configured for the chain at all. */
   policy: boolean;
 }
@@ -52,7 +56,12 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
     input.ownAddresses,
   );
   const transfers = decoded.ok
-    ? decoded.transfers.map((t) => ({ asset: t.asset, to: t.to, amount: t.amount.toString() }))
+    ? decoded.transfers.map((t) => ({
+        asset: t.asset,
+        to: t.to,
+        amount: t.amount.toString(),
+        ...(t.memo === undefined ? {} : { memo: t.memo }),
+      }))
     : [];
   const policy = input.policy;
   if (policy === undefined) {
@@ -115,11 +124,13 @@ export function decodeTransfers(
   try {
     switch (getChain(chain).family) {
       case 'evm':
-        return decodeEvm(serialized);
+        return decodeEvm(chain, network, serialized);
       case 'tron':
         return decodeTron(serialized);
       case 'bitcoin':
         return decodeBitcoin(chain, network, serialized, ownAddresses);
+      case 'xrp':
+        return decodeXrp(network, serialized);
     }
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
@@ -129,27 +140,29 @@ export function decodeTransfers(
 function normalizeDestination(chain: ChainId, network: NetworkName, address: string): string {
   const family = getChain(chain).family;
   if (family === 'bitcoin') return hex(addressToOutputScript(chain, network, address));
-  if (family === 'evm') return address.toLowerCase();
+  if (family === 'evm') return toEvmAddress(chain, network, address).toLowerCase();
+  if (family === 'xrp') return address;
   return tronAddress(address);
 }
 
 function normalizeAsset(chain: ChainId, asset: string): string {
   if (asset === 'native') return asset;
   const family = getChain(chain).family;
-  if (family === 'evm') return asset.toLowerCase();
+  if (family === 'evm') return asset.toLowerCase().replace(/^xdc/, '0x'); // XDC token contracts as xdc…
   return family === 'tron' ? tronAddress(asset) : asset;
 }
 
 // ---- EVM: web3 JSON or a 0x unsigned raw transaction; native value and ERC-20 transfer(to, amount).
 
-function decodeEvm(serialized: string): Decoded {
+function decodeEvm(chain: ChainId, network: NetworkName, serialized: string): Decoded {
   let to: string | null;
   let value: bigint;
   let data: string;
   const text = serialized.trim();
   if (text.startsWith('{')) {
     const tx = JSON.parse(text) as Record<string, unknown>;
-    to = typeof tx.to === 'string' && tx.to !== '' ? tx.to.toLowerCase() : null;
+    // XDC and Harmony payloads may spell the recipient xdc… / one1…
+    to = typeof tx.to === 'string' && tx.to !== '' ? toEvmAddress(chain, network, tx.to).toLowerCase() : null;
     value = quantity(tx.value ?? 0, 'value');
     data =
       typeof tx.data === 'string'
@@ -192,6 +205,16 @@ function quantity(v: unknown, field: string): bigint {
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
   if (typeof v === 'string' && /^(0x[0-9a-f]+|\d+)$/i.test(v)) return BigInt(v);
   throw new Error(`${field} is not a quantity`);
+}
+
+// ---- XRP: the Payment's Amount to Destination, decoded where the signer decodes it.
+
+function decodeXrp(network: NetworkName, serialized: string): Decoded {
+  try {
+    return { ok: true, transfers: xrpTransfers(parseXrpPayment(serialized, network)) };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 // ---- TRON: TransferContract (TRX) and TriggerSmartContract transfer (TRC-20).

@@ -7,6 +7,7 @@ import { recoverPublicKey } from '../../kms/secp256k1.js';
 import type { KmsSignature } from '../../kms/vault.js';
 import type { SignedTransaction, SignRequestBase } from '../types.js';
 import { checkTransaction, resolveEvmTarget, singleWallet, walletAddress, type EvmTarget } from './checks.js';
+import { isCeloLegacyRlp } from './celo.js';
 import { checkFeeCap, parseMaxFeeWei, type EvmSignOptions } from './fee-cap.js';
 import { parsePayload, type ParsedPayload } from './payload.js';
 import { parseRawTransaction } from './raw.js';
@@ -52,7 +53,16 @@ export async function signEvmTransaction(req: EvmSignRequest): Promise<SignedTra
 
 function parseUnsigned(unsigned: unknown, target: EvmTarget, address: string): ParsedPayload {
   if (typeof unsigned !== 'string') return parsePayload(unsigned, target, address);
-  if (unsigned.startsWith('0x')) return { tx: parseRawTransaction(unsigned), gasField: 'gasLimit' };
+  if (unsigned.startsWith('0x')) {
+    if (target.chain === 'CELO' && isCeloLegacyRlp(unsigned)) {
+      refuse(
+        'UNSUPPORTED_TRANSACTION',
+        'unsigned',
+        'is a 12-field Celo legacy transaction, which Celo no longer accepts since its L2 migration (March 2025)',
+      );
+    }
+    return { tx: parseRawTransaction(unsigned), gasField: 'gasLimit' };
+  }
   if (!unsigned.trimStart().startsWith('{')) {
     refuse('MALFORMED_TRANSACTION', 'unsigned', 'must be a 0x-hex raw transaction or a JSON object');
   }
