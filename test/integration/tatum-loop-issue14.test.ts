@@ -32,9 +32,8 @@ beforeAll(async () => {
       nodes.set(chain, { url: anvil.url, rpc: new EvmRpc(anvil.url), stop: () => anvil.stop() });
     }),
   );
-  const evmNodes = Object.fromEntries(
-    EVM_CHAINS.map((chain) => [TATUM_BROADCAST_PATHS[chain], nodes.get(chain)?.url ?? '']),
-  );
+  const evmNodes: Record<string, string> = {};
+  for (const [chain, node] of nodes) evmNodes[TATUM_BROADCAST_PATHS[chain] ?? chain] = node.url;
   sandbox = await startTatumSandbox({ evmNodes, verifyXrp: true });
 }, 60_000);
 
