@@ -1,7 +1,8 @@
 // A local stand-in for Tatum's KMS API (../shared/reference/tatum-protocol.md §2), for tests and the
 // demo. It keeps a queue of PendingTransactions, serves the pending fetch (≤ 500 ids per call, 400
-// otherwise), forwards broadcasts to the local nodes (anvil eth_sendRawTransaction, btcd
-// sendrawtransaction; the caller mines BTC blocks), completes the pending transaction with the txId,
+// otherwise), forwards broadcasts to the local nodes (anvil eth_sendRawTransaction, one anvil per chain id
+// for the other EVM chains, btcd sendrawtransaction, the XRP Ledger libraries for XRP; the caller mines
+// BTC blocks), completes the pending transaction with the txId,
 // records error reports and checks x-api-key. A second broadcast of a completed transaction with the
 // same bytes returns the same txId; with different bytes it is answered 409 and recorded in
 // `violations` (a double sign). Test controls: failNext (5xx / timeouts), calls, reportedErrors.
@@ -13,12 +14,20 @@ import { z } from 'zod';
 import { SANDBOX_BROADCAST_PATHS, TATUM_BROADCAST_PATHS } from '../../src/tatum/client.js';
 import type { PendingTransaction } from '../../src/tatum/types.js';
 import { btcRpc, type BtcRpcEndpoint } from '../stack/btc-rpc.js';
+import { acceptXrpBlob } from './xrp-ledger.js';
 
 export const SANDBOX_API_KEY = 'sandbox-api-key';
 
 export interface TatumSandboxOptions {
   /** anvil JSON-RPC; EVM broadcasts (ethereum, bsc, polygon, evm-dev paths) go here. */
   evmRpcUrl?: string;
+  /**
+   * Further EVM nodes by broadcast path, e.g. {'/v3/celo/broadcast': <anvil started with chain id 42220>};
+   * a path listed here goes to its own node instead of evmRpcUrl.
+   */
+  evmNodes?: Readonly<Record<string, string>>;
+  /** Accept /v3/xrp/broadcast blobs that the XRP Ledger libraries verify (see xrp-ledger.ts). Default false. */
+  verifyXrp?: boolean;
   /** btcd; bitcoin/litecoin/dogecoin/bcash broadcasts go here (regtest only really works for BTC). */
   btcRpc?: BtcRpcEndpoint;
   /** 0 (default) picks a free port. */
@@ -136,8 +145,9 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
   let rpcId = 0;
 
   async function sendToNode(path: string, txData: string): Promise<string> {
-    if (EVM_PATHS.has(path) && options.evmRpcUrl !== undefined) {
-      const response = await fetch(options.evmRpcUrl, {
+    const evmUrl = options.evmNodes?.[path] ?? (EVM_PATHS.has(path) ? options.evmRpcUrl : undefined);
+    if (evmUrl !== undefined) {
+      const response = await fetch(evmUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -155,6 +165,13 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
     if (UTXO_PATHS.has(path) && options.btcRpc !== undefined) {
       try {
         return await btcRpc(options.btcRpc, 'sendrawtransaction', [txData], z.string());
+      } catch (error) {
+        throw new NodeRefused(error instanceof Error ? error.message : String(error));
+      }
+    }
+    if (path === TATUM_BROADCAST_PATHS.XRP && options.verifyXrp === true) {
+      try {
+        return acceptXrpBlob(txData);
       } catch (error) {
         throw new NodeRefused(error instanceof Error ? error.message : String(error));
       }

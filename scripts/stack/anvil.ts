@@ -1,4 +1,5 @@
-// anvil 1.7.1 (from npm) as the EVM JSON-RPC node, chain id 31337.
+// anvil 1.7.1 (from npm) as the EVM JSON-RPC node: chain id 31337 for the stack, any other chain id
+// (e.g. 42220 for CELO) for tests of one chain.
 import { freePort } from './ports.js';
 import { spawnService, waitUntilReady } from './process.js';
 import {
@@ -25,20 +26,24 @@ async function chainIdIs(url: string, expected: number): Promise<boolean> {
   throw new Error(`eth_chainId returned ${String(body.result)}`);
 }
 
-export async function startAnvil(ctx: ServiceContext): Promise<StartedService<string>> {
+export async function startAnvil(
+  ctx: ServiceContext,
+  chainId: number = EVM_CHAIN_ID,
+): Promise<StartedService<string>> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const name = chainId === EVM_CHAIN_ID ? 'anvil' : `anvil-${chainId}`;
   const proc = spawnService({
-    name: 'anvil',
+    name,
     command: tools.anvil,
-    args: ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(EVM_CHAIN_ID), '--silent'],
-    logFile: serviceLog(ctx, 'anvil'),
-    cwd: serviceDir(ctx, 'anvil'),
+    args: ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--silent'],
+    logFile: serviceLog(ctx, name),
+    cwd: serviceDir(ctx, name),
     env: baseEnv({}),
   });
   ctx.track(proc);
   await stopOnFailure(proc, () =>
-    waitUntilReady(proc, () => chainIdIs(url, EVM_CHAIN_ID), { timeoutMs: 30_000, intervalMs: 100 }),
+    waitUntilReady(proc, () => chainIdIs(url, chainId), { timeoutMs: 30_000, intervalMs: 100 }),
   );
   return { endpoint: url, stop: () => proc.stop() };
 }

@@ -157,7 +157,7 @@ export async function startStack(opts: StartStackOptions = {}): Promise<RunningS
   // All in parallel; LocalStack (Python imports) dominates.
   const aws = launch('aws', startLocalStack);
   const mongo = launch('mongo', startFerretDb);
-  const evm = launch('evm', startAnvil);
+  const evm = launch('evm', (c) => startAnvil(c));
   const btc = launch('btc', startBtcd);
   const results = await Promise.allSettled([aws, mongo, evm, btc]);
 
@@ -207,4 +207,41 @@ export function formatStartupTimes(startupMs: Record<string, number>): string {
       : `${name} ${s(startupMs[name])}`,
   );
   return `${parts.length > 0 ? parts.join(', ') : 'nothing started (all overridden)'}; total ${s(startupMs.total)}`;
+}
+
+/**
+ * One extra anvil with `chainId` (e.g. 42220 for CELO), in its own run directory, for tests that need a
+ * node of a particular chain besides the stack's 31337 one. `stop()` ends it and removes the directory.
+ */
+export async function startChainAnvil(chainId: number): Promise<{ url: string; stop(): Promise<void> }> {
+  assertToolsInstalled(['evm']);
+  const logDir = path.join(repoRoot, '.logs');
+  prepareLogDir(logDir);
+  const run = createRunDir();
+  const forgetExitCleanup = onParentExit(() => {
+    run.remove();
+  });
+  const ctx: ServiceContext = {
+    runId: run.runId,
+    runDir: run.dir,
+    logDir,
+    track: (proc) => {
+      run.recordChild(proc.pid);
+    },
+  };
+  try {
+    const anvil = await withPortRetry(() => startAnvil(ctx, chainId));
+    return {
+      url: anvil.endpoint,
+      stop: async () => {
+        await anvil.stop();
+        run.remove();
+        forgetExitCleanup();
+      },
+    };
+  } catch (error) {
+    run.remove();
+    forgetExitCleanup();
+    throw error;
+  }
 }

@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const LOG_NAME = /^stack-(.+)-(localstack|ferretdb|anvil|btcd)\.log$/;
+const LOG_NAME = /^stack-(.+)-(localstack|ferretdb|anvil(?:-\d+)?|btcd)\.log$/;
 const KEEP_RUNS = 5;
 
 export function logFileFor(logDir: string, runId: string, service: string): string {

@@ -1,6 +1,7 @@
 // Turns zod issues from the route schemas into field errors: the field's name, where it came from,
 // and a reason a person can act on ("unknown field", "is required", "expected integer, received string").
 import type { z } from '@hono/zod-openapi';
+import { retiredChainReason } from '../chains/index.js';
 import { ApiProblem, type FieldError, type FieldLocation } from './problem.js';
 
 type Target = 'json' | 'query' | 'param' | 'header' | 'cookie' | 'form';
@@ -52,6 +53,9 @@ function reasonFor(issue: Issue, data: unknown): string {
       if (missing) return 'is required';
       const value = valueAt(data, issue.path);
       if (Array.isArray(value)) return `expected one value, received ${value.length}`;
+      // A chain Tatum had but that no longer exists (BNB Beacon Chain) says so, not just "must be one of".
+      const retired = typeof value === 'string' ? retiredChainReason(value) : undefined;
+      if (retired !== undefined) return `${String(value).toUpperCase()} is not supported: ${retired}`;
       return issue.values.length === 1
         ? `must be ${JSON.stringify(issue.values[0])}`
         : `must be one of ${issue.values.map((v) => String(v)).join(', ')}`;

@@ -28,6 +28,8 @@ export type {
   NetworkParams,
   TronChainDefinition,
   TronNetworkParams,
+  XrpChainDefinition,
+  XrpNetworkParams,
 } from './types.js';
 export { ADDRESS_FORMATS, CHAIN_IDS, NETWORK_NAMES } from './types.js';
 export {
@@ -45,10 +47,13 @@ export {
   getEvmChain,
   getNetwork,
   getTronChain,
+  getXrpChain,
   isChainId,
   isNetworkName,
   listChains,
   listNetworks,
+  RETIRED_CHAINS,
+  retiredChainReason,
 } from './registry.js';
 export { bitcoinjsNetwork } from './bitcoin-networks.js';
 export {
@@ -59,4 +64,4 @@ export {
 } from '../crypto/public-key.js';
 export { deriveAddress, deriveAddresses } from './addresses/index.js';
 export { canonicalTronAddress, tronAddressFromHex, tronAddressToHex } from './addresses/tron.js';
-export { addressToOutputScript, validateAddress } from './validate.js';
+export { addressToOutputScript, toEvmAddress, validateAddress } from './validate.js';

@@ -1,6 +1,7 @@
 import { UnsupportedChainError, UnsupportedNetworkError } from './errors.js';
 import {
   CHAIN_IDS,
+  type AddressFormat,
   NETWORK_NAMES,
   type BitcoinChainDefinition,
   type BitcoinNetworkParams,
@@ -13,6 +14,8 @@ import {
   type NetworkParams,
   type TronChainDefinition,
   type TronNetworkParams,
+  type XrpChainDefinition,
+  type XrpNetworkParams,
 } from './types.js';
 
 // Sources for the constants below:
@@ -27,25 +30,37 @@ import {
 // - EVM chain ids: chainlist / EIP-155 registrations (1, 11155111 Sepolia, 56, 97, 137, 80002 Amoy);
 //   31337 is anvil's default chain id.
 // - TRON: every address is 0x41 ‖ keccak256(pubkey)[12..] in Base58Check, on mainnet and testnets.
+// - CELO: 42220 mainnet; 11142220 Celo Sepolia, which replaced Alfajores (44787) in September 2025
+//   (docs.celo.org/network; Tatum's changelog "Celo Alfajores testnet sunset notice").
+// - KLAY (Kaia, formerly Klaytn): 8217 mainnet, 1001 Kairos (formerly Baobab) (docs.kaia.io, chainlist).
+// - XDC: 50 mainnet, 51 Apothem (tatum-protocol.md §4.9, chainlist).
+// - ONE (Harmony shard 0): 1666600000 mainnet, 1666700000 testnet (tatum-protocol.md §4.10, chainlist).
+// - KCS (KuCoin Community Chain): 321 mainnet, 322 testnet (chainlist).
+// - XRP: no network parameters; the classic address is the same on mainnet, testnet and devnet.
 
 const BTC_BIP32_MAIN = { public: 0x0488b21e, private: 0x0488ade4 } as const; // xpub / xprv
 const BTC_BIP32_TEST = { public: 0x043587cf, private: 0x04358394 } as const; // tpub / tprv
 
-/** EVM chains differ only in names, gas token and chain ids; all use 18 decimals and EIP-55 addresses. */
-function evmChain<C extends ChainId>(
+/**
+ * EVM chains differ only in names, gas token, chain ids and how they spell an address; all use 18 decimals
+ * and the same 20-byte account. `formats` lists the address spellings (default first); every EVM chain
+ * accepts the plain EIP-55 0x form as a destination.
+ */
+function evmChain<C extends ChainId, F extends readonly AddressFormat[] = readonly ['evm']>(
   id: C,
   name: string,
   symbol: string,
   [mainnetLabel, mainnetChainId]: readonly [string, number],
   [testnetLabel, testnetChainId]: readonly [string, number],
+  formats: F = ['evm'] as unknown as F,
 ) {
   return {
     id,
     name,
     family: 'evm',
     nativeAsset: { symbol, decimals: 18 },
-    addressFormats: ['evm'],
-    destinationFormats: ['evm'],
+    addressFormats: formats,
+    destinationFormats: formats,
     networks: {
       mainnet: { label: mainnetLabel, chainId: mainnetChainId },
       testnet: { label: testnetLabel, chainId: testnetChainId },
@@ -224,7 +239,51 @@ export const CHAINS = {
       testnet: { label: 'TRON testnet (Nile/Shasta)', addressPrefix: 0x41 },
     },
   },
+  CELO: evmChain('CELO', 'Celo', 'CELO', ['Celo mainnet', 42220], ['Celo Sepolia', 11142220]),
+  KLAY: evmChain('KLAY', 'Kaia (formerly Klaytn)', 'KAIA', ['Kaia mainnet', 8217], ['Kaia Kairos', 1001]),
+  // Tatum and XDC wallets show "xdc…" addresses; the payloads and the transactions carry the 0x form.
+  XDC: evmChain('XDC', 'XDC Network', 'XDC', ['XDC mainnet', 50], ['XDC Apothem', 51], [
+    'xdc',
+    'evm',
+  ] as const),
+  // Harmony's explorers show one1… (bech32 of the same 20 bytes); Tatum's ONE addresses are 0x.
+  ONE: evmChain(
+    'ONE',
+    'Harmony',
+    'ONE',
+    ['Harmony mainnet (shard 0)', 1666600000],
+    ['Harmony testnet (shard 0)', 1666700000],
+    ['evm', 'one-bech32'] as const,
+  ),
+  KCS: evmChain('KCS', 'KuCoin Community Chain', 'KCS', ['KCC mainnet', 321], ['KCC testnet', 322]),
+  XRP: {
+    id: 'XRP',
+    name: 'XRP Ledger',
+    family: 'xrp',
+    nativeAsset: { symbol: 'XRP', decimals: 6 },
+    addressFormats: ['xrp'],
+    destinationFormats: ['xrp'],
+    networks: {
+      mainnet: { label: 'XRP Ledger mainnet' },
+      testnet: { label: 'XRP Ledger testnet' },
+    },
+  },
 } as const satisfies Registry;
+
+/**
+ * Tatum chains this service will never sign for, with the reason. Asked for by name, they are refused
+ * with this reason instead of a bare "unknown chain".
+ */
+export const RETIRED_CHAINS: Readonly<Record<string, string>> = {
+  BNB:
+    'BNB Beacon Chain (BEP-2) was shut down in December 2024 (BNB Chain Fusion); ' +
+    'its assets moved to BNB Smart Chain, which this service signs as BSC',
+};
+
+/** Why `id` is refused, if it is a retired chain (case-insensitive); undefined otherwise. */
+export function retiredChainReason(id: string): string | undefined {
+  return RETIRED_CHAINS[id.trim().toUpperCase()];
+}
 
 export function isChainId(x: string): x is ChainId {
   return (CHAIN_IDS as readonly string[]).includes(x);
@@ -243,7 +302,10 @@ export function getChain<C extends ChainId>(id: C): (typeof CHAINS)[C];
 export function getChain(id: string): ChainDefinition;
 export function getChain(id: string): ChainDefinition {
   if (!isChainId(id)) {
-    throw new UnsupportedChainError(id, `supported chains are ${CHAIN_IDS.join(', ')}`);
+    throw new UnsupportedChainError(
+      id,
+      retiredChainReason(id) ?? `supported chains are ${CHAIN_IDS.join(', ')}`,
+    );
   }
   return CHAINS[id];
 }
@@ -308,5 +370,14 @@ export function getTronChain(
 ): { chain: TronChainDefinition; params: TronNetworkParams } {
   const def = getChain(chain);
   assertFamily(def, 'tron');
+  return { chain: def, params: paramsOf(def, network) };
+}
+
+export function getXrpChain(
+  chain: string,
+  network: string,
+): { chain: XrpChainDefinition; params: XrpNetworkParams } {
+  const def = getChain(chain);
+  assertFamily(def, 'xrp');
   return { chain: def, params: paramsOf(def, network) };
 }

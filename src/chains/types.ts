@@ -1,17 +1,45 @@
 /** Chain identifiers. All but EVM_DEV are Tatum's currency strings; EVM_DEV is a local anvil chain. */
-export const CHAIN_IDS = ['BTC', 'LTC', 'DOGE', 'BCH', 'ETH', 'BSC', 'MATIC', 'EVM_DEV', 'TRON'] as const;
+export const CHAIN_IDS = [
+  'BTC',
+  'LTC',
+  'DOGE',
+  'BCH',
+  'ETH',
+  'BSC',
+  'MATIC',
+  'EVM_DEV',
+  'TRON',
+  'CELO',
+  'KLAY',
+  'XDC',
+  'ONE',
+  'KCS',
+  'XRP',
+] as const;
 export type ChainId = (typeof CHAIN_IDS)[number];
 
 export const NETWORK_NAMES = ['mainnet', 'testnet', 'regtest'] as const;
 export type NetworkName = (typeof NETWORK_NAMES)[number];
 
-export type ChainFamily = 'bitcoin' | 'evm' | 'tron';
+export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'xrp';
 
 /**
  * Address formats this service can DERIVE from one of its own public keys (and therefore receive funds on).
- * 'p2sh-p2wpkh' is P2WPKH nested in P2SH (BIP-49 style); 'cashaddr' is a P2PKH CashAddr.
+ * 'p2sh-p2wpkh' is P2WPKH nested in P2SH (BIP-49 style); 'cashaddr' is a P2PKH CashAddr. 'xdc' is the EVM
+ * address with XDC's "xdc" prefix in place of "0x"; 'one-bech32' is Harmony's one1… bech32 form of the EVM
+ * address; 'xrp' is the XRP Ledger's classic r… address.
  */
-export const ADDRESS_FORMATS = ['p2wpkh', 'p2sh-p2wpkh', 'p2pkh', 'cashaddr', 'evm', 'tron'] as const;
+export const ADDRESS_FORMATS = [
+  'p2wpkh',
+  'p2sh-p2wpkh',
+  'p2pkh',
+  'cashaddr',
+  'evm',
+  'tron',
+  'xdc',
+  'one-bech32',
+  'xrp',
+] as const;
 export type AddressFormat = (typeof ADDRESS_FORMATS)[number];
 
 /**
@@ -56,6 +84,10 @@ export interface EvmNetworkParams {
   readonly chainId: number;
 }
 
+export interface XrpNetworkParams {
+  readonly label: string;
+}
+
 export interface TronNetworkParams {
   readonly label: string;
   /** First byte of every 21-byte TRON address (0x41 on mainnet and all public testnets). */
@@ -80,9 +112,11 @@ export interface BitcoinChainDefinition extends ChainDefinitionBase<'bitcoin', B
 }
 export type EvmChainDefinition = ChainDefinitionBase<'evm', EvmNetworkParams>;
 export type TronChainDefinition = ChainDefinitionBase<'tron', TronNetworkParams>;
+export type XrpChainDefinition = ChainDefinitionBase<'xrp', XrpNetworkParams>;
 
-export type ChainDefinition = BitcoinChainDefinition | EvmChainDefinition | TronChainDefinition;
-export type NetworkParams = BitcoinNetworkParams | EvmNetworkParams | TronNetworkParams;
+export type ChainDefinition =
+  BitcoinChainDefinition | EvmChainDefinition | TronChainDefinition | XrpChainDefinition;
+export type NetworkParams = BitcoinNetworkParams | EvmNetworkParams | TronNetworkParams | XrpNetworkParams;
 
 export type AddressValidation =
   | { readonly valid: true; readonly format: DestinationFormat; readonly normalized: string }

@@ -1,12 +1,13 @@
 import { decodeBase58Address, decodeSegwitAddress, tryBase58Check } from './addresses/bitcoin.js';
 import { decodeCashAddr } from './addresses/cashaddr.js';
-import { decodeEvmAddress } from './addresses/evm.js';
+import { decodeEvmAddress, decodeHarmonyAddress, decodeXdcAddress } from './addresses/evm.js';
+import { decodeXrpAddress } from './addresses/xrp.js';
 import { bech32HrpOwners } from './addresses/hints.js';
 import { rejected, type DecodeOutcome } from './addresses/result.js';
 import { decodeTronAddress } from './addresses/tron.js';
 import { InvalidAddressError, UnsupportedChainError } from './errors.js';
 import { getBitcoinChain, getChain, getNetwork, getTronChain } from './registry.js';
-import type { AddressValidation, ChainId, NetworkName } from './types.js';
+import type { AddressFormat, AddressValidation, ChainId, NetworkName } from './types.js';
 
 const BECH32_CHARS = /^[qpzry9x8gf2tvdw0s3jn54khce6mua7l]+$/;
 
@@ -45,10 +46,19 @@ function decode(chain: string, network: string, address: string): DecodeOutcome 
     case 'bitcoin':
       return decodeBitcoinFamily(chain, network, address);
     case 'evm':
-      return decodeEvmAddress(address);
+      return decodeEvmFamily(def.addressFormats, address);
     case 'tron':
       return decodeTronAddress(getTronChain(chain, network).params, address);
+    case 'xrp':
+      return decodeXrpAddress(address);
   }
+}
+
+/** The 0x form everywhere; XDC's xdc… and Harmony's one1… forms only on their own chains. */
+function decodeEvmFamily(formats: readonly AddressFormat[], address: string): DecodeOutcome {
+  if (formats.includes('xdc')) return decodeXdcAddress(address);
+  if (formats.includes('one-bech32')) return decodeHarmonyAddress(address);
+  return decodeEvmAddress(address);
 }
 
 /**
@@ -79,4 +89,19 @@ export function addressToOutputScript(chain: ChainId, network: NetworkName, addr
   const script = result.value.outputScript;
   if (script === undefined) throw new InvalidAddressError(def.id, network, address, 'no output script');
   return script;
+}
+
+/**
+ * The EIP-55 0x form that an EVM-family transaction carries for an address in any spelling the chain
+ * accepts (0x…, XDC's xdc…, Harmony's one1…). Throws InvalidAddressError with the validation reason, and
+ * UnsupportedChainError for chains outside the EVM family.
+ */
+export function toEvmAddress(chain: ChainId, network: NetworkName, address: string): string {
+  const def = getChain(chain);
+  if (def.family !== 'evm') throw new UnsupportedChainError(def.id, 'it is not an EVM-family chain');
+  const result = decode(chain, network, address);
+  if (!result.ok) throw new InvalidAddressError(def.id, network, address, result.reason);
+  const hex = result.value.evmAddress;
+  if (hex === undefined) throw new InvalidAddressError(def.id, network, address, 'no EVM address');
+  return hex;
 }

@@ -5,6 +5,7 @@ import {
   CHAIN_IDS,
   getChain,
   isChainId,
+  retiredChainReason,
   isNetworkName,
   listNetworks,
   NETWORK_NAMES,
@@ -31,6 +32,8 @@ const WALLET_STATUSES: readonly WalletStatus[] = ['CREATING', 'ACTIVE', 'DISABLE
 export function parseChain(value: string, field = 'chain'): ChainId {
   const upper = value.trim().toUpperCase();
   if (!isChainId(upper)) {
+    const retired = retiredChainReason(upper);
+    if (retired !== undefined) throw usageError(field, `${upper} is not supported: ${retired}`);
     throw usageError(field, `unknown chain ${JSON.stringify(value)}; supported: ${CHAIN_IDS.join(', ')}`);
   }
   return upper;

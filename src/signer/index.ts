@@ -1,7 +1,7 @@
 // One entry point for every chain: picks the family from the chain registry. `prepareTransaction` is the
 // one decode of an unsigned transaction (every check, every digest, what it moves; SigningRefusedError =
 // nothing signed); `signTransaction` prepares and then signs exactly that prepared transaction.
-import { getChain, isChainId, listChains } from '../chains/index.js';
+import { getChain, isChainId, listChains, retiredChainReason } from '../chains/index.js';
 import {
   prepareBitcoinTransaction,
   type BitcoinPrepareRequest,
@@ -10,18 +10,20 @@ import {
 import { prepareEvmTransaction, type EvmSignOptions } from './evm/index.js';
 import type { PreparedTransaction } from './prepared.js';
 import { prepareTronTransaction, type TronSignOptions } from './tron/index.js';
+import { prepareXrpTransaction, type XrpSignOptions } from './xrp/index.js';
 import { refuse, type PrepareRequestBase, type SignedTransaction, type SignRequestBase } from './types.js';
 
 export interface PrepareTransactionRequest extends PrepareRequestBase {
   /**
    * Bitcoin family: PSBT (base64/hex), Tatum bitcore JSON, or BCH "hex:[amounts]".
    * EVM: Tatum web3-style JSON or a 0x unsigned raw transaction. TRON: TronWeb transaction JSON.
+   * XRP: rippled Payment JSON.
    */
   unsigned: string | object;
   /** Bitcoin family only; detected when omitted. */
   format?: BitcoinPrepareRequest['format'];
   /** Options of the chain's family; options of other families are ignored. */
-  options?: BitcoinSignOptions & EvmSignOptions & TronSignOptions;
+  options?: BitcoinSignOptions & EvmSignOptions & TronSignOptions & XrpSignOptions;
 }
 
 export type SignTransactionRequest = PrepareTransactionRequest & Pick<SignRequestBase, 'signer'>;
@@ -32,9 +34,11 @@ export async function prepareTransaction(request: PrepareTransactionRequest): Pr
     refuse(
       'CHAIN_MISMATCH',
       'chain',
-      `is ${JSON.stringify(chain)}; supported chains are ${listChains()
-        .map((c) => c.id)
-        .join(', ')}`,
+      typeof chain === 'string' && retiredChainReason(chain) !== undefined
+        ? `${chain} is not supported: ${retiredChainReason(chain) ?? ''}`
+        : `is ${JSON.stringify(chain)}; supported chains are ${listChains()
+            .map((c) => c.id)
+            .join(', ')}`,
     );
   }
   switch (getChain(chain).family) {
@@ -44,6 +48,8 @@ export async function prepareTransaction(request: PrepareTransactionRequest): Pr
       return prepareEvmTransaction(request);
     case 'tron':
       return prepareTronTransaction(request);
+    case 'xrp':
+      return prepareXrpTransaction(request);
   }
 }
 
@@ -62,5 +68,6 @@ export {
 } from './bitcoin/index.js';
 export { evmCompletionGaps, prepareEvmTransaction, signEvmTransaction } from './evm/index.js';
 export { prepareTronTransaction, signTronTransaction, type TronSignOptions } from './tron/index.js';
+export { prepareXrpTransaction, signXrpTransaction, type XrpSignOptions } from './xrp/index.js';
 export * from './prepared.js';
 export * from './types.js';

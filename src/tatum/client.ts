@@ -30,6 +30,12 @@ export const TATUM_BROADCAST_PATHS: Readonly<Record<string, string>> = {
   BSC: '/v3/bsc/broadcast',
   MATIC: '/v3/polygon/broadcast',
   TRON: '/v3/tron/broadcast',
+  CELO: '/v3/celo/broadcast',
+  KLAY: '/v3/klaytn/broadcast',
+  XDC: '/v3/xdc/broadcast',
+  ONE: '/v3/one/broadcast',
+  KCS: '/v3/kcs/broadcast',
+  XRP: '/v3/xrp/broadcast',
 };
 
 /**

@@ -7,6 +7,7 @@ import {
   addressToOutputScript,
   canonicalTronAddress,
   getChain,
+  toEvmAddress,
   type ChainId,
   type NetworkName,
 } from '../chains/index.js';
@@ -92,13 +93,14 @@ function normalizeDestination(chain: ChainId, network: NetworkName, address: str
   const family = getChain(chain).family;
   if (family === 'bitcoin')
     return Buffer.from(addressToOutputScript(chain, network, address)).toString('hex');
-  if (family === 'evm') return address.toLowerCase();
+  if (family === 'evm') return toEvmAddress(chain, network, address).toLowerCase(); // xdc…, one1… too
+  if (family === 'xrp') return address;
   return canonicalTronAddress(address);
 }
 
 function normalizeAsset(chain: ChainId, asset: string): string {
   if (asset === 'native') return asset;
   const family = getChain(chain).family;
-  if (family === 'evm') return asset.toLowerCase();
+  if (family === 'evm') return asset.toLowerCase().replace(/^xdc/, '0x'); // XDC token contracts as xdc…
   return family === 'tron' ? canonicalTronAddress(asset) : asset;
 }

@@ -1,6 +1,13 @@
 // Input checks. Everything here runs before the first write: bad input never leaves a record or a KMS
 // key behind. Errors are WalletError('VALIDATION', "<field>: <reason>", field).
-import { isChainId, isNetworkName, listNetworks, type ChainId, type NetworkName } from '../chains/index.js';
+import {
+  isChainId,
+  isNetworkName,
+  listNetworks,
+  retiredChainReason,
+  type ChainId,
+  type NetworkName,
+} from '../chains/index.js';
 import { allowedAssets, canonicalAsset } from './assets.js';
 import { WalletError, type ListWalletsQuery, type WalletStatus } from './contract.js';
 
@@ -34,7 +41,10 @@ export function checkUserId(value: unknown, field = 'userId'): string {
 }
 
 export function checkChain(value: unknown, field = 'chain'): ChainId {
-  if (typeof value !== 'string' || !isChainId(value)) throw invalid(field, 'is not a supported chain');
+  if (typeof value !== 'string' || !isChainId(value)) {
+    const retired = typeof value === 'string' ? retiredChainReason(value) : undefined;
+    throw invalid(field, retired === undefined ? 'is not a supported chain' : `is not supported: ${retired}`);
+  }
   return value;
 }
 

@@ -40,6 +40,11 @@ const WC_ALL =
   'Trust Wallet Core tests/common/CoinAddressDerivationTests.cpp (key 0x46…46), https://github.com/trustwallet/wallet-core/blob/master/tests/common/CoinAddressDerivationTests.cpp';
 const ANVIL =
   'Foundry anvil default accounts, https://getfoundry.sh/anvil (Available Accounts / Private Keys)';
+const KEY_B6 = 'b66022fff8b6322f8b8fa444d6d097457b6b9e7bb05add5b75f9c827df7bd3b6';
+const HDWALLET =
+  "python-hdwallet docs: SLIP10Secp256k1PrivateKey b66022ff…d3b6 has public key 0374a436…8429 (docs/eccs), and docs/addresses give that public key's addresses, https://github.com/hdwallet-io/python-hdwallet";
+const WC_HARMONY =
+  'Trust Wallet Core tests/chains/Harmony/AddressTests.cpp (HarmonyAddress.FromPrivateKey; FromData gives the hex), https://github.com/trustwallet/wallet-core/blob/master/tests/chains/Harmony/AddressTests.cpp';
 
 export const ADDRESS_VECTORS: readonly AddressVector[] = [
   // ---- BTC mainnet ----
@@ -483,5 +488,97 @@ export const ADDRESS_VECTORS: readonly AddressVector[] = [
     network: 'testnet',
     format: 'tron',
     address: 'TJRyWwFs9wTFGZg3JbrVriFbNfCug5tDeC',
+  },
+
+  // ---- EVM chains of issue 14: the same 20-byte account as ETH ----
+  {
+    source: `${WC_ALL} (TWCoinTypeCelo)`,
+    privateKeyHex: KEY_46,
+    chain: 'CELO',
+    network: 'mainnet',
+    format: 'evm',
+    address: '0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F',
+  },
+  {
+    source: `${WC_ALL} (TWCoinTypeKlaytn)`,
+    privateKeyHex: KEY_46,
+    chain: 'KLAY',
+    network: 'mainnet',
+    format: 'evm',
+    address: '0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F',
+  },
+  {
+    source: `${WC_ALL} (TWCoinTypeKuCoinCommunityChain)`,
+    privateKeyHex: KEY_46,
+    chain: 'KCS',
+    network: 'mainnet',
+    format: 'evm',
+    address: '0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F',
+  },
+  {
+    source: `${HDWALLET} (XinFinAddress)`,
+    privateKeyHex: KEY_B6,
+    chain: 'XDC',
+    network: 'mainnet',
+    format: 'xdc',
+    address: 'xdce349A2f7dF70161e529E4C2982828A50c20FfDaB',
+  },
+  {
+    source: `${HDWALLET} (EthereumAddress decode e349a2f7…ffdab; EIP-55 as XinFinAddress spells it)`,
+    privateKeyHex: KEY_B6,
+    chain: 'XDC',
+    network: 'mainnet',
+    format: 'evm',
+    address: '0xe349A2f7dF70161e529E4C2982828A50c20FfDaB',
+  },
+  {
+    source: `${HDWALLET} (XinFinAddress; Apothem uses the same prefix)`,
+    privateKeyHex: KEY_B6,
+    chain: 'XDC',
+    network: 'testnet',
+    format: 'xdc',
+    address: 'xdce349A2f7dF70161e529E4C2982828A50c20FfDaB',
+  },
+  {
+    source: `${WC_ALL} (TWCoinTypeHarmony)`,
+    privateKeyHex: KEY_46,
+    chain: 'ONE',
+    network: 'mainnet',
+    format: 'one-bech32',
+    address: 'one1nk9x9ajk4rgkzhqjjn7hr6w0k0jg2kj0nmx3dt',
+  },
+  {
+    source: WC_HARMONY,
+    privateKeyHex: 'e2f88b4974ae763ca1c2db49218802c2e441293a09eaa9ab681779e05d1b7b94',
+    chain: 'ONE',
+    network: 'mainnet',
+    format: 'one-bech32',
+    address: 'one1a50tun737ulcvwy0yvve0pvu5skq0kjargvhwe',
+  },
+  {
+    source: `${WC_HARMONY} (key hash ed1ebe4f…da5d, EIP-55)`,
+    privateKeyHex: 'e2f88b4974ae763ca1c2db49218802c2e441293a09eaa9ab681779e05d1b7b94',
+    chain: 'ONE',
+    network: 'mainnet',
+    format: 'evm',
+    address: '0xed1ebE4Fd1f73f86388F231997859ca42c07DA5d',
+  },
+
+  // ---- XRP Ledger: classic address of the compressed key, the same on every network ----
+  {
+    source: `${WC_ALL} (TWCoinTypeXRP)`,
+    privateKeyHex: KEY_46,
+    chain: 'XRP',
+    network: 'mainnet',
+    format: 'xrp',
+    address: 'rJHMeqKu8Ep7Fazx8MQG6JunaafBXz93YQ',
+  },
+  {
+    source: `${HDWALLET} (RippleAddress)`,
+    privateKeyHex: KEY_B6,
+    chain: 'XRP',
+    network: 'testnet',
+    format: 'xrp',
+    address: 'rLrFeQYUiiMPRPbbT97UX258KtczS5ekmy',
   },
 ];

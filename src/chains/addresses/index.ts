@@ -4,7 +4,8 @@ import { assertNetwork, getBitcoinChain, getChain, getTronChain } from '../regis
 import type { AddressFormat, ChainDefinition, ChainId, NetworkName } from '../types.js';
 import { deriveBitcoinAddress } from './bitcoin.js';
 import { encodeCashAddrP2pkh } from './cashaddr.js';
-import { deriveEvmAddress } from './evm.js';
+import { deriveEvmAddress, deriveHarmonyAddress, deriveXdcAddress } from './evm.js';
+import { deriveXrpAddress } from './xrp.js';
 import { deriveTronAddress } from './tron.js';
 
 /**
@@ -64,6 +65,12 @@ function deriveUncached(
       return deriveEvmAddress(key);
     case 'tron':
       return deriveTronAddress(getTronChain(chain, network).params, key);
+    case 'xdc':
+      return deriveXdcAddress(key);
+    case 'one-bech32':
+      return deriveHarmonyAddress(key);
+    case 'xrp':
+      return deriveXrpAddress(key);
   }
 }
 

@@ -1,10 +1,14 @@
 import type { DestinationFormat } from '../types.js';
 
-/** What a successful address decode yields. `outputScript` is set for Bitcoin-family addresses only. */
+/**
+ * What a successful address decode yields. `outputScript` is set for Bitcoin-family addresses only;
+ * `evmAddress` (the EIP-55 0x form a transaction carries) for EVM-family addresses only.
+ */
 export interface DecodedAddress {
   readonly format: DestinationFormat;
   readonly normalized: string;
   readonly outputScript?: Uint8Array;
+  readonly evmAddress?: string;
 }
 
 export type DecodeOutcome =
@@ -14,10 +18,16 @@ export function decoded(
   format: DestinationFormat,
   normalized: string,
   outputScript?: Uint8Array,
+  evmAddress?: string,
 ): DecodeOutcome {
   return {
     ok: true,
-    value: outputScript === undefined ? { format, normalized } : { format, normalized, outputScript },
+    value: {
+      format,
+      normalized,
+      ...(outputScript === undefined ? {} : { outputScript }),
+      ...(evmAddress === undefined ? {} : { evmAddress }),
+    },
   };
 }
 

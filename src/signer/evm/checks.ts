@@ -28,6 +28,18 @@ export interface EvmTarget {
 export const MIN_GAS_LIMIT = 21_000n;
 export const SUPPORTED_TYPES = [0, 1, 2] as const;
 
+/**
+ * Chains whose Tatum payloads are legacy only (tatum-protocol.md §4.8–4.10), and where typed transactions
+ * are not what their nodes expect: Kaia wraps Ethereum typed transactions in its own 0x78 envelope, and
+ * Harmony, XDC and KCC nodes were not shown to accept types 1/2 here. Refused rather than signed blind.
+ */
+const LEGACY_ONLY: Readonly<Partial<Record<ChainId, string>>> = {
+  KLAY: "Kaia's typed transactions use its own 0x78 envelope; Tatum's KLAY payloads are legacy",
+  XDC: "Tatum's XDC payloads are legacy (EIP-155, chain id 50 / 51)",
+  ONE: "Tatum's ONE payloads are legacy (EIP-155, Harmony shard 0)",
+  KCS: 'KCC transactions are signed as legacy EIP-155 only',
+};
+
 export function resolveEvmTarget(chain: ChainId, network: NetworkName): EvmTarget {
   try {
     const { params } = getEvmChain(chain, network);
@@ -59,7 +71,7 @@ export function singleWallet(wallets: readonly WalletKey[] | undefined): WalletK
 /** The wallet's EIP-55 address on the target chain. */
 export function walletAddress(target: EvmTarget, wallet: WalletKey): string {
   try {
-    return deriveAddress(target.chain, target.network, wallet.publicKey);
+    return deriveAddress(target.chain, target.network, wallet.publicKey, 'evm');
   } catch (error) {
     if (error instanceof InvalidPublicKeyError) {
       refuse('MISSING_INPUT_DATA', 'wallets[0].publicKey', error.reason);
@@ -87,6 +99,10 @@ export function checkTransaction(tx: Transaction, target: EvmTarget, gasField = 
     refuse('ALREADY_SIGNED', 'unsigned', 'the transaction already carries a signature');
   if (!(SUPPORTED_TYPES as readonly (number | null)[]).includes(tx.type)) {
     refuse('UNSUPPORTED_TRANSACTION', 'type', `type ${String(tx.type)} is not supported (only 0, 1 and 2)`);
+  }
+  const legacyOnly = LEGACY_ONLY[target.chain];
+  if (legacyOnly !== undefined && tx.type !== 0) {
+    refuse('UNSUPPORTED_TRANSACTION', 'type', `type ${String(tx.type)} on ${target.chain}: ${legacyOnly}`);
   }
   if (tx.chainId === 0n) {
     refuse(

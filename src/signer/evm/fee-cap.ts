@@ -7,6 +7,11 @@
 // | BSC     | 0.02 BNB        | 1,000,000 gas at 20 gwei (usual price 1–5 gwei)                       |
 // | MATIC   | 5 POL           | 1,000,000 gas at 5,000 gwei (usual 30–300, spikes above 1,000)        |
 // | EVM_DEV | 1 ETH           | anvil, local development                                              |
+// | CELO    | 1 CELO          | 1,000,000 gas at 1,000 gwei (L2 base fee floor 25 gwei)               |
+// | KLAY    | 1 KAIA          | 1,000,000 gas at 1,000 gwei (Kaia's base fee moves within 25–750)     |
+// | XDC     | 1 XDC           | 1,000,000 gas at 1,000 gwei (usual 0.25–12.5 gwei)                    |
+// | ONE     | 10 ONE          | 1,000,000 gas at 10,000 gwei (minimum price 100 gwei)                 |
+// | KCS     | 0.05 KCS        | 1,000,000 gas at 50 gwei (usual ≈ 1 gwei)                             |
 // Testnets use the same caps, so a payload behaves the same before and after promotion to mainnet.
 // options.maxFeeWei replaces the default with one absolute cap for that request.
 import type { Transaction } from 'ethers';
@@ -20,6 +25,11 @@ export const DEFAULT_MAX_FEE_WEI: Readonly<Partial<Record<ChainId, bigint>>> = {
   BSC: ETHER / 50n,
   MATIC: 5n * ETHER,
   EVM_DEV: ETHER,
+  CELO: ETHER,
+  KLAY: ETHER,
+  XDC: ETHER,
+  ONE: 10n * ETHER,
+  KCS: ETHER / 20n,
 };
 
 export interface EvmSignOptions {

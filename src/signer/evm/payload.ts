@@ -2,7 +2,8 @@
 // (tatum-protocol.md §4.5–4.7), validated field by field into an unsigned ethers Transaction.
 import { Transaction, type AccessList } from 'ethers';
 
-import { validateAddress } from '../../chains/index.js';
+import { InvalidAddressError, toEvmAddress } from '../../chains/index.js';
+import { CELO_EMPTY_FIELDS, refuseCeloLegacyFields } from './celo.js';
 import type { EvmTarget } from './checks.js';
 import { MAX_NONCE, MAX_UINT256, MAX_UINT64, parseHexBytes, parseQuantity } from './quantity.js';
 import { describeValue, refuse } from './refuse.js';
@@ -61,7 +62,10 @@ export interface EvmPayloadGaps {
 
 function readFields(input: unknown, target: EvmTarget, walletAddress: string): PayloadFields {
   const payload = asRecord(input, 'unsigned');
+  const celo = target.chain === 'CELO';
+  if (celo) refuseCeloLegacyFields(payload);
   for (const key of Object.keys(payload)) {
+    if (celo && CELO_EMPTY_FIELDS.has(key)) continue; // present but empty: checked just above
     if (SIGNATURE_FIELDS.has(key)) refuse('ALREADY_SIGNED', key, 'the payload already carries a signature');
     if (!PAYLOAD_FIELDS.has(key)) {
       refuse('UNSUPPORTED_TRANSACTION', key, 'is not a field this signer understands; refusing to ignore it');
@@ -71,7 +75,7 @@ function readFields(input: unknown, target: EvmTarget, walletAddress: string): P
   const quantity = (key: QuantityField): bigint | undefined =>
     has(key) ? parseQuantity(payload[key], key, QUANTITY_FIELDS[key]) : undefined;
 
-  checkFrom(payload.from, walletAddress);
+  checkFrom(payload.from, walletAddress, target);
 
   const type = payloadType(quantity('type'), has);
   for (const field of TYPE_RULES[type].forbidden) {
@@ -151,13 +155,21 @@ function asRecord(value: unknown, field: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** `from` may be absent, null or Tatum's literal placeholder 0; otherwise it must be the wallet. */
-function checkFrom(from: unknown, walletAddress: string): void {
+/**
+ * `from` may be absent, null or Tatum's literal placeholder 0; otherwise it must be the wallet, in any
+ * spelling the chain accepts (0x…, xdc… on XDC, one1… on Harmony).
+ */
+function checkFrom(from: unknown, walletAddress: string, target: EvmTarget): void {
   if (from === undefined || from === null || from === 0) return;
-  if (typeof from !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(from)) {
-    refuse('MALFORMED_TRANSACTION', 'from', `must be a 0x address, got ${describeValue(from)}`);
+  const hex = typeof from === 'string' ? evmAddressOrUndefined(from, target) : undefined;
+  if (typeof from !== 'string' || hex === undefined) {
+    return refuse(
+      'MALFORMED_TRANSACTION',
+      'from',
+      `must be a ${target.chain} address, got ${describeValue(from)}`,
+    );
   }
-  if (from.toLowerCase() !== walletAddress.toLowerCase()) {
+  if (hex.toLowerCase() !== walletAddress.toLowerCase()) {
     refuse('SENDER_NOT_OURS', 'from', `${from} is not the signing wallet's address ${walletAddress}`);
   }
 }
@@ -188,14 +200,28 @@ function payloadGasLimit(
   );
 }
 
-/** 0x + 40 hex digits; a mixed-case address must carry a valid EIP-55 checksum. */
+function evmAddressOrUndefined(value: string, target: EvmTarget): string | undefined {
+  try {
+    return toEvmAddress(target.chain, target.network, value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * 0x + 40 hex digits, or the chain's own spelling (xdc…, one1…), returned as the EIP-55 0x form the
+ * transaction carries; a mixed-case address must carry a valid EIP-55 checksum.
+ */
 function payloadAddress(value: unknown, field: string, target: EvmTarget): string {
   if (typeof value !== 'string') {
-    return refuse('MALFORMED_TRANSACTION', field, `must be a 0x address string, got ${describeValue(value)}`);
+    return refuse('MALFORMED_TRANSACTION', field, `must be an address string, got ${describeValue(value)}`);
   }
-  const result = validateAddress(target.chain, target.network, value);
-  if (!result.valid) return refuse('MALFORMED_TRANSACTION', field, result.reason);
-  return result.normalized;
+  try {
+    return toEvmAddress(target.chain, target.network, value);
+  } catch (error) {
+    if (error instanceof InvalidAddressError) return refuse('MALFORMED_TRANSACTION', field, error.reason);
+    throw error;
+  }
 }
 
 /** [{address, storageKeys: [32-byte hex, …]}, …] */

@@ -4,6 +4,7 @@ import { getBytes, type Transaction } from 'ethers';
 
 import type { PreparedTransaction } from '../prepared.js';
 import type { PrepareRequestBase } from '../types.js';
+import { isCeloLegacyRlp } from './celo.js';
 import { checkTransaction, resolveEvmTarget, singleWallet, walletAddress, type EvmTarget } from './checks.js';
 import { checkFeeCap, parseMaxFeeWei, worstCaseFeeWei, type EvmSignOptions } from './fee-cap.js';
 import { finishEvmTransaction } from './finish.js';
@@ -74,8 +75,16 @@ export function evmCompletionGaps(req: EvmPrepareRequest): (EvmPayloadGaps & { f
 
 function parseUnsigned(unsigned: unknown, target: EvmTarget, address: string): ParsedPayload {
   const payload = payloadObject(unsigned);
-  if (payload === undefined) return { tx: parseRawTransaction(unsigned as string), gasField: 'gasLimit' };
-  return parsePayload(payload, target, address);
+  if (payload !== undefined) return parsePayload(payload, target, address);
+  const raw = unsigned as string;
+  if (target.chain === 'CELO' && isCeloLegacyRlp(raw)) {
+    refuse(
+      'UNSUPPORTED_TRANSACTION',
+      'unsigned',
+      'is a 12-field Celo legacy transaction, which Celo no longer accepts since its L2 migration (March 2025)',
+    );
+  }
+  return { tx: parseRawTransaction(raw), gasField: 'gasLimit' };
 }
 
 /** The JSON payload as an object, or undefined for a 0x raw transaction. */

@@ -157,7 +157,7 @@ describe('deriveAddress: errors', () => {
   });
 
   it('rejects unknown chains and networks', () => {
-    expect(() => deriveAddress('XRP' as ChainId, 'mainnet', G)).toThrow(UnsupportedChainError);
+    expect(() => deriveAddress('SOL' as ChainId, 'mainnet', G)).toThrow(UnsupportedChainError);
     expect(() => deriveAddress('ETH', 'regtest', G)).toThrow(UnsupportedNetworkError);
     expect(() => deriveAddresses('LTC', 'regtest', G)).toThrow(UnsupportedNetworkError);
   });

@@ -104,15 +104,35 @@ describe('chain registry', () => {
 
   it('isChainId / isNetworkName accept exactly the known names', () => {
     for (const id of CHAIN_IDS) expect(isChainId(id)).toBe(true);
-    for (const x of ['btc', 'XRP', '', 'toString', '__proto__']) expect(isChainId(x)).toBe(false);
+    for (const x of ['btc', 'SOL', '', 'toString', '__proto__']) expect(isChainId(x)).toBe(false);
     for (const n of NETWORK_NAMES) expect(isNetworkName(n)).toBe(true);
     expect(isNetworkName('signet')).toBe(false);
   });
 
   it('getChain throws a clear error naming the unknown chain and the supported ones', () => {
-    expect(() => getChain('XRP')).toThrow(UnsupportedChainError);
-    expect(() => getChain('XRP')).toThrow(/"XRP".*BTC, LTC, DOGE, BCH, ETH, BSC, MATIC, EVM_DEV, TRON/);
+    expect(() => getChain('SOL')).toThrow(UnsupportedChainError);
+    expect(() => getChain('SOL')).toThrow(
+      /"SOL".*BTC, LTC, DOGE, BCH, ETH, BSC, MATIC, EVM_DEV, TRON, CELO, KLAY, XDC, ONE, KCS, XRP/,
+    );
     expect(() => getChain('constructor')).toThrow(UnsupportedChainError);
+  });
+
+  it('refuses BNB (Beacon Chain) with the reason, not as an unknown chain', () => {
+    expect(() => getChain('BNB')).toThrow(/BNB Beacon Chain .* shut down in December 2024/);
+    expect(() => getChain('bnb')).toThrow(/shut down/);
+    expect(isChainId('BNB')).toBe(false);
+  });
+
+  it('issue-14 EVM chains carry their current chain ids (mainnet / testnet)', () => {
+    const ids = (chain: string) => [
+      getEvmChain(chain, 'mainnet').params.chainId,
+      getEvmChain(chain, 'testnet').params.chainId,
+    ];
+    expect(ids('CELO')).toEqual([42220, 11142220]); // Celo Sepolia replaced Alfajores (44787) in 2025
+    expect(ids('KLAY')).toEqual([8217, 1001]);
+    expect(ids('XDC')).toEqual([50, 51]);
+    expect(ids('ONE')).toEqual([1666600000, 1666700000]);
+    expect(ids('KCS')).toEqual([321, 322]);
   });
 
   it('getNetwork throws for networks a chain does not have', () => {

@@ -87,10 +87,15 @@ describe('generatemanagedwallet', () => {
 
   it('refuses an unknown chain, a chain without that network and a contradicting --chain (exit 2, no service call)', async () => {
     const { service, run, counts } = setup();
-    const unknown = await run(['generatemanagedwallet', 'XRP']);
+    const unknown = await run(['generatemanagedwallet', 'SOL']);
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
     expect(unknown.stderr).toBe(
-      'kms-signer: chain: unknown chain "XRP"; supported: BTC, LTC, DOGE, BCH, ETH, BSC, MATIC, EVM_DEV, TRON\n',
+      'kms-signer: chain: unknown chain "SOL"; supported: BTC, LTC, DOGE, BCH, ETH, BSC, MATIC, EVM_DEV, TRON, CELO, KLAY, XDC, ONE, KCS, XRP\n',
+    );
+    const beacon = await run(['generatemanagedwallet', 'bnb']);
+    expect(beacon).toMatchObject({ code: 2, stdout: '' });
+    expect(beacon.stderr).toMatch(
+      /^kms-signer: chain: BNB is not supported: BNB Beacon Chain .* shut down in December 2024/,
     );
     const regtest = await run(['generatemanagedwallet', 'ETH', '--network', 'regtest']);
     expect(regtest.code).toBe(2);

@@ -46,7 +46,7 @@ describe('signTransaction', () => {
   it('refuses an unknown chain, naming the supported ones, without signing', async () => {
     const signer = fakeDigestSigner([key]);
     const error = await signTransaction({
-      chain: 'XRP',
+      chain: 'SOL',
       network: 'mainnet',
       wallets: [key.wallet],
       unsigned: '{}',
@@ -54,7 +54,7 @@ describe('signTransaction', () => {
     } as unknown as SignTransactionRequest).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'CHAIN_MISMATCH', field: 'chain' });
     expect((error as Error).message).toContain(
-      'supported chains are BTC, LTC, DOGE, BCH, ETH, BSC, MATIC, EVM_DEV, TRON',
+      'supported chains are BTC, LTC, DOGE, BCH, ETH, BSC, MATIC, EVM_DEV, TRON, CELO, KLAY, XDC, ONE, KCS, XRP',
     );
     expect(signer.calls).toHaveLength(0);
   });
