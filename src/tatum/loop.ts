@@ -349,12 +349,16 @@ export class SigningLoop {
       throw new JobFailure(`pending transaction is for chain ${pending.chain}, fetched for ${chain}`);
     }
     if (this.options.externalUrl) {
+      const asked = performance.now();
       const check: FourEyeResult = await fourEyeCheck(
         this.options.externalUrl,
         this.options.externalUrlMethod ?? 'GET',
         pending,
         this.options.fourEyeTimeoutMs,
       );
+      // The dashboard's four-eyes latency (infra/log-metrics.ts) reads `ms` from this line.
+      const ms = Math.round(performance.now() - asked);
+      this.log({ event: 'four-eye', id: pending.id, chain, ok: check.ok, ms });
       audit.fourEye = { checked: true, ...check };
       if (!check.ok) throw new JobFailure(`four-eyes check refused: ${check.detail}`);
     } else {
