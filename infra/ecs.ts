@@ -102,6 +102,14 @@ export class SignerDaemonService extends Construct {
       stopTimeout: Duration.seconds(60), // SIGTERM: jobs in flight finish (src/cli/main.ts)
     });
     container.addMountPoints({ sourceVolume: 'tmp', containerPath: DAEMON_TMP, readOnly: false });
+    if (config.ecsImage === undefined || ECR_URI.test(config.ecsImage)) {
+      Validations.of(task.obtainExecutionRole()).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'ecr:GetAuthorizationToken supports no resource ARN (IAM resource type "*"); image layers are ' +
+          'pulled only from the one repository of the daemon image.',
+      });
+    }
     this.service = new FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: task,
