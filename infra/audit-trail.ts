@@ -3,11 +3,13 @@
 // *management* event and is logged unless a trail excludes the source kms.amazonaws.com
 // (docs.aws.amazon.com/kms/latest/developerguide/logging-using-cloudtrail.html; EventSelector
 // ExcludeManagementEventSources). KMS has no data events, so nothing more is needed for signing.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { ReadWriteType, Trail } from 'aws-cdk-lib/aws-cloudtrail';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ACCESS_LOG_BUCKET_ACKNOWLEDGEMENT } from './iac-acknowledgements.js';
 
 export class AuditTrail extends Construct {
   readonly trail: Trail;
@@ -15,6 +17,8 @@ export class AuditTrail extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    // Server access logs delivered under a bucket policy, not the legacy log-delivery ACL (cfn-lint W3045).
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const accessLogs = new Bucket(this, 'AccessLogs', {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -22,6 +26,9 @@ export class AuditTrail extends Construct {
       versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+    (accessLogs.node.defaultChild as CfnResource).addMetadata('checkov', {
+      skip: [ACCESS_LOG_BUCKET_ACKNOWLEDGEMENT],
     });
     this.bucket = new Bucket(this, 'Bucket', {
       encryption: BucketEncryption.S3_MANAGED,

@@ -3,7 +3,15 @@
 // daemon and a CloudTrail trail. Wallet keys are NOT part of the stack: the
 // API creates them at run time (tag Application=<appTag>), so they survive `cdk destroy`.
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  Aspects,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -25,6 +33,7 @@ import { SignerDashboard } from './dashboard.js';
 import { SignerDaemonService } from './ecs.js';
 import { acknowledgeKmsWildcards, apiKmsStatements, signerKmsStatements } from './iam.js';
 import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './bundling.js';
+import { IacAcknowledgements } from './iac-acknowledgements.js';
 import { LoopLogMetrics } from './log-metrics.js';
 import { PrivateNetwork } from './network.js';
 import { lambdaLoopEnvironment } from './signer-runtime.js';
@@ -218,6 +227,7 @@ export class KmsSignerStack extends Stack {
     new CfnOutput(this, 'SignerDeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
 
     this.acknowledgeNagFindings([this.tatumApiKeySecret, this.mongoUriSecret], deadLetterQueue);
+    Aspects.of(this).add(new IacAcknowledgements());
   }
 
   /** Loop metrics of the daemon's log, and its heartbeat: one `daemon --json` line per pass. */

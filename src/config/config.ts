@@ -79,7 +79,9 @@ const ENV_SCHEMA = z.object({
   AWS_ENDPOINT_URL: optional(z.string().regex(/^https?:\/\/\S+$/, { error: 'must be an http(s) URL' })),
   KMS_SIGN_RATE: rate(300),
   KMS_CREATE_KEY_RATE: rate(5),
-  KMS_MULTI_REGION_KEYS: z.enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' }).default('false'),
+  KMS_MULTI_REGION_KEYS: z
+    .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
+    .default('false'),
   APP_TAG: z
     .string()
     .regex(TAG_VALUE, {

@@ -195,3 +195,34 @@ describe('optional CloudTrail trail', () => {
     });
   });
 });
+
+describe('cfn-lint and checkov acknowledgements', () => {
+  it('carry a reason for every skipped check, in the template', () => {
+    const { template } = synthStack({ 'kms-signer:cloudTrail': 'true', 'kms-signer:enableEcs': 'true' });
+    const skipped = Object.values(
+      template.toJSON().Resources as Record<
+        string,
+        { Type: string; Metadata?: { checkov?: { skip: { id: string; comment: string }[] } } }
+      >,
+    ).flatMap((r) => (r.Metadata?.checkov?.skip ?? []).map((s) => ({ type: r.Type, ...s })));
+    expect(new Set(skipped.map((s) => s.id))).toEqual(
+      new Set([
+        'CKV_AWS_116',
+        'CKV_AWS_117',
+        'CKV_AWS_173',
+        'CKV_AWS_149',
+        'CKV_AWS_158',
+        'CKV_AWS_27',
+        'CKV_AWS_35',
+        'CKV_AWS_18',
+      ]),
+    );
+    for (const s of skipped) expect(s.comment.length, `${s.type} ${s.id}`).toBeGreaterThan(40);
+    // The trail's access logs are granted by bucket policy, not the legacy ACL (cfn-lint W3045).
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket')) as {
+      Properties: { AccessControl?: string };
+    }[]) {
+      expect(bucket.Properties.AccessControl).toBeUndefined();
+    }
+  });
+});
