@@ -100,15 +100,18 @@ export function apiKmsStatements(options: KeyPolicyOptions): PolicyStatement[] {
     // particular KMS keys" (developerguide/tag-permissions.html), and at that moment the key has no tags:
     // aws:ResourceTag is absent (LeanerCloud/CUDly#1670), exactly as on an untagged key of someone else.
     // So the allow is bound to what a key of ours has and a foreign key mostly has not: our key spec,
-    // usage and multi-Region setting, our request tag and tag keys. UntagResource is never granted.
+    // usage and multi-Region setting, our request tag and tag keys. The key-type keys are IfExists: an
+    // existing key always supplies them (they are properties of the key resource), and a key being
+    // created must not be refused should KMS not supply them for it. UntagResource is never granted.
     new PolicyStatement({
       sid: 'TagOwnKeyTypeOnCreate',
       effect: Effect.ALLOW,
       actions: ['kms:TagResource'],
       resources: [accountKeysArn()],
       conditions: {
-        StringEquals: { ...WALLET_KEY_TYPE, ...requestTags },
-        Bool: { 'kms:MultiRegion': multiRegion },
+        StringEquals: requestTags,
+        StringEqualsIfExists: { ...WALLET_KEY_TYPE },
+        BoolIfExists: { 'kms:MultiRegion': multiRegion },
         'ForAllValues:StringEquals': tagKeys,
       },
     }),

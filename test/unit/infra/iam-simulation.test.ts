@@ -85,6 +85,11 @@ function apiRows(app: string, other: string, multiRegion: boolean): Row[] {
       expect: ALLOW,
     },
     {
+      name: 'TagResource during CreateKey, should KMS supply no key properties for the new key',
+      request: { action: 'kms:TagResource', resource: keyArn('new'), context: walletTags(app) },
+      expect: ALLOW,
+    },
+    {
       name: 'CreateKey: EXTERNAL (import), single-Region',
       request: createKey(app, { origin: 'EXTERNAL' }),
       expect: ALLOW,
