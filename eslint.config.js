@@ -3,7 +3,18 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['node_modules', 'dist', 'cdk.out', '.venv-localstack', '.tools', '.tmp', 'bench/results'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'cdk.out',
+      '.venv-localstack',
+      '.venv-iac',
+      '.tools',
+      '.tmp',
+      'bench/results',
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {

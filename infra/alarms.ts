@@ -1,4 +1,5 @@
-// CloudWatch alarms: signer errors, KMS throttling, missing heartbeat, API 5xx, dead letters.
+// CloudWatch alarms: signer errors, KMS throttling, missing heartbeat, API 5xx, dead letters, and for
+// the ECS daemon: no running task, no pass, KMS throttling.
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -13,7 +14,10 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { FargateService } from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
+import { runningTasks } from './dashboard.js';
+import type { LoopLogMetrics } from './log-metrics.js';
 
 export interface SignerAlarmsProps {
   stage: string;
@@ -23,6 +27,9 @@ export interface SignerAlarmsProps {
   deadLetterQueue: IQueue;
   heartbeatMinutes: number;
   alarmTopicArn?: string;
+  /** Loop metrics of the Lambda signer's log (infra/log-metrics.ts). */
+  signerLoop: LoopLogMetrics;
+  daemon?: { service: FargateService; loop: LoopLogMetrics; passes: Metric };
 }
 
 export class SignerAlarms extends Construct {
@@ -53,25 +60,7 @@ export class SignerAlarms extends Construct {
     );
 
     // KMS ThrottlingException anywhere in the signer's log (the vault retries, then logs the error).
-    const throttling = new MetricFilter(this, 'KmsThrottlingFilter', {
-      logGroup: props.signerLogGroup,
-      filterPattern: FilterPattern.anyTerm('ThrottlingException'),
-      metricNamespace: this.namespace,
-      metricName: 'KmsThrottling',
-      metricValue: '1',
-      defaultValue: 0,
-    });
-    add(
-      new Alarm(this, 'KmsThrottling', {
-        alarmDescription:
-          'KMS throttled the signer (ThrottlingException); check KMS quotas and KMS_SIGN_RATE.',
-        metric: throttling.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    );
+    add(throttlingAlarm(this, 'KmsThrottling', props.signerLoop, 'the signer'));
 
     // Heartbeat: src/handlers/signer.ts logs {"event":"invocation-done",...} after every invocation.
     const heartbeat = new MetricFilter(this, 'HeartbeatFilter', {
@@ -119,5 +108,42 @@ export class SignerAlarms extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
+
+    if (props.daemon) {
+      const { service, loop, passes } = props.daemon;
+      add(
+        new Alarm(this, 'DaemonNotRunning', {
+          alarmDescription: 'The ECS signing daemon has no running task.',
+          metric: runningTasks(service).with({ period: Duration.minutes(5) }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          treatMissingData: TreatMissingData.BREACHING,
+        }),
+      );
+      // `daemon --json` prints one line per pass (infra/signer-runtime.ts); none for a while = stuck.
+      add(
+        new Alarm(this, 'DaemonHeartbeat', {
+          alarmDescription: `No ECS daemon pass completed in ${props.heartbeatMinutes} minutes.`,
+          metric: passes.with({ period: Duration.minutes(props.heartbeatMinutes), statistic: 'Sum' }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          treatMissingData: TreatMissingData.BREACHING,
+        }),
+      );
+      add(throttlingAlarm(this, 'DaemonKmsThrottling', loop, 'the ECS daemon'));
+    }
   }
+}
+
+function throttlingAlarm(scope: Construct, id: string, loop: LoopLogMetrics, who: string): Alarm {
+  return new Alarm(scope, id, {
+    alarmDescription: `KMS throttled ${who} (ThrottlingException); check KMS quotas and KMS_SIGN_RATE.`,
+    metric: loop.metric('KmsThrottling', 'Sum', Duration.minutes(5)),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
 }

@@ -7,8 +7,10 @@ export type TatumNetwork = 'mainnet' | 'testnet';
 export interface StackConfig {
   /** Stage name, part of the stack name (KmsSigner-<stage>). */
   stage: string;
-  /** Value of the Application tag on wallet keys; IAM conditions are built on it. */
+  /** Value of the Application tag on wallet keys; IAM conditions are built on it. Default kms-signer-<stage>. */
   appTag: string;
+  /** Create generated wallet keys as multi-Region primaries (KMS_MULTI_REGION_KEYS), for recovery. */
+  multiRegionKeys: boolean;
   tatumNetwork: TatumNetwork;
   /** Minutes between scheduled signer invocations (EventBridge `rate(n minute(s))`). */
   scheduleRateMinutes: number;
@@ -31,22 +33,39 @@ export interface StackConfig {
   heartbeatMinutes: number;
   /** Optional SNS topic ARN that receives every alarm. */
   alarmTopicArn?: string;
-  /** Deploy the optional ECS Fargate daemon (needs ecsImage). */
+  /** Deploy the optional ECS Fargate daemon. */
   enableEcs: boolean;
-  /** Container image of kms-signer for the ECS daemon (e.g. an ECR image URI). */
+  /** Prebuilt image URI for the daemon; unset: the repository's Dockerfile is built as a CDK asset. */
   ecsImage?: string;
+  /** Private networking: an existing VPC id, or 'new'; unset: no VPC (Lambdas on the public AWS network). */
+  vpc?: 'new' | `vpc-${string}`;
+  /** HTTP API stage throttling (requests/s and burst) and the API function's reserved concurrency. */
+  apiRateLimit: number;
+  apiBurstLimit: number;
+  apiReservedConcurrency: number;
+  /** Create a CloudTrail trail (management events, plus KMS data events if cloudTrailKmsDataEvents). */
+  cloudTrail: boolean;
+  /** The target account of this stage (`kms-signer:<stage>:account`, else CDK_DEFAULT_ACCOUNT). */
+  account?: string;
 }
 
 export const CONTEXT_PREFIX = 'kms-signer:';
 
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 
-function raw(node: Node, name: string): unknown {
-  return node.tryGetContext(CONTEXT_PREFIX + name) as unknown;
+type Lookup = (name: string) => unknown;
+
+/** Stage-scoped values (`kms-signer:<stage>:<name>`) win over shared ones (`kms-signer:<name>`). */
+function lookup(node: Node, stage: string | undefined): Lookup {
+  return (name) => {
+    const scoped =
+      stage === undefined ? undefined : (node.tryGetContext(`${CONTEXT_PREFIX}${stage}:${name}`) as unknown);
+    return scoped ?? (node.tryGetContext(CONTEXT_PREFIX + name) as unknown);
+  };
 }
 
-function text(node: Node, name: string): string | undefined {
-  const value = raw(node, name);
+function text(raw: Lookup, name: string): string | undefined {
+  const value = raw(name);
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
     throw new Error(`context ${CONTEXT_PREFIX}${name} must be a string`);
@@ -54,8 +73,8 @@ function text(node: Node, name: string): string | undefined {
   return String(value);
 }
 
-function integer(node: Node, name: string, fallback: number, min: number, max: number): number {
-  const value = text(node, name);
+function integer(raw: Lookup, name: string, fallback: number, min: number, max: number): number {
+  const value = text(raw, name);
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
@@ -64,31 +83,48 @@ function integer(node: Node, name: string, fallback: number, min: number, max: n
   return n;
 }
 
-function flag(node: Node, name: string): boolean {
-  const value = text(node, name);
+function flag(raw: Lookup, name: string): boolean {
+  const value = text(raw, name);
   if (value === undefined) return false;
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   throw new Error(`context ${CONTEXT_PREFIX}${name} must be true or false, got ${value}`);
 }
 
-/** Reads and validates the context of `node` (an App or a Stack). */
-export function readConfig(node: Node): StackConfig {
-  const stage = text(node, 'stage') ?? 'dev';
+/** The stages one synthesis builds: `kms-signer:stages` (comma-separated), else `kms-signer:stage`. */
+export function readStages(node: Node): string[] {
+  const list = text(lookup(node, undefined), 'stages');
+  if (list === undefined) return [text(lookup(node, undefined), 'stage') ?? 'dev'];
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** The Application tag of a stage unless kms-signer:appTag says otherwise: one tag per stage. */
+export function defaultAppTag(stage: string): string {
+  return `kms-signer-${stage}`;
+}
+
+/** Reads and validates the context of `node` (an App or a Stack) for one stage (default: `kms-signer:stage`). */
+export function readConfig(node: Node, stageName?: string): StackConfig {
+  const stage = stageName ?? text(lookup(node, undefined), 'stage') ?? 'dev';
+  const ctx = lookup(node, stage);
   if (!/^[A-Za-z][A-Za-z0-9-]{0,31}$/.test(stage)) {
     throw new Error(`context ${CONTEXT_PREFIX}stage must match [A-Za-z][A-Za-z0-9-]{0,31}, got ${stage}`);
   }
-  const appTag = text(node, 'appTag') ?? 'kms-signer';
+  // One tag per stage by default: a dev signer must never be able to sign with a prod wallet key.
+  const appTag = text(ctx, 'appTag') ?? defaultAppTag(stage);
   if (!TAG_VALUE.test(appTag)) throw new Error(`context ${CONTEXT_PREFIX}appTag is not a valid tag value`);
-  const network = text(node, 'tatumNetwork') ?? 'testnet';
+  const network = text(ctx, 'tatumNetwork') ?? 'testnet';
   if (network !== 'mainnet' && network !== 'testnet') {
     throw new Error(`context ${CONTEXT_PREFIX}tatumNetwork must be mainnet or testnet, got ${network}`);
   }
-  const method = text(node, 'externalUrlMethod') ?? 'GET';
+  const method = text(ctx, 'externalUrlMethod') ?? 'GET';
   if (method !== 'GET' && method !== 'POST') {
     throw new Error(`context ${CONTEXT_PREFIX}externalUrlMethod must be GET or POST, got ${method}`);
   }
-  const externalUrl = text(node, 'externalUrl');
+  const externalUrl = text(ctx, 'externalUrl');
   if (externalUrl !== undefined && !/^https?:\/\/\S+$/.test(externalUrl)) {
     throw new Error(`context ${CONTEXT_PREFIX}externalUrl must be an http(s) URL`);
   }
@@ -96,31 +132,69 @@ export function readConfig(node: Node): StackConfig {
   if (network === 'mainnet' && externalUrl === undefined) {
     throw new Error(`context ${CONTEXT_PREFIX}tatumNetwork=mainnet needs ${CONTEXT_PREFIX}externalUrl`);
   }
-  const enableEcs = flag(node, 'enableEcs');
-  const ecsImage = text(node, 'ecsImage');
-  if (enableEcs && ecsImage === undefined) {
-    throw new Error(`context ${CONTEXT_PREFIX}enableEcs=true needs ${CONTEXT_PREFIX}ecsImage (an image URI)`);
+  const enableEcs = flag(ctx, 'enableEcs');
+  const ecsImage = text(ctx, 'ecsImage');
+  const vpc = text(ctx, 'vpc');
+  if (vpc !== undefined && vpc !== 'new' && !/^vpc-[0-9a-f]{8,17}$/.test(vpc)) {
+    throw new Error(`context ${CONTEXT_PREFIX}vpc must be 'new' or a VPC id (vpc-…), got ${vpc}`);
   }
-  const signerChains = text(node, 'signerChains');
-  const tatumApiUrl = text(node, 'tatumApiUrl');
-  const alarmTopicArn = text(node, 'alarmTopicArn');
+  const signerChains = text(ctx, 'signerChains');
+  const tatumApiUrl = text(ctx, 'tatumApiUrl');
+  const alarmTopicArn = text(ctx, 'alarmTopicArn');
+  const account = text(ctx, 'account');
+  if (account !== undefined && !/^\d{12}$/.test(account)) {
+    throw new Error(`context ${CONTEXT_PREFIX}account must be a 12-digit AWS account id`);
+  }
   return {
     stage,
     appTag,
+    multiRegionKeys: flag(ctx, 'multiRegionKeys'),
     tatumNetwork: network,
-    scheduleRateMinutes: integer(node, 'scheduleRateMinutes', 1, 1, 60),
-    signerReservedConcurrency: integer(node, 'signerReservedConcurrency', 2, 1, 100),
-    signerPeriodSeconds: integer(node, 'signerPeriodSeconds', 5, 1, 300),
-    kmsSignRate: integer(node, 'kmsSignRate', 300, 1, 10_000),
-    kmsCreateKeyRate: integer(node, 'kmsCreateKeyRate', 5, 1, 100),
+    scheduleRateMinutes: integer(ctx, 'scheduleRateMinutes', 1, 1, 60),
+    signerReservedConcurrency: integer(ctx, 'signerReservedConcurrency', 2, 1, 100),
+    signerPeriodSeconds: integer(ctx, 'signerPeriodSeconds', 5, 1, 300),
+    kmsSignRate: integer(ctx, 'kmsSignRate', 300, 1, 10_000),
+    kmsCreateKeyRate: integer(ctx, 'kmsCreateKeyRate', 5, 1, 100),
     externalUrlMethod: method,
-    mongoDb: text(node, 'mongoDb') ?? 'kms-signer',
-    heartbeatMinutes: integer(node, 'heartbeatMinutes', 5, 2, 1440),
+    mongoDb: text(ctx, 'mongoDb') ?? 'kms-signer',
+    heartbeatMinutes: integer(ctx, 'heartbeatMinutes', 5, 2, 1440),
     enableEcs,
+    apiRateLimit: integer(ctx, 'apiRateLimit', 20, 1, 10_000),
+    apiBurstLimit: integer(ctx, 'apiBurstLimit', 40, 1, 5_000),
+    apiReservedConcurrency: integer(ctx, 'apiReservedConcurrency', 5, 1, 100),
+    cloudTrail: flag(ctx, 'cloudTrail'),
+    ...(vpc !== undefined ? { vpc: vpc as StackConfig['vpc'] & string } : {}),
     ...(signerChains !== undefined ? { signerChains } : {}),
     ...(externalUrl !== undefined ? { externalUrl } : {}),
     ...(tatumApiUrl !== undefined ? { tatumApiUrl } : {}),
     ...(alarmTopicArn !== undefined ? { alarmTopicArn } : {}),
     ...(ecsImage !== undefined ? { ecsImage } : {}),
+    ...(account !== undefined ? { account } : {}),
   };
+}
+
+export interface StageDeployment {
+  stage: string;
+  appTag: string;
+  /** Target account, or undefined for an environment-agnostic stack (then any account). */
+  account: string | undefined;
+}
+
+/**
+ * Refuses two stages that share an Application tag and may land in one account: each stage's IAM
+ * conditions would then cover the other stage's wallet keys (a dev signer signing with prod keys).
+ * Stages without an account may be deployed anywhere, so they conflict with every stage.
+ */
+export function assertStagesIsolated(stages: readonly StageDeployment[]): void {
+  stages.forEach((a, i) => {
+    for (const b of stages.slice(i + 1)) {
+      const sameAccount = a.account === undefined || b.account === undefined || a.account === b.account;
+      if (sameAccount && a.appTag === b.appTag) {
+        throw new Error(
+          `stages ${a.stage} and ${b.stage} share the Application tag ${a.appTag} in ` +
+            `${a.account ?? b.account ?? 'one (unspecified) account'}: give each stage its own ${CONTEXT_PREFIX}appTag`,
+        );
+      }
+    }
+  });
 }

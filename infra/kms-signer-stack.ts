@@ -1,9 +1,19 @@
-// The kms-signer stack: wallet API (HTTP API + IAM auth), scheduled signer, secrets, least-privilege
-// KMS access, alarms, and optionally an ECS Fargate daemon. Wallet keys are NOT part of the stack: the
+// The kms-signer stack: wallet API (HTTP API + IAM auth, stage throttling), scheduled signer, secrets,
+// least-privilege KMS access, alarms, a dashboard, and optionally private networking, an ECS Fargate
+// daemon and a CloudTrail trail. Wallet keys are NOT part of the stack: the
 // API creates them at run time (tag Application=<appTag>), so they survive `cdk destroy`.
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  Aspects,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -17,10 +27,16 @@ import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { SignerAlarms } from './alarms.js';
+import { AuditTrail } from './audit-trail.js';
 import type { StackConfig } from './config.js';
+import { SignerDashboard } from './dashboard.js';
 import { SignerDaemonService } from './ecs.js';
 import { acknowledgeKmsWildcards, apiKmsStatements, signerKmsStatements } from './iam.js';
 import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './bundling.js';
+import { IacAcknowledgements } from './iac-acknowledgements.js';
+import { LoopLogMetrics } from './log-metrics.js';
+import { PrivateNetwork } from './network.js';
+import { lambdaLoopEnvironment } from './signer-runtime.js';
 
 export interface KmsSignerStackProps extends StackProps {
   config: StackConfig;
@@ -36,6 +52,9 @@ export class KmsSignerStack extends Stack {
   readonly tatumApiKeySecret: ISecret;
   readonly mongoUriSecret: ISecret;
   readonly alarms: SignerAlarms;
+  readonly dashboard: SignerDashboard;
+  readonly network: PrivateNetwork | undefined;
+  readonly daemon: SignerDaemonService | undefined;
 
   constructor(scope: Construct, id: string, props: KmsSignerStackProps) {
     super(scope, id, props);
@@ -52,6 +71,17 @@ export class KmsSignerStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.network =
+      config.vpc !== undefined ? new PrivateNetwork(this, 'Network', { vpc: config.vpc }) : undefined;
+    const inVpc = this.network
+      ? {
+          vpc: this.network.vpc,
+          vpcSubnets: this.network.subnets,
+          securityGroups: [this.network.securityGroup],
+        }
+      : {};
+    const namespace = `KmsSigner/${config.stage}`;
+
     const common = {
       APP_TAG: config.appTag,
       MONGODB_URI_SECRET_ARN: this.mongoUriSecret.secretArn,
@@ -59,13 +89,16 @@ export class KmsSignerStack extends Stack {
       KMS_SIGN_RATE: String(config.kmsSignRate),
       KMS_CREATE_KEY_RATE: String(config.kmsCreateKeyRate),
       NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
+      // Powertools Metrics (src/handlers/signer.ts): one namespace per stage, like the alarms'.
+      POWERTOOLS_METRICS_NAMESPACE: namespace,
     };
 
     // ---- wallet API ----
     const apiRole = this.lambdaRole('ApiRole', 'kms-signer wallet API');
-    for (const statement of apiKmsStatements(config.appTag)) apiRole.addToPolicy(statement);
+    const keyPolicy = { appTag: config.appTag, multiRegionKeys: config.multiRegionKeys };
+    for (const statement of apiKmsStatements(keyPolicy)) apiRole.addToPolicy(statement);
     apiRole.addToPolicy(readSecrets([this.mongoUriSecret]));
-    acknowledgeKmsWildcards(apiRole, true);
+    acknowledgeKmsWildcards(apiRole, 'api');
     const apiLogs = this.logGroup('ApiLogs');
     apiLogs.grantWrite(apiRole);
     this.apiFunction = new NodejsFunction(this, 'ApiFunction', {
@@ -81,7 +114,14 @@ export class KmsSignerStack extends Stack {
       role: apiRole,
       logGroup: apiLogs,
       bundling: LAMBDA_BUNDLING,
-      environment: { ...common, API_AUTH: 'iam' },
+      // Each API instance paces CreateKey at KMS_CREATE_KEY_RATE on its own; this caps the instances.
+      reservedConcurrentExecutions: config.apiReservedConcurrency,
+      ...inVpc,
+      environment: {
+        ...common,
+        API_AUTH: 'iam',
+        ...(config.multiRegionKeys ? { KMS_MULTI_REGION_KEYS: 'true' } : {}),
+      },
     });
 
     const accessLogs = this.logGroup('ApiAccessLogs');
@@ -95,9 +135,10 @@ export class KmsSignerStack extends Stack {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
+      throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.jsonWithStandardFields(),
+        format: AccessLogFormat.custom(JSON.stringify(HTTP_API_ACCESS_LOG)),
       },
     });
 
@@ -105,7 +146,7 @@ export class KmsSignerStack extends Stack {
     const signerRole = this.lambdaRole('SignerRole', 'kms-signer scheduled signer');
     for (const statement of signerKmsStatements(config.appTag)) signerRole.addToPolicy(statement);
     signerRole.addToPolicy(readSecrets([this.mongoUriSecret, this.tatumApiKeySecret]));
-    acknowledgeKmsWildcards(signerRole, true);
+    acknowledgeKmsWildcards(signerRole, 'signer');
     const signerLogs = this.logGroup('SignerLogs');
     signerLogs.grantWrite(signerRole);
     const deadLetterQueue = new Queue(this, 'SignerDeadLetterQueue', {
@@ -131,16 +172,12 @@ export class KmsSignerStack extends Stack {
       reservedConcurrentExecutions: config.signerReservedConcurrency,
       deadLetterQueue,
       retryAttempts: 0,
+      ...inVpc,
       environment: {
         ...common,
         TATUM_API_KEY_SECRET_ARN: this.tatumApiKeySecret.secretArn,
-        SIGNER_NETWORK: config.tatumNetwork,
-        SIGNER_PERIOD_SECONDS: String(config.signerPeriodSeconds),
         SIGNER_JOB_BUDGET_MS: '15000',
-        EXTERNAL_URL_METHOD: config.externalUrlMethod,
-        ...(config.signerChains !== undefined ? { SIGNER_CHAINS: config.signerChains } : {}),
-        ...(config.externalUrl !== undefined ? { EXTERNAL_URL: config.externalUrl } : {}),
-        ...(config.tatumApiUrl !== undefined ? { TATUM_API_URL: config.tatumApiUrl } : {}),
+        ...lambdaLoopEnvironment(config),
       },
     });
     const rate = config.scheduleRateMinutes;
@@ -150,26 +187,39 @@ export class KmsSignerStack extends Stack {
       targets: [new LambdaFunction(this.signerFunction, { retryAttempts: 0, deadLetterQueue })],
     });
 
+    if (config.enableEcs) {
+      this.daemon = new SignerDaemonService(this, 'Daemon', {
+        config,
+        environment: { ...common, TATUM_API_KEY_SECRET_ARN: this.tatumApiKeySecret.secretArn },
+        secrets: [this.mongoUriSecret, this.tatumApiKeySecret],
+        ...(this.network ? { network: this.network } : {}),
+      });
+    }
+    const signerLoop = new LoopLogMetrics(this, 'SignerLoopMetrics', { namespace, logGroup: signerLogs });
+    const daemonMetrics = this.daemon ? this.daemonMetrics(this.daemon, `${namespace}/ecs`) : undefined;
+
     this.alarms = new SignerAlarms(this, 'Alarms', {
       stage: config.stage,
       signer: this.signerFunction,
       signerLogGroup: signerLogs,
+      signerLoop,
       api: this.api,
       deadLetterQueue,
       heartbeatMinutes: config.heartbeatMinutes,
       ...(config.alarmTopicArn !== undefined ? { alarmTopicArn: config.alarmTopicArn } : {}),
+      ...(daemonMetrics ? { daemon: daemonMetrics } : {}),
     });
-
-    if (config.enableEcs && config.ecsImage !== undefined) {
-      new SignerDaemonService(this, 'Daemon', {
-        image: config.ecsImage,
-        appTag: config.appTag,
-        network: config.tatumNetwork,
-        ...(config.externalUrl !== undefined ? { externalUrl: config.externalUrl } : {}),
-        environment: { ...common, TATUM_API_KEY_SECRET_ARN: this.tatumApiKeySecret.secretArn },
-        secrets: [this.mongoUriSecret, this.tatumApiKeySecret],
-      });
-    }
+    this.dashboard = new SignerDashboard(this, 'Dashboard', {
+      stage: config.stage,
+      namespace,
+      api: this.api,
+      apiFunction: this.apiFunction,
+      apiLogGroup: apiLogs,
+      signerFunction: this.signerFunction,
+      loops: daemonMetrics ? [signerLoop, daemonMetrics.loop] : [signerLoop],
+      ...(daemonMetrics ? { daemon: daemonMetrics } : {}),
+    });
+    if (config.cloudTrail) new AuditTrail(this, 'AuditTrail');
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'TatumApiKeySecretArn', { value: this.tatumApiKeySecret.secretArn });
@@ -177,6 +227,21 @@ export class KmsSignerStack extends Stack {
     new CfnOutput(this, 'SignerDeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
 
     this.acknowledgeNagFindings([this.tatumApiKeySecret, this.mongoUriSecret], deadLetterQueue);
+    Aspects.of(this).add(new IacAcknowledgements());
+  }
+
+  /** Loop metrics of the daemon's log, and its heartbeat: one `daemon --json` line per pass. */
+  private daemonMetrics(daemon: SignerDaemonService, namespace: string) {
+    const loop = new LoopLogMetrics(this, 'DaemonLoopMetrics', { namespace, logGroup: daemon.logGroup });
+    const passes = new MetricFilter(this, 'DaemonPassesFilter', {
+      logGroup: daemon.logGroup,
+      filterPattern: FilterPattern.numberValue('$.pass', '>', 0),
+      metricNamespace: namespace,
+      metricName: 'DaemonPasses',
+      metricValue: '1',
+      defaultValue: 0,
+    }).metric({ statistic: 'Sum', period: Duration.minutes(1) });
+    return { service: daemon.service, loop, passes };
   }
 
   private lambdaRole(id: string, description: string): Role {
@@ -208,6 +273,26 @@ export class KmsSignerStack extends Stack {
     });
   }
 }
+
+/**
+ * HTTP API access-log fields ($context variables of HTTP APIs, not REST APIs:
+ * docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html). With IAM
+ * authorization, identity.userArn is the caller's IAM principal.
+ */
+export const HTTP_API_ACCESS_LOG = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  sourceIp: '$context.identity.sourceIp',
+  userArn: '$context.identity.userArn',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+} as const;
 
 /** secretsmanager:GetSecretValue on exactly these secrets (no DescribeSecret, no wildcard). */
 function readSecrets(secrets: ISecret[]): PolicyStatement {

@@ -69,6 +69,7 @@ export async function createAppContext(
       client: kms,
       application: config.application,
       rateLimiter,
+      multiRegion: config.kms.multiRegionKeys,
       ...(options.onKmsRetry ? { onRetry: options.onKmsRetry } : {}),
     });
     const walletService = createWalletService({

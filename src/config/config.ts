@@ -24,6 +24,8 @@ export interface AppConfig {
     signRate: number;
     /** CreateKey requests per second (the account quota is 5); also paces batches. */
     createKeyRate: number;
+    /** KMS_MULTI_REGION_KEYS: new wallet keys are multi-Region primaries (README "Multi-Region recovery"). */
+    multiRegionKeys: boolean;
   };
   /** Value of the Application tag on every KMS key (IAM conditions and reconcile select keys by it). */
   application: string;
@@ -77,6 +79,9 @@ const ENV_SCHEMA = z.object({
   AWS_ENDPOINT_URL: optional(z.string().regex(/^https?:\/\/\S+$/, { error: 'must be an http(s) URL' })),
   KMS_SIGN_RATE: rate(300),
   KMS_CREATE_KEY_RATE: rate(5),
+  KMS_MULTI_REGION_KEYS: z
+    .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
+    .default('false'),
   APP_TAG: z
     .string()
     .regex(TAG_VALUE, {
@@ -120,7 +125,11 @@ export function loadConfig(
   return {
     mongo: { uri: vars.MONGODB_URI, uriSecretArn: vars.MONGODB_URI_SECRET_ARN, dbName: vars.MONGODB_DB },
     aws: { region: vars.AWS_REGION, endpoint: vars.AWS_ENDPOINT_URL },
-    kms: { signRate: vars.KMS_SIGN_RATE, createKeyRate: vars.KMS_CREATE_KEY_RATE },
+    kms: {
+      signRate: vars.KMS_SIGN_RATE,
+      createKeyRate: vars.KMS_CREATE_KEY_RATE,
+      multiRegionKeys: vars.KMS_MULTI_REGION_KEYS === 'true' || vars.KMS_MULTI_REGION_KEYS === '1',
+    },
     application: vars.APP_TAG,
     apiKeyHashes: parseApiKeyHashes(vars.API_KEY_HASHES),
     secretsCacheTtlMs: vars.SECRETS_CACHE_TTL_SECONDS * 1000,

@@ -15,8 +15,12 @@ import { runScheduledPasses, type InvocationClock, type ScheduledRunResult } fro
 // Powertools structured JSON logs; `event` keys are top-level fields, which the CDK metric filters read
 // (heartbeat: event = invocation-done; throttling: ThrottlingException in kms-retry lines).
 const logger = new Logger({ serviceName: 'kms-signer-signer' });
-// CloudWatch embedded-metric-format counters per invocation (namespace KmsSigner).
-const metrics = new Metrics({ namespace: 'KmsSigner', serviceName: 'kms-signer-signer' });
+// CloudWatch embedded-metric-format counters per invocation; the stack sets the stage's namespace
+// (KmsSigner/<stage>) in POWERTOOLS_METRICS_NAMESPACE so stages sharing an account stay apart.
+const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'KmsSigner',
+  serviceName: 'kms-signer-signer',
+});
 
 let loopPromise: Promise<{ loop: SigningLoop; periodMs: number; jobBudgetMs: number }> | undefined;
 

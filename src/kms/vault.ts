@@ -59,6 +59,11 @@ export interface KmsVaultOptions {
   rateLimiter?: KmsRateLimiter;
   /** Told about every retried failure (e.g. ThrottlingException), so it can be logged and alarmed on. */
   onRetry?: (event: KmsRetryEvent) => void;
+  /**
+   * Create new keys as multi-Region primary keys (KMS_MULTI_REGION_KEYS), so `replicatekeys` can copy
+   * them to a recovery Region: same key material and key id, so the same addresses. Set at creation only.
+   */
+  multiRegion?: boolean;
 }
 
 export interface KmsRetryEvent {
@@ -125,9 +130,11 @@ export class KmsVault {
   private readonly retryPolicy: RetryPolicy;
   private readonly limiter: KmsRateLimiter;
   private readonly onRetry: ((event: KmsRetryEvent) => void) | undefined;
+  private readonly multiRegion: boolean;
 
   constructor(options: KmsVaultOptions) {
     this.onRetry = options.onRetry;
+    this.multiRegion = options.multiRegion ?? false;
     this.client = options.client;
     this.application = options.application ?? 'kms-signer';
     this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
@@ -151,6 +158,7 @@ export class KmsVault {
           KeyUsage: KEY_USAGE,
           Description: description,
           Tags: tags,
+          ...(this.multiRegion ? { MultiRegion: true } : {}),
         }),
         { abortSignal },
       ),

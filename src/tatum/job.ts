@@ -297,6 +297,7 @@ class Job {
     }
     const decoded = this.audit.decoded;
     if (decoded === null) throw new Error('four-eyes before the transaction was decoded');
+    const asked = performance.now();
     const check = await fourEyeCheck(
       ctx.externalUrl,
       ctx.externalUrlMethod ?? 'GET',
@@ -305,6 +306,9 @@ class Job {
       ctx.fourEyeTimeoutMs,
       ctx.fourEyeSecret,
     );
+    // The dashboard's four-eyes latency (infra/log-metrics.ts) reads `ms` from this line.
+    const ms = Math.round(performance.now() - asked);
+    ctx.log({ event: 'four-eye', id: this.pending.id, chain: this.chain, ok: check.ok, ms });
     if (check.awaiting === true) throw new AwaitingApproval(check.detail);
     this.audit.fourEye = { checked: true, ok: check.ok, detail: check.detail };
     if (!check.ok) throw new JobFailure(`four-eyes check refused: ${check.detail}`);

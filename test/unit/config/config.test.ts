@@ -21,7 +21,7 @@ describe('loadConfig', () => {
     expect(loadConfig(base)).toEqual({
       mongo: { uri: base.MONGODB_URI, uriSecretArn: undefined, dbName: 'kms-signer' },
       aws: { region: 'eu-west-1', endpoint: undefined },
-      kms: { signRate: 300, createKeyRate: 5 },
+      kms: { signRate: 300, createKeyRate: 5, multiRegionKeys: false },
       application: 'kms-signer',
       apiKeyHashes: [],
       secretsCacheTtlMs: 300_000,
@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
       KMS_SIGN_RATE: '250',
       KMS_CREATE_KEY_RATE: '2.5',
+      KMS_MULTI_REGION_KEYS: 'true',
       APP_TAG: 'kms-signer-prod',
       API_KEY_HASHES: ` ${hash.toUpperCase()} , ${hashApiKey('key-2')}`,
       SECRETS_CACHE_TTL_SECONDS: '60',
@@ -44,7 +45,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       mongo: { uri: undefined, dbName: 'wallets_prod' },
       aws: { region: 'us-east-2', endpoint: 'http://127.0.0.1:4566' },
-      kms: { signRate: 250, createKeyRate: 2.5 },
+      kms: { signRate: 250, createKeyRate: 2.5, multiRegionKeys: true },
       application: 'kms-signer-prod',
       apiKeyHashes: [hash, hashApiKey('key-2')],
       secretsCacheTtlMs: 60_000,
@@ -64,6 +65,7 @@ describe('loadConfig', () => {
     [{ ...base, AWS_ENDPOINT_URL: 'localhost:4566' }, 'AWS_ENDPOINT_URL'],
     [{ ...base, KMS_SIGN_RATE: 'fast' }, 'KMS_SIGN_RATE'],
     [{ ...base, KMS_CREATE_KEY_RATE: '0' }, 'KMS_CREATE_KEY_RATE'],
+    [{ ...base, KMS_MULTI_REGION_KEYS: 'yes' }, 'KMS_MULTI_REGION_KEYS'],
     [{ ...base, APP_TAG: 'bad#tag' }, 'APP_TAG'],
     [{ ...base, API_KEY_HASHES: 'plain-api-key' }, 'API_KEY_HASHES'],
   ])('names the offending variable (%#)', (env, variable) => {

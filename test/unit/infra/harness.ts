@@ -5,7 +5,8 @@ import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { readConfig } from '../../../infra/config.js';
 import { KmsSignerStack } from '../../../infra/kms-signer-stack.js';
 
-export const APP_TAG = 'kms-signer';
+/** The default stage's Application tag (kms-signer-<stage>). */
+export const APP_TAG = 'kms-signer-dev';
 
 export const KEY_ARN = {
   'Fn::Join': [

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { API_KEY_ACTIONS, WALLET_TAG_KEYS } from '../../../infra/iam.js';
 import { APP_TAG, KEY_ARN, statementsOf, synthStack } from './harness.js';
 
+const KEY_TYPE = { 'kms:KeySpec': 'ECC_SECG_P256K1', 'kms:KeyUsage': 'SIGN_VERIFY' };
+const OWN_KEY = { StringEquals: { 'aws:ResourceTag/Application': APP_TAG, ...KEY_TYPE } };
+
 const { stack, template } = synthStack();
 const secretRef = (id: string) => ({
   Ref: stack.getLogicalId(stack.node.findChild(id).node.defaultChild as never),
@@ -33,21 +36,31 @@ describe('wallet API role', () => {
         Action: 'kms:CreateKey',
         Resource: '*',
         Condition: {
-          StringEquals: {
-            'kms:KeySpec': 'ECC_SECG_P256K1',
-            'kms:KeyUsage': 'SIGN_VERIFY',
-            'aws:RequestTag/Application': APP_TAG,
-          },
+          StringEquals: { ...KEY_TYPE, 'kms:KeyOrigin': 'AWS_KMS', 'aws:RequestTag/Application': APP_TAG },
+          Bool: { 'kms:MultiRegion': 'false' },
           'ForAllValues:StringEquals': { 'aws:TagKeys': TAG_KEYS },
         },
       },
       {
-        Sid: 'TagOnCreate',
+        Sid: 'CreateTaggedSecp256k1KeysForImport',
         Effect: 'Allow',
-        Action: 'kms:TagResource',
+        Action: 'kms:CreateKey',
         Resource: '*',
         Condition: {
+          StringEquals: { ...KEY_TYPE, 'kms:KeyOrigin': 'EXTERNAL', 'aws:RequestTag/Application': APP_TAG },
+          Bool: { 'kms:MultiRegion': 'false' },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': TAG_KEYS },
+        },
+      },
+      {
+        Sid: 'TagOwnKeyTypeOnCreate',
+        Effect: 'Allow',
+        Action: 'kms:TagResource',
+        Resource: KEY_ARN,
+        Condition: {
           StringEquals: { 'aws:RequestTag/Application': APP_TAG },
+          StringEqualsIfExists: KEY_TYPE,
+          BoolIfExists: { 'kms:MultiRegion': 'false' },
           'ForAllValues:StringEquals': { 'aws:TagKeys': TAG_KEYS },
         },
       },
@@ -75,7 +88,7 @@ describe('wallet API role', () => {
           'kms:ListResourceTags',
         ],
         Resource: KEY_ARN,
-        Condition: { StringEquals: { 'aws:ResourceTag/Application': APP_TAG } },
+        Condition: OWN_KEY,
       },
       {
         Sid: 'ScheduleDeletionOfOwnKeys',
@@ -83,7 +96,7 @@ describe('wallet API role', () => {
         Action: 'kms:ScheduleKeyDeletion',
         Resource: KEY_ARN,
         Condition: {
-          StringEquals: { 'aws:ResourceTag/Application': APP_TAG },
+          ...OWN_KEY,
           NumericGreaterThanEquals: { 'kms:ScheduleKeyDeletionPendingWindowInDays': 7 },
         },
       },
@@ -121,6 +134,7 @@ describe('signer role', () => {
         Condition: {
           StringEquals: {
             'aws:ResourceTag/Application': APP_TAG,
+            ...KEY_TYPE,
             'kms:MessageType': 'DIGEST',
             'kms:SigningAlgorithm': 'ECDSA_SHA_256',
           },
@@ -131,7 +145,7 @@ describe('signer role', () => {
         Effect: 'Allow',
         Action: 'kms:GetPublicKey',
         Resource: KEY_ARN,
-        Condition: { StringEquals: { 'aws:ResourceTag/Application': APP_TAG } },
+        Condition: OWN_KEY,
       },
       DENY_LOCKOUT_BYPASS,
       {
@@ -143,6 +157,17 @@ describe('signer role', () => {
       LOG_WRITE,
       expect.objectContaining({ Effect: 'Allow', Action: 'sqs:SendMessage' }),
     ]);
+  });
+
+  it('pins kms:MultiRegion to the multiRegionKeys setting for generated keys only', () => {
+    const mr = synthStack({ 'kms-signer:multiRegionKeys': 'true' });
+    const sts = statementsOf(mr.stack, mr.template, mr.stack.apiFunction.role!);
+    const bySid = (sid: string) => sts.find((x) => x.Sid === sid)?.Condition?.Bool;
+    expect(bySid('CreateTaggedSecp256k1Keys')).toEqual({ 'kms:MultiRegion': 'true' });
+    expect(sts.find((x) => x.Sid === 'TagOwnKeyTypeOnCreate')?.Condition?.BoolIfExists).toEqual({
+      'kms:MultiRegion': 'true',
+    });
+    expect(bySid('CreateTaggedSecp256k1KeysForImport')).toEqual({ 'kms:MultiRegion': 'false' });
   });
 
   it('follows the appTag context', () => {

@@ -1,9 +1,12 @@
 // Pins the schedule, the secrets, the API authorization, the alarms, the DLQ and log retention.
 import { Match } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readConfig } from '../../../infra/config.js';
 import { App } from 'aws-cdk-lib';
+import { HTTP_API_ACCESS_LOG } from '../../../infra/kms-signer-stack.js';
 import { synthStack } from './harness.js';
+
+vi.setConfig({ testTimeout: 60_000 }); // each synthesis takes seconds on a loaded machine
 
 const { stack, template } = synthStack();
 const ref = (id: string) => ({
@@ -31,14 +34,16 @@ describe('Lambda functions', () => {
 
   it('pass secrets as ARNs only', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 5,
       Environment: {
         Variables: Match.objectEquals({
-          APP_TAG: 'kms-signer',
+          APP_TAG: 'kms-signer-dev',
           MONGODB_URI_SECRET_ARN: ref('MongoDbUri'),
           MONGODB_DB: 'kms-signer',
           KMS_SIGN_RATE: '300',
           KMS_CREATE_KEY_RATE: '5',
           NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_METRICS_NAMESPACE: 'KmsSigner/dev',
           API_AUTH: 'iam',
         }),
       },
@@ -47,12 +52,13 @@ describe('Lambda functions', () => {
       ReservedConcurrentExecutions: 2,
       Environment: {
         Variables: Match.objectEquals({
-          APP_TAG: 'kms-signer',
+          APP_TAG: 'kms-signer-dev',
           MONGODB_URI_SECRET_ARN: ref('MongoDbUri'),
           MONGODB_DB: 'kms-signer',
           KMS_SIGN_RATE: '300',
           KMS_CREATE_KEY_RATE: '5',
           NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_METRICS_NAMESPACE: 'KmsSigner/dev',
           TATUM_API_KEY_SECRET_ARN: ref('TatumApiKey'),
           SIGNER_NETWORK: 'testnet',
           SIGNER_PERIOD_SECONDS: '5',
@@ -102,7 +108,11 @@ describe('Lambda functions', () => {
     const bad = (context: Record<string, unknown>) => () => readConfig(new App({ context }).node);
     expect(bad({ 'kms-signer:tatumNetwork': 'regtest' })).toThrow(/tatumNetwork/);
     expect(bad({ 'kms-signer:signerReservedConcurrency': 0 })).toThrow(/signerReservedConcurrency/);
-    expect(bad({ 'kms-signer:enableEcs': 'true' })).toThrow(/ecsImage/);
+    expect(bad({ 'kms-signer:vpc': 'my-vpc' })).toThrow(/vpc/);
+    expect(bad({ 'kms-signer:prod:account': '12345' })).not.toThrow(); // another stage's value
+    expect(() =>
+      readConfig(new App({ context: { 'kms-signer:prod:account': '12345' } }).node, 'prod'),
+    ).toThrow(/account/);
     expect(bad({ 'kms-signer:tatumNetwork': 'mainnet' })).toThrow(/externalUrl/);
     expect(bad({ 'kms-signer:externalUrl': 'ftp://x' })).toThrow(/externalUrl/);
   });
@@ -152,6 +162,35 @@ describe('HTTP API', () => {
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
     });
   });
+
+  it('logs HTTP API context variables, never REST-only ones', () => {
+    const stages = Object.values(template.findResources('AWS::ApiGatewayV2::Stage')) as {
+      Properties: { AccessLogSettings: { Format: string } };
+    }[];
+    const format = JSON.parse(stages[0]!.Properties.AccessLogSettings.Format) as Record<string, string>;
+    expect(format).toEqual(HTTP_API_ACCESS_LOG);
+    expect(Object.values(format)).toContain('$context.routeKey');
+    for (const v of Object.values(format))
+      expect(v).not.toMatch(/resourcePath|identity\.caller|identity\.user$/);
+  });
+
+  it('throttles the stage and caps the API function', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+    });
+    const s = synthStack({
+      'kms-signer:apiRateLimit': 50,
+      'kms-signer:apiBurstLimit': 100,
+      'kms-signer:apiReservedConcurrency': 3,
+    });
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 3,
+      Environment: { Variables: Match.objectLike({ API_AUTH: 'iam' }) },
+    });
+  });
 });
 
 describe('alarms', () => {
@@ -194,7 +233,9 @@ describe('alarms', () => {
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       LogGroupName: signerLogs,
       FilterPattern: '"ThrottlingException"',
-      MetricTransformations: [Match.objectLike({ MetricName: 'KmsThrottling', MetricValue: '1' })],
+      MetricTransformations: [
+        Match.objectLike({ MetricName: 'KmsThrottling', MetricNamespace: 'KmsSigner/dev', MetricValue: '1' }),
+      ],
     });
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       LogGroupName: signerLogs,
@@ -232,7 +273,7 @@ describe('optional ECS daemon', () => {
     template.resourceCountIs('AWS::ECS::Service', 0);
   });
 
-  it('runs `daemon` on Fargate ARM64 with the signer permissions', () => {
+  it('runs `daemon` on Fargate ARM64 with the signer permissions and alarms', () => {
     const s = synthStack({
       'kms-signer:enableEcs': 'true',
       'kms-signer:ecsImage': 'public.ecr.aws/x/kms-signer:1',
@@ -249,7 +290,18 @@ describe('optional ECS daemon', () => {
       ContainerDefinitions: [
         Match.objectLike({
           Image: 'public.ecr.aws/x/kms-signer:1',
-          Command: ['daemon', '--network', 'testnet'],
+          Command: [
+            'daemon',
+            '--json',
+            '--network',
+            'testnet',
+            '--period',
+            '5',
+            '--externalUrlMethod',
+            'GET',
+          ],
+          User: 'node',
+          ReadonlyRootFilesystem: true,
         }),
       ],
     });
@@ -257,6 +309,47 @@ describe('optional ECS daemon', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Sid: 'SignDigestsWithOwnKeys', Action: 'kms:Sign' })]),
       },
+    });
+    // 5 Lambda alarms + daemon not running, daemon heartbeat, daemon KMS throttling
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ECS/ContainerInsights',
+      MetricName: 'RunningTaskCount',
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'KmsSigner/dev/ecs',
+      MetricName: 'DaemonPasses',
+      ComparisonOperator: 'LessThanThreshold',
+    });
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'KmsSigner/dev/ecs',
+      MetricName: 'KmsThrottling',
+    });
+  });
+
+  it('pulls a private ECR image with the execution role', () => {
+    const s = synthStack({
+      'kms-signer:enableEcs': 'true',
+      'kms-signer:ecsImage': '123456789012.dkr.ecr.us-east-1.amazonaws.com/kms-signer:v1',
+    });
+    s.template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+            Resource: {
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':ecr:us-east-1:123456789012:repository/kms-signer'],
+              ],
+            },
+          }),
+          Match.objectLike({ Action: 'ecr:GetAuthorizationToken', Resource: '*' }),
+        ]),
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('DaemonTaskExecutionRole') }],
     });
   });
 });

@@ -1,0 +1,335 @@
+// The IAM request table: every runtime role of every variant (dev, prod, ECS, multi-Region keys) asked
+// the requests it must be allowed and the ones it must not, evaluated by an offline IAM simulator on the
+// synthesised policies. A policy change that opens a hole fails here. Rows marked "regression" are the
+// holes found in review (issue 13): untagged keys claimable by TagResource, stages sharing one tag,
+// kms:MultiRegion free on CreateKey, kms:KeySpec not pinned on Sign.
+import { describe, expect, it } from 'vitest';
+import { defaultAppTag } from '../../../infra/config.js';
+import { synthStack } from './harness.js';
+import { identityPolicyOf, keyArn, simulate, type Decision, type KmsRequest } from './simulate.js';
+
+const SECP = 'ECC_SECG_P256K1';
+
+interface KeyFacts {
+  app?: string;
+  spec?: string;
+  usage?: string;
+  multiRegion?: boolean;
+  origin?: 'AWS_KMS' | 'EXTERNAL';
+}
+
+/** The request context KMS supplies for an existing key (resource condition keys). */
+function existingKey(k: KeyFacts): Record<string, string> {
+  return {
+    ...(k.app !== undefined ? { 'aws:ResourceTag/Application': k.app } : {}),
+    'kms:KeySpec': k.spec ?? SECP,
+    'kms:KeyUsage': k.usage ?? 'SIGN_VERIFY',
+    'kms:MultiRegion': String(k.multiRegion ?? false),
+    'kms:KeyOrigin': k.origin ?? 'AWS_KMS',
+  };
+}
+
+function walletTags(app: string, extra: Record<string, string> = {}): Record<string, string | string[]> {
+  const tags: Record<string, string> = { Application: app, WalletId: 'w-1', Chain: 'ETH', ...extra };
+  return {
+    ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+    'aws:TagKeys': Object.keys(tags),
+  };
+}
+
+function createKey(app: string, k: KeyFacts = {}, extra: Record<string, string | string[]> = {}): KmsRequest {
+  return {
+    action: 'kms:CreateKey',
+    resource: '*',
+    context: {
+      'kms:KeySpec': k.spec ?? SECP,
+      'kms:KeyUsage': k.usage ?? 'SIGN_VERIFY',
+      'kms:MultiRegion': String(k.multiRegion ?? false),
+      'kms:KeyOrigin': k.origin ?? 'AWS_KMS',
+      ...walletTags(app),
+      ...extra,
+    },
+  };
+}
+
+const onKey = (action: string, k: KeyFacts, extra: Record<string, string | string[]> = {}): KmsRequest => ({
+  action,
+  resource: keyArn('1234abcd-12ab-34cd-56ef-1234567890ab'),
+  context: { ...existingKey(k), ...extra },
+});
+
+interface Row {
+  name: string;
+  request: KmsRequest;
+  expect: Decision;
+  regression?: string;
+}
+
+const ALLOW: Decision = 'Allowed';
+const IMPLICIT: Decision = 'ImplicitlyDenied';
+const EXPLICIT: Decision = 'ExplicitlyDenied';
+
+/** The API role's table for a stage whose tag is `app`; `other` is another stage's tag. */
+function apiRows(app: string, other: string, multiRegion: boolean): Row[] {
+  const own: KeyFacts = { app, multiRegion };
+  const creation = { ...existingKey({ multiRegion }), ...walletTags(app) }; // the new key has no tags yet
+  return [
+    {
+      name: 'CreateKey: secp256k1 signing key with our tags',
+      request: createKey(app, { multiRegion }),
+      expect: ALLOW,
+    },
+    {
+      name: 'TagResource during CreateKey (the new key has no tags yet)',
+      request: { action: 'kms:TagResource', resource: keyArn('new'), context: creation },
+      expect: ALLOW,
+    },
+    {
+      name: 'TagResource during CreateKey, should KMS supply no key properties for the new key',
+      request: { action: 'kms:TagResource', resource: keyArn('new'), context: walletTags(app) },
+      expect: ALLOW,
+    },
+    {
+      name: 'CreateKey: EXTERNAL (import), single-Region',
+      request: createKey(app, { origin: 'EXTERNAL' }),
+      expect: ALLOW,
+    },
+    {
+      name: 'CreateKey: EXTERNAL as multi-Region (material cannot reach replicas)',
+      request: createKey(app, { origin: 'EXTERNAL', multiRegion: true }),
+      expect: IMPLICIT,
+    },
+    {
+      name: `CreateKey: multi-Region ${!multiRegion}, against the stage setting`,
+      request: createKey(app, { multiRegion: !multiRegion }),
+      expect: IMPLICIT,
+      regression: 'kms:MultiRegion was free on CreateKey',
+    },
+    {
+      name: 'CreateKey: RSA_2048',
+      request: createKey(app, { spec: 'RSA_2048', multiRegion }),
+      expect: IMPLICIT,
+    },
+    {
+      name: 'CreateKey: ENCRYPT_DECRYPT usage',
+      request: createKey(app, { usage: 'ENCRYPT_DECRYPT', multiRegion }),
+      expect: IMPLICIT,
+    },
+    {
+      name: "CreateKey: another stage's Application tag",
+      request: createKey(other, { multiRegion }),
+      expect: IMPLICIT,
+      regression: 'stages shared one Application tag',
+    },
+    {
+      name: 'CreateKey: a tag key we never write',
+      request: createKey(app, { multiRegion }, { 'aws:TagKeys': ['Application', 'Owner'] }),
+      expect: IMPLICIT,
+    },
+    {
+      name: 'CreateKey: bypassing the policy lockout check',
+      request: createKey(app, { multiRegion }, { 'kms:BypassPolicyLockoutSafetyCheck': 'true' }),
+      expect: EXPLICIT,
+    },
+    {
+      name: 'TagResource: claim an untagged symmetric key of someone else',
+      request: onKey(
+        'kms:TagResource',
+        { spec: 'SYMMETRIC_DEFAULT', usage: 'ENCRYPT_DECRYPT' },
+        walletTags(app),
+      ),
+      expect: IMPLICIT,
+      regression: 'untagged keys were claimable with TagResource',
+    },
+    {
+      name: 'TagResource: claim an untagged ECC_NIST_P256 signing key of someone else',
+      request: onKey('kms:TagResource', { spec: 'ECC_NIST_P256' }, walletTags(app)),
+      expect: IMPLICIT,
+      regression: 'untagged keys were claimable with TagResource',
+    },
+    {
+      name: `TagResource: claim an untagged secp256k1 key with multi-Region ${!multiRegion}`,
+      request: onKey('kms:TagResource', { multiRegion: !multiRegion }, walletTags(app)),
+      expect: IMPLICIT,
+      regression: 'untagged keys were claimable with TagResource',
+    },
+    {
+      // IAM cannot tell this key from one being created (neither has tags, both have our type):
+      // the residual the README names, closed only by a dedicated account (README "IAM").
+      name: 'TagResource: an untagged secp256k1 signing key of our exact type (residual, see README)',
+      request: onKey('kms:TagResource', { multiRegion }, walletTags(app)),
+      expect: ALLOW,
+    },
+    {
+      name: "TagResource: retag another application's key",
+      request: onKey('kms:TagResource', { app: 'payroll' }, walletTags(app)),
+      expect: EXPLICIT,
+    },
+    {
+      name: "TagResource: retag another stage's key",
+      request: onKey('kms:TagResource', { app: other }, walletTags(app)),
+      expect: EXPLICIT,
+      regression: 'stages shared one Application tag',
+    },
+    { name: 'DisableKey: own key', request: onKey('kms:DisableKey', own), expect: ALLOW },
+    { name: 'GetPublicKey: own key', request: onKey('kms:GetPublicKey', own), expect: ALLOW },
+    { name: 'DescribeKey: own key', request: onKey('kms:DescribeKey', own), expect: ALLOW },
+    {
+      name: "DisableKey: another stage's key",
+      request: onKey('kms:DisableKey', { app: other }),
+      expect: IMPLICIT,
+      regression: 'stages shared one Application tag',
+    },
+    { name: 'DisableKey: untagged key', request: onKey('kms:DisableKey', {}), expect: IMPLICIT },
+    {
+      name: 'DisableKey: our tag on a key of another type',
+      request: onKey('kms:DisableKey', { app, spec: 'RSA_2048' }),
+      expect: IMPLICIT,
+    },
+    {
+      name: 'ScheduleKeyDeletion: own key, 7 days',
+      request: onKey('kms:ScheduleKeyDeletion', own, { 'kms:ScheduleKeyDeletionPendingWindowInDays': '7' }),
+      expect: ALLOW,
+    },
+    {
+      name: "ScheduleKeyDeletion: another stage's key",
+      request: onKey(
+        'kms:ScheduleKeyDeletion',
+        { app: other },
+        { 'kms:ScheduleKeyDeletionPendingWindowInDays': '30' },
+      ),
+      expect: IMPLICIT,
+      regression: 'stages shared one Application tag',
+    },
+    {
+      name: 'UntagResource: own key',
+      request: onKey('kms:UntagResource', own, { 'aws:TagKeys': ['Application'] }),
+      expect: IMPLICIT,
+    },
+    {
+      name: 'Sign: own key (the API never signs)',
+      request: onKey('kms:Sign', own, {
+        'kms:MessageType': 'DIGEST',
+        'kms:SigningAlgorithm': 'ECDSA_SHA_256',
+      }),
+      expect: IMPLICIT,
+    },
+    { name: 'PutKeyPolicy: own key', request: onKey('kms:PutKeyPolicy', own), expect: IMPLICIT },
+    {
+      name: 'ReplicateKey: own key (operators replicate, not the API)',
+      request: onKey('kms:ReplicateKey', own, { 'kms:ReplicaRegion': 'us-west-2' }),
+      expect: IMPLICIT,
+    },
+    { name: 'ListKeys', request: { action: 'kms:ListKeys', resource: '*', context: {} }, expect: ALLOW },
+  ];
+}
+
+/** The signer's table (Lambda signer role and ECS task role alike). */
+function signerRows(app: string, other: string, multiRegion: boolean): Row[] {
+  const own: KeyFacts = { app, multiRegion };
+  const digest = { 'kms:MessageType': 'DIGEST', 'kms:SigningAlgorithm': 'ECDSA_SHA_256' };
+  return [
+    { name: 'Sign: digest of own key', request: onKey('kms:Sign', own, digest), expect: ALLOW },
+    {
+      name: 'Sign: own imported key',
+      request: onKey('kms:Sign', { app, origin: 'EXTERNAL' }, digest),
+      expect: ALLOW,
+    },
+    {
+      name: 'Sign: a RAW message',
+      request: onKey('kms:Sign', own, { ...digest, 'kms:MessageType': 'RAW' }),
+      expect: IMPLICIT,
+    },
+    {
+      name: "Sign: another stage's key",
+      request: onKey('kms:Sign', { app: other }, digest),
+      expect: IMPLICIT,
+      regression: 'stages shared one Application tag',
+    },
+    { name: 'Sign: an untagged secp256k1 key', request: onKey('kms:Sign', {}, digest), expect: IMPLICIT },
+    {
+      name: 'Sign: our tag on an ECC_NIST_P256 key',
+      request: onKey('kms:Sign', { app, spec: 'ECC_NIST_P256' }, { ...digest }),
+      expect: IMPLICIT,
+      regression: 'kms:KeySpec was not pinned on Sign',
+    },
+    { name: 'GetPublicKey: own key', request: onKey('kms:GetPublicKey', own), expect: ALLOW },
+    {
+      name: "GetPublicKey: another stage's key",
+      request: onKey('kms:GetPublicKey', { app: other }),
+      expect: IMPLICIT,
+    },
+    { name: 'CreateKey', request: createKey(app, { multiRegion }), expect: IMPLICIT },
+    {
+      name: 'TagResource: own key',
+      request: onKey('kms:TagResource', own, walletTags(app)),
+      expect: IMPLICIT,
+    },
+    { name: 'DisableKey: own key', request: onKey('kms:DisableKey', own), expect: IMPLICIT },
+    {
+      name: 'ScheduleKeyDeletion: own key',
+      request: onKey('kms:ScheduleKeyDeletion', own, { 'kms:ScheduleKeyDeletionPendingWindowInDays': '30' }),
+      expect: IMPLICIT,
+    },
+    { name: 'ListKeys', request: { action: 'kms:ListKeys', resource: '*', context: {} }, expect: IMPLICIT },
+  ];
+}
+
+const ECS = { 'kms-signer:enableEcs': 'true', 'kms-signer:ecsImage': 'public.ecr.aws/x/kms-signer:1' };
+const variants: { name: string; stage: string; context: Record<string, unknown>; multiRegion: boolean }[] = [
+  { name: 'dev', stage: 'dev', context: {}, multiRegion: false },
+  {
+    name: 'prod',
+    stage: 'prod',
+    context: {
+      'kms-signer:stage': 'prod',
+      'kms-signer:tatumNetwork': 'mainnet',
+      'kms-signer:externalUrl': 'https://approve.example.com',
+    },
+    multiRegion: false,
+  },
+  { name: 'ECS', stage: 'dev', context: ECS, multiRegion: false },
+  {
+    name: 'multi-Region keys',
+    stage: 'dev',
+    context: { 'kms-signer:multiRegionKeys': 'true' },
+    multiRegion: true,
+  },
+];
+
+describe.each(variants)('IAM request table, $name', ({ stage, context, multiRegion }) => {
+  const { stack, template } = synthStack(context);
+  const app = defaultAppTag(stage);
+  const other = defaultAppTag(stage === 'prod' ? 'dev' : 'prod');
+  const roles: [string, Row[], ReturnType<typeof identityPolicyOf>][] = [
+    [
+      'API role',
+      apiRows(app, other, multiRegion),
+      identityPolicyOf(stack, template, stack.apiFunction.role!),
+    ],
+    [
+      'signer role',
+      signerRows(app, other, multiRegion),
+      identityPolicyOf(stack, template, stack.signerFunction.role!),
+    ],
+  ];
+  if (stack.daemon) {
+    roles.push([
+      'ECS task role',
+      signerRows(app, other, multiRegion),
+      identityPolicyOf(stack, template, stack.daemon.task.taskRole),
+    ]);
+  }
+
+  it('uses the stage tag', () => {
+    expect(stack.node.tryGetContext('kms-signer:appTag')).toBeUndefined();
+    expect(JSON.stringify(roles[0]![2])).toContain(`"${app}"`);
+  });
+
+  for (const [role, rows] of roles) {
+    const policy = roles.find((r) => r[0] === role)![2];
+    it.each(rows)(`${role}: $name → $expect`, async (row) => {
+      expect(await simulate(policy, row.request), row.regression ?? row.name).toBe(row.expect);
+    });
+  }
+});
