@@ -18,6 +18,12 @@ SigningAlgorithmSpec; GetPublicKey; observed AWS responses quoted in floci-io/fl
   InvalidKeyUsageException, as on AWS.
 
 Only Ed25519 keys and ED25519_* algorithms take the new paths; every other key behaves as before.
+
+When to drop it: no LocalStack release implements Ed25519 KMS keys yet — the KMS models of 4.14.0 and
+2026.3.0 (the newest localstack-core on PyPI in December 2026) have no ECC_NIST_EDWARDS25519 curve or
+signing path. Remove this file once a release closes localstack#13886 and its
+``services/kms/models.py`` signs with ED25519_SHA_512; test/integration/kms-ed25519-emulation.test.ts
+must then pass without it.
 """
 
 from cryptography.exceptions import InvalidSignature
