@@ -26,6 +26,8 @@ export type {
   NativeAsset,
   NetworkName,
   NetworkParams,
+  SolanaChainDefinition,
+  SolanaNetworkParams,
   TronChainDefinition,
   TronNetworkParams,
 } from './types.js';
@@ -44,7 +46,9 @@ export {
   getChain,
   getEvmChain,
   getNetwork,
+  getSolanaChain,
   getTronChain,
+  chainKeySpec,
   isChainId,
   isNetworkName,
   listChains,

@@ -1,3 +1,4 @@
+import { ED25519_KEY_SPEC, SECP256K1_KEY_SPEC, type WalletKeySpec } from '../kms/key-specs.js';
 import { UnsupportedChainError, UnsupportedNetworkError } from './errors.js';
 import {
   CHAIN_IDS,
@@ -11,6 +12,8 @@ import {
   type EvmNetworkParams,
   type NetworkName,
   type NetworkParams,
+  type SolanaChainDefinition,
+  type SolanaNetworkParams,
   type TronChainDefinition,
   type TronNetworkParams,
 } from './types.js';
@@ -27,6 +30,9 @@ import {
 // - EVM chain ids: chainlist / EIP-155 registrations (1, 11155111 Sepolia, 56, 97, 137, 80002 Amoy);
 //   31337 is anvil's default chain id.
 // - TRON: every address is 0x41 ‖ keccak256(pubkey)[12..] in Base58Check, on mainnet and testnets.
+// - SOL: the address is the base58 Ed25519 public key (docs.solana.com, "Accounts"); genesis hashes as
+//   returned by getGenesisHash on api.mainnet-beta.solana.com and api.devnet.solana.com. Tatum's SOL
+//   "testnet" is Solana devnet (tatum-js v2 solana tx tests use the devnet fee payer for testnet).
 
 const BTC_BIP32_MAIN = { public: 0x0488b21e, private: 0x0488ade4 } as const; // xpub / xprv
 const BTC_BIP32_TEST = { public: 0x043587cf, private: 0x04358394 } as const; // tpub / tprv
@@ -224,6 +230,18 @@ export const CHAINS = {
       testnet: { label: 'TRON testnet (Nile/Shasta)', addressPrefix: 0x41 },
     },
   },
+  SOL: {
+    id: 'SOL',
+    name: 'Solana',
+    family: 'solana',
+    nativeAsset: { symbol: 'SOL', decimals: 9 },
+    addressFormats: ['solana'],
+    destinationFormats: ['solana'],
+    networks: {
+      mainnet: { label: 'Solana mainnet-beta', genesisHash: '5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d' },
+      testnet: { label: 'Solana devnet', genesisHash: 'EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG' },
+    },
+  },
 } as const satisfies Registry;
 
 export function isChainId(x: string): x is ChainId {
@@ -309,4 +327,26 @@ export function getTronChain(
   const def = getChain(chain);
   assertFamily(def, 'tron');
   return { chain: def, params: paramsOf(def, network) };
+}
+
+export function getSolanaChain(
+  chain: string,
+  network: string,
+): { chain: SolanaChainDefinition; params: SolanaNetworkParams } {
+  const def = getChain(chain);
+  assertFamily(def, 'solana');
+  return { chain: def, params: paramsOf(def, network) };
+}
+
+/** The KMS key spec every wallet of a family needs: Ed25519 chains sign with ECC_NIST_EDWARDS25519. */
+const FAMILY_KEY_SPECS: Readonly<Record<ChainFamily, WalletKeySpec>> = {
+  bitcoin: SECP256K1_KEY_SPEC,
+  evm: SECP256K1_KEY_SPEC,
+  tron: SECP256K1_KEY_SPEC,
+  solana: ED25519_KEY_SPEC,
+};
+
+/** The KMS key spec a wallet of `chain` needs (one wallet = one key of this spec). */
+export function chainKeySpec(chain: string): WalletKeySpec {
+  return FAMILY_KEY_SPECS[getChain(chain).family];
 }

@@ -1,17 +1,36 @@
 /** Chain identifiers. All but EVM_DEV are Tatum's currency strings; EVM_DEV is a local anvil chain. */
-export const CHAIN_IDS = ['BTC', 'LTC', 'DOGE', 'BCH', 'ETH', 'BSC', 'MATIC', 'EVM_DEV', 'TRON'] as const;
+export const CHAIN_IDS = [
+  'BTC',
+  'LTC',
+  'DOGE',
+  'BCH',
+  'ETH',
+  'BSC',
+  'MATIC',
+  'EVM_DEV',
+  'TRON',
+  'SOL',
+] as const;
 export type ChainId = (typeof CHAIN_IDS)[number];
 
 export const NETWORK_NAMES = ['mainnet', 'testnet', 'regtest'] as const;
 export type NetworkName = (typeof NETWORK_NAMES)[number];
 
-export type ChainFamily = 'bitcoin' | 'evm' | 'tron';
+export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'solana';
 
 /**
  * Address formats this service can DERIVE from one of its own public keys (and therefore receive funds on).
  * 'p2sh-p2wpkh' is P2WPKH nested in P2SH (BIP-49 style); 'cashaddr' is a P2PKH CashAddr.
  */
-export const ADDRESS_FORMATS = ['p2wpkh', 'p2sh-p2wpkh', 'p2pkh', 'cashaddr', 'evm', 'tron'] as const;
+export const ADDRESS_FORMATS = [
+  'p2wpkh',
+  'p2sh-p2wpkh',
+  'p2pkh',
+  'cashaddr',
+  'evm',
+  'tron',
+  'solana',
+] as const;
 export type AddressFormat = (typeof ADDRESS_FORMATS)[number];
 
 /**
@@ -62,6 +81,12 @@ export interface TronNetworkParams {
   readonly addressPrefix: number;
 }
 
+export interface SolanaNetworkParams {
+  readonly label: string;
+  /** Genesis hash of the cluster (RPC getGenesisHash): proves a blockhash source is on this network. */
+  readonly genesisHash: string;
+}
+
 interface ChainDefinitionBase<Family extends ChainFamily, Params> {
   readonly id: ChainId;
   readonly name: string;
@@ -80,9 +105,11 @@ export interface BitcoinChainDefinition extends ChainDefinitionBase<'bitcoin', B
 }
 export type EvmChainDefinition = ChainDefinitionBase<'evm', EvmNetworkParams>;
 export type TronChainDefinition = ChainDefinitionBase<'tron', TronNetworkParams>;
+export type SolanaChainDefinition = ChainDefinitionBase<'solana', SolanaNetworkParams>;
 
-export type ChainDefinition = BitcoinChainDefinition | EvmChainDefinition | TronChainDefinition;
-export type NetworkParams = BitcoinNetworkParams | EvmNetworkParams | TronNetworkParams;
+export type ChainDefinition =
+  BitcoinChainDefinition | EvmChainDefinition | TronChainDefinition | SolanaChainDefinition;
+export type NetworkParams = BitcoinNetworkParams | EvmNetworkParams | TronNetworkParams | SolanaNetworkParams;
 
 export type AddressValidation =
   | { readonly valid: true; readonly format: DestinationFormat; readonly normalized: string }

@@ -3,6 +3,7 @@ import { decodeCashAddr } from './addresses/cashaddr.js';
 import { decodeEvmAddress } from './addresses/evm.js';
 import { bech32HrpOwners } from './addresses/hints.js';
 import { rejected, type DecodeOutcome } from './addresses/result.js';
+import { decodeSolanaAddress } from './addresses/solana.js';
 import { decodeTronAddress } from './addresses/tron.js';
 import { InvalidAddressError, UnsupportedChainError } from './errors.js';
 import { getBitcoinChain, getChain, getNetwork, getTronChain } from './registry.js';
@@ -48,6 +49,8 @@ function decode(chain: string, network: string, address: string): DecodeOutcome 
       return decodeEvmAddress(address);
     case 'tron':
       return decodeTronAddress(getTronChain(chain, network).params, address);
+    case 'solana':
+      return decodeSolanaAddress(address);
   }
 }
 

@@ -4,8 +4,9 @@
 import { getChain, isChainId, listChains } from '../chains/index.js';
 import { signBitcoinTransaction, type BitcoinSignOptions, type BitcoinSignRequest } from './bitcoin/index.js';
 import { signEvmTransaction, type EvmSignOptions } from './evm/index.js';
+import { signSolanaTransaction, type SolanaRecentBlockhash } from './solana/index.js';
 import { signTronTransaction, type TronSignOptions } from './tron/index.js';
-import { refuse, type SignedTransaction, type SignRequestBase } from './types.js';
+import { refuse, type MessageSigner, type SignedTransaction, type SignRequestBase } from './types.js';
 
 export interface SignTransactionRequest extends SignRequestBase {
   /**
@@ -17,6 +18,12 @@ export interface SignTransactionRequest extends SignRequestBase {
   format?: BitcoinSignRequest['format'];
   /** Options of the chain's family; options of other families are ignored. */
   options?: BitcoinSignOptions & EvmSignOptions & TronSignOptions;
+  /** SOL only: the fresh blockhash that replaces the payload's placeholder. */
+  recentBlockhash?: SolanaRecentBlockhash;
+}
+
+function isMessageSigner(signer: object): signer is MessageSigner {
+  return typeof (signer as Partial<MessageSigner>).signMessage === 'function';
 }
 
 export async function signTransaction(request: SignTransactionRequest): Promise<SignedTransaction> {
@@ -37,10 +44,24 @@ export async function signTransaction(request: SignTransactionRequest): Promise<
       return signEvmTransaction(request);
     case 'tron':
       return signTronTransaction(request);
+    case 'solana': {
+      const { signer, recentBlockhash } = request;
+      if (!isMessageSigner(signer))
+        refuse('INVALID_REQUEST', 'signer', 'SOL needs a signer with signMessage (Ed25519)');
+      if (!recentBlockhash)
+        refuse('INVALID_REQUEST', 'recentBlockhash', 'SOL needs a fresh blockhash from a node');
+      return signSolanaTransaction({ ...request, signer, recentBlockhash });
+    }
   }
 }
 
 export { signBitcoinTransaction, type BitcoinSignOptions } from './bitcoin/index.js';
 export { signEvmTransaction } from './evm/index.js';
 export { signTronTransaction, type TronSignOptions } from './tron/index.js';
+export {
+  prepareSolanaTransaction,
+  signSolanaTransaction,
+  type SolanaRecentBlockhash,
+  type SolanaSignRequest,
+} from './solana/index.js';
 export * from './types.js';

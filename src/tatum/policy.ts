@@ -11,6 +11,7 @@ import {
   type ChainId,
   type NetworkName,
 } from '../chains/index.js';
+import { readSolanaPayloadTransfers } from '../signer/solana/index.js';
 import type { ChainPolicy } from './config.js';
 
 /** One movement of value out of our wallets. `asset` is "native" or the token contract address. */
@@ -120,6 +121,8 @@ export function decodeTransfers(
         return decodeTron(serialized);
       case 'bitcoin':
         return decodeBitcoin(chain, network, serialized, ownAddresses);
+      case 'solana':
+        return { ok: true, transfers: readSolanaPayloadTransfers(serialized, ownAddresses) };
     }
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
@@ -130,6 +133,7 @@ function normalizeDestination(chain: ChainId, network: NetworkName, address: str
   const family = getChain(chain).family;
   if (family === 'bitcoin') return hex(addressToOutputScript(chain, network, address));
   if (family === 'evm') return address.toLowerCase();
+  if (family === 'solana') return address; // base58 has one spelling per key
   return tronAddress(address);
 }
 

@@ -4,7 +4,7 @@
 // once and keeps going. importWallet keeps a COPY of the key so tests can check what arrived.
 import { randomUUID } from 'node:crypto';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { deriveAddresses, getChain } from '../../src/chains/index.js';
+import { chainKeySpec, deriveAddresses, getChain } from '../../src/chains/index.js';
 import {
   WalletError,
   type BatchView,
@@ -113,6 +113,7 @@ export class FakeWalletService implements WalletService {
       publicKey: key.publicKey,
       kmsKeyId: key.kmsKeyId,
       kmsKeyArn: key.kmsKeyArn,
+      keySpec: chainKeySpec(input.chain),
       keyOrigin: origin,
       deletionDate: null,
       createdAt: now,

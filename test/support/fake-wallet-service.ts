@@ -2,7 +2,7 @@
 // rules (state transitions, idempotency, pagination, errors as WalletError) and records every call, so a
 // test can assert that a rejected request reached the service not at all.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { ChainId, NetworkName } from '../../src/chains/index.js';
+import { chainKeySpec, type ChainId, type NetworkName } from '../../src/chains/index.js';
 import {
   type BatchView,
   type CreateWalletInput,
@@ -123,6 +123,7 @@ export class FakeWalletService implements WalletService {
       publicKey: key.publicKey,
       kmsKeyId: key.kmsKeyId,
       kmsKeyArn: key.kmsKeyArn,
+      keySpec: chainKeySpec(input.chain),
       keyOrigin: 'AWS_KMS',
       deletionDate: status === 'PENDING_DELETION' ? new Date(now.getTime() + 30 * DAY_MS) : null,
       createdAt: now,

@@ -90,7 +90,7 @@ describe('generatemanagedwallet', () => {
     const unknown = await run(['generatemanagedwallet', 'XRP']);
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
     expect(unknown.stderr).toBe(
-      'kms-signer: chain: unknown chain "XRP"; supported: BTC, LTC, DOGE, BCH, ETH, BSC, MATIC, EVM_DEV, TRON\n',
+      'kms-signer: chain: unknown chain "XRP"; supported: BTC, LTC, DOGE, BCH, ETH, BSC, MATIC, EVM_DEV, TRON, SOL\n',
     );
     const regtest = await run(['generatemanagedwallet', 'ETH', '--network', 'regtest']);
     expect(regtest.code).toBe(2);
