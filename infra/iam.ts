@@ -58,6 +58,21 @@ export function apiKmsStatements(appTag: string): PolicyStatement[] {
         'ForAllValues:StringEquals': tagKeys,
       },
     }),
+    // Ed25519 wallets (SOL…): the same conditions for the other wallet key spec (src/kms/key-specs.ts).
+    new PolicyStatement({
+      sid: 'CreateTaggedEd25519Keys',
+      effect: Effect.ALLOW,
+      actions: ['kms:CreateKey'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: {
+          'kms:KeySpec': 'ECC_NIST_EDWARDS25519',
+          'kms:KeyUsage': 'SIGN_VERIFY',
+          ...requestTags,
+        },
+        'ForAllValues:StringEquals': tagKeys,
+      },
+    }),
     // Passing Tags to CreateKey needs kms:TagResource as well. It is allowed only with the app's
     // request tag and our tag keys, and DenyRetaggingForeignKeys below stops it from claiming a key
     // that already belongs to another application. UntagResource is never granted.
@@ -121,8 +136,25 @@ export function signerKmsStatements(appTag: string): PolicyStatement[] {
       conditions: {
         StringEquals: {
           'aws:ResourceTag/Application': appTag,
+          'kms:KeySpec': 'ECC_SECG_P256K1',
           'kms:MessageType': 'DIGEST',
           'kms:SigningAlgorithm': 'ECDSA_SHA_256',
+        },
+      },
+    }),
+    // Pure Ed25519 over the message (RAW) on Ed25519 keys only; never ED25519_PH_SHA_512 (Ed25519ph),
+    // whose signatures no chain accepts, and no cross-over with the secp256k1 statement above.
+    new PolicyStatement({
+      sid: 'SignMessagesWithOwnEd25519Keys',
+      effect: Effect.ALLOW,
+      actions: ['kms:Sign'],
+      resources: [accountKeysArn()],
+      conditions: {
+        StringEquals: {
+          'aws:ResourceTag/Application': appTag,
+          'kms:KeySpec': 'ECC_NIST_EDWARDS25519',
+          'kms:MessageType': 'RAW',
+          'kms:SigningAlgorithm': 'ED25519_SHA_512',
         },
       },
     }),

@@ -31,6 +31,8 @@ export const TATUM_BROADCAST_PATHS: Readonly<Record<string, string>> = {
   BSC: '/v3/bsc/broadcast',
   MATIC: '/v3/polygon/broadcast',
   TRON: '/v3/tron/broadcast',
+  // tatum-kms src/signatures.ts posts {txData, signatureId} here after signing SOL.
+  SOL: '/v3/solana/broadcast',
 };
 
 /**

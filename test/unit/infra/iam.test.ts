@@ -42,6 +42,20 @@ describe('wallet API role', () => {
         },
       },
       {
+        Sid: 'CreateTaggedEd25519Keys',
+        Effect: 'Allow',
+        Action: 'kms:CreateKey',
+        Resource: '*',
+        Condition: {
+          StringEquals: {
+            'kms:KeySpec': 'ECC_NIST_EDWARDS25519',
+            'kms:KeyUsage': 'SIGN_VERIFY',
+            'aws:RequestTag/Application': APP_TAG,
+          },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': TAG_KEYS },
+        },
+      },
+      {
         Sid: 'TagOnCreate',
         Effect: 'Allow',
         Action: 'kms:TagResource',
@@ -111,7 +125,7 @@ describe('wallet API role', () => {
 });
 
 describe('signer role', () => {
-  it('may only Sign digests (ECDSA_SHA_256) and read public keys of tagged keys', () => {
+  it('may only Sign digests (ECDSA_SHA_256) on secp256k1 keys, messages (ED25519_SHA_512) on Ed25519 keys, and read public keys of tagged keys', () => {
     expect(statementsOf(stack, template, stack.signerFunction.role!)).toEqual([
       {
         Sid: 'SignDigestsWithOwnKeys',
@@ -121,8 +135,23 @@ describe('signer role', () => {
         Condition: {
           StringEquals: {
             'aws:ResourceTag/Application': APP_TAG,
+            'kms:KeySpec': 'ECC_SECG_P256K1',
             'kms:MessageType': 'DIGEST',
             'kms:SigningAlgorithm': 'ECDSA_SHA_256',
+          },
+        },
+      },
+      {
+        Sid: 'SignMessagesWithOwnEd25519Keys',
+        Effect: 'Allow',
+        Action: 'kms:Sign',
+        Resource: KEY_ARN,
+        Condition: {
+          StringEquals: {
+            'aws:ResourceTag/Application': APP_TAG,
+            'kms:KeySpec': 'ECC_NIST_EDWARDS25519',
+            'kms:MessageType': 'RAW',
+            'kms:SigningAlgorithm': 'ED25519_SHA_512',
           },
         },
       },
