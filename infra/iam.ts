@@ -4,6 +4,7 @@
 import { Aws, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
+import { SIGNING_MODES, WALLET_KEY_SPECS, type WalletKeySpec } from '../src/kms/key-specs.js';
 
 /** Every tag key kms-signer writes at CreateKey (src/kms/vault.ts, src/wallets/kms-scan.ts). */
 export const WALLET_TAG_KEYS = [
@@ -15,6 +16,12 @@ export const WALLET_TAG_KEYS = [
   'UserId',
   'KeyIndex',
 ] as const;
+
+/** Statement ids per wallet key spec (src/kms/key-specs.ts: the specs and their one signing mode). */
+const KEY_SPEC_STATEMENTS: Readonly<Record<WalletKeySpec, { create: string; sign: string }>> = {
+  ECC_SECG_P256K1: { create: 'CreateTaggedSecp256k1Keys', sign: 'SignDigestsWithOwnKeys' },
+  ECC_NIST_EDWARDS25519: { create: 'CreateTaggedEd25519Keys', sign: 'SignMessagesWithOwnEd25519Keys' },
+};
 
 /** KMS keys of this account and Region; always combined with a resource-tag condition. */
 export function accountKeysArn(): string {
@@ -43,39 +50,25 @@ export function apiKmsStatements(appTag: string): PolicyStatement[] {
   const tagKeys = { 'aws:TagKeys': [...WALLET_TAG_KEYS] };
   return [
     // CreateKey has no resource ARN (the key does not exist yet), so Resource must be "*"; the
-    // conditions pin the key type and force the Application tag onto every new key.
-    new PolicyStatement({
-      sid: 'CreateTaggedSecp256k1Keys',
-      effect: Effect.ALLOW,
-      actions: ['kms:CreateKey'],
-      resources: ['*'],
-      conditions: {
-        StringEquals: {
-          'kms:KeySpec': 'ECC_SECG_P256K1',
-          'kms:KeyUsage': 'SIGN_VERIFY',
-          ...requestTags,
-        },
-        'ForAllValues:StringEquals': tagKeys,
-      },
-    }),
-    // Ed25519 wallets (SOL…): the same conditions for the other wallet key spec (src/kms/key-specs.ts).
-    new PolicyStatement({
-      sid: 'CreateTaggedEd25519Keys',
-      effect: Effect.ALLOW,
-      actions: ['kms:CreateKey'],
-      resources: ['*'],
-      conditions: {
-        StringEquals: {
-          'kms:KeySpec': 'ECC_NIST_EDWARDS25519',
-          'kms:KeyUsage': 'SIGN_VERIFY',
-          ...requestTags,
-        },
-        'ForAllValues:StringEquals': tagKeys,
-      },
-    }),
-    // Passing Tags to CreateKey needs kms:TagResource as well. It is allowed only with the app's
-    // request tag and our tag keys, and DenyRetaggingForeignKeys below stops it from claiming a key
-    // that already belongs to another application. UntagResource is never granted.
+    // conditions pin the key type (one statement per wallet key spec) and force the Application tag
+    // onto every new key.
+    ...WALLET_KEY_SPECS.map(
+      (keySpec) =>
+        new PolicyStatement({
+          sid: KEY_SPEC_STATEMENTS[keySpec].create,
+          effect: Effect.ALLOW,
+          actions: ['kms:CreateKey'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: {
+              'kms:KeySpec': keySpec,
+              'kms:KeyUsage': 'SIGN_VERIFY',
+              ...requestTags,
+            },
+            'ForAllValues:StringEquals': tagKeys,
+          },
+        }),
+    ),
     new PolicyStatement({
       sid: 'TagOnCreate',
       effect: Effect.ALLOW,
@@ -128,36 +121,25 @@ export function apiKmsStatements(appTag: string): PolicyStatement[] {
 
 export function signerKmsStatements(appTag: string): PolicyStatement[] {
   return [
-    new PolicyStatement({
-      sid: 'SignDigestsWithOwnKeys',
-      effect: Effect.ALLOW,
-      actions: ['kms:Sign'],
-      resources: [accountKeysArn()],
-      conditions: {
-        StringEquals: {
-          'aws:ResourceTag/Application': appTag,
-          'kms:KeySpec': 'ECC_SECG_P256K1',
-          'kms:MessageType': 'DIGEST',
-          'kms:SigningAlgorithm': 'ECDSA_SHA_256',
-        },
-      },
-    }),
-    // Pure Ed25519 over the message (RAW) on Ed25519 keys only; never ED25519_PH_SHA_512 (Ed25519ph),
-    // whose signatures no chain accepts, and no cross-over with the secp256k1 statement above.
-    new PolicyStatement({
-      sid: 'SignMessagesWithOwnEd25519Keys',
-      effect: Effect.ALLOW,
-      actions: ['kms:Sign'],
-      resources: [accountKeysArn()],
-      conditions: {
-        StringEquals: {
-          'aws:ResourceTag/Application': appTag,
-          'kms:KeySpec': 'ECC_NIST_EDWARDS25519',
-          'kms:MessageType': 'RAW',
-          'kms:SigningAlgorithm': 'ED25519_SHA_512',
-        },
-      },
-    }),
+    // Each key spec signs in its one mode only (ECDSA_SHA_256 + DIGEST on secp256k1, pure Ed25519
+    // ED25519_SHA_512 + RAW on Ed25519 — never Ed25519ph): kms:KeySpec rules out any cross-over.
+    ...WALLET_KEY_SPECS.map(
+      (keySpec) =>
+        new PolicyStatement({
+          sid: KEY_SPEC_STATEMENTS[keySpec].sign,
+          effect: Effect.ALLOW,
+          actions: ['kms:Sign'],
+          resources: [accountKeysArn()],
+          conditions: {
+            StringEquals: {
+              'aws:ResourceTag/Application': appTag,
+              'kms:KeySpec': keySpec,
+              'kms:MessageType': SIGNING_MODES[keySpec].messageType,
+              'kms:SigningAlgorithm': SIGNING_MODES[keySpec].algorithm,
+            },
+          },
+        }),
+    ),
     new PolicyStatement({
       sid: 'ReadPublicKeysOfOwnKeys',
       effect: Effect.ALLOW,
