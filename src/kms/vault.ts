@@ -259,7 +259,8 @@ export class KmsVault {
 
   /**
    * Signs `message` itself with pure Ed25519 (ED25519_SHA_512, MessageType=RAW) — the chains hash
-   * nothing before Ed25519 does. The signature is released only if it verifies against `publicKey`.
+   * nothing before Ed25519 does. The signature is released only if it verifies against `publicKey`
+   * (OpenSSL, independent of KMS).
    */
   async signMessage(keyId: string, message: Uint8Array, publicKey: Uint8Array): Promise<KmsEd25519Signature> {
     assertKeyId(keyId);

@@ -11,6 +11,7 @@ import {
   MalformedKmsResponseError,
   SignatureVerificationError,
 } from '../../../src/kms/errors.js';
+import { verifyEd25519 } from '../../../src/kms/ed25519.js';
 import { KmsVault } from '../../../src/kms/vault.js';
 
 // RFC 8410 §10.1: "the same public key" example, DER.
@@ -65,6 +66,28 @@ describe('parseEd25519Spki (RFC 8410)', () => {
     // AlgorithmIdentifier with a NULL parameter: 30 2c 30 07 06 03 2b6570 05 00 03 21 00 ‖ key
     const withNull = hex(`302c300706032b65700500032100${RFC8410_SPKI.slice(24)}`);
     expect(() => parseEd25519Spki(withNull)).toThrow(/no parameters/);
+  });
+});
+
+describe('verifyEd25519 (the release check)', () => {
+  it('accepts a valid signature and refuses a malleated S (S + L), another message and another key', () => {
+    const seed = ed25519.utils.randomSecretKey();
+    const publicKey = ed25519.getPublicKey(seed);
+    const message = randomBytes(64);
+    const signature = ed25519.sign(message, seed);
+    expect(verifyEd25519(signature, message, publicKey)).toBe(true);
+    // RFC 8032 §5.1.7: S must be < L; S + L verifies under the group law but is not canonical.
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+    const s = BigInt(`0x${Buffer.from(signature.subarray(32)).reverse().toString('hex')}`) + L;
+    const malleated = Uint8Array.from([
+      ...signature.subarray(0, 32),
+      ...Buffer.from(s.toString(16).padStart(64, '0'), 'hex').reverse(),
+    ]);
+    expect(verifyEd25519(malleated, message, publicKey)).toBe(false);
+    expect(verifyEd25519(signature, randomBytes(64), publicKey)).toBe(false);
+    expect(verifyEd25519(signature, message, ed25519.getPublicKey(ed25519.utils.randomSecretKey()))).toBe(
+      false,
+    );
   });
 });
 
