@@ -153,7 +153,9 @@ export const WalletSchema = z
     status: WalletStatus,
     address: z.string().openapi({ description: 'Index-0 address in the default format' }),
     addresses: Addresses,
-    publicKey: z.string().openapi({ description: 'Compressed secp256k1 public key, hex' }),
+    publicKey: z.string().openapi({
+      description: 'Public key, hex: compressed secp256k1 (33 bytes) or Ed25519 (32 bytes, SOL)',
+    }),
     kmsKeyId: z.string(),
     kmsKeyArn: z.string(),
     keyOrigin: z.enum(['AWS_KMS', 'EXTERNAL']),

@@ -1,3 +1,4 @@
+import { ED25519_KEY_SPEC, SECP256K1_KEY_SPEC, type WalletKeySpec } from '../kms/key-specs.js';
 import { UnsupportedChainError, UnsupportedNetworkError } from './errors.js';
 import {
   CHAIN_IDS,
@@ -12,6 +13,8 @@ import {
   type EvmNetworkParams,
   type NetworkName,
   type NetworkParams,
+  type SolanaChainDefinition,
+  type SolanaNetworkParams,
   type TronChainDefinition,
   type TronNetworkParams,
   type XrpChainDefinition,
@@ -37,6 +40,9 @@ import {
 // - ONE (Harmony shard 0): 1666600000 mainnet, 1666700000 testnet (tatum-protocol.md §4.10, chainlist).
 // - KCS (KuCoin Community Chain): 321 mainnet, 322 testnet (chainlist).
 // - XRP: no network parameters; the classic address is the same on mainnet, testnet and devnet.
+// - SOL: the address is the base58 Ed25519 public key (docs.solana.com, "Accounts"); genesis hashes as
+//   returned by getGenesisHash on api.mainnet-beta.solana.com and api.devnet.solana.com. Tatum's SOL
+//   "testnet" is Solana devnet (tatum-js v2 solana tx tests use the devnet fee payer for testnet).
 
 const BTC_BIP32_MAIN = { public: 0x0488b21e, private: 0x0488ade4 } as const; // xpub / xprv
 const BTC_BIP32_TEST = { public: 0x043587cf, private: 0x04358394 } as const; // tpub / tprv
@@ -268,6 +274,18 @@ export const CHAINS = {
       testnet: { label: 'XRP Ledger testnet' },
     },
   },
+  SOL: {
+    id: 'SOL',
+    name: 'Solana',
+    family: 'solana',
+    nativeAsset: { symbol: 'SOL', decimals: 9 },
+    addressFormats: ['solana'],
+    destinationFormats: ['solana'],
+    networks: {
+      mainnet: { label: 'Solana mainnet-beta', genesisHash: '5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d' },
+      testnet: { label: 'Solana devnet', genesisHash: 'EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG' },
+    },
+  },
 } as const satisfies Registry;
 
 /**
@@ -380,4 +398,27 @@ export function getXrpChain(
   const def = getChain(chain);
   assertFamily(def, 'xrp');
   return { chain: def, params: paramsOf(def, network) };
+}
+
+export function getSolanaChain(
+  chain: string,
+  network: string,
+): { chain: SolanaChainDefinition; params: SolanaNetworkParams } {
+  const def = getChain(chain);
+  assertFamily(def, 'solana');
+  return { chain: def, params: paramsOf(def, network) };
+}
+
+/** The KMS key spec every wallet of a family needs: Ed25519 chains sign with ECC_NIST_EDWARDS25519. */
+const FAMILY_KEY_SPECS: Readonly<Record<ChainFamily, WalletKeySpec>> = {
+  bitcoin: SECP256K1_KEY_SPEC,
+  evm: SECP256K1_KEY_SPEC,
+  tron: SECP256K1_KEY_SPEC,
+  xrp: SECP256K1_KEY_SPEC,
+  solana: ED25519_KEY_SPEC,
+};
+
+/** The KMS key spec a wallet of `chain` needs (one wallet = one key of this spec). */
+export function chainKeySpec(chain: string): WalletKeySpec {
+  return FAMILY_KEY_SPECS[getChain(chain).family];
 }

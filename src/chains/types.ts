@@ -15,13 +15,14 @@ export const CHAIN_IDS = [
   'ONE',
   'KCS',
   'XRP',
+  'SOL',
 ] as const;
 export type ChainId = (typeof CHAIN_IDS)[number];
 
 export const NETWORK_NAMES = ['mainnet', 'testnet', 'regtest'] as const;
 export type NetworkName = (typeof NETWORK_NAMES)[number];
 
-export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'xrp';
+export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'xrp' | 'solana';
 
 /**
  * Address formats this service can DERIVE from one of its own public keys (and therefore receive funds on).
@@ -39,6 +40,7 @@ export const ADDRESS_FORMATS = [
   'xdc',
   'one-bech32',
   'xrp',
+  'solana',
 ] as const;
 export type AddressFormat = (typeof ADDRESS_FORMATS)[number];
 
@@ -94,6 +96,12 @@ export interface TronNetworkParams {
   readonly addressPrefix: number;
 }
 
+export interface SolanaNetworkParams {
+  readonly label: string;
+  /** Genesis hash of the cluster (RPC getGenesisHash): proves a blockhash source is on this network. */
+  readonly genesisHash: string;
+}
+
 interface ChainDefinitionBase<Family extends ChainFamily, Params> {
   readonly id: ChainId;
   readonly name: string;
@@ -113,10 +121,16 @@ export interface BitcoinChainDefinition extends ChainDefinitionBase<'bitcoin', B
 export type EvmChainDefinition = ChainDefinitionBase<'evm', EvmNetworkParams>;
 export type TronChainDefinition = ChainDefinitionBase<'tron', TronNetworkParams>;
 export type XrpChainDefinition = ChainDefinitionBase<'xrp', XrpNetworkParams>;
+export type SolanaChainDefinition = ChainDefinitionBase<'solana', SolanaNetworkParams>;
 
 export type ChainDefinition =
-  BitcoinChainDefinition | EvmChainDefinition | TronChainDefinition | XrpChainDefinition;
-export type NetworkParams = BitcoinNetworkParams | EvmNetworkParams | TronNetworkParams | XrpNetworkParams;
+  | BitcoinChainDefinition
+  | EvmChainDefinition
+  | TronChainDefinition
+  | XrpChainDefinition
+  | SolanaChainDefinition;
+export type NetworkParams =
+  BitcoinNetworkParams | EvmNetworkParams | TronNetworkParams | XrpNetworkParams | SolanaNetworkParams;
 
 export type AddressValidation =
   | { readonly valid: true; readonly format: DestinationFormat; readonly normalized: string }

@@ -4,6 +4,7 @@ import { decodeEvmAddress, decodeHarmonyAddress, decodeXdcAddress } from './addr
 import { decodeXrpAddress } from './addresses/xrp.js';
 import { bech32HrpOwners } from './addresses/hints.js';
 import { rejected, type DecodeOutcome } from './addresses/result.js';
+import { decodeSolanaAddress } from './addresses/solana.js';
 import { decodeTronAddress } from './addresses/tron.js';
 import { InvalidAddressError, UnsupportedChainError } from './errors.js';
 import { getBitcoinChain, getChain, getNetwork, getTronChain } from './registry.js';
@@ -51,6 +52,8 @@ function decode(chain: string, network: string, address: string): DecodeOutcome 
       return decodeTronAddress(getTronChain(chain, network).params, address);
     case 'xrp':
       return decodeXrpAddress(address);
+    case 'solana':
+      return decodeSolanaAddress(address);
   }
 }
 

@@ -46,9 +46,10 @@ const keySlotShape = {
   network: z.enum(NETWORK_NAMES),
   kmsKeyId: z.string().min(1),
   kmsKeyArn: z.string().nullable(),
+  /** Hex: a compressed secp256k1 point (33 bytes) or an Ed25519 key (32 bytes), per the chain's key spec. */
   publicKey: z
     .string()
-    .regex(/^0[23][0-9a-f]{64}$/)
+    .regex(/^(0[23])?[0-9a-f]{64}$/)
     .nullable(),
   address: z.string().min(1),
   addresses: z.array(addressEntry),

@@ -1,4 +1,4 @@
-// ASN.1 DER codecs for what KMS returns: the SubjectPublicKeyInfo of GetPublicKey and the
+// ASN.1 DER codecs for what KMS returns: the SubjectPublicKeyInfo of GetPublicKey (secp256k1, Ed25519) and the
 // ECDSA-Sig-Value of Sign. Parsing is strict: the input must re-encode to exactly the same bytes,
 // which rejects trailing data, non-minimal lengths, superfluous leading zeros and negative integers
 // while accepting every canonical form (r or s from 1 to 33 bytes, a 0x00 pad before a high bit).
@@ -72,19 +72,25 @@ export function encodeEcdsaSignatureDer(r: bigint, s: bigint): Uint8Array {
   return new Uint8Array(encoded);
 }
 
-/**
- * Extracts the raw EC point from a SubjectPublicKeyInfo, insisting on id-ecPublicKey with the
- * secp256k1 named curve. Point validity is checked by the caller (curve maths lives in secp256k1.ts).
- */
-export function parseSecp256k1Spki(der: Uint8Array): Uint8Array {
+/** A canonical SubjectPublicKeyInfo whose algorithm is `algorithmOid`. */
+function decodeSpki(der: Uint8Array, algorithmOid: string, algorithmName: string): SubjectPublicKeyInfo {
   const spki = decodeStrict(SpkiAsn, der, 'SubjectPublicKeyInfo');
   if (!Buffer.from(SpkiAsn.encode(spki, 'der')).equals(Buffer.from(der))) {
     throw new DerError('SubjectPublicKeyInfo DER is not canonical (trailing or padded bytes)');
   }
   const algorithm = spki.algorithm.algorithm.join('.');
-  if (algorithm !== ID_EC_PUBLIC_KEY) {
-    throw new DerError(`public key algorithm is ${algorithm}, expected id-ecPublicKey (${ID_EC_PUBLIC_KEY})`);
+  if (algorithm !== algorithmOid) {
+    throw new DerError(`public key algorithm is ${algorithm}, expected ${algorithmName} (${algorithmOid})`);
   }
+  return spki;
+}
+
+/**
+ * Extracts the raw EC point from a SubjectPublicKeyInfo, insisting on id-ecPublicKey with the
+ * secp256k1 named curve. Point validity is checked by the caller (curve maths lives in secp256k1.ts).
+ */
+export function parseSecp256k1Spki(der: Uint8Array): Uint8Array {
+  const spki = decodeSpki(der, ID_EC_PUBLIC_KEY, 'id-ecPublicKey');
   if (!spki.algorithm.parameters) throw new DerError('EC public key has no named curve parameter');
   const curve = decodeStrict(NamedCurveAsn, spki.algorithm.parameters, 'EC curve parameter').join('.');
   if (curve !== SECP256K1_OID) {
@@ -101,6 +107,38 @@ export function encodeSecp256k1Spki(point: Uint8Array): Uint8Array {
     {
       algorithm: { algorithm: ID_EC_PUBLIC_KEY.split('.').map(Number), parameters },
       subjectPublicKey: { unused: 0, data: Buffer.from(point) },
+    },
+    'der',
+  );
+  return new Uint8Array(encoded);
+}
+
+// RFC 8410 §3: id-Ed25519; the AlgorithmIdentifier of an Ed25519 key has no parameters.
+const ID_ED25519 = '1.3.101.112';
+const ED25519_PUBLIC_KEY_BYTES = 32;
+
+/**
+ * Extracts the 32-byte Ed25519 public key from a SubjectPublicKeyInfo, insisting on id-Ed25519 without
+ * parameters. Whether the bytes are a curve point is checked by the caller (ed25519.ts).
+ */
+export function parseEd25519Spki(der: Uint8Array): Uint8Array {
+  const spki = decodeSpki(der, ID_ED25519, 'id-Ed25519');
+  if (spki.algorithm.parameters) throw new DerError('Ed25519 AlgorithmIdentifier must have no parameters');
+  if (spki.subjectPublicKey.unused !== 0) throw new DerError('public key BIT STRING has unused bits');
+  if (spki.subjectPublicKey.data.length !== ED25519_PUBLIC_KEY_BYTES) {
+    throw new DerError(
+      `Ed25519 public key has ${spki.subjectPublicKey.data.length} bytes, expected ${ED25519_PUBLIC_KEY_BYTES}`,
+    );
+  }
+  return new Uint8Array(spki.subjectPublicKey.data);
+}
+
+/** Builds an Ed25519 SubjectPublicKeyInfo (used to test the parser and by fakes). */
+export function encodeEd25519Spki(publicKey: Uint8Array): Uint8Array {
+  const encoded = SpkiAsn.encode(
+    {
+      algorithm: { algorithm: ID_ED25519.split('.').map(Number) },
+      subjectPublicKey: { unused: 0, data: Buffer.from(publicKey) },
     },
     'der',
   );

@@ -31,7 +31,7 @@ const REASON_TEXT: Record<KeyUnusableReason, string> = {
   'invalid-state': 'is not in a usable state (pending deletion, pending import or unavailable)',
   'wrong-key-usage': 'cannot be used for this operation (wrong key usage or signing algorithm)',
   'access-denied': 'access was denied by IAM or the key policy',
-  'wrong-key-spec': 'is not an ECC_SECG_P256K1 SIGN_VERIFY key',
+  'wrong-key-spec': 'has the wrong key spec or key usage for this wallet',
 };
 
 /** KMS refused the key for a reason that will not heal by retrying. */

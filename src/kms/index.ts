@@ -5,3 +5,5 @@ export * from './rate-limiter.js';
 export * from './retry.js';
 export * from '../crypto/secp256k1.js';
 export * from './vault.js';
+export * from './ed25519.js';
+export * from './key-specs.js';

@@ -1,6 +1,7 @@
-// The KMS key vault: one ECC_SECG_P256K1 key per wallet, created, read, used and retired here.
-// Private keys never leave KMS; this class only ever sees public keys and signatures, and it refuses
-// to hand out a signature that does not verify against the wallet's known public key.
+// The KMS key vault: one key per wallet — ECC_SECG_P256K1 (ECDSA over a digest) or ECC_NIST_EDWARDS25519
+// (pure Ed25519 over the message) as the chain needs — created, read, used and retired here. Private
+// keys never leave KMS; this class only ever sees public keys and signatures, and it refuses to hand out
+// a signature that does not verify against the wallet's known public key.
 import {
   CancelKeyDeletionCommand,
   CreateAliasCommand,
@@ -16,13 +17,23 @@ import {
   SignCommand,
   type Tag,
 } from '@aws-sdk/client-kms';
-import { DerError, parseSecp256k1Spki } from './der.js';
+import { DerError, parseEd25519Spki, parseSecp256k1Spki } from './der.js';
+import {
+  ED25519_KEY_SPEC,
+  MAX_SIGN_MESSAGE_BYTES,
+  SECP256K1_KEY_SPEC,
+  SIGNING_MODES,
+  WALLET_KEY_SPECS,
+  type WalletKeySpec,
+} from './key-specs.js';
+import { ED25519_SIGNATURE_BYTES, ed25519PublicKeyProblem, verifyEd25519 } from './ed25519.js';
 import {
   describeError,
   InvalidInputError,
   KmsKeyUnusableError,
   KmsUnavailableError,
   MalformedKmsResponseError,
+  SignatureVerificationError,
   type KeyUnusableReason,
 } from './errors.js';
 import {
@@ -37,9 +48,10 @@ import { DEFAULT_RETRY_POLICY, RetryExhaustedError, withRetry, type RetryPolicy 
 import type { Secp256k1PublicKey } from '../crypto/secp256k1.js';
 import { InvalidPublicKeyError, parsePublicKey } from '../crypto/public-key.js';
 
-export const KEY_SPEC = 'ECC_SECG_P256K1';
+export const KEY_SPEC = SECP256K1_KEY_SPEC;
 export const KEY_USAGE = 'SIGN_VERIFY';
-export const SIGNING_ALGORITHM = 'ECDSA_SHA_256';
+export const SIGNING_ALGORITHM = SIGNING_MODES[SECP256K1_KEY_SPEC].algorithm;
+export const ED25519_SIGNING_ALGORITHM = SIGNING_MODES[ED25519_KEY_SPEC].algorithm;
 
 /** Tag keys written on every wallet key; IAM policies and `reconcile` select keys by them. */
 export const TAG_APPLICATION = 'Application';
@@ -82,6 +94,8 @@ export interface CreateKeyRequest {
   alias?: string;
   /** Extra tags; cannot override the three the vault writes. */
   tags?: Record<string, string>;
+  /** Default ECC_SECG_P256K1; the chain registry says which spec a chain needs (chainKeySpec). */
+  keySpec?: WalletKeySpec;
 }
 
 export interface KeyReference {
@@ -93,6 +107,20 @@ export interface KmsPublicKey extends Secp256k1PublicKey {
   keyId: string;
   /** The SubjectPublicKeyInfo exactly as KMS returned it. */
   spkiDer: Uint8Array;
+}
+
+export interface KmsEd25519PublicKey {
+  keyId: string;
+  /** The 32-byte Ed25519 public key (RFC 8032 encoding). */
+  publicKey: Uint8Array;
+  /** The SubjectPublicKeyInfo exactly as KMS returned it. */
+  spkiDer: Uint8Array;
+}
+
+export interface KmsEd25519Signature {
+  keyId: string;
+  /** 64-byte R ‖ S, verified against the wallet's public key. */
+  signature: Uint8Array;
 }
 
 export type { KmsSignature } from '../crypto/signature.js';
@@ -142,9 +170,13 @@ export class KmsVault {
       options.rateLimiter ?? new KmsRateLimiter({ ...DEFAULT_KMS_RATE_LIMITS, ...options.rateLimits });
   }
 
-  /** Creates a secp256k1 signing key tagged with the application, wallet id and chain. */
+  /** Creates a signing key (secp256k1 unless `keySpec` says otherwise) tagged with application, wallet id and chain. */
   async createKey(request: CreateKeyRequest): Promise<KeyReference> {
     const tags = this.buildTags(request);
+    const keySpec = request.keySpec ?? KEY_SPEC;
+    if (!WALLET_KEY_SPECS.includes(keySpec)) {
+      throw new InvalidInputError('keySpec', `must be one of ${WALLET_KEY_SPECS.join(', ')}`);
+    }
     if (request.alias !== undefined) assertAlias(request.alias);
     const description =
       request.description ?? `${this.application} wallet ${request.walletId} (${request.chain})`;
@@ -154,7 +186,7 @@ export class KmsVault {
     const created = await this.call('CreateKey', 'createKey', undefined, (abortSignal) =>
       this.client.send(
         new CreateKeyCommand({
-          KeySpec: KEY_SPEC,
+          KeySpec: keySpec,
           KeyUsage: KEY_USAGE,
           Description: description,
           Tags: tags,
@@ -181,26 +213,7 @@ export class KmsVault {
 
   /** Reads and validates the key's public key: id-ecPublicKey on secp256k1, a real curve point. */
   async getPublicKey(keyId: string): Promise<KmsPublicKey> {
-    assertKeyId(keyId);
-    const response = await this.call('GetPublicKey', 'getPublicKey', keyId, (abortSignal) =>
-      this.client.send(new GetPublicKeyCommand({ KeyId: keyId }), { abortSignal }),
-    );
-    if (response.KeySpec !== KEY_SPEC || response.KeyUsage !== KEY_USAGE) {
-      throw new KmsKeyUnusableError(
-        keyId,
-        'wrong-key-spec',
-        `it is ${response.KeySpec ?? 'unknown spec'} / ${response.KeyUsage ?? 'unknown usage'}`,
-      );
-    }
-    if (!response.PublicKey) throw new MalformedKmsResponseError(keyId, 'GetPublicKey returned no PublicKey');
-    const spkiDer = response.PublicKey;
-    let point: Uint8Array;
-    try {
-      point = parseSecp256k1Spki(spkiDer);
-    } catch (error) {
-      if (error instanceof DerError) throw new MalformedKmsResponseError(keyId, error.message);
-      throw error;
-    }
+    const { spkiDer, key: point } = await this.readSpki(keyId, KEY_SPEC, parseSecp256k1Spki);
     let publicKey: Secp256k1PublicKey;
     try {
       publicKey = parsePublicKey(point);
@@ -234,7 +247,7 @@ export class KmsVault {
         new SignCommand({
           KeyId: keyId,
           Message: digest,
-          MessageType: 'DIGEST',
+          MessageType: SIGNING_MODES[SECP256K1_KEY_SPEC].messageType,
           SigningAlgorithm: SIGNING_ALGORITHM,
         }),
         { abortSignal },
@@ -243,6 +256,70 @@ export class KmsVault {
     if (!response.Signature) throw new MalformedKmsResponseError(keyId, 'Sign returned no Signature');
 
     return kmsSignature(keyId, response.Signature, digest, expectedKey);
+  }
+
+  /** Reads and validates an Ed25519 key's public key: id-Ed25519 SPKI, a canonical point of large order. */
+  async getEd25519PublicKey(keyId: string): Promise<KmsEd25519PublicKey> {
+    const { spkiDer, key: publicKey } = await this.readSpki(keyId, ED25519_KEY_SPEC, parseEd25519Spki);
+    const problem = ed25519PublicKeyProblem(publicKey);
+    if (problem) throw new MalformedKmsResponseError(keyId, `public key from KMS ${problem}`);
+    return { keyId, publicKey, spkiDer };
+  }
+
+  /**
+   * Signs `message` itself with pure Ed25519 (ED25519_SHA_512, MessageType=RAW) — the chains hash
+   * nothing before Ed25519 does. The signature is released only if it verifies against `publicKey`
+   * (OpenSSL, independent of KMS).
+   */
+  async signMessage(keyId: string, message: Uint8Array, publicKey: Uint8Array): Promise<KmsEd25519Signature> {
+    assertKeyId(keyId);
+    if (!(message instanceof Uint8Array)) throw new InvalidInputError('message', 'must be a Uint8Array');
+    if (message.length === 0 || message.length > MAX_SIGN_MESSAGE_BYTES) {
+      throw new InvalidInputError(
+        'message',
+        `must be 1 to ${MAX_SIGN_MESSAGE_BYTES} bytes (the KMS Sign limit), got ${message.length}`,
+      );
+    }
+    if (!(publicKey instanceof Uint8Array)) throw new InvalidInputError('publicKey', 'must be a Uint8Array');
+    const problem = ed25519PublicKeyProblem(publicKey);
+    if (problem) throw new InvalidInputError('publicKey', problem);
+
+    const response = await this.call('Sign', 'sign', keyId, (abortSignal) =>
+      this.client.send(
+        new SignCommand({
+          KeyId: keyId,
+          Message: message,
+          MessageType: SIGNING_MODES[ED25519_KEY_SPEC].messageType,
+          SigningAlgorithm: ED25519_SIGNING_ALGORITHM,
+        }),
+        { abortSignal },
+      ),
+    );
+    const signature = response.Signature;
+    if (!signature) throw new MalformedKmsResponseError(keyId, 'Sign returned no Signature');
+    if (signature.length !== ED25519_SIGNATURE_BYTES) {
+      throw new MalformedKmsResponseError(
+        keyId,
+        `Ed25519 signature has ${signature.length} bytes, expected ${ED25519_SIGNATURE_BYTES}`,
+      );
+    }
+    if (!verifyEd25519(signature, message, publicKey)) {
+      throw new SignatureVerificationError(
+        keyId,
+        'Ed25519 signature does not verify against the wallet public key',
+      );
+    }
+    return { keyId, signature: Uint8Array.from(signature) };
+  }
+
+  /**
+   * The public key in the form wallets store and derive addresses from: the 33-byte compressed
+   * secp256k1 point or the 32-byte Ed25519 key, after the checks of getPublicKey/getEd25519PublicKey.
+   */
+  async getWalletPublicKey(keyId: string, keySpec: WalletKeySpec): Promise<Uint8Array> {
+    return keySpec === ED25519_KEY_SPEC
+      ? (await this.getEd25519PublicKey(keyId)).publicKey
+      : (await this.getPublicKey(keyId)).compressed;
   }
 
   async describeKey(keyId: string): Promise<KeyDescription> {
@@ -343,6 +420,32 @@ export class KmsVault {
       }
     }
     return Object.entries({ ...request.tags, ...own }).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+  }
+
+  /** GetPublicKey, insisting on `keySpec` / SIGN_VERIFY, and the key bytes `parse` extracts from the SPKI. */
+  private async readSpki(
+    keyId: string,
+    keySpec: WalletKeySpec,
+    parse: (spki: Uint8Array) => Uint8Array,
+  ): Promise<{ spkiDer: Uint8Array; key: Uint8Array }> {
+    assertKeyId(keyId);
+    const response = await this.call('GetPublicKey', 'getPublicKey', keyId, (abortSignal) =>
+      this.client.send(new GetPublicKeyCommand({ KeyId: keyId }), { abortSignal }),
+    );
+    if (response.KeySpec !== keySpec || response.KeyUsage !== KEY_USAGE) {
+      throw new KmsKeyUnusableError(
+        keyId,
+        'wrong-key-spec',
+        `expected ${keySpec} / ${KEY_USAGE}, it is ${response.KeySpec ?? 'unknown spec'} / ${response.KeyUsage ?? 'unknown usage'}`,
+      );
+    }
+    if (!response.PublicKey) throw new MalformedKmsResponseError(keyId, 'GetPublicKey returned no PublicKey');
+    try {
+      return { spkiDer: response.PublicKey, key: parse(response.PublicKey) };
+    } catch (error) {
+      if (error instanceof DerError) throw new MalformedKmsResponseError(keyId, error.message);
+      throw error;
+    }
   }
 
   /** Rate-limits, retries and translates errors for one KMS request. */

@@ -10,8 +10,15 @@ import {
 import { prepareEvmTransaction, type EvmSignOptions } from './evm/index.js';
 import type { PreparedTransaction } from './prepared.js';
 import { prepareTronTransaction, type TronSignOptions } from './tron/index.js';
+import { prepareSolanaTransaction, type SolanaRecentBlockhash } from './solana/index.js';
 import { prepareXrpTransaction, type XrpSignOptions } from './xrp/index.js';
-import { refuse, type PrepareRequestBase, type SignedTransaction, type SignRequestBase } from './types.js';
+import {
+  refuse,
+  type MessageSigner,
+  type PrepareRequestBase,
+  type SignedTransaction,
+  type SignRequestBase,
+} from './types.js';
 
 export interface PrepareTransactionRequest extends PrepareRequestBase {
   /**
@@ -24,6 +31,8 @@ export interface PrepareTransactionRequest extends PrepareRequestBase {
   format?: BitcoinPrepareRequest['format'];
   /** Options of the chain's family; options of other families are ignored. */
   options?: BitcoinSignOptions & EvmSignOptions & TronSignOptions & XrpSignOptions;
+  /** SOL only: the fresh blockhash that replaces the payload's placeholder. */
+  recentBlockhash?: SolanaRecentBlockhash;
 }
 
 export type SignTransactionRequest = PrepareTransactionRequest & Pick<SignRequestBase, 'signer'>;
@@ -50,7 +59,29 @@ export async function prepareTransaction(request: PrepareTransactionRequest): Pr
       return prepareTronTransaction(request);
     case 'xrp':
       return prepareXrpTransaction(request);
+    case 'solana':
+      return prepareSolana(request);
   }
+}
+
+/** SOL signs with Ed25519 (KMS signs the message itself): the signer must also be a MessageSigner. */
+async function prepareSolana(request: PrepareTransactionRequest): Promise<PreparedTransaction> {
+  const { recentBlockhash } = request;
+  if (!recentBlockhash)
+    refuse('INVALID_REQUEST', 'recentBlockhash', 'SOL needs a fresh blockhash from a node');
+  const prepared = await prepareSolanaTransaction({ ...request, recentBlockhash });
+  return {
+    ...prepared,
+    sign(signer) {
+      if (!isMessageSigner(signer))
+        refuse('INVALID_REQUEST', 'signer', 'SOL needs a signer with signMessage (Ed25519)');
+      return prepared.sign(signer);
+    },
+  };
+}
+
+function isMessageSigner(signer: object): signer is MessageSigner {
+  return typeof (signer as Partial<MessageSigner>).signMessage === 'function';
 }
 
 export async function signTransaction(request: SignTransactionRequest): Promise<SignedTransaction> {
@@ -69,5 +100,11 @@ export {
 export { evmCompletionGaps, prepareEvmTransaction, signEvmTransaction } from './evm/index.js';
 export { prepareTronTransaction, signTronTransaction, type TronSignOptions } from './tron/index.js';
 export { prepareXrpTransaction, signXrpTransaction, type XrpSignOptions } from './xrp/index.js';
+export {
+  prepareSolanaTransaction,
+  signSolanaTransaction,
+  type SolanaRecentBlockhash,
+  type SolanaSignRequest,
+} from './solana/index.js';
 export * from './prepared.js';
 export * from './types.js';

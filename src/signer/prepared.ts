@@ -2,7 +2,7 @@
 // PreparedTransaction. Policy, four-eye, the audit record and the signer all use that same object, and
 // `sign` signs exactly the digests listed here — nothing is parsed again from the text.
 import type { ChainId, NetworkName } from '../chains/index.js';
-import type { DigestSigner, SignedDigest, SignedTransaction } from './types.js';
+import type { DigestSigner, MessageSigner, SignedDigest, SignedTransaction } from './types.js';
 
 /**
  * One movement of value out of our wallets. `asset` is "native" or the token's identifier (EVM: the
@@ -18,7 +18,11 @@ export interface Transfer {
   memo?: string;
 }
 
-export interface PreparedTransaction {
+/**
+ * `Signer` is what `sign` needs from KMS: a DigestSigner (ECDSA over our digests) for secp256k1 chains, a
+ * MessageSigner (pure Ed25519 over the message) for Ed25519 chains. KmsVault is both.
+ */
+export interface PreparedTransaction<Signer extends DigestSigner | MessageSigner = DigestSigner> {
   chain: ChainId;
   network: NetworkName;
   /** Everything the transaction moves out of our wallets that this decode recognises; change excluded. */
@@ -34,8 +38,8 @@ export interface PreparedTransaction {
   nonce: bigint | null;
   /** What `sign` will ask KMS to sign (hex), with the key that signs it; one entry per Sign call. */
   digests: readonly SignedDigest[];
-  /** Signs exactly these digests, assembles and checks the signed transaction. */
-  sign(signer: DigestSigner): Promise<SignedTransaction>;
+  /** Signs exactly these digests (Ed25519: messages), assembles and checks the signed transaction. */
+  sign(signer: Signer): Promise<SignedTransaction>;
 }
 
 /** The JSON form of a transfer (amounts as decimal strings), for four-eye, the audit and the job. */

@@ -1,13 +1,17 @@
 // Shared vocabulary of the chain signers: which wallet keys may sign, the KMS signing port, and the
 // refusal error raised before any KMS call when a transaction cannot or must not be signed.
 import type { KmsSignature } from '../crypto/signature.js';
+import type { KmsEd25519Signature } from '../kms/vault.js';
 import type { ChainId, NetworkName } from '../chains/index.js';
 
 /** One wallet key the caller allows to sign: the KMS key and the public key stored at creation. */
 export interface WalletKey {
   /** KMS key id or ARN. */
   keyId: string;
-  /** 33-byte compressed (or 65-byte uncompressed) secp256k1 public key, as stored with the wallet. */
+  /**
+   * As stored with the wallet: a 33-byte compressed (or 65-byte uncompressed) secp256k1 public key, or
+   * the 32-byte Ed25519 public key on Ed25519 chains.
+   */
   publicKey: Uint8Array;
   /** Optional label (e.g. the wallet's signatureId) used in error messages. */
   walletId?: string;
@@ -16,6 +20,11 @@ export interface WalletKey {
 /** What the signers need from KMS; KmsVault implements it. */
 export interface DigestSigner {
   signDigest(keyId: string, digest: Uint8Array, publicKey: Uint8Array): Promise<KmsSignature>;
+}
+
+/** What Ed25519 signers need from KMS (pure Ed25519 over the message itself); KmsVault implements it. */
+export interface MessageSigner {
+  signMessage(keyId: string, message: Uint8Array, publicKey: Uint8Array): Promise<KmsEd25519Signature>;
 }
 
 /** What every family needs to decode a transaction: where it goes and which wallet keys may sign it. */
@@ -32,7 +41,10 @@ export interface SignRequestBase extends PrepareRequestBase {
 /** Evidence of what was signed, for the audit trail: one entry per KMS Sign call. */
 export interface SignedDigest {
   keyId: string;
-  /** Hex of the 32-byte digest that was signed. */
+  /**
+   * Hex of what KMS signed: the 32-byte digest (ECDSA, MessageType=DIGEST) or, on Ed25519 chains, the
+   * whole message (MessageType=RAW, at most 4,096 bytes).
+   */
   digest: string;
   /** Input index for UTXO chains; 0 for account chains. */
   inputIndex: number;
@@ -43,7 +55,7 @@ export interface SignedTransaction {
   network: NetworkName;
   /**
    * What goes to the chain: raw hex for Bitcoin-family and EVM (0x-prefixed for EVM),
-   * the signed transaction JSON string for TRON.
+   * the signed transaction JSON string for TRON, the hex wire transaction (signatures ‖ message) for SOL.
    */
   signed: string;
   /** Transaction id / hash as the chain's explorers show it. */

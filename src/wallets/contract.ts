@@ -2,6 +2,7 @@
 // (service.ts) sits on MongoDB + the KMS vault; every interface calls this, never the database or
 // KMS directly. No method can reveal a private key: none exists outside KMS.
 import type { AddressFormat, ChainId, NetworkName } from '../chains/index.js';
+import type { WalletKeySpec } from '../kms/key-specs.js';
 
 export type WalletStatus = 'CREATING' | 'ACTIVE' | 'DISABLED' | 'PENDING_DELETION';
 
@@ -10,7 +11,7 @@ export interface WalletKeyView {
   index: number;
   address: string;
   addresses: { format: AddressFormat; address: string }[];
-  /** Compressed secp256k1 public key, hex. */
+  /** Hex: compressed secp256k1 key (33 bytes) or Ed25519 key (32 bytes), per the chain's key spec. */
   publicKey: string;
   kmsKeyId: string;
   kmsKeyArn: string;
@@ -35,6 +36,8 @@ export interface WalletView {
   kmsKeyArn: string;
   /** 'AWS_KMS' = generated inside KMS; 'EXTERNAL' = imported with storemanagedprivatekey. */
   keyOrigin: 'AWS_KMS' | 'EXTERNAL';
+  /** The KMS key spec of the wallet's keys, fixed by its chain (ECC_SECG_P256K1 or ECC_NIST_EDWARDS25519). */
+  keySpec: WalletKeySpec;
   /** Set while PENDING_DELETION. */
   deletionDate: Date | null;
   createdAt: Date;

@@ -10,19 +10,22 @@ import {
   GetParametersForImportCommand,
   ImportKeyMaterialCommand,
 } from '@aws-sdk/client-kms';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { constants, createPublicKey, publicEncrypt, randomUUID } from 'node:crypto';
-import { deriveAddress } from '../chains/index.js';
+import { chainKeySpec, deriveAddress } from '../chains/index.js';
 import {
   DEFAULT_RETRY_POLICY,
-  KEY_SPEC,
+  ED25519_KEY_SPEC,
   KEY_USAGE,
+  SECP256K1_KEY_SPEC,
   TAG_APPLICATION,
   TAG_CHAIN,
   TAG_WALLET_ID,
   withRetry,
   type KeyReference,
   type KmsRateLimiter,
+  type WalletKeySpec,
 } from '../kms/index.js';
 import { WalletError, type CreateWalletInput, type WalletView } from './contract.js';
 import { sleep, type ServiceContext } from './context.js';
@@ -35,8 +38,33 @@ import { walletView } from './views.js';
 export const WRAPPING_ALGORITHM = 'RSAES_OAEP_SHA_256';
 export const WRAPPING_KEY_SPEC = 'RSA_4096';
 
-// PrivateKeyInfo { version 0, { id-ecPublicKey, secp256k1 }, OCTET STRING { ECPrivateKey { 1, OCTET STRING(32) d } } }
-const PKCS8_PREFIX = Buffer.from('303e020100301006072a8648ce3d020106052b8104000a042730250201010420', 'hex');
+/** How a 32-byte private key of each key spec is checked, turned into its public key and wrapped. */
+interface ImportFormat {
+  /** What `privateKey` must be, for the error message. */
+  expected: string;
+  isValid(secret: Uint8Array): boolean;
+  /** The public key in the form wallets store (compressed secp256k1 / 32-byte Ed25519). */
+  publicKey(secret: Uint8Array): Uint8Array;
+  /** DER of PrivateKeyInfo up to the 32 key bytes; ImportKeyMaterial takes PKCS#8 for asymmetric keys. */
+  pkcs8Prefix: Buffer;
+}
+
+const IMPORT_FORMATS: Record<WalletKeySpec, ImportFormat> = {
+  [SECP256K1_KEY_SPEC]: {
+    expected: 'a 32-byte secp256k1 private key (1 ≤ d < n)',
+    isValid: (secret) => secp256k1.utils.isValidSecretKey(secret),
+    publicKey: (secret) => secp256k1.getPublicKey(secret, true),
+    // PrivateKeyInfo { 0, { id-ecPublicKey, secp256k1 }, OCTET STRING { ECPrivateKey { 1, OCTET STRING(32) d } } }
+    pkcs8Prefix: Buffer.from('303e020100301006072a8648ce3d020106052b8104000a042730250201010420', 'hex'),
+  },
+  [ED25519_KEY_SPEC]: {
+    expected: 'a 32-byte Ed25519 private key (the RFC 8032 seed, not a 64-byte keypair)',
+    isValid: () => true, // every 32-byte string is an Ed25519 seed
+    publicKey: (secret) => ed25519.getPublicKey(secret),
+    // RFC 8410 §7: PrivateKeyInfo { 0, { id-Ed25519 }, OCTET STRING { OCTET STRING(32) seed } }
+    pkcs8Prefix: Buffer.from('302e020100300506032b657004220420', 'hex'),
+  },
+};
 
 /** GetParametersForImport has a 0.25 rps quota: one call per 4 s by default. */
 export class ImportPacer {
@@ -64,12 +92,13 @@ async function createImportedKey(
   wallet: { signatureId: string; chain: string },
   tags: Record<string, string>,
   secret: Buffer,
+  keySpec: WalletKeySpec,
 ): Promise<KeyReference> {
   const created = await deps.limiter.schedule('createKey', () =>
     retried((abortSignal) =>
       ctx.kms.send(
         new CreateKeyCommand({
-          KeySpec: KEY_SPEC,
+          KeySpec: keySpec,
           KeyUsage: KEY_USAGE,
           Origin: 'EXTERNAL',
           Description: `${ctx.application} imported wallet ${wallet.signatureId} (${wallet.chain})`,
@@ -87,7 +116,7 @@ async function createImportedKey(
   const keyId = created.KeyMetadata?.KeyId;
   const arn = created.KeyMetadata?.Arn;
   if (!keyId || !arn) throw new Error('CreateKey returned no KeyId or Arn');
-  const pkcs8 = Buffer.concat([PKCS8_PREFIX, secret]);
+  const pkcs8 = Buffer.concat([IMPORT_FORMATS[keySpec].pkcs8Prefix, secret]);
   try {
     await deps.pacer.wait();
     const params = await retried((abortSignal) =>
@@ -142,15 +171,13 @@ export async function importWallet(
   try {
     const input = checkCreateInput(rawInput);
     if (input.index !== null) throw invalid('index', 'an imported wallet has only its own key (index 0)');
-    if (
-      !(privateKey instanceof Uint8Array) ||
-      privateKey.length !== 32 ||
-      !secp256k1.utils.isValidSecretKey(privateKey)
-    ) {
-      throw invalid('privateKey', 'must be a 32-byte secp256k1 private key (1 ≤ d < n)');
+    const keySpec = chainKeySpec(input.chain);
+    const format = IMPORT_FORMATS[keySpec];
+    if (!(privateKey instanceof Uint8Array) || privateKey.length !== 32 || !format.isValid(privateKey)) {
+      throw invalid('privateKey', `must be ${format.expected}`);
     }
     secret = Buffer.from(privateKey);
-    const publicKey = secp256k1.getPublicKey(secret, true);
+    const publicKey = format.publicKey(secret);
     const expectedPublicKey = Buffer.from(publicKey).toString('hex');
     const address = deriveAddress(input.chain, input.network, publicKey);
     if (
@@ -173,7 +200,7 @@ export async function importWallet(
     const target = {
       ...slot,
       expectedPublicKey,
-      createKey: () => createImportedKey(ctx, deps, doc, slot.tags, material),
+      createKey: () => createImportedKey(ctx, deps, doc, slot.tags, material, keySpec),
     };
     try {
       return walletView((await provisionKey(ctx, target)) as typeof doc);

@@ -11,7 +11,7 @@
 //   4. GetPublicKey, derive addresses (default format first), set ACTIVE — idempotent, anyone may do it.
 import type { Collection } from 'mongodb';
 import type { z } from 'zod';
-import { deriveAddresses, type ChainId, type NetworkName } from '../chains/index.js';
+import { chainKeySpec, deriveAddresses, type ChainId, type NetworkName } from '../chains/index.js';
 import {
   checkSet,
   isPending,
@@ -39,7 +39,7 @@ export interface SlotTarget {
   tags: Record<string, string>;
   /** Replaces vault.createKey (importWallet creates an EXTERNAL key and imports material). */
   createKey?: () => Promise<KeyReference>;
-  /** The public key (compressed hex) the KMS key must have; a mismatch throws KeyMismatchError. */
+  /** The public key (hex, in the stored form) the KMS key must have; a mismatch throws KeyMismatchError. */
   expectedPublicKey?: string;
 }
 
@@ -146,7 +146,12 @@ async function createSlotKey(ctx: ServiceContext, target: SlotTarget, claimed: K
     await ctx.hooks.beforeCreateKey?.(event);
     key = target.createKey
       ? await target.createKey()
-      : await ctx.vault.createKey({ walletId: target.signatureId, chain: target.chain, tags: target.tags });
+      : await ctx.vault.createKey({
+          walletId: target.signatureId,
+          chain: target.chain,
+          tags: target.tags,
+          keySpec: chainKeySpec(target.chain),
+        });
     await ctx.hooks.afterCreateKey?.({ ...event, kmsKeyId: key.keyId });
   }
   await adoptKey(ctx, target, key);
@@ -180,12 +185,13 @@ export async function adoptKey(ctx: ServiceContext, target: SlotTarget, key: Key
 
 /** GetPublicKey → addresses → ACTIVE, for a CREATING record that already has its kmsKeyId. */
 export async function completeSlot(ctx: ServiceContext, target: SlotTarget, doc: KeySlotDoc): Promise<void> {
-  const publicKey = await ctx.vault.getPublicKey(doc.kmsKeyId);
-  const compressed = Buffer.from(publicKey.compressed).toString('hex');
-  if (target.expectedPublicKey !== undefined && compressed !== target.expectedPublicKey) {
+  // Checks the key's spec too: a key of the wrong spec for the chain never becomes ACTIVE.
+  const publicKey = await ctx.vault.getWalletPublicKey(doc.kmsKeyId, chainKeySpec(target.chain));
+  const publicKeyHex = Buffer.from(publicKey).toString('hex');
+  if (target.expectedPublicKey !== undefined && publicKeyHex !== target.expectedPublicKey) {
     throw new KeyMismatchError(doc.kmsKeyId);
   }
-  const addresses = deriveAddresses(target.chain, target.network, publicKey.compressed);
+  const addresses = deriveAddresses(target.chain, target.network, publicKey);
   const primary = addresses[0];
   if (!primary) throw new Error(`no address format for ${target.chain}`);
   const now = ctx.clock();
@@ -193,7 +199,7 @@ export async function completeSlot(ctx: ServiceContext, target: SlotTarget, doc:
     { _id: target.id, status: 'CREATING', kmsKeyId: doc.kmsKeyId },
     {
       $set: checkSet(target.schema, target.collectionName, {
-        publicKey: compressed,
+        publicKey: publicKeyHex,
         address: primary.address,
         addresses,
         status: 'ACTIVE',

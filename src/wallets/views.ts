@@ -1,5 +1,6 @@
 // Documents → public views. Placeholders (`pending:…`) never leave the service: a wallet still being
 // created shows empty strings where its key data will be.
+import { chainKeySpec } from '../chains/index.js';
 import { isPending, type WalletDoc, type WalletKeyDoc } from '../db/index.js';
 import { invalid } from './validation.js';
 import type { WalletKeyView, WalletView } from './contract.js';
@@ -21,6 +22,7 @@ export function walletView(doc: WalletDoc): WalletView {
     kmsKeyId: real(doc.kmsKeyId),
     kmsKeyArn: real(doc.kmsKeyArn),
     keyOrigin: doc.keyOrigin,
+    keySpec: chainKeySpec(doc.chain),
     deletionDate: doc.deletionDate,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,

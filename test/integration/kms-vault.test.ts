@@ -96,7 +96,7 @@ describe('KmsVault on LocalStack', () => {
     const p256 = await raw.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }));
     const p256Id = p256.KeyMetadata!.KeyId!;
     await expect(vault.getPublicKey(p256Id)).rejects.toThrow(
-      `KMS key ${p256Id} is not an ECC_SECG_P256K1 SIGN_VERIFY key: it is ECC_NIST_P256 / SIGN_VERIFY`,
+      `KMS key ${p256Id} has the wrong key spec or key usage for this wallet: expected ECC_SECG_P256K1 / SIGN_VERIFY, it is ECC_NIST_P256 / SIGN_VERIFY`,
     );
     // Signing with a P-256 key "works" in KMS, but the result cannot match a secp256k1 wallet key.
     const wallet = await newWalletKey();

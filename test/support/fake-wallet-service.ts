@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { deriveAddresses, type ChainId, type NetworkName } from '../../src/chains/index.js';
+import { chainKeySpec, deriveAddresses, type ChainId, type NetworkName } from '../../src/chains/index.js';
 import { canonicalAsset } from '../../src/wallets/assets.js';
 import {
   WalletError,
@@ -167,6 +167,7 @@ export class FakeWalletService implements WalletService {
       publicKey: key.publicKey,
       kmsKeyId: key.kmsKeyId,
       kmsKeyArn: key.kmsKeyArn,
+      keySpec: chainKeySpec(input.chain),
       keyOrigin: origin.keyOrigin,
       deletionDate: status === 'PENDING_DELETION' ? new Date(now.getTime() + 30 * DAY_MS) : null,
       createdAt: now,

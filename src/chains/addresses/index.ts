@@ -6,11 +6,13 @@ import { deriveBitcoinAddress } from './bitcoin.js';
 import { encodeCashAddrP2pkh } from './cashaddr.js';
 import { deriveEvmAddress, deriveHarmonyAddress, deriveXdcAddress } from './evm.js';
 import { deriveXrpAddress } from './xrp.js';
+import { deriveSolanaAddress } from './solana.js';
 import { deriveTronAddress } from './tron.js';
 
 /**
- * The address of `publicKey` (33-byte compressed or 65-byte uncompressed secp256k1 point) on a chain and
- * network, in `format` or the chain's default format. Bitcoin-family formats always hash the COMPRESSED key.
+ * The address of `publicKey` (33-byte compressed or 65-byte uncompressed secp256k1 point; a 32-byte
+ * Ed25519 key on Ed25519 chains) on a chain and network, in `format` or the chain's default format.
+ * Bitcoin-family formats always hash the COMPRESSED key.
  *
  * Throws UnsupportedChainError, UnsupportedNetworkError, UnsupportedAddressFormatError or InvalidPublicKeyError
  * (chain and network are checked at run time too, for callers that cast unchecked input).
@@ -49,6 +51,7 @@ function deriveUncached(
   chosen: AddressFormat,
   publicKey: Uint8Array,
 ): string {
+  if (chosen === 'solana') return deriveSolanaAddress(publicKey);
   const key = parsePublicKey(publicKey);
   switch (chosen) {
     case 'p2wpkh':

@@ -347,7 +347,7 @@ const cases: BadCase[] = [
       [{ ...BATCH, count: 0 }, 'count', /^must be at least 1$/],
       [{ ...BATCH, count: 10_001 }, 'count', /^must be at most 10000$/],
       [{ ...BATCH, count: '5' }, 'count', /received string/],
-      [{ ...BATCH, chain: 'SOL' }, 'chain', /must be one of/],
+      [{ ...BATCH, chain: 'ADA' }, 'chain', /must be one of/],
       [{ ...BATCH, userId: undefined }, 'userId', /^is required$/],
       [{ ...BATCH, label: 'x' }, 'label', /^unknown field$/],
     ] as const

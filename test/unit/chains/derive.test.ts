@@ -10,10 +10,13 @@ import {
   deriveAddress,
   deriveAddresses,
   listChains,
+  chainKeySpec,
   validateAddress,
   type ChainId,
 } from '../../../src/chains/index.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { ADDRESS_VECTORS } from '../../vectors/address-vectors.js';
+import { ED25519_ADDRESS_VECTORS } from '../../vectors/ed25519-address-vectors.js';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -47,8 +50,10 @@ describe('deriveAddress: published private-key vectors (test/vectors/address-vec
 
   it('cover every chain and format on mainnet', () => {
     for (const chain of listChains()) {
+      const vectors =
+        chainKeySpec(chain.id) === 'ECC_NIST_EDWARDS25519' ? ED25519_ADDRESS_VECTORS : ADDRESS_VECTORS;
       for (const format of chain.addressFormats) {
-        const found = ADDRESS_VECTORS.some(
+        const found = vectors.some(
           (v) => v.chain === chain.id && v.network === 'mainnet' && v.format === format,
         );
         expect(found, `${chain.id} mainnet ${format}`).toBe(true);
@@ -61,6 +66,40 @@ describe('deriveAddress: published private-key vectors (test/vectors/address-vec
       expect(v.privateKeyHex).toMatch(/^[0-9a-f]{64}$/);
       expect(v.source).toMatch(/https:\/\//);
     }
+  });
+});
+
+describe('deriveAddress: published Ed25519 vectors (test/vectors/ed25519-address-vectors.ts)', () => {
+  for (const v of ED25519_ADDRESS_VECTORS) {
+    it(`${v.chain} ${v.network} ${v.format} ${v.address}`, () => {
+      const publicKey = ed25519.getPublicKey(hex(v.seedHex));
+      expect(deriveAddress(v.chain, v.network, publicKey, v.format)).toBe(v.address);
+      expect(validateAddress(v.chain, v.network, v.address)).toEqual({
+        valid: true,
+        format: v.format,
+        normalized: v.address,
+      });
+    });
+  }
+
+  it('refuses a secp256k1 key, a wrong length and a small-order point on SOL', () => {
+    expect(() => deriveAddress('SOL', 'mainnet', G)).toThrow(/Ed25519 public key must be 32 bytes/);
+    // The identity point (y = 1) is of small order: it would verify forged signatures.
+    const identity = new Uint8Array(32);
+    identity[0] = 1;
+    expect(() => deriveAddress('SOL', 'mainnet', identity)).toThrow(/small-order/);
+  });
+
+  it('validates SOL destinations as base58 of exactly 32 bytes', () => {
+    expect(validateAddress('SOL', 'mainnet', '11111111111111111111111111111111')).toMatchObject({
+      valid: true,
+    });
+    expect(validateAddress('SOL', 'mainnet', '2KW2XRd9kwqet15Aha2oK3tYvd3nWbTFH1MBiRAv1BE')).toMatchObject({
+      valid: false,
+    });
+    expect(validateAddress('SOL', 'mainnet', '0x70997970C51812dc3A010C7d01b50e0d17dc79C8')).toMatchObject({
+      valid: false,
+    });
   });
 });
 
@@ -138,9 +177,11 @@ describe('deriveAddresses', () => {
   });
 
   it('uses the default format when none is given', () => {
+    const ed25519Key = ed25519.getPublicKey(new Uint8Array(32).fill(8));
     for (const chain of listChains()) {
-      const [first] = deriveAddresses(chain.id, 'mainnet', G);
-      expect(deriveAddress(chain.id, 'mainnet', G)).toBe(first?.address);
+      const key = chainKeySpec(chain.id) === 'ECC_NIST_EDWARDS25519' ? ed25519Key : G;
+      const [first] = deriveAddresses(chain.id, 'mainnet', key);
+      expect(deriveAddress(chain.id, 'mainnet', key)).toBe(first?.address);
       expect(first?.format).toBe(chain.addressFormats[0]);
     }
   });

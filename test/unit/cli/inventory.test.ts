@@ -42,6 +42,7 @@ describe('export', () => {
         'kmsKeyId',
         'kmsKeyArn',
         'keyOrigin',
+        'keySpec',
         'deletionDate',
         'createdAt',
         'updatedAt',
@@ -78,8 +79,8 @@ describe('export', () => {
 
   it('refuses an unknown filter value (exit 2)', async () => {
     const { service, run } = await setup();
-    expect((await run(['export', '--chain', 'SOL'])).stderr).toMatch(
-      /^kms-signer: --chain: unknown chain "SOL"/,
+    expect((await run(['export', '--chain', 'ADA'])).stderr).toMatch(
+      /^kms-signer: --chain: unknown chain "ADA"/,
     );
     expect((await run(['export', '--status', 'gone'])).stderr).toMatch(
       /^kms-signer: --status: unknown status/,

@@ -140,7 +140,7 @@ describe('KmsVault.getPublicKey (fake KMS)', () => {
       PublicKey: new Uint8Array(),
     }));
     await expect(new KmsVault({ client: fake.client }).getPublicKey('k1')).rejects.toThrow(
-      /KMS key k1 is not an ECC_SECG_P256K1 SIGN_VERIFY key: it is ECC_NIST_P256 \/ SIGN_VERIFY/,
+      /KMS key k1 has the wrong key spec or key usage for this wallet: expected ECC_SECG_P256K1 \/ SIGN_VERIFY, it is ECC_NIST_P256 \/ SIGN_VERIFY/,
     );
   });
 
