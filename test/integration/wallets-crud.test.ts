@@ -164,7 +164,7 @@ describe('bad input writes nothing', () => {
     await expectWalletError(env.service.listWallets({ limit: 0 }), 'VALIDATION', 'limit');
     await expectWalletError(env.service.listWallets({ limit: 101 }), 'VALIDATION', 'limit');
     await expectWalletError(env.service.listWallets({ cursor: 'garbage' }), 'VALIDATION', 'cursor');
-    await expectWalletError(env.service.listWallets({ chain: 'SOL' as never }), 'VALIDATION', 'chain');
+    await expectWalletError(env.service.listWallets({ chain: 'SOL' }), 'VALIDATION', 'chain');
     await expectWalletError(env.service.listWallets({ status: 'GONE' as never }), 'VALIDATION', 'status');
   });
 });

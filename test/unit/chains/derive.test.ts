@@ -198,7 +198,7 @@ describe('deriveAddress: errors', () => {
   });
 
   it('rejects unknown chains and networks', () => {
-    expect(() => deriveAddress('SOL' as ChainId, 'mainnet', G)).toThrow(UnsupportedChainError);
+    expect(() => deriveAddress('SOL', 'mainnet', G)).toThrow(UnsupportedChainError);
     expect(() => deriveAddress('ETH', 'regtest', G)).toThrow(UnsupportedNetworkError);
     expect(() => deriveAddresses('LTC', 'regtest', G)).toThrow(UnsupportedNetworkError);
   });
