@@ -12,7 +12,6 @@ import {
   listChains,
   chainKeySpec,
   validateAddress,
-  type ChainId,
 } from '../../../src/chains/index.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ADDRESS_VECTORS } from '../../vectors/address-vectors.js';
