@@ -197,7 +197,7 @@ describe('deriveAddress: errors', () => {
   });
 
   it('rejects unknown chains and networks', () => {
-    expect(() => deriveAddress('SOL', 'mainnet', G)).toThrow(UnsupportedChainError);
+    expect(() => deriveAddress('ADA' as never, 'mainnet', G)).toThrow(UnsupportedChainError);
     expect(() => deriveAddress('ETH', 'regtest', G)).toThrow(UnsupportedNetworkError);
     expect(() => deriveAddresses('LTC', 'regtest', G)).toThrow(UnsupportedNetworkError);
   });
