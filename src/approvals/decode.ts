@@ -6,6 +6,7 @@ import { address as btcAddress } from 'bitcoinjs-lib';
 import type { Db } from 'mongodb';
 import { bitcoinjsNetwork, getChain, isChainId, type ChainId, type NetworkName } from '../chains/index.js';
 import { z } from 'zod';
+import { errorMessage } from '../util/error-message.js';
 import { prepareTransaction, type PreparedTransaction } from '../signer/index.js';
 import type { SigningPolicy } from '../tatum/config.js';
 import { JobStore } from '../tatum/jobs.js';
@@ -66,7 +67,7 @@ export async function decodePending(pending: PendingTransaction, deps: DecodeDep
     network = (await deps.wallets.getWallet(pending.hashes[0] ?? '')).network;
     resolved = await resolveWallets(deps.wallets, pending, chain, network);
   } catch (error) {
-    return { ...empty, problem: message(error) };
+    return { ...empty, problem: errorMessage(error) };
   }
   const jobs = new JobStore(deps.db, 60_000, deps.clock);
   let prepared: Pick<PreparedTransaction, 'transfers' | 'unrecognized' | 'fee' | 'nonce'>;
@@ -80,7 +81,7 @@ export async function decodePending(pending: PendingTransaction, deps: DecodeDep
         unsigned: pending.serializedTransaction,
       }));
   } catch (error) {
-    return { ...empty, network, sourceAddresses: resolved.ownAddresses, problem: message(error) };
+    return { ...empty, network, sourceAddresses: resolved.ownAddresses, problem: errorMessage(error) };
   }
   const verdict = await evaluatePolicy({
     chain,
@@ -141,8 +142,4 @@ function displayDestination(chain: ChainId, network: NetworkName, to: string): s
   } catch {
     return `script:${to}`;
   }
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,6 @@
 // The trusted, read-only view of each chain the loop signs for: one JSON-RPC client per chain, created on
 // first use from the endpoint configuration (endpoint.ts). `undefined` means no view is configured.
-import { getChain, getEvmChain, type ChainId, type NetworkName } from '../chains/index.js';
+import { getChain, getFamilyChain, type ChainId, type NetworkName } from '../chains/index.js';
 import { BitcoinChainView } from './bitcoin.js';
 import { configuredUrl, resolveEndpoint, type EndpointSource } from './endpoint.js';
 import { EvmChainView } from './evm.js';
@@ -23,7 +23,7 @@ export class ChainViews {
 
   evm(chain: ChainId): EvmChainView | undefined {
     if (!this.evmViews.has(chain)) {
-      const { params } = getEvmChain(chain, this.options.network);
+      const { params } = getFamilyChain('evm', chain, this.options.network);
       const rpc = this.client(chain);
       this.evmViews.set(chain, rpc && new EvmChainView(rpc, BigInt(params.chainId), `${params.label} node`));
     }

@@ -1,6 +1,6 @@
 import type { Network } from 'bitcoinjs-lib';
 
-import { getBitcoinChain } from './registry.js';
+import { getFamilyChain } from './registry.js';
 import type { ChainId, NetworkName } from './types.js';
 
 /**
@@ -9,7 +9,7 @@ import type { ChainId, NetworkName } from './types.js';
  * Throws UnsupportedChainError for non-Bitcoin-family chains and UnsupportedNetworkError for unknown networks.
  */
 export function bitcoinjsNetwork(chain: ChainId, network: NetworkName): Network {
-  const { chain: def, params } = getBitcoinChain(chain, network);
+  const { chain: def, params } = getFamilyChain('bitcoin', chain, network);
   return {
     messagePrefix: def.messagePrefix,
     bech32: params.bech32Hrp ?? '',

@@ -4,21 +4,11 @@ import {
   CHAIN_IDS,
   type AddressFormat,
   NETWORK_NAMES,
-  type BitcoinChainDefinition,
-  type BitcoinNetworkParams,
   type ChainDefinition,
   type ChainFamily,
   type ChainId,
-  type EvmChainDefinition,
-  type EvmNetworkParams,
   type NetworkName,
   type NetworkParams,
-  type SolanaChainDefinition,
-  type SolanaNetworkParams,
-  type TronChainDefinition,
-  type TronNetworkParams,
-  type XrpChainDefinition,
-  type XrpNetworkParams,
 } from './types.js';
 
 // Sources for the constants below:
@@ -364,49 +354,30 @@ function assertFamily<F extends ChainFamily>(
   }
 }
 
-export function getBitcoinChain(
-  chain: string,
-  network: string,
-): { chain: BitcoinChainDefinition; params: BitcoinNetworkParams } {
-  const def = getChain(chain);
-  assertFamily(def, 'bitcoin');
-  return { chain: def, params: paramsOf(def, network) };
-}
+type FamilyDefinition<F extends ChainFamily> = Extract<ChainDefinition, { family: F }>;
+type FamilyParams<F extends ChainFamily> = NonNullable<FamilyDefinition<F>['networks'][NetworkName]>;
 
-export function getEvmChain(
+/**
+ * The chain's definition and its network's parameters, checked to be of `family` (UnsupportedChainError
+ * otherwise; UnsupportedNetworkError for a network the chain does not have).
+ */
+export function getFamilyChain<F extends ChainFamily>(
+  family: F,
   chain: string,
   network: string,
-): { chain: EvmChainDefinition; params: EvmNetworkParams } {
+): { chain: FamilyDefinition<F>; params: FamilyParams<F> } {
   const def = getChain(chain);
-  assertFamily(def, 'evm');
-  return { chain: def, params: paramsOf(def, network) };
-}
-
-export function getTronChain(
-  chain: string,
-  network: string,
-): { chain: TronChainDefinition; params: TronNetworkParams } {
-  const def = getChain(chain);
-  assertFamily(def, 'tron');
-  return { chain: def, params: paramsOf(def, network) };
-}
-
-export function getXrpChain(
-  chain: string,
-  network: string,
-): { chain: XrpChainDefinition; params: XrpNetworkParams } {
-  const def = getChain(chain);
-  assertFamily(def, 'xrp');
-  return { chain: def, params: paramsOf(def, network) };
-}
-
-export function getSolanaChain(
-  chain: string,
-  network: string,
-): { chain: SolanaChainDefinition; params: SolanaNetworkParams } {
-  const def = getChain(chain);
-  assertFamily(def, 'solana');
-  return { chain: def, params: paramsOf(def, network) };
+  assertFamily(def, family);
+  return {
+    chain: def,
+    params: paramsOf(
+      def as {
+        readonly id: ChainId;
+        readonly networks: Readonly<Partial<Record<NetworkName, FamilyParams<F>>>>;
+      },
+      network,
+    ),
+  };
 }
 
 /** The KMS key spec every wallet of a family needs: Ed25519 chains sign with ECC_NIST_EDWARDS25519. */

@@ -7,7 +7,7 @@ import { rejected, type DecodeOutcome } from './addresses/result.js';
 import { decodeSolanaAddress } from './addresses/solana.js';
 import { decodeTronAddress } from './addresses/tron.js';
 import { InvalidAddressError, UnsupportedChainError } from './errors.js';
-import { getBitcoinChain, getChain, getNetwork, getTronChain } from './registry.js';
+import { getFamilyChain, getChain, getNetwork } from './registry.js';
 import type { AddressFormat, AddressValidation, ChainId, NetworkName } from './types.js';
 
 const BECH32_CHARS = /^[qpzry9x8gf2tvdw0s3jn54khce6mua7l]+$/;
@@ -22,7 +22,7 @@ function looksLikeBech32(address: string): boolean {
 }
 
 function decodeBitcoinFamily(chainId: string, network: string, address: string): DecodeOutcome {
-  const { chain, params } = getBitcoinChain(chainId, network);
+  const { chain, params } = getFamilyChain('bitcoin', chainId, network);
   if (params.cashAddrPrefix !== null && address.includes(':')) {
     return decodeCashAddr(chain, params, address);
   }
@@ -49,7 +49,7 @@ function decode(chain: string, network: string, address: string): DecodeOutcome 
     case 'evm':
       return decodeEvmFamily(def.addressFormats, address);
     case 'tron':
-      return decodeTronAddress(getTronChain(chain, network).params, address);
+      return decodeTronAddress(getFamilyChain('tron', chain, network).params, address);
     case 'xrp':
       return decodeXrpAddress(address);
     case 'solana':

@@ -3,7 +3,7 @@
 // every intermediate buffer, so the only copy left is the returned 32-byte array, which the caller
 // zeroes after the import. Error messages describe the input's shape, never its content.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { getBitcoinChain, getChain, type ChainId, type NetworkName } from '../chains/index.js';
+import { getFamilyChain, getChain, type ChainId, type NetworkName } from '../chains/index.js';
 import { usageError } from './errors.js';
 
 export interface ParsedPrivateKey {
@@ -85,7 +85,7 @@ function decodeWif(chars: Uint8Array, chain: ChainId, network: NetworkName): Par
   if (def.family !== 'bitcoin') {
     throw usageError(FIELD, `WIF keys are a Bitcoin-family format; give the ${chain} key as 64 hex digits`);
   }
-  const expectedVersion = getBitcoinChain(chain, network).params.wif;
+  const expectedVersion = getFamilyChain('bitcoin', chain, network).params.wif;
   const decoded = base58Decode(chars);
   try {
     if (decoded.length !== 37 && decoded.length !== 38) {

@@ -5,6 +5,7 @@
 // tags (the signer's IAM conditions in the replica Region read them). ReplicateKey is paced below its
 // request quota: 5 per second per account and Region (AWS KMS developer guide, "Request quotas";
 // reference aws-kms-signing.md §1), and each replica is billed as a key ($1/month).
+import { errorMessage } from '../util/error-message.js';
 import {
   DescribeKeyCommand,
   ListKeysCommand,
@@ -96,7 +97,7 @@ export async function* replicateKeys(options: ReplicateKeysOptions): AsyncGenera
         const created = await replicate(keyId, tags, meta?.Description);
         yield { keyId, outcome: 'replicated', ...arnOf(created.ReplicaKeyMetadata) };
       } catch (error) {
-        yield { keyId, outcome: 'failed', error: error instanceof Error ? error.message : String(error) };
+        yield { keyId, outcome: 'failed', error: errorMessage(error) };
       }
     }
     marker = page.Truncated ? page.NextMarker : undefined;

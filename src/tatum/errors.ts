@@ -1,6 +1,6 @@
 // The errors of the Tatum loop, under one base so callers can tell "the loop's own reasons" from anything
 // else, each keeping the underlying error as `cause`; and the one helper that turns an unknown error
-// into a message.
+// into a message (src/util/error-message.ts).
 
 /** Base of every error raised by src/tatum. */
 export class TatumLoopError extends Error {
@@ -51,9 +51,4 @@ export class JobFailure extends TatumLoopError {
   ) {
     super(message, options);
   }
-}
-
-/** The message of anything thrown. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,7 +2,8 @@
 // per attempt, retries with exponential backoff (honouring Retry-After) for retryable failures (network,
 // timeout, 5xx, 429), and the API key scrubbed from every error and log line, even if a server echoes it.
 import { redact } from '../config/index.js';
-import { errorMessage, TatumApiError } from './errors.js';
+import { TatumApiError } from './errors.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface TatumHttpLogEntry {
   level: 'debug' | 'warn';

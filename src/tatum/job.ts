@@ -16,7 +16,6 @@ import type { WalletService } from '../wallets/contract.js';
 import { AuditLog, type AuditOutcome, type JobAudit } from './audit.js';
 import type { ChainPolicy, SigningPolicy } from './config.js';
 import {
-  errorMessage,
   JobFailure,
   LeaseLostError,
   TatumApiError,
@@ -24,6 +23,7 @@ import {
   WalletBusyError,
   WalletResolutionError,
 } from './errors.js';
+import { errorMessage } from '../util/error-message.js';
 import { fourEyeCheck, type FourEyeMethod } from './four-eye.js';
 import type { JobClaim, JobStore, SigningJobDoc } from './jobs.js';
 import { completeEvmPayload, type CompletedPayload } from './complete-evm.js';

@@ -11,7 +11,7 @@ import type { WalletService } from '../wallets/contract.js';
 import { ActiveWalletIds, DEFAULT_WALLET_REFRESH_MS } from './active-wallet-ids.js';
 import { AuditLog } from './audit.js';
 import { DEFAULT_CONCURRENCY, type SigningPolicy } from './config.js';
-import { errorMessage } from './errors.js';
+import { errorMessage } from '../util/error-message.js';
 import type { FourEyeMethod } from './four-eye.js';
 import { processJob, type JobContext, type JobHooks, type JobResult } from './job.js';
 import { JobStore } from './jobs.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { startChainAnvil } from '../../scripts/stack/index.js';
-import { deriveAddress, getEvmChain, toEvmAddress, type ChainId } from '../../src/chains/index.js';
+import { deriveAddress, getFamilyChain, toEvmAddress, type ChainId } from '../../src/chains/index.js';
 import type { KmsVault } from '../../src/kms/vault.js';
 import { signEvmTransaction } from '../../src/signer/evm/index.js';
 import type { WalletKey } from '../../src/signer/types.js';
@@ -46,7 +46,7 @@ beforeAll(async () => {
   vault = testVault(stackEndpoints().awsEndpoint);
   await Promise.all(
     CHAINS.map(async (chain) => {
-      const anvil = await startChainAnvil(getEvmChain(chain, 'mainnet').params.chainId);
+      const anvil = await startChainAnvil(getFamilyChain('evm', chain, 'mainnet').params.chainId);
       nodes.set(chain, { rpc: new EvmRpc(anvil.url), stop: () => anvil.stop() });
     }),
   );
@@ -92,7 +92,7 @@ describe('issue-14 EVM chains on KMS + anvil with their own chain ids', () => {
         gas: '21000',
         gasPrice: dec(gasPrice),
         nonce: 0,
-        chainId: getEvmChain(chain, 'mainnet').params.chainId,
+        chainId: getFamilyChain('evm', chain, 'mainnet').params.chainId,
       };
       const signed = await signEvmTransaction({
         chain,
@@ -103,7 +103,7 @@ describe('issue-14 EVM chains on KMS + anvil with their own chain ids', () => {
       });
       expect(Transaction.from(signed.signed)).toMatchObject({
         type: 0,
-        chainId: BigInt(getEvmChain(chain, 'mainnet').params.chainId),
+        chainId: BigInt(getFamilyChain('evm', chain, 'mainnet').params.chainId),
       });
       const receipt = await rpc.send(signed.signed);
       expect(receipt).toMatchObject({ status: '0x1', transactionHash: signed.txId });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evmPayload, evmPending } from '../../scripts/sandbox/pending-payloads.js';
 import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
 import { startChainAnvil } from '../../scripts/stack/index.js';
-import { getEvmChain, toEvmAddress, type ChainId } from '../../src/chains/index.js';
+import { getFamilyChain, toEvmAddress, type ChainId } from '../../src/chains/index.js';
 import { SIGNING_AUDIT, type AuditRecord } from '../../src/tatum/audit.js';
 import { createTatumClient, TATUM_BROADCAST_PATHS } from '../../src/tatum/client.js';
 import { SigningLoop } from '../../src/tatum/loop.js';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   env = await walletTestEnv();
   await Promise.all(
     EVM_CHAINS.map(async (chain) => {
-      const anvil = await startChainAnvil(getEvmChain(chain, 'testnet').params.chainId);
+      const anvil = await startChainAnvil(getFamilyChain('evm', chain, 'testnet').params.chainId);
       nodes.set(chain, { url: anvil.url, rpc: new EvmRpc(anvil.url), stop: () => anvil.stop() });
     }),
   );

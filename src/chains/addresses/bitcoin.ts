@@ -5,7 +5,8 @@ import { bitcoinjsNetwork } from '../bitcoin-networks.js';
 import type { Secp256k1PublicKey } from '../../crypto/public-key.js';
 import type { BitcoinChainDefinition, BitcoinNetworkParams, NetworkName } from '../types.js';
 import { base58VersionOwners, bech32HrpOwners, usedBy } from './hints.js';
-import { decoded, errorMessage, hex8, rejected, type DecodeOutcome } from './result.js';
+import { decoded, hex8, rejected, type DecodeOutcome } from './result.js';
+import { errorMessage } from '../../util/error-message.js';
 
 export type BitcoinKeyFormat = 'p2wpkh' | 'p2sh-p2wpkh' | 'p2pkh';
 

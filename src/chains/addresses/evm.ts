@@ -2,7 +2,8 @@ import { bech32 } from 'bech32';
 import { computeAddress, getAddress, hexlify } from 'ethers';
 
 import type { Secp256k1PublicKey } from '../../crypto/public-key.js';
-import { decoded, errorMessage, rejected, type DecodeOutcome } from './result.js';
+import { decoded, rejected, type DecodeOutcome } from './result.js';
+import { errorMessage } from '../../util/error-message.js';
 
 /** EIP-55 checksummed address: last 20 bytes of keccak256(X ‖ Y). */
 export function deriveEvmAddress(key: Secp256k1PublicKey): string {

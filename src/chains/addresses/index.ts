@@ -1,6 +1,6 @@
 import { UnsupportedAddressFormatError } from '../errors.js';
 import { parsePublicKey, hash160 } from '../../crypto/public-key.js';
-import { assertNetwork, getBitcoinChain, getChain, getTronChain } from '../registry.js';
+import { assertNetwork, getFamilyChain, getChain } from '../registry.js';
 import type { AddressFormat, ChainDefinition, ChainId, NetworkName } from '../types.js';
 import { deriveBitcoinAddress } from './bitcoin.js';
 import { encodeCashAddrP2pkh } from './cashaddr.js';
@@ -57,9 +57,9 @@ function deriveUncached(
     case 'p2wpkh':
     case 'p2sh-p2wpkh':
     case 'p2pkh':
-      return deriveBitcoinAddress(getBitcoinChain(chain, network).chain, network, key, chosen);
+      return deriveBitcoinAddress(getFamilyChain('bitcoin', chain, network).chain, network, key, chosen);
     case 'cashaddr': {
-      const { params } = getBitcoinChain(chain, network);
+      const { params } = getFamilyChain('bitcoin', chain, network);
       if (params.cashAddrPrefix === null)
         throw new UnsupportedAddressFormatError(def.id, chosen, def.addressFormats);
       return encodeCashAddrP2pkh(params.cashAddrPrefix, hash160(key.compressed));
@@ -67,7 +67,7 @@ function deriveUncached(
     case 'evm':
       return deriveEvmAddress(key);
     case 'tron':
-      return deriveTronAddress(getTronChain(chain, network).params, key);
+      return deriveTronAddress(getFamilyChain('tron', chain, network).params, key);
     case 'xdc':
       return deriveXdcAddress(key);
     case 'one-bech32':

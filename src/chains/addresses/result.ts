@@ -35,10 +35,6 @@ export function rejected(reason: string): DecodeOutcome {
   return { ok: false, reason };
 }
 
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 export function hex8(b: number): string {
   return `0x${b.toString(16).padStart(2, '0')}`;
 }

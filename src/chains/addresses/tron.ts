@@ -2,10 +2,11 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import bs58check from 'bs58check';
 
 import type { Secp256k1PublicKey } from '../../crypto/public-key.js';
-import { getTronChain } from '../registry.js';
+import { getFamilyChain } from '../registry.js';
 import type { TronNetworkParams } from '../types.js';
 import { base58VersionOwners, usedBy } from './hints.js';
-import { decoded, errorMessage, hex8, rejected, type DecodeOutcome } from './result.js';
+import { decoded, hex8, rejected, type DecodeOutcome } from './result.js';
+import { errorMessage } from '../../util/error-message.js';
 
 /** Base58Check(prefix ‖ keccak256(X ‖ Y)[12..32]), i.e. the familiar T… address. */
 export function deriveTronAddress(params: TronNetworkParams, key: Secp256k1PublicKey): string {
@@ -49,7 +50,7 @@ export function tronAddressFromHex(hex: string): string {
 
 /** The T… form to lowercase "41…" hex. Throws on an invalid TRON address. */
 export function tronAddressToHex(address: string): string {
-  const result = decodeTronAddress(getTronChain('TRON', 'mainnet').params, address);
+  const result = decodeTronAddress(getFamilyChain('tron', 'TRON', 'mainnet').params, address);
   if (!result.ok) throw new Error(`Invalid TRON address ${JSON.stringify(address)}: ${result.reason}`);
   return Buffer.from(bs58check.decode(address)).toString('hex');
 }

@@ -1,7 +1,8 @@
 import { decodeAccountID, encodeAccountID, isValidXAddress } from 'ripple-address-codec';
 
 import { hash160, type Secp256k1PublicKey } from '../../crypto/public-key.js';
-import { decoded, errorMessage, rejected, type DecodeOutcome } from './result.js';
+import { decoded, rejected, type DecodeOutcome } from './result.js';
+import { errorMessage } from '../../util/error-message.js';
 
 /**
  * Classic address r…: Base58Check in the XRP Ledger alphabet of 0x00 ‖ RIPEMD-160(SHA-256(compressed key))

@@ -1,6 +1,7 @@
 // approvals: the built-in four-eyes service. `approvals serve` runs the loop-facing endpoint and the
 // operators' console; `approvals add-operator` creates a console operator (password from a hidden
 // prompt or stdin, never the command line).
+import { errorMessage } from '../../util/error-message.js';
 import type { Command } from 'commander';
 import { createAppContext } from '../../app-context.js';
 import {
@@ -108,7 +109,7 @@ export function registerApprovalsCommand(program: Command, rt: Runtime): void {
         try {
           await service.operators.create(username, password, opts.role as Role);
         } catch (error) {
-          const text = error instanceof Error ? error.message : String(error);
+          const text = errorMessage(error);
           const [field, ...rest] = text.split(': ');
           throw usageError(field ?? 'operator', rest.join(': '));
         }

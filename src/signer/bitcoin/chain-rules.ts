@@ -2,7 +2,7 @@
 // default fee policy. Chain and network come from the registry in src/chains.
 import {
   ChainsError,
-  getBitcoinChain,
+  getFamilyChain,
   UnsupportedNetworkError,
   type ChainId,
   type NetworkName,
@@ -31,7 +31,7 @@ export interface ChainRules {
 export function chainRules(chain: ChainId, network: NetworkName): ChainRules {
   let params;
   try {
-    ({ params } = getBitcoinChain(chain, network));
+    ({ params } = getFamilyChain('bitcoin', chain, network));
   } catch (error) {
     if (!(error instanceof ChainsError)) throw error;
     refuse('CHAIN_MISMATCH', error instanceof UnsupportedNetworkError ? 'network' : 'chain', error.message);

@@ -4,7 +4,7 @@ import type { Transaction } from 'ethers';
 
 import {
   deriveAddress,
-  getEvmChain,
+  getFamilyChain,
   InvalidPublicKeyError,
   listChains,
   UnsupportedChainError,
@@ -42,7 +42,7 @@ const LEGACY_ONLY: Readonly<Partial<Record<ChainId, string>>> = {
 
 export function resolveEvmTarget(chain: ChainId, network: NetworkName): EvmTarget {
   try {
-    const { params } = getEvmChain(chain, network);
+    const { params } = getFamilyChain('evm', chain, network);
     return { chain, network, chainId: BigInt(params.chainId), label: params.label };
   } catch (error) {
     if (error instanceof UnsupportedNetworkError) refuse('CHAIN_MISMATCH', 'network', error.message);

@@ -13,7 +13,7 @@ import {
 import {
   chainKeySpec,
   deriveAddress,
-  getSolanaChain,
+  getFamilyChain,
   isNetworkName,
   type NetworkName,
 } from '../../chains/index.js';
@@ -58,7 +58,7 @@ function resolveWallet(request: Omit<SolanaSignRequest, 'signer'>): {
     refuse('CHAIN_MISMATCH', 'network', `is ${String(network)}`);
   let genesisHash: string;
   try {
-    genesisHash = getSolanaChain('SOL', network).params.genesisHash;
+    genesisHash = getFamilyChain('solana', 'SOL', network).params.genesisHash;
   } catch {
     refuse('CHAIN_MISMATCH', 'network', `SOL has no ${network} network`);
   }

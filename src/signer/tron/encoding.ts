@@ -2,6 +2,7 @@
 //   1. txID == sha256(raw_data_hex), recomputed here (never trust the supplied txID);
 //   2. raw_data (the JSON a person or Tatum reads) re-encodes to exactly the raw_data_hex bytes,
 // so the digest we sign is the transaction the JSON shows. On a mismatch the differing field is named.
+import { errorMessage } from '../../util/error-message.js';
 import { createHash } from 'node:crypto';
 import { SigningRefusedError } from '../types.js';
 import type { TronRawDataCodec } from './codec.js';
@@ -34,7 +35,7 @@ export function verifyTronEncoding(transaction: TronTransaction, codec: TronRawD
     throw new SigningRefusedError(
       'MALFORMED_TRANSACTION',
       'raw_data',
-      `cannot be encoded as protocol.Transaction.raw (${errorText(error)})`,
+      `cannot be encoded as protocol.Transaction.raw (${errorMessage(error)})`,
     );
   }
   if (!rawBytes.equals(encoded)) {
@@ -65,7 +66,7 @@ function locateMismatch(
   } catch (error) {
     return {
       field: 'raw_data_hex',
-      reason: `does not decode as the ${type} that raw_data shows (${errorText(error)})`,
+      reason: `does not decode as the ${type} that raw_data shows (${errorMessage(error)})`,
     };
   }
   const compared: { path: PropertyKey[]; kind: FieldKind }[] = [
@@ -104,8 +105,4 @@ function pick(value: unknown, path: readonly PropertyKey[]): unknown {
 function abbreviate(value: string): string {
   const shown = value === '' ? '(empty)' : value;
   return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

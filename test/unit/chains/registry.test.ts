@@ -9,11 +9,9 @@ import {
   UnsupportedChainError,
   UnsupportedNetworkError,
   bitcoinjsNetwork,
-  getBitcoinChain,
+  getFamilyChain,
   getChain,
-  getEvmChain,
   getNetwork,
-  getTronChain,
   isChainId,
   isNetworkName,
   listChains,
@@ -60,8 +58,8 @@ describe('chain registry', () => {
 
   it('carries the EVM chain ids', () => {
     const ids = (c: string) => [
-      getEvmChain(c, 'mainnet').params.chainId,
-      getEvmChain(c, 'testnet').params.chainId,
+      getFamilyChain('evm', c, 'mainnet').params.chainId,
+      getFamilyChain('evm', c, 'testnet').params.chainId,
     ];
     expect(ids('ETH')).toEqual([1, 11155111]);
     expect(ids('BSC')).toEqual([56, 97]);
@@ -70,7 +68,7 @@ describe('chain registry', () => {
   });
 
   it('carries the Bitcoin-family version bytes and prefixes', () => {
-    const p = (c: string, n: string) => getBitcoinChain(c, n).params;
+    const p = (c: string, n: string) => getFamilyChain('bitcoin', c, n).params;
     expect(p('LTC', 'mainnet')).toMatchObject({
       bech32Hrp: 'ltc',
       pubKeyHash: 0x30,
@@ -99,7 +97,7 @@ describe('chain registry', () => {
     expect(p('BCH', 'testnet').cashAddrPrefix).toBe('bchtest');
     expect(p('BCH', 'regtest').cashAddrPrefix).toBe('bchreg');
     expect(p('BTC', 'regtest')).toMatchObject({ bech32Hrp: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4 });
-    expect(getTronChain('TRON', 'testnet').params.addressPrefix).toBe(0x41);
+    expect(getFamilyChain('tron', 'TRON', 'testnet').params.addressPrefix).toBe(0x41);
   });
 
   it('isChainId / isNetworkName accept exactly the known names', () => {
@@ -123,8 +121,8 @@ describe('chain registry', () => {
 
   it('issue-14 EVM chains carry their current chain ids (mainnet / testnet)', () => {
     const ids = (chain: string) => [
-      getEvmChain(chain, 'mainnet').params.chainId,
-      getEvmChain(chain, 'testnet').params.chainId,
+      getFamilyChain('evm', chain, 'mainnet').params.chainId,
+      getFamilyChain('evm', chain, 'testnet').params.chainId,
     ];
     expect(ids('CELO')).toEqual([42220, 11142220]); // Celo Sepolia replaced Alfajores (44787) in 2025
     expect(ids('KLAY')).toEqual([8217, 1001]);
@@ -142,9 +140,9 @@ describe('chain registry', () => {
   });
 
   it('family accessors refuse chains of another family', () => {
-    expect(() => getBitcoinChain('ETH', 'mainnet')).toThrow(/evm-family/);
-    expect(() => getEvmChain('TRON', 'mainnet')).toThrow(UnsupportedChainError);
-    expect(() => getTronChain('BTC', 'mainnet')).toThrow(UnsupportedChainError);
+    expect(() => getFamilyChain('bitcoin', 'ETH', 'mainnet')).toThrow(/evm-family/);
+    expect(() => getFamilyChain('evm', 'TRON', 'mainnet')).toThrow(UnsupportedChainError);
+    expect(() => getFamilyChain('tron', 'BTC', 'mainnet')).toThrow(UnsupportedChainError);
   });
 });
 
