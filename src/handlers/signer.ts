@@ -38,8 +38,10 @@ async function build(env: NodeJS.ProcessEnv) {
       );
     },
   });
+  const { chainViewsFor, ...loopDeps } = deps;
   const loop = new SigningLoop({
-    ...deps,
+    ...loopDeps,
+    ...(chainViewsFor ? { chainViews: chainViewsFor(settings.network) } : {}),
     chains: settings.chains,
     network: settings.network,
     concurrency: settings.concurrency,

@@ -45,9 +45,11 @@ export async function completeEvmPayload(ctx: CompletionContext): Promise<Comple
     unsigned: ctx.unsigned,
   });
   const view = ctx.views?.evm(ctx.chain);
-  // Nothing to complete, or nothing to complete from: the signer decides (it refuses what is missing).
-  if (gaps === undefined || view === undefined)
+  // Nothing to complete (a used explicit nonce is then refused by the node at broadcast), or nothing to
+  // complete from: the signer decides (it refuses what is missing).
+  if (gaps === undefined || view === undefined || (!gaps.gas && !gaps.gasPrice && !gaps.nonce)) {
     return { unsigned: ctx.unsigned, completion: {}, nonce: undefined };
+  }
   const scope = { chain: ctx.chain, network: ctx.network, address: gaps.from.toLowerCase() };
   await view.checkChainId();
 

@@ -4,6 +4,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createAppContext, type AppContext, type AppContextOptions } from '../app-context.js';
 import { isChainId, type ChainId, type NetworkName } from '../chains/index.js';
 import { SecretCache, type AppConfig } from '../config/index.js';
+import { ChainViews } from '../chain-view/index.js';
 import { apiKeyFromSecret, createTatumClient } from './client.js';
 import { DEFAULT_CHAINS, type SigningPolicy, type TatumConfig } from './config.js';
 import type { FourEyeMethod } from './four-eye.js';
@@ -15,6 +16,8 @@ export interface DaemonDeps {
   api: TatumKmsApi;
   wallets: SigningLoopOptions['wallets'];
   signer: SigningLoopOptions['signer'];
+  /** The trusted chain view of a network (EVM completion, P2PKH amounts); none: nothing is completed. */
+  chainViewsFor?: (network: NetworkName) => ChainViews;
 }
 
 export interface DaemonOptions {
@@ -56,10 +59,13 @@ export function createSigningLoop(options: DaemonOptions): SigningLoop {
   for (const chain of options.chains ?? []) {
     if (!isChainId(chain)) throw new Error(`unknown chain ${String(chain)}`);
   }
+  const { chainViewsFor, ...deps } = options.deps;
+  const network = daemonNetwork(options);
   return new SigningLoop({
-    ...options.deps,
+    ...deps,
+    ...(chainViewsFor ? { chainViews: chainViewsFor(network) } : {}),
     chains: options.chains ?? DEFAULT_CHAINS,
-    network: daemonNetwork(options),
+    network,
     ...(options.externalUrl ? { externalUrl: options.externalUrl } : {}),
     ...(options.externalUrlMethod ? { externalUrlMethod: options.externalUrlMethod } : {}),
     ...(options.fourEyeSecret ? { fourEyeSecret: options.fourEyeSecret } : {}),
@@ -128,8 +134,11 @@ export async function createDaemonDeps(
       tatum.apiKeySecretArn ?? '',
     );
   const api = createTatumClient({ baseUrl: tatum.apiUrl, apiKey, clientVersion: '8.0.1' });
+  // KMS_SIGNER_RPC_<CHAIN> where set, else Tatum's node gateway for this API key (src/chain-view/endpoint.ts).
+  const chainViewsFor = (network: NetworkName) =>
+    new ChainViews({ network, env: process.env, tatum: { baseUrl: tatum.apiUrl, apiKey } });
   return {
-    deps: { db: context.db, api, wallets: context.walletService, signer: context.vault },
+    deps: { db: context.db, api, wallets: context.walletService, signer: context.vault, chainViewsFor },
     context,
   };
 }
