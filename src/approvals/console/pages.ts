@@ -182,7 +182,6 @@ export interface DetailInput {
 
 export function detailPage(input: DetailInput): string {
   const { doc, state, viewer } = input;
-  const d = doc.decoded;
   const mine = input.votes.filter((v) => v.operator === viewer.username);
   const body = html` ${input.error ? html`<div class="error" role="alert"><p>${input.error}</p></div>` : ''}
     ${input.notice ? html`<div class="notice" role="status"><p>${input.notice}</p></div>` : ''}
@@ -194,94 +193,109 @@ export function detailPage(input: DetailInput): string {
         state.expired.length > 0 ? html`; expired approvals: ${state.expired.join(', ')}` : ''
       }.
     </p>
-    <section aria-labelledby="decoded">
-      <h2 id="decoded">What this transaction does</h2>
-      <dl class="facts">
-        <dt>Chain</dt>
-        <dd>${d.chain} (${d.network ?? 'network unknown: wallet not found'})</dd>
-        <dt>Source wallet${d.wallets.length === 1 ? '' : 's'}</dt>
-        <dd>
-          <ul class="plain">
-            ${d.wallets.map((w) => html`<li><code>${w}</code></li>`)}
-          </ul>
-          ${
-            d.sourceAddresses.length > 0
-              ? html`<ul class="plain">
-                  ${d.sourceAddresses.map((a) => html`<li><code>${a}</code></li>`)}
-                </ul>`
-              : ''
-          }
-        </dd>
-        <dt>Fee (at most)</dt>
-        <dd>${nativeFee(d.chain, d.fee)}</dd>
-        <dt>Nonce</dt>
-        <dd>${d.nonce ?? 'none (UTXO chain) or not reported'}</dd>
-        <dt>Policy verdict</dt>
-        <dd>${verdict(d)}</dd>
-        <dt>Content</dt>
-        <dd>revision ${doc.revision}, SHA-256 <code>${doc.contentHash}</code></dd>
-      </dl>
-      <table>
-        <caption>
-          Transfers (decoded from the unsigned transaction, not from Tatum's description)
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Destination</th>
-            <th scope="col">Amount</th>
-            <th scope="col">Asset</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${d.transfers.map(
-            (t) =>
-              html`<tr>
-                <td><code>${t.to}</code></td>
-                <td>${formatAmount(d.chain, t.asset, t.amount)}</td>
-                <td>${t.asset === 'native' ? 'native' : html`token <code>${t.asset}</code>`}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </section>
-    <section aria-labelledby="decide">
-      <h2 id="decide">Your decision</h2>
-      ${
-        !input.canVote
-          ? html`<p>Your role (${viewer.role}) can view transactions but not approve or reject them.</p>`
-          : state.decision === 'rejected'
-            ? html`<p>This transaction was rejected; the signing loop will not sign it.</p>`
-            : html`${mine.length > 0 ? html`<p>Your votes on this content: ${mine.map((v) => `${v.decision} at ${v.at.toISOString()}`).join(', ')}.</p>` : ''}
-                <form method="post" action="/tx/${doc._id}/vote" class="stack vote">
-                  <input type="hidden" name="_csrf" value="${viewer.csrf}" />
-                  <input type="hidden" name="contentHash" value="${doc.contentHash}" />
-                  <label for="reason">Reason (required to reject)</label>
-                  <textarea id="reason" name="reason" rows="2" maxlength="500"></textarea>
-                  <div class="buttons">
-                    ${state.approvedBy.includes(viewer.username) ? '' : html`<button type="submit" name="decision" value="approve" class="approve">Approve</button>`}
-                    <button type="submit" name="decision" value="reject" class="reject">Reject</button>
-                  </div>
-                  <p class="hint">
-                    An approval counts for ${Math.round(input.approvalTtlMs / 60_000)} minutes and only for
-                    the content shown above.
-                  </p>
-                </form>`
-      }
-    </section>
-    <section aria-labelledby="history">
-      <h2 id="history">History</h2>
-      <ol class="plain">
-        ${input.history.map(
-          (h) =>
-            html`<li>
-              <time datetime="${h.at.toISOString()}">${h.at.toISOString()}</time> ${h.actor}:
-              ${h.action}${h.detail ? ` — ${h.detail}` : ''}
-            </li>`,
-        )}
-      </ol>
-    </section>
+    ${decodedSection(input)} ${decisionSection(input, mine)} ${historySection(input)}
     <p><a href="/">Back to the list</a></p>`;
   return layout(`Transaction ${doc._id}`, body, viewer);
+}
+
+/** What the transaction does, as decoded (never Tatum's description). */
+function decodedSection(input: DetailInput): SafeHtml {
+  const { doc } = input;
+  const d = doc.decoded;
+  return html`<section aria-labelledby="decoded">
+    <h2 id="decoded">What this transaction does</h2>
+    <dl class="facts">
+      <dt>Chain</dt>
+      <dd>${d.chain} (${d.network ?? 'network unknown: wallet not found'})</dd>
+      <dt>Source wallet${d.wallets.length === 1 ? '' : 's'}</dt>
+      <dd>
+        <ul class="plain">
+          ${d.wallets.map((w) => html`<li><code>${w}</code></li>`)}
+        </ul>
+        ${
+          d.sourceAddresses.length > 0
+            ? html`<ul class="plain">
+                ${d.sourceAddresses.map((a) => html`<li><code>${a}</code></li>`)}
+              </ul>`
+            : ''
+        }
+      </dd>
+      <dt>Fee (at most)</dt>
+      <dd>${nativeFee(d.chain, d.fee)}</dd>
+      <dt>Nonce</dt>
+      <dd>${d.nonce ?? 'none (UTXO chain) or not reported'}</dd>
+      <dt>Policy verdict</dt>
+      <dd>${verdict(d)}</dd>
+      <dt>Content</dt>
+      <dd>revision ${doc.revision}, SHA-256 <code>${doc.contentHash}</code></dd>
+    </dl>
+    <table>
+      <caption>
+        Transfers (decoded from the unsigned transaction, not from Tatum's description)
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Destination</th>
+          <th scope="col">Amount</th>
+          <th scope="col">Asset</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${d.transfers.map(
+          (t) =>
+            html`<tr>
+              <td><code>${t.to}</code></td>
+              <td>${formatAmount(d.chain, t.asset, t.amount)}</td>
+              <td>${t.asset === 'native' ? 'native' : html`token <code>${t.asset}</code>`}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </section>`;
+}
+
+/** The vote form, or why this viewer cannot vote. */
+function decisionSection(input: DetailInput, mine: DetailInput['votes']): SafeHtml {
+  const { doc, state, viewer } = input;
+  return html`<section aria-labelledby="decide">
+    <h2 id="decide">Your decision</h2>
+    ${
+      !input.canVote
+        ? html`<p>Your role (${viewer.role}) can view transactions but not approve or reject them.</p>`
+        : state.decision === 'rejected'
+          ? html`<p>This transaction was rejected; the signing loop will not sign it.</p>`
+          : html`${mine.length > 0 ? html`<p>Your votes on this content: ${mine.map((v) => `${v.decision} at ${v.at.toISOString()}`).join(', ')}.</p>` : ''}
+              <form method="post" action="/tx/${doc._id}/vote" class="stack vote">
+                <input type="hidden" name="_csrf" value="${viewer.csrf}" />
+                <input type="hidden" name="contentHash" value="${doc.contentHash}" />
+                <label for="reason">Reason (required to reject)</label>
+                <textarea id="reason" name="reason" rows="2" maxlength="500"></textarea>
+                <div class="buttons">
+                  ${state.approvedBy.includes(viewer.username) ? '' : html`<button type="submit" name="decision" value="approve" class="approve">Approve</button>`}
+                  <button type="submit" name="decision" value="reject" class="reject">Reject</button>
+                </div>
+                <p class="hint">
+                  An approval counts for ${Math.round(input.approvalTtlMs / 60_000)} minutes and only for the
+                  content shown above.
+                </p>
+              </form>`
+    }
+  </section>`;
+}
+
+function historySection(input: DetailInput): SafeHtml {
+  return html`<section aria-labelledby="history">
+    <h2 id="history">History</h2>
+    <ol class="plain">
+      ${input.history.map(
+        (h) =>
+          html`<li>
+            <time datetime="${h.at.toISOString()}">${h.at.toISOString()}</time> ${h.actor}:
+            ${h.action}${h.detail ? ` — ${h.detail}` : ''}
+          </li>`,
+      )}
+    </ol>
+  </section>`;
 }
 
 export function auditPage(records: ApprovalAuditRecord[], viewer: Viewer): string {

@@ -30,26 +30,64 @@ const NOTICES: Record<string, string> = {
 };
 
 export function registerConsoleRoutes(app: Hono, service: ApprovalsService): void {
-  const secure = service.config.secureCookies;
-  const names: CookieNames = secure
-    ? { session: '__Host-approvals-session', login: '__Host-approvals-login' }
-    : { session: 'approvals-session', login: 'approvals-login' };
-  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'Strict' as const, secure };
+  new ConsoleRoutes(service).register(app);
+}
 
-  const viewerOf = async (c: Context): Promise<(Viewer & { token: string }) | null> => {
-    const token = getCookie(c, names.session);
+type Decision = 'approve' | 'reject';
+
+/** One method per route; the session, CSRF and rendering helpers they share. */
+class ConsoleRoutes {
+  private readonly names: CookieNames;
+  private readonly cookieOptions: { path: string; httpOnly: boolean; sameSite: 'Strict'; secure: boolean };
+
+  constructor(private readonly service: ApprovalsService) {
+    const secure = service.config.secureCookies;
+    this.names = secure
+      ? { session: '__Host-approvals-session', login: '__Host-approvals-login' }
+      : { session: 'approvals-session', login: 'approvals-login' };
+    this.cookieOptions = { path: '/', httpOnly: true, sameSite: 'Strict', secure };
+  }
+
+  register(app: Hono): void {
+    app.use('*', async (c, next) => {
+      await next();
+      c.header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      );
+      c.header('x-content-type-options', 'nosniff');
+      c.header('referrer-policy', 'no-referrer');
+      c.header('cache-control', 'no-store');
+    });
+
+    app.get('/console.css', (c) => c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }));
+    app.get('/console.js', (c) =>
+      c.body(CONSOLE_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+    );
+    app.get('/health', (c) => c.json({ ok: true }));
+    app.get('/login', (c) => this.loginForm(c));
+    app.post('/login', (c) => this.login(c));
+    app.post('/logout', (c) => this.logout(c));
+    app.get('/', (c) => this.list(c));
+    app.get('/tx/:id', (c) => this.detail(c));
+    app.post('/tx/:id/vote', (c) => this.vote(c));
+    app.get('/audit', (c) => this.audit(c));
+  }
+
+  private async viewerOf(c: Context): Promise<(Viewer & { token: string }) | null> {
+    const token = getCookie(c, this.names.session);
     if (!token) return null;
-    const session = await service.sessions.find(token);
+    const session = await this.service.sessions.find(token);
     if (!session) return null;
-    const role = await service.operators.role(session.username); // a changed role applies at once
+    const role = await this.service.operators.role(session.username); // a changed role applies at once
     return role ? { username: session.username, role, csrf: session.csrf, token } : null;
-  };
+  }
 
   /** The form's _csrf matches the session's token; otherwise audited and refused. */
-  const csrfOk = async (c: Context, viewer: Viewer, form: FormData, pendingId?: string): Promise<boolean> => {
+  private async csrfOk(c: Context, viewer: Viewer, form: FormData, pendingId?: string): Promise<boolean> {
     const given = form.get('_csrf');
     if (typeof given === 'string' && sameToken(given, viewer.csrf)) return true;
-    await service.audit.record({
+    await this.service.audit.record({
       actor: viewer.username,
       action: 'csrf-refused',
       detail: `${c.req.method} ${c.req.path} without a valid CSRF token`,
@@ -57,10 +95,10 @@ export function registerConsoleRoutes(app: Hono, service: ApprovalsService): voi
       ...clientOf(c),
     });
     return false;
-  };
+  }
 
-  const csrfRefusal = (c: Context, viewer: Viewer | null) =>
-    c.html(
+  private csrfRefusal(c: Context, viewer: Viewer | null) {
+    return c.html(
       messagePage(
         'Form refused',
         'This form did not come from the console page you are signed in to, or it has expired. Reload the page and try again.',
@@ -68,107 +106,21 @@ export function registerConsoleRoutes(app: Hono, service: ApprovalsService): voi
       ),
       403,
     );
+  }
 
-  app.use('*', async (c, next) => {
-    await next();
-    c.header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    );
-    c.header('x-content-type-options', 'nosniff');
-    c.header('referrer-policy', 'no-referrer');
-    c.header('cache-control', 'no-store');
-  });
-
-  app.get('/console.css', (c) => c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }));
-  app.get('/console.js', (c) =>
-    c.body(CONSOLE_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
-  );
-  app.get('/health', (c) => c.json({ ok: true }));
-
-  app.get('/login', async (c) => {
-    if (await viewerOf(c)) return c.redirect('/', 303);
-    const csrf = randomToken();
-    setCookie(c, names.login, csrf, { ...cookieOptions, maxAge: 15 * 60 });
-    return c.html(loginPage(csrf, null));
-  });
-
-  app.post('/login', async (c) => {
-    const form = await c.req.formData();
-    const expected = getCookie(c, names.login);
-    const given = form.get('_csrf');
-    const client = clientOf(c);
-    if (!expected || typeof given !== 'string' || !sameToken(given, expected)) {
-      await service.audit.record({
-        actor: 'anonymous',
-        action: 'csrf-refused',
-        detail: 'POST /login',
-        ...client,
-      });
-      return csrfRefusal(c, null);
-    }
-    const username = field(form, 'username').slice(0, 64);
-    const password = field(form, 'password').slice(0, 1024);
-    const result = await service.operators.signIn(username, password, client.ip);
-    if (!result.ok) {
-      const locked = result.reason === 'locked';
-      await service.audit.record({
-        actor: username.toLowerCase() || 'anonymous',
-        action: locked ? 'login-locked' : 'login-failed',
-        detail: locked ? 'too many failed sign-ins' : 'wrong username or password',
-        ...client,
-      });
-      const csrf = randomToken();
-      setCookie(c, names.login, csrf, { ...cookieOptions, maxAge: 15 * 60 });
-      const message = locked
-        ? 'Too many failed sign-ins for this operator. Sign-in is locked for 15 minutes; ask an admin if this was not you.'
-        : 'Wrong username or password.';
-      return c.html(loginPage(csrf, message, username), locked ? 429 : 401);
-    }
-    deleteCookie(c, names.login, cookieOptions);
-    const token = await service.sessions.create(result.username);
-    setCookie(c, names.session, token, { ...cookieOptions, maxAge: service.config.sessionTtlMs / 1000 });
-    await service.audit.record({ actor: result.username, action: 'login', detail: result.role, ...client });
-    return c.redirect('/', 303);
-  });
-
-  app.post('/logout', async (c) => {
-    const viewer = await viewerOf(c);
-    if (!viewer) return c.redirect('/login', 303);
-    if (!(await csrfOk(c, viewer, await c.req.formData()))) return csrfRefusal(c, viewer);
-    await service.sessions.end(viewer.token);
-    deleteCookie(c, names.session, cookieOptions);
-    await service.audit.record({ actor: viewer.username, action: 'logout', detail: '', ...clientOf(c) });
-    return c.redirect('/login', 303);
-  });
-
-  app.get('/', async (c) => {
-    const viewer = await viewerOf(c);
-    if (!viewer) return c.redirect('/login', 303);
-    const docs = await service.store.list();
-    const rows = await Promise.all(
-      docs.map(async (doc) => ({
-        doc,
-        state: await service.state(doc),
-        job: await service.jobState(doc._id),
-      })),
-    );
-    return c.html(listPage(rows, viewer));
-  });
-
-  const renderDetail = async (
+  private async renderDetail(
     c: Context,
     viewer: Viewer,
     id: string,
     messages: { notice?: string | null; error?: string | null },
     status: 200 | 400 | 403 | 409 = 200,
-  ) => {
-    const doc = await service.store.get(id);
+  ) {
+    const doc = await this.service.store.get(id);
     if (!doc) return c.html(messagePage('Not found', `No pending transaction ${id} is known.`, viewer), 404);
     const [state, votes, history] = await Promise.all([
-      service.state(doc),
-      service.store.votesOn(doc._id, doc.contentHash),
-      service.audit.recent(50, doc._id),
+      this.service.state(doc),
+      this.service.store.votesOn(doc._id, doc.contentHash),
+      this.service.audit.recent(50, doc._id),
     ]);
     return c.html(
       detailPage({
@@ -180,39 +132,117 @@ export function registerConsoleRoutes(app: Hono, service: ApprovalsService): voi
         canVote: canVote(viewer.role),
         notice: messages.notice ?? null,
         error: messages.error ?? null,
-        approvalTtlMs: service.config.approvalTtlMs,
+        approvalTtlMs: this.service.config.approvalTtlMs,
       }),
       status,
     );
-  };
+  }
 
-  app.get('/tx/:id', async (c) => {
-    const viewer = await viewerOf(c);
+  private async loginForm(c: Context) {
+    if (await this.viewerOf(c)) return c.redirect('/', 303);
+    const csrf = randomToken();
+    setCookie(c, this.names.login, csrf, { ...this.cookieOptions, maxAge: 15 * 60 });
+    return c.html(loginPage(csrf, null));
+  }
+
+  private async login(c: Context) {
+    const form = await c.req.formData();
+    const expected = getCookie(c, this.names.login);
+    const given = form.get('_csrf');
+    const client = clientOf(c);
+    if (!expected || typeof given !== 'string' || !sameToken(given, expected)) {
+      await this.service.audit.record({
+        actor: 'anonymous',
+        action: 'csrf-refused',
+        detail: 'POST /login',
+        ...client,
+      });
+      return this.csrfRefusal(c, null);
+    }
+    const username = field(form, 'username').slice(0, 64);
+    const password = field(form, 'password').slice(0, 1024);
+    const result = await this.service.operators.signIn(username, password, client.ip);
+    if (!result.ok) {
+      const locked = result.reason === 'locked';
+      await this.service.audit.record({
+        actor: username.toLowerCase() || 'anonymous',
+        action: locked ? 'login-locked' : 'login-failed',
+        detail: locked ? 'too many failed sign-ins' : 'wrong username or password',
+        ...client,
+      });
+      const csrf = randomToken();
+      setCookie(c, this.names.login, csrf, { ...this.cookieOptions, maxAge: 15 * 60 });
+      const message = locked
+        ? 'Too many failed sign-ins for this operator. Sign-in is locked for 15 minutes; ask an admin if this was not you.'
+        : 'Wrong username or password.';
+      return c.html(loginPage(csrf, message, username), locked ? 429 : 401);
+    }
+    deleteCookie(c, this.names.login, this.cookieOptions);
+    const token = await this.service.sessions.create(result.username);
+    setCookie(c, this.names.session, token, {
+      ...this.cookieOptions,
+      maxAge: this.service.config.sessionTtlMs / 1000,
+    });
+    await this.service.audit.record({
+      actor: result.username,
+      action: 'login',
+      detail: result.role,
+      ...client,
+    });
+    return c.redirect('/', 303);
+  }
+
+  private async logout(c: Context) {
+    const viewer = await this.viewerOf(c);
     if (!viewer) return c.redirect('/login', 303);
-    const id = c.req.param('id');
+    if (!(await this.csrfOk(c, viewer, await c.req.formData()))) return this.csrfRefusal(c, viewer);
+    await this.service.sessions.end(viewer.token);
+    deleteCookie(c, this.names.session, this.cookieOptions);
+    await this.service.audit.record({ actor: viewer.username, action: 'logout', detail: '', ...clientOf(c) });
+    return c.redirect('/login', 303);
+  }
+
+  private async list(c: Context) {
+    const viewer = await this.viewerOf(c);
+    if (!viewer) return c.redirect('/login', 303);
+    const docs = await this.service.store.list();
+    const rows = await Promise.all(
+      docs.map(async (doc) => ({
+        doc,
+        state: await this.service.state(doc),
+        job: await this.service.jobState(doc._id),
+      })),
+    );
+    return c.html(listPage(rows, viewer));
+  }
+
+  private async detail(c: Context) {
+    const viewer = await this.viewerOf(c);
+    if (!viewer) return c.redirect('/login', 303);
+    const id = c.req.param('id') ?? '';
     if (!PENDING_ID.test(id))
       return c.html(messagePage('Not found', 'That is not a pending transaction id.', viewer), 404);
-    return renderDetail(c, viewer, id, { notice: NOTICES[c.req.query('done') ?? ''] ?? null });
-  });
+    return this.renderDetail(c, viewer, id, { notice: NOTICES[c.req.query('done') ?? ''] ?? null });
+  }
 
-  app.post('/tx/:id/vote', async (c) => {
-    const viewer = await viewerOf(c);
+  private async vote(c: Context) {
+    const viewer = await this.viewerOf(c);
     if (!viewer) return c.html(messagePage('Signed out', 'Sign in again to vote.', null, '/login'), 401);
-    const id = c.req.param('id');
+    const id = c.req.param('id') ?? '';
     const form = await c.req.formData();
-    if (!(await csrfOk(c, viewer, form, id))) return csrfRefusal(c, viewer);
+    if (!(await this.csrfOk(c, viewer, form, id))) return this.csrfRefusal(c, viewer);
     const client = clientOf(c);
     if (!PENDING_ID.test(id))
       return c.html(messagePage('Not found', 'That is not a pending transaction id.', viewer), 404);
     if (!canVote(viewer.role)) {
-      await service.audit.record({
+      await this.service.audit.record({
         actor: viewer.username,
         action: 'forbidden',
         pendingId: id,
         detail: `role ${viewer.role} may not vote`,
         ...client,
       });
-      return renderDetail(
+      return this.renderDetail(
         c,
         viewer,
         id,
@@ -224,13 +254,13 @@ export function registerConsoleRoutes(app: Hono, service: ApprovalsService): voi
     const reason = field(form, 'reason').trim();
     const hash = field(form, 'contentHash');
     if (decision !== 'approve' && decision !== 'reject') {
-      return renderDetail(c, viewer, id, { error: 'Choose Approve or Reject.' }, 400);
+      return this.renderDetail(c, viewer, id, { error: 'Choose Approve or Reject.' }, 400);
     }
     if (decision === 'reject' && reason === '') {
-      return renderDetail(c, viewer, id, { error: 'Give a reason for the rejection.' }, 400);
+      return this.renderDetail(c, viewer, id, { error: 'Give a reason for the rejection.' }, 400);
     }
     if (reason.length > MAX_REASON) {
-      return renderDetail(
+      return this.renderDetail(
         c,
         viewer,
         id,
@@ -238,7 +268,19 @@ export function registerConsoleRoutes(app: Hono, service: ApprovalsService): voi
         400,
       );
     }
-    const result = await service.store.vote(
+    return this.recordVote(c, viewer, id, decision, reason, hash, client);
+  }
+
+  private async recordVote(
+    c: Context,
+    viewer: Viewer,
+    id: string,
+    decision: Decision,
+    reason: string,
+    hash: string,
+    client: ReturnType<typeof clientOf>,
+  ) {
+    const result = await this.service.store.vote(
       {
         pendingId: id,
         contentHash: hash,
@@ -247,10 +289,10 @@ export function registerConsoleRoutes(app: Hono, service: ApprovalsService): voi
         reason: reason || null,
         ip: client.ip,
       },
-      service.config.approvalTtlMs,
+      this.service.config.approvalTtlMs,
     );
     if (result === 'recorded') {
-      await service.audit.record({
+      await this.service.audit.record({
         actor: viewer.username,
         action: decision,
         pendingId: id,
@@ -265,7 +307,7 @@ export function registerConsoleRoutes(app: Hono, service: ApprovalsService): voi
       changed: 'The transaction changed since you loaded it. Review the new content below before you vote.',
       unknown: `No pending transaction ${id} is known.`,
     }[result];
-    await service.audit.record({
+    await this.service.audit.record({
       actor: viewer.username,
       action: 'vote-refused',
       pendingId: id,
@@ -273,14 +315,14 @@ export function registerConsoleRoutes(app: Hono, service: ApprovalsService): voi
       detail: `${decision}: ${result}`,
       ...client,
     });
-    return renderDetail(c, viewer, id, { error: why }, 409);
-  });
+    return this.renderDetail(c, viewer, id, { error: why }, 409);
+  }
 
-  app.get('/audit', async (c) => {
-    const viewer = await viewerOf(c);
+  private async audit(c: Context) {
+    const viewer = await this.viewerOf(c);
     if (!viewer) return c.redirect('/login', 303);
     if (viewer.role !== 'admin')
       return c.html(messagePage('Not allowed', 'Only admins can read the audit log.', viewer), 403);
-    return c.html(auditPage(await service.audit.recent(500), viewer));
-  });
+    return c.html(auditPage(await this.service.audit.recent(500), viewer));
+  }
 }

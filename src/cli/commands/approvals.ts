@@ -52,7 +52,11 @@ export function registerApprovalsCommand(program: Command, rt: Runtime): void {
         '(default 86400); APPROVALS_SESSION_SECONDS; APPROVALS_INSECURE_COOKIES=true only for plain-HTTP local use.\n' +
         'The daemon then runs with --externalUrl <url>/four-eye --externalUrlMethod POST.',
     );
+  registerServe(approvals, rt);
+  registerAddOperator(approvals, rt);
+}
 
+function registerServe(approvals: Command, rt: Runtime): void {
   approvals
     .command('serve')
     .description('serve the four-eyes endpoint and the console')
@@ -89,7 +93,9 @@ export function registerApprovalsCommand(program: Command, rt: Runtime): void {
         await context.close();
       }
     });
+}
 
+function registerAddOperator(approvals: Command, rt: Runtime): void {
   approvals
     .command('add-operator <username>')
     .description('create a console operator; the password is read from a hidden prompt or stdin')

@@ -9,6 +9,7 @@ import { createDaemonDeps, runDaemon, type DaemonDeps } from '../../tatum/daemon
 import { loadCliConfig } from '../config-summary.js';
 import { usageError } from '../errors.js';
 import type { CliEnv, ConfigSource } from '../io.js';
+import type { GlobalOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
 
 interface DaemonCliOptions {
@@ -66,38 +67,10 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
     )
     .action(async (_opts: unknown, command: Command) => {
       const opts = rt.options<DaemonCliOptions>(command);
-      const period = Number(opts.period);
-      if (!Number.isFinite(period) || period <= 0) throw usageError('--period', 'must be a positive number');
-      const concurrency = Number(opts.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError('--concurrency', 'must be ≥ 1');
-      const walletRefresh = Number(opts.walletRefresh);
-      if (!Number.isInteger(walletRefresh) || walletRefresh < 0 || walletRefresh > 3600)
-        throw usageError('--walletRefresh', 'must be a whole number of seconds from 0 to 3600');
-      const method = (opts.externalUrlMethod ?? 'GET').toUpperCase();
-      if (method !== 'GET' && method !== 'POST')
-        throw usageError('--externalUrlMethod', 'must be GET or POST');
-      if (opts.network !== undefined && !isNetworkName(opts.network)) {
-        throw usageError('--network', 'must be mainnet, testnet or regtest');
-      }
-      const network = opts.network ?? (opts.testnet ? 'testnet' : 'mainnet');
-      const fourEyeSecret = rt.io.env.FOUR_EYE_SECRET;
-      const secretProblem = fourEyeSecret === undefined ? null : fourEyeSecretProblem(fourEyeSecret);
-      if (secretProblem !== null) throw usageError('FOUR_EYE_SECRET', secretProblem);
-      if (fourEyeSecret !== undefined && method !== 'POST') {
-        throw usageError('--externalUrlMethod', 'must be POST with FOUR_EYE_SECRET (kms-signer approvals)');
-      }
-      if (network === 'mainnet' && !opts.externalUrl) {
-        throw usageError('--externalUrl', 'is mandatory on mainnet (use --testnet to run without it)');
-      }
-      if ((opts.wallets ?? opts.transactionIds) !== undefined && !opts.runOnce) {
-        throw usageError('--runOnce', '--wallets and --transactionIds need --runOnce');
-      }
-      let chains;
-      try {
-        chains = parseChains(opts.chain);
-      } catch (error) {
-        throw usageError('--chain', error instanceof Error ? error.message.replace(/^--chain: /, '') : '');
-      }
+      const { period, concurrency, walletRefresh, method, network, fourEyeSecret, chains } = checkedOptions(
+        opts,
+        rt.io.env.FOUR_EYE_SECRET,
+      );
       const built = await factory(rt.io.env, opts.envFile === undefined ? {} : { envFile: opts.envFile });
       try {
         const wallets = list(opts.wallets);
@@ -131,4 +104,50 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
         await built.close();
       }
     });
+}
+
+/** The daemon's options, each checked (usage errors name the option); nothing is started here. */
+function checkedOptions(opts: GlobalOptions & DaemonCliOptions, fourEyeSecret: string | undefined) {
+  const period = Number(opts.period);
+  if (!Number.isFinite(period) || period <= 0) throw usageError('--period', 'must be a positive number');
+  const concurrency = Number(opts.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError('--concurrency', 'must be ≥ 1');
+  const walletRefresh = Number(opts.walletRefresh);
+  if (!Number.isInteger(walletRefresh) || walletRefresh < 0 || walletRefresh > 3600)
+    throw usageError('--walletRefresh', 'must be a whole number of seconds from 0 to 3600');
+  const requested = (opts.externalUrlMethod ?? 'GET').toUpperCase();
+  if (requested !== 'GET' && requested !== 'POST') {
+    throw usageError('--externalUrlMethod', 'must be GET or POST');
+  }
+  const method: 'GET' | 'POST' = requested === 'POST' ? 'POST' : 'GET';
+  if (opts.network !== undefined && !isNetworkName(opts.network)) {
+    throw usageError('--network', 'must be mainnet, testnet or regtest');
+  }
+  const network = opts.network ?? (opts.testnet ? 'testnet' : 'mainnet');
+  const secretProblem = fourEyeSecret === undefined ? null : fourEyeSecretProblem(fourEyeSecret);
+  if (secretProblem !== null) throw usageError('FOUR_EYE_SECRET', secretProblem);
+  if (fourEyeSecret !== undefined && method !== 'POST') {
+    throw usageError('--externalUrlMethod', 'must be POST with FOUR_EYE_SECRET (kms-signer approvals)');
+  }
+  if (network === 'mainnet' && !opts.externalUrl) {
+    throw usageError('--externalUrl', 'is mandatory on mainnet (use --testnet to run without it)');
+  }
+  if ((opts.wallets ?? opts.transactionIds) !== undefined && !opts.runOnce) {
+    throw usageError('--runOnce', '--wallets and --transactionIds need --runOnce');
+  }
+  let chains;
+  try {
+    chains = parseChains(opts.chain);
+  } catch (error) {
+    throw usageError('--chain', error instanceof Error ? error.message.replace(/^--chain: /, '') : '');
+  }
+  return {
+    period,
+    concurrency,
+    walletRefresh,
+    method: method,
+    network,
+    fourEyeSecret,
+    chains,
+  };
 }
