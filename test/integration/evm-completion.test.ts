@@ -92,9 +92,14 @@ async function deployToken(owner: string, supply: bigint): Promise<string> {
     [{ from: deployer, data: concat([artifact.bytecode, args]), gas: '0x300000' }],
     z.string(),
   );
-  const receipt = await rpc.call('eth_getTransactionReceipt', [hash], receiptSchema);
-  if (!receipt.contractAddress) throw new Error('token not deployed');
-  return receipt.contractAddress;
+  // anvil is shared by parallel test files: mine until the deployment is in a block.
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const receipt = await rpc.call('eth_getTransactionReceipt', [hash], receiptSchema.nullable());
+    if (receipt?.contractAddress) return receipt.contractAddress;
+    await rpc.call('evm_mine', [], z.unknown());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('token not deployed');
 }
 
 const tokenBalance = async (token: string, holder: string) =>
