@@ -3,6 +3,7 @@
 // only then does the loop sign and broadcast; a rejection fails the job and is reported to Tatum once;
 // expired approvals sign nothing; a form without its CSRF token and a viewer's vote are refused.
 // UPDATE_SCREENSHOTS=1 writes the console screenshots shown in the README to docs/.
+import { sandboxApi } from '../support/sandbox-api.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,6 @@ import { evmPayload, evmPending } from '../../scripts/sandbox/pending-payloads.j
 import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
 import { APPROVAL_VOTES } from '../../src/approvals/store.js';
 import type { DigestSigner } from '../../src/signer/index.js';
-import { createTatumClient } from '../../src/tatum/client.js';
 import { SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
 import { SigningLoop } from '../../src/tatum/loop.js';
 import type { WalletView } from '../../src/wallets/contract.js';
@@ -47,13 +47,7 @@ const countingSigner = (): DigestSigner => ({
 async function pass(id: string) {
   const loop = new SigningLoop({
     db: env.db,
-    api: createTatumClient({
-      baseUrl: sandbox.url,
-      apiKey: sandbox.apiKey,
-      clientVersion: 'test',
-      broadcastPaths: sandbox.broadcastPaths,
-      retries: 0,
-    }),
+    api: sandboxApi(sandbox),
     wallets: env.service,
     signer: countingSigner(),
     chains: ['EVM_DEV'],

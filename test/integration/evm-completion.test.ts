@@ -3,6 +3,7 @@
 // mined. Nonces come from the nonce ledger (FerretDB): two loops racing at concurrency 32 over 20
 // nonce-less transactions of one wallet use 0…19 exactly once. A revert fails the job with its reason and
 // no KMS call; an unreachable node or one of another chain signs nothing and fails nothing.
+import { sandboxApi } from '../support/sandbox-api.js';
 import { createRequire } from 'node:module';
 import { AbiCoder, concat, Interface } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,6 @@ import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatu
 import { evmPending } from '../../scripts/sandbox/pending-payloads.js';
 import { ChainUnavailableError, ChainViews } from '../../src/chain-view/index.js';
 import type { DigestSigner } from '../../src/signer/index.js';
-import { createTatumClient } from '../../src/tatum/client.js';
 import { SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
 import { SigningLoop, type SigningLoopOptions } from '../../src/tatum/loop.js';
 import { parseSigningPolicy } from '../../src/tatum/config.js';
@@ -42,13 +42,7 @@ const views = (url: string) =>
 const loop = (over: Partial<SigningLoopOptions> = {}) =>
   new SigningLoop({
     db: env.db,
-    api: createTatumClient({
-      baseUrl: sandbox.url,
-      apiKey: sandbox.apiKey,
-      clientVersion: 'test',
-      broadcastPaths: sandbox.broadcastPaths,
-      retries: 0,
-    }),
+    api: sandboxApi(sandbox),
     wallets: env.service,
     signer: countingSigner(),
     chains: ['EVM_DEV'],

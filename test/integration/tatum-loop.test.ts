@@ -2,6 +2,7 @@
 // and its HTTP client, anvil. Proves exactly-once signing (two loops at once, a crash between storing
 // the bytes and broadcasting), and that refusals of every kind are recorded and reported with nothing
 // signed. KMS Sign calls are counted through a wrapping DigestSigner.
+import { sandboxApi } from '../support/sandbox-api.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,13 +48,7 @@ const countingSigner = (): DigestSigner => ({
 const loop = (over: Partial<SigningLoopOptions> = {}) =>
   new SigningLoop({
     db: env.db,
-    api: createTatumClient({
-      baseUrl: sandbox.url,
-      apiKey: sandbox.apiKey,
-      clientVersion: 'test',
-      broadcastPaths: sandbox.broadcastPaths,
-      retries: 0,
-    }),
+    api: sandboxApi(sandbox),
     wallets: env.service,
     signer: countingSigner(),
     chains: ['EVM_DEV'],
