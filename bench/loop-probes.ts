@@ -74,9 +74,8 @@ export function timedSigner(inner: DigestSigner, probe: Probe): DigestSigner {
 
 export function timedBroadcasts(inner: TatumKmsApi, probe: Probe): TatumKmsApi {
   return {
-    fetchPending: (chain, ids) => inner.fetchPending(chain, ids),
+    ...inner,
     broadcast: (pending, signed) => timed(probe, () => inner.broadcast(pending, signed)),
-    reportErrors: (errors) => inner.reportErrors(errors),
   };
 }
 

@@ -70,7 +70,8 @@ export interface DoubleSignViolation {
   at: number;
 }
 
-export type SandboxFailure = number | 'timeout';
+/** An HTTP status, a hang ('timeout'), or 'lost': the request is served, then answered 504 (a lost answer). */
+export type SandboxFailure = number | 'timeout' | 'lost';
 
 export interface TatumSandbox {
   /** e.g. http://127.0.0.1:PORT; pass as the client's baseUrl. */
@@ -240,7 +241,10 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
     };
     calls.push(call);
     const injected = failures.get(c.req.path)?.shift();
-    if (injected === 'timeout') {
+    if (injected === 'lost') {
+      await next();
+      c.res = Response.json({ statusCode: 504, message: 'sandbox: answer lost' }, { status: 504 });
+    } else if (injected === 'timeout') {
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);

@@ -2,13 +2,22 @@
 // verbose 0), checked to hash to the txid asked for, cached (a transaction never changes once it has a txid).
 import { Transaction } from 'bitcoinjs-lib';
 import { z } from 'zod';
-import { ChainUnavailableError } from './errors.js';
+import { ChainUnavailableError, JsonRpcError } from './errors.js';
 import type { JsonRpcClient } from './json-rpc.js';
+import type { TransactionStatus, TransactionStatusView } from './transaction-status.js';
 
 const CACHE_LIMIT = 10_000;
 const rawTransaction = z.string().regex(/^(?:[0-9a-f]{2})+$/i, 'expected raw transaction hex');
+// getrawtransaction verbose: `confirmations` is absent (or 0) while the transaction is in the mempool.
+const verboseTransaction = z.object({
+  txid: z.string().regex(/^[0-9a-f]{64}$/i),
+  confirmations: z.number().int().nonnegative().optional(),
+});
+const TXID = z.string().regex(/^[0-9a-f]{64}$/i, 'expected a txid');
+/** bitcoind and btcd: RPC_INVALID_ADDRESS_OR_KEY, "No such mempool or blockchain transaction". */
+const NO_SUCH_TRANSACTION = -5;
 
-export class BitcoinChainView {
+export class BitcoinChainView implements TransactionStatusView {
   private readonly cache = new Map<string, string>();
 
   constructor(
@@ -31,6 +40,25 @@ export class BitcoinChainView {
     if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value ?? '');
     this.cache.set(txid, hex);
     return hex;
+  }
+
+  /** getrawtransaction verbose; needs a node with a transaction index (btcd --txindex, bitcoind -txindex). */
+  async transactionStatus(txId: string): Promise<TransactionStatus> {
+    let answer: z.infer<typeof verboseTransaction>;
+    try {
+      answer = await this.rpc.call('getrawtransaction', [txId, 1], verboseTransaction);
+    } catch (error) {
+      if (error instanceof JsonRpcError && error.code === NO_SUCH_TRANSACTION) return { state: 'unknown' };
+      throw error;
+    }
+    if (answer.txid !== txId)
+      throw new ChainUnavailableError(`${this.label}: asked for ${txId}, the node answered ${answer.txid}`);
+    const confirmations = answer.confirmations ?? 0;
+    return confirmations > 0 ? { state: 'mined', confirmations } : { state: 'pending' };
+  }
+
+  sendRawTransaction(signed: string): Promise<string> {
+    return this.rpc.call('sendrawtransaction', [signed], TXID);
   }
 
   /** Every transaction of `txids`, by txid. */

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ChainUnavailableError, JsonRpcError } from './errors.js';
 import type { JsonRpcClient } from './json-rpc.js';
+import type { TransactionStatus, TransactionStatusView } from './transaction-status.js';
 
 const quantity = (max: bigint) =>
   z
@@ -13,6 +14,10 @@ const quantity = (max: bigint) =>
     .refine((value) => value <= max, 'out of range');
 
 const UINT64 = 2n ** 64n - 1n;
+const TX_HASH = z.string().regex(/^0x[0-9a-f]{64}$/i, 'expected a transaction hash');
+// Only the fields we read; a receipt or transaction of another hash is not an answer to our question.
+const receipt = z.object({ transactionHash: TX_HASH, blockNumber: quantity(UINT64) }).nullable();
+const transaction = z.object({ hash: TX_HASH }).nullable();
 const UINT256 = 2n ** 256n - 1n;
 
 /** The call would revert: no transaction to sign. `reason` is the node's revert message. */
@@ -32,7 +37,7 @@ export interface EvmCall {
 
 const hex = (value: bigint) => `0x${value.toString(16)}`;
 
-export class EvmChainView {
+export class EvmChainView implements TransactionStatusView {
   private chainIdChecked: Promise<void> | undefined;
 
   constructor(
@@ -73,6 +78,31 @@ export class EvmChainView {
 
   gasPrice(): Promise<bigint> {
     return this.rpc.call('eth_gasPrice', [], quantity(UINT256));
+  }
+
+  /** eth_getTransactionReceipt, then (not mined) eth_getTransactionByHash for the node's mempool. */
+  async transactionStatus(txId: string): Promise<TransactionStatus> {
+    const mined = await this.rpc.call('eth_getTransactionReceipt', [txId], receipt);
+    if (mined !== null) {
+      this.checkHash(mined.transactionHash, txId);
+      const head = await this.rpc.call('eth_blockNumber', [], quantity(UINT64));
+      const confirmations = head >= mined.blockNumber ? Number(head - mined.blockNumber) + 1 : 1;
+      return { state: 'mined', confirmations };
+    }
+    const known = await this.rpc.call('eth_getTransactionByHash', [txId], transaction);
+    if (known === null) return { state: 'unknown' };
+    this.checkHash(known.hash, txId);
+    return { state: 'pending' };
+  }
+
+  sendRawTransaction(signed: string): Promise<string> {
+    return this.rpc.call('eth_sendRawTransaction', [signed], TX_HASH);
+  }
+
+  private checkHash(answered: string, asked: string): void {
+    if (answered.toLowerCase() !== asked.toLowerCase()) {
+      throw new ChainUnavailableError(`${this.label}: asked for ${asked}, the node answered ${answered}`);
+    }
   }
 
   /** Transactions sent from `address`: mined ('latest') or including the node's mempool ('pending'). */

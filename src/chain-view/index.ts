@@ -5,10 +5,12 @@ import { BitcoinChainView } from './bitcoin.js';
 import { configuredUrl, resolveEndpoint, type EndpointSource } from './endpoint.js';
 import { EvmChainView } from './evm.js';
 import { JsonRpcClient, type JsonRpcOptions } from './json-rpc.js';
+import type { TransactionStatusView } from './transaction-status.js';
 
 export { ChainUnavailableError, JsonRpcError } from './errors.js';
 export { EvmRevertError, type EvmCall, type EvmChainView } from './evm.js';
 export type { BitcoinChainView } from './bitcoin.js';
+export type { TransactionStatus, TransactionStatusView } from './transaction-status.js';
 export { fromUrl, type EndpointSource, type RpcEndpoint } from './endpoint.js';
 
 export interface ChainViewsOptions extends EndpointSource, Omit<JsonRpcOptions, 'label'> {
@@ -37,6 +39,14 @@ export class ChainViews {
       this.bitcoinViews.set(chain, rpc && new BitcoinChainView(rpc, `${chain} ${this.options.network} node`));
     }
     return this.bitcoinViews.get(chain);
+  }
+
+  /** Where the loop looks a transaction id up: the chain's node, for the families that have a view. */
+  transactions(chain: ChainId): TransactionStatusView | undefined {
+    const family = getChain(chain).family;
+    if (family === 'evm') return this.evm(chain);
+    if (family === 'bitcoin') return this.bitcoin(chain);
+    return undefined;
   }
 
   private client(chain: ChainId): JsonRpcClient | undefined {

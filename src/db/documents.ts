@@ -13,6 +13,8 @@ export const COLLECTIONS = {
   claims: 'claims',
   /** Written by the Tatum signing loop (src/tatum/jobs.ts); indexed here with everything else. */
   signingJobs: 'signing_jobs',
+  /** The signed bytes of a job, inserted once (src/tatum/jobs.ts): the first runner's bytes win for good. */
+  signedTransactions: 'signed_transactions',
   /** EVM nonces that were signed with (src/tatum/nonce-ledger.ts), one document per nonce. */
   evmNonces: 'evm_nonces',
 } as const;

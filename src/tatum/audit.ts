@@ -1,8 +1,8 @@
 // The append-only audit trail of the signing loop (`signing_audit`): one record per processing of a
-// pending transaction — what was asked, what the one decode says it does, who decided what, which digests
+// pending transaction (exactly one final record — BROADCAST or FAILED — per job, by its _id) — what was asked, what the one decode says it does, who decided what, which digests
 // which KMS keys signed, the resulting txid. Public data only: never the Tatum API key or a secret.
 import { randomUUID } from 'node:crypto';
-import type { Db } from 'mongodb';
+import { MongoServerError, type Db } from 'mongodb';
 import type { SignedDigest, TransactionSummary } from '../signer/index.js';
 import type { PolicyDecision } from './policy.js';
 
@@ -43,10 +43,27 @@ export interface AuditRecord extends JobAudit {
   finishedAt: Date;
 }
 
+const FINAL_OUTCOMES: readonly AuditOutcome[] = ['BROADCAST', 'FAILED'];
+const DUPLICATE_KEY = 11000;
+
+/** The _id of a job's one final record: a second final record of the same job collides and is dropped. */
+export function finalAuditId(pendingId: string): string {
+  return `${pendingId}:final`;
+}
+
 export class AuditLog {
   constructor(private readonly db: Db) {}
 
-  async record(entry: Omit<AuditRecord, '_id'>): Promise<void> {
-    await this.db.collection<AuditRecord>(SIGNING_AUDIT).insertOne({ _id: randomUUID(), ...entry });
+  /** Appends a record; false when it is a final record and the job already has one. */
+  async record(entry: Omit<AuditRecord, '_id'>): Promise<boolean> {
+    const final = FINAL_OUTCOMES.includes(entry.outcome);
+    const _id = final ? finalAuditId(entry.pendingId) : randomUUID();
+    try {
+      await this.db.collection<AuditRecord>(SIGNING_AUDIT).insertOne({ _id, ...entry });
+      return true;
+    } catch (error) {
+      if (final && error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+      throw error;
+    }
   }
 }

@@ -172,6 +172,25 @@ class TatumClient implements TatumKmsApi {
     return completed === undefined ? { txId } : { txId, completed };
   };
 
+  readonly getTransaction = async (id: string): Promise<PendingTransaction | null> => {
+    if (!HEX24.test(id))
+      throw new TatumApiError(`pending id ${id} is not 24 hex characters`, undefined, false);
+    const path = `/v3/kms/${id}`;
+    let body: unknown;
+    try {
+      body = await this.http.get(path);
+    } catch (error) {
+      if (error instanceof TatumApiError && error.status === 403 && /kms\.missing/.test(error.message))
+        return null;
+      throw error;
+    }
+    const parsed = pendingTransactionSchema.safeParse(body);
+    if (!parsed.success || parsed.data.id !== id) {
+      throw new TatumApiError(`Tatum GET ${path}: not the pending transaction ${id}`, 200, false);
+    }
+    return parsed.data;
+  };
+
   readonly reportErrors = async (
     errors: readonly { signatureId: string; error: string }[],
   ): Promise<void> => {

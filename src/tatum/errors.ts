@@ -25,10 +25,13 @@ export class TatumApiError extends TatumLoopError {
   }
 }
 
-/** The lease on a signing job was lost: another runner may hold it, so this one stops writing. */
+/**
+ * The lease on a signing job was lost — it expired, or a later claim fenced this runner's write out — so
+ * another runner may hold it and this one stops writing (and never broadcasts).
+ */
 export class LeaseLostError extends TatumLoopError {
-  constructor(id: string) {
-    super(`the lease on signing job ${id} was lost; another runner may hold it`);
+  constructor(id: string, how = 'was lost') {
+    super(`the lease on signing job ${id} ${how}; another runner may hold it`);
   }
 }
 

@@ -57,10 +57,19 @@ export class TatumHttp {
   }
 
   /** POSTs `body` as JSON; returns the parsed JSON answer (undefined when empty). Throws TatumApiError. */
-  async post(path: string, body: unknown): Promise<unknown> {
+  post(path: string, body: unknown): Promise<unknown> {
+    return this.request('POST', path, body);
+  }
+
+  /** GETs `path`; returns the parsed JSON answer (undefined when empty). Throws TatumApiError. */
+  get(path: string): Promise<unknown> {
+    return this.request('GET', path, undefined);
+  }
+
+  private async request(method: 'GET' | 'POST', path: string, body: unknown): Promise<unknown> {
     for (let retry = 0; ; retry++) {
       try {
-        return await this.attempt(path, body);
+        return await this.attempt(method, path, body);
       } catch (error) {
         if (!(error instanceof TatumApiError) || !error.retryable || retry >= this.retries) throw error;
         const backoff = Math.min(MAX_DELAY_MS, this.retryDelayMs * 2 ** retry) * (0.75 + Math.random() * 0.5);
@@ -94,9 +103,9 @@ export class TatumHttp {
   }
 
   /** One attempt. Throws TatumApiError; returns the parsed JSON body (undefined when empty). */
-  private async attempt(path: string, body: unknown): Promise<unknown> {
-    const what = `Tatum POST ${path}`;
-    const response = await this.send(path, body, what);
+  private async attempt(method: 'GET' | 'POST', path: string, body: unknown): Promise<unknown> {
+    const what = `Tatum ${method} ${path}`;
+    const response = await this.send(method, path, body, what);
     let text: string;
     try {
       text = await response.text();
@@ -131,18 +140,18 @@ export class TatumHttp {
     }
   }
 
-  private async send(path: string, body: unknown, what: string): Promise<Response> {
+  private async send(method: 'GET' | 'POST', path: string, body: unknown, what: string): Promise<Response> {
     const key = await this.apiKey();
     try {
       return await this.doFetch(`${this.baseUrl}${path}`, {
-        method: 'POST',
+        method,
         headers: {
-          'content-type': 'application/json',
+          ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
           accept: 'application/json',
           'x-api-key': key,
           'x-ttm-kms-client-version': this.options.clientVersion,
         },
-        body: JSON.stringify(body),
+        ...(method === 'POST' ? { body: JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {

@@ -25,7 +25,8 @@ import {
 } from './errors.js';
 import { errorMessage } from '../util/error-message.js';
 import { fourEyeCheck, type FourEyeMethod } from './four-eye.js';
-import type { JobClaim, JobStore, SigningJobDoc } from './jobs.js';
+import { findBroadcast, type BroadcastEvidence } from './find-broadcast.js';
+import { isFinal, type JobClaim, type JobStore, type SigningJobDoc } from './jobs.js';
 import { completeEvmPayload, type CompletedPayload } from './complete-evm.js';
 import type { NonceLedger } from './nonce-ledger.js';
 import { NonceTakenError } from './nonce-ledger.js';
@@ -39,7 +40,7 @@ export type JobOutcome =
   | 'FAILED'
   /** Signed and stored but the broadcast failed in a retryable way: the next pass re-broadcasts. */
   | 'RETRY'
-  /** Already BROADCAST or FAILED, or filtered out. */
+  /** Already final (BROADCAST, CONFIRMED or FAILED), or filtered out. */
   | 'SKIPPED'
   /** The four-eyes service has not decided yet (HTTP 423): nothing recorded or reported, asked again next pass. */
   | 'WAITING'
@@ -58,6 +59,8 @@ export interface JobResult {
 export interface JobHooks {
   /** Called after the signed bytes are stored and before the broadcast (tests: simulate a crash). */
   afterStore?: (pending: PendingTransaction, job: SigningJobDoc) => Promise<void> | void;
+  /** Called after Tatum accepted the broadcast and before BROADCAST is written (tests: a crash there). */
+  afterBroadcast?: (pending: PendingTransaction) => Promise<void> | void;
 }
 
 /** What a job needs from the loop that runs it. */
@@ -117,12 +120,12 @@ export async function processJob(
   const base = { id: pending.id, chain };
   try {
     const existing = await ctx.jobs.get(pending.id);
-    if (existing?.state === 'BROADCAST' || existing?.state === 'FAILED')
-      return { ...base, outcome: 'SKIPPED' };
+    if (isFinal(existing?.state)) return { ...base, outcome: 'SKIPPED' };
     const held = await ctx.jobs.claim(pending.id, ctx.runnerId, {
       chain,
       network: ctx.network,
       signatureIds: [...new Set([...pending.hashes, ...(pending.signatures ?? []).map((s) => s.id)])],
+      ...(pending.withdrawalId === undefined ? {} : { withdrawalId: pending.withdrawalId }),
     });
     if (!held) return { ...base, outcome: 'BUSY' };
     try {
@@ -168,12 +171,17 @@ class Job {
 
   async run(): Promise<JobResult> {
     const job = this.held.job;
-    if (job.state === 'BROADCAST' || job.state === 'FAILED') return { ...this.base, outcome: 'SKIPPED' };
+    if (isFinal(job.state)) return { ...this.base, outcome: 'SKIPPED' };
     if (job.state === 'SIGNED') {
-      // After a crash or a failed broadcast: the SAME bytes, never signed again.
+      // After a crash or a failed broadcast: the SAME bytes, never signed again — and first the question
+      // whether they already went out (a lost answer), so they are not sent twice either.
       this.audit.kmsKeyIds = job.kmsKeyIds ?? [];
       this.audit.digests = job.digests ?? [];
       this.audit.policy = job.policy;
+      const evidence = await this.lookUp(job);
+      if (evidence === undefined)
+        return { ...this.base, outcome: 'RETRY', error: 'broadcast look-up failed' };
+      if (evidence.seen) return this.markBroadcast(job, evidence);
       return this.broadcast(job);
     }
     let signedJob: SigningJobDoc;
@@ -186,6 +194,43 @@ class Job {
     }
     await this.ctx.hooks?.afterStore?.(this.pending, signedJob);
     return this.broadcast(signedJob);
+  }
+
+  /** Was the job's transaction broadcast already? undefined when neither the chain nor Tatum could say. */
+  private async lookUp(job: SigningJobDoc): Promise<BroadcastEvidence | undefined> {
+    try {
+      return await findBroadcast(this.ctx.api, this.ctx.chainViews, job);
+    } catch (error) {
+      this.ctx.log({
+        event: 'broadcast-lookup-failed',
+        id: job._id,
+        chain: this.chain,
+        error: errorMessage(error),
+      });
+      return undefined;
+    }
+  }
+
+  /** The stored bytes are on the chain (or Tatum completed them): BROADCAST without sending them again. */
+  private async markBroadcast(job: SigningJobDoc, evidence: BroadcastEvidence & { seen: true }) {
+    const { ctx, pending, held } = this;
+    await ctx.jobs.update(held, pending.id, {
+      state: 'BROADCAST',
+      broadcastAt: job.broadcastAt ?? ctx.clock(),
+      txId: evidence.txId,
+      confirmations: evidence.confirmations,
+      error: null,
+    });
+    this.audit.txId = evidence.txId;
+    await this.finish('BROADCAST', null);
+    ctx.log({
+      event: 'broadcast-found',
+      id: pending.id,
+      chain: this.chain,
+      txId: evidence.txId,
+      from: evidence.from,
+    });
+    return { ...this.base, outcome: 'BROADCAST' as const, txId: evidence.txId, rebroadcast: false };
   }
 
   private async finish(outcome: AuditOutcome, error: string | null): Promise<void> {
@@ -359,16 +404,21 @@ class Job {
       decision.transfers.map((t) => ({ wallet, asset: t.asset, amount: t.amount })),
     );
     // Stored BEFORE the broadcast: from here on this job only ever re-broadcasts these bytes.
-    return ctx.jobs.update(held, pending.id, {
-      state: 'SIGNED',
+    const stored = await ctx.jobs.storeSigned(held, pending.id, {
       signed: result.signed,
       txId: result.txId,
       digests: result.digests,
       kmsKeyIds: resolved.kmsKeyIds,
       spend,
       signedAt: ctx.clock(),
-      error: null,
     });
+    if (stored.signed !== result.signed) {
+      // A runner whose lease ran out stored its bytes first: those are the transaction; ours go nowhere.
+      this.audit.digests = stored.digests ?? [];
+      this.audit.txId = stored.txId;
+      ctx.log({ event: 'signed-elsewhere', id: pending.id, chain, txId: stored.txId });
+    }
+    return stored;
   }
 
   private async broadcast(signedJob: SigningJobDoc): Promise<JobResult> {
@@ -376,31 +426,56 @@ class Job {
     const signed = signedJob.signed;
     if (signed === null) throw new Error(`signing job ${pending.id} is SIGNED without bytes`);
     this.audit.txId = signedJob.txId;
+    let result;
     try {
-      const result = await ctx.api.broadcast(pending, signed);
-      await ctx.jobs.update(held, pending.id, {
-        state: 'BROADCAST',
-        broadcastAt: ctx.clock(),
-        broadcastAttempts: signedJob.broadcastAttempts + 1,
-        error: null,
-        ...(result.txId ? { txId: result.txId } : {}),
-      });
-      this.audit.txId = result.txId || signedJob.txId;
-      await this.finish('BROADCAST', null);
-      const rebroadcast = this.audit.rebroadcast;
-      ctx.log({ event: 'broadcast', id: pending.id, chain, txId: this.audit.txId, rebroadcast });
-      return { ...this.base, outcome: 'BROADCAST', txId: this.audit.txId ?? '', rebroadcast };
+      result = await ctx.api.broadcast(pending, signed);
     } catch (error) {
-      const reason = `broadcast failed: ${errorMessage(error)}`;
-      const retryable = !(error instanceof TatumApiError) || error.retryable;
-      await ctx.jobs.update(held, pending.id, {
-        broadcastAttempts: signedJob.broadcastAttempts + 1,
-        error: reason,
-        ...(retryable ? {} : { state: 'FAILED' as const }),
-      });
-      await this.finish(retryable ? 'RETRY' : 'FAILED', reason);
-      ctx.log({ event: 'broadcast-failed', id: pending.id, chain, retryable, error: reason });
-      return { ...this.base, outcome: retryable ? 'RETRY' : 'FAILED', error: reason };
+      return this.broadcastFailed(signedJob, error);
     }
+    await ctx.hooks?.afterBroadcast?.(pending);
+    // If this write fails the job stays SIGNED: the next look-up finds the transaction and settles it.
+    await ctx.jobs.update(held, pending.id, {
+      state: 'BROADCAST',
+      broadcastAt: ctx.clock(),
+      broadcastAttempts: signedJob.broadcastAttempts + 1,
+      error: null,
+      ...(result.txId ? { txId: result.txId } : {}),
+    });
+    this.audit.txId = result.txId || signedJob.txId;
+    await this.finish('BROADCAST', null);
+    const rebroadcast = this.audit.rebroadcast;
+    ctx.log({ event: 'broadcast', id: pending.id, chain, txId: this.audit.txId, rebroadcast });
+    return { ...this.base, outcome: 'BROADCAST', txId: this.audit.txId ?? '', rebroadcast };
+  }
+
+  private async broadcastFailed(signedJob: SigningJobDoc, error: unknown): Promise<JobResult> {
+    const reason = `broadcast failed: ${errorMessage(error)}`;
+    const retryable = !(error instanceof TatumApiError) || error.retryable;
+    if (retryable) return this.broadcastRetry(signedJob, reason);
+    // "Already known", "nonce too low", a completed id…: the bytes may be out already.
+    const evidence = await this.lookUp(signedJob);
+    if (evidence?.seen === true) return this.markBroadcast(signedJob, evidence);
+    if (evidence === undefined) return this.broadcastRetry(signedJob, reason);
+    const { ctx, chain, pending, held } = this;
+    await ctx.jobs.update(held, pending.id, {
+      broadcastAttempts: signedJob.broadcastAttempts + 1,
+      error: reason,
+      state: 'FAILED',
+    });
+    await this.finish('FAILED', reason);
+    ctx.log({ event: 'broadcast-failed', id: pending.id, chain, retryable: false, error: reason });
+    return { ...this.base, outcome: 'FAILED', error: reason };
+  }
+
+  /** The stored bytes stay SIGNED; the next pass (or the reconciler) looks them up, then re-broadcasts. */
+  private async broadcastRetry(signedJob: SigningJobDoc, reason: string): Promise<JobResult> {
+    const { ctx, chain, pending, held } = this;
+    await ctx.jobs.update(held, pending.id, {
+      broadcastAttempts: signedJob.broadcastAttempts + 1,
+      error: reason,
+    });
+    await this.finish('RETRY', reason);
+    ctx.log({ event: 'broadcast-failed', id: pending.id, chain, retryable: true, error: reason });
+    return { ...this.base, outcome: 'RETRY', error: reason };
   }
 }

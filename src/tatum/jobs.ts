@@ -1,16 +1,19 @@
 // The exactly-once state machine of the signing loop, one document per Tatum pending transaction in
 // `signing_jobs` (keyed by the pending id):
 //
-//   (none) ──claim──▶ CLAIMED ──sign, store bytes──▶ SIGNED ──broadcast ok──▶ BROADCAST (done)
-//                        │                              │
+//   (none) ──claim──▶ CLAIMED ──sign, store bytes──▶ SIGNED ──broadcast ok──▶ BROADCAST ──depth──▶ CONFIRMED
+//                        │                              │       (or found on the chain / at Tatum)
 //                        └──refused / denied / error──▶ FAILED (reason)   ◀── permanent broadcast error
 //
 // Only the holder of the job's claim (src/db/claims.ts: an insert against a unique _id, the one
-// operation that is atomic on FerretDB) writes the job, so the job document itself never needs a
-// conditional update. The claim is a lease: a runner that dies mid-job blocks the job only until the
-// lease expires. Before every write the holder makes sure it still holds the lease — without a round
-// trip while more than half of it remains, else by renewing it — and stops if it was lost. The signed
-// bytes are stored BEFORE broadcasting; a SIGNED job is only ever re-broadcast with those same bytes.
+// operation that is atomic on FerretDB) writes the job. The claim is a lease: a runner that dies mid-job
+// blocks the job only until the lease expires. Before every write the holder makes sure it still holds the
+// lease — without a round trip while more than half of it remains, else by renewing it — and every write
+// is fenced by the claim's generation (`fence`): a runner whose write stalled past its lease, while a
+// later claim took the job over, has its late write rejected and stops. The signed bytes are stored
+// BEFORE broadcasting, first in `signed_transactions` by an insert against the job's id — atomic even on
+// FerretDB, so the first runner's bytes win for good — and a SIGNED job is only ever re-broadcast with
+// those same bytes.
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { ClaimStore, type Claim } from '../db/claims.js';
 import { COLLECTIONS } from '../db/documents.js';
@@ -20,7 +23,16 @@ import type { PolicyDecision } from './policy.js';
 
 export const SIGNING_JOBS = COLLECTIONS.signingJobs;
 
-export type JobState = 'CLAIMED' | 'SIGNED' | 'BROADCAST' | 'FAILED';
+export const SIGNED_TRANSACTIONS = COLLECTIONS.signedTransactions;
+
+export type JobState = 'CLAIMED' | 'SIGNED' | 'BROADCAST' | 'CONFIRMED' | 'FAILED';
+
+/** States in which nothing more is ever done to a job (the loop skips it on sight). */
+export const FINAL_STATES: readonly JobState[] = ['BROADCAST', 'CONFIRMED', 'FAILED'];
+
+export function isFinal(state: JobState | undefined): boolean {
+  return state !== undefined && FINAL_STATES.includes(state);
+}
 
 export interface SigningJobDoc {
   _id: string;
@@ -32,6 +44,10 @@ export interface SigningJobDoc {
   /** Processing attempts (claims taken). */
   attempts: number;
   owner: string;
+  /** Claim generation of the last writer; a write from an older generation is rejected (fencing). */
+  fence?: number;
+  /** Off-chain (ledger) withdrawals: where the broadcast goes, also when reconciled without Tatum's entry. */
+  withdrawalId?: string;
   policy: PolicyDecision | null;
   /** EVM: the nonce this job signs with (decimal), settled before signing and reused by a retry. */
   nonce?: string;
@@ -46,6 +62,13 @@ export interface SigningJobDoc {
   signedAt: Date | null;
   broadcastAt: Date | null;
   broadcastAttempts: number;
+  /** Confirmations the chain showed for txId when last looked (BROADCAST/CONFIRMED jobs with a chain view). */
+  confirmations?: number;
+  confirmedAt?: Date | null;
+  /** When the chain was last asked about txId (reconcile.ts paces its look-ups with it). */
+  checkedAt?: Date | null;
+  /** A BROADCAST transaction the chain did not know any more (dropped, or a nonce gap) since then. */
+  unseenSince?: Date | null;
   /** FAILED: why; otherwise the last retryable error, if any. */
   error: string | null;
   createdAt: Date;
@@ -59,8 +82,29 @@ export interface JobClaim {
   job: SigningJobDoc;
 }
 
+/** The bytes of a signed job, written once (SIGNED_TRANSACTIONS, keyed by the job id). */
+export interface SignedTransactionDoc {
+  _id: string;
+  signed: string;
+  txId: string | null;
+  digests: SignedDigest[];
+  kmsKeyIds: string[];
+  generation: number;
+  owner: string;
+  signedAt: Date;
+}
+
+export type SignedFields = Pick<SigningJobDoc, 'spend' | 'signedAt'> &
+  Pick<SignedTransactionDoc, 'signed' | 'txId' | 'digests' | 'kmsKeyIds'>;
+
+/** Matches a job no later claim has written (documents written before fencing have no `fence`). */
+function fencedBy(generation: number) {
+  return { fence: { $not: { $gt: generation } } };
+}
+
 export class JobStore {
   private readonly jobs: Collection<SigningJobDoc>;
+  private readonly signedTransactions: Collection<SignedTransactionDoc>;
   private readonly claims: ClaimStore;
 
   constructor(
@@ -69,6 +113,7 @@ export class JobStore {
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.jobs = db.collection<SigningJobDoc>(SIGNING_JOBS);
+    this.signedTransactions = db.collection<SignedTransactionDoc>(SIGNED_TRANSACTIONS);
     this.claims = new ClaimStore(db, clock);
   }
 
@@ -83,7 +128,7 @@ export class JobStore {
   async claim(
     id: string,
     owner: string,
-    init: Pick<SigningJobDoc, 'chain' | 'network' | 'signatureIds'>,
+    init: Pick<SigningJobDoc, 'chain' | 'network' | 'signatureIds' | 'withdrawalId'>,
   ): Promise<JobClaim | null> {
     const claim = await this.claims.acquire(claimName(id), owner, this.leaseMs);
     if (!claim) return null;
@@ -96,6 +141,7 @@ export class JobStore {
           state: 'CLAIMED',
           attempts: 1,
           owner,
+          fence: claim.generation,
           policy: null,
           signed: null,
           txId: null,
@@ -115,8 +161,14 @@ export class JobStore {
       } catch (error) {
         if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
       }
-      // Seen before (a retry, or a runner that lost its lease or died): count this attempt, read it back.
-      await this.jobs.updateOne({ _id: id }, { $set: { owner, updatedAt: now }, $inc: { attempts: 1 } });
+      // Seen before (a retry, or a runner that lost its lease or died): count this attempt, fence out
+      // every older claim, read it back.
+      const generation = claim.generation;
+      const taken = await this.jobs.updateOne(
+        { _id: id, ...fencedBy(generation) },
+        { $set: { owner, fence: generation, updatedAt: now }, $inc: { attempts: 1 } },
+      );
+      if (taken.matchedCount === 0) throw new LeaseLostError(id, 'is fenced by a later claim');
       const job = await this.jobs.findOne({ _id: id });
       if (!job) throw new Error(`signing job ${id} disappeared`);
       return { claim, job };
@@ -126,24 +178,118 @@ export class JobStore {
     }
   }
 
-  /** Writes fields of a job this runner holds; throws LeaseLostError when the lease is gone. */
+  /**
+   * Writes fields of a job this runner holds; throws LeaseLostError when the lease is gone or a later
+   * claim has written the job (the write is fenced by this claim's generation).
+   */
   async update(held: JobClaim, id: string, set: Partial<Omit<SigningJobDoc, '_id'>>): Promise<SigningJobDoc> {
     if (!(await this.claims.renewIfDue(held.claim, this.leaseMs))) throw new LeaseLostError(id);
     const updatedAt = this.clock();
-    const result = await this.jobs.updateOne({ _id: id }, { $set: { ...set, updatedAt } });
-    if (result.matchedCount === 0) throw new Error(`signing job ${id} disappeared`);
+    const result = await this.jobs.updateOne(
+      { _id: id, ...fencedBy(held.claim.generation) },
+      { $set: { ...set, updatedAt } },
+    );
+    if (result.matchedCount === 0) throw new LeaseLostError(id, 'is fenced by a later claim');
     // Only the claim holder writes the job, so the stored document is the held one plus this change.
     held.job = { ...held.job, ...set, updatedAt };
     return held.job;
   }
 
   /**
-   * Lets the job go. A finished job (BROADCAST or FAILED) is never worked on again — the loop skips it
+   * Stores freshly signed bytes: inserted once into signed_transactions, then the job moves to SIGNED.
+   * When another runner's bytes are already there (its claim expired mid-write, ours took over), those
+   * are the job's bytes: the job is stored with them and ours are thrown away unbroadcast.
+   */
+  async storeSigned(held: JobClaim, id: string, fields: SignedFields): Promise<SigningJobDoc> {
+    if (!(await this.claims.renewIfDue(held.claim, this.leaseMs))) throw new LeaseLostError(id);
+    let bytes: SignedTransactionDoc = {
+      _id: id,
+      signed: fields.signed,
+      txId: fields.txId,
+      digests: fields.digests,
+      kmsKeyIds: fields.kmsKeyIds,
+      generation: held.claim.generation,
+      owner: held.claim.owner,
+      signedAt: fields.signedAt ?? this.clock(),
+    };
+    try {
+      await this.signedTransactions.insertOne(bytes);
+    } catch (error) {
+      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      const first = await this.signedTransactions.findOne({ _id: id });
+      if (!first) throw new Error(`signed transaction ${id} disappeared`, { cause: error });
+      bytes = first;
+    }
+    return this.update(held, id, {
+      state: 'SIGNED',
+      signed: bytes.signed,
+      txId: bytes.txId,
+      digests: bytes.digests,
+      kmsKeyIds: bytes.kmsKeyIds,
+      spend: fields.spend,
+      signedAt: bytes.signedAt,
+      error: null,
+    });
+  }
+
+  /** Jobs to reconcile: SIGNED ones no runner touched since `staleBefore`, oldest first. */
+  staleSigned(chains: readonly string[], network: string, staleBefore: Date, limit: number) {
+    return this.jobs
+      .find({ state: 'SIGNED', chain: { $in: [...chains] }, network, updatedAt: { $lt: staleBefore } })
+      .sort({ updatedAt: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** BROADCAST jobs of `chains` not looked up on the chain since `checkedBefore`. */
+  unconfirmed(chains: readonly string[], network: string, checkedBefore: Date, limit: number) {
+    return this.jobs
+      .find({
+        state: 'BROADCAST',
+        chain: { $in: [...chains] },
+        network,
+        $or: [{ checkedAt: { $exists: false } }, { checkedAt: null }, { checkedAt: { $lt: checkedBefore } }],
+      })
+      .sort({ broadcastAt: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  /**
+   * What the chain showed for a BROADCAST job (no claim needed: only a BROADCAST job is written, and only
+   * these fields; CONFIRMED when `confirmed`).
+   */
+  async recordChainView(
+    id: string,
+    set: Pick<SigningJobDoc, 'confirmations' | 'checkedAt' | 'unseenSince'>,
+    confirmed: boolean,
+  ): Promise<void> {
+    const now = this.clock();
+    await this.jobs.updateOne(
+      { _id: id, state: 'BROADCAST' },
+      { $set: { ...set, updatedAt: now, ...(confirmed ? { state: 'CONFIRMED', confirmedAt: now } : {}) } },
+    );
+  }
+
+  /** For operators: jobs by state (newest first), optionally of one chain. */
+  list(query: { state?: JobState; chain?: string; limit: number }): Promise<SigningJobDoc[]> {
+    return this.jobs
+      .find({
+        ...(query.state === undefined ? {} : { state: query.state }),
+        ...(query.chain === undefined ? {} : { chain: query.chain }),
+      })
+      .sort({ updatedAt: -1 })
+      .limit(query.limit)
+      .toArray();
+  }
+
+  /**
+   * Lets the job go. A finished job (BROADCAST, CONFIRMED or FAILED) is never worked on again — the loop skips it
    * on sight — so its claim is left to lapse instead: one write fewer, and holding longer is never less
    * safe (a runner that read the job just before it finished gets BUSY rather than claiming it).
    */
   release(held: JobClaim): Promise<void> {
-    if (held.job.state === 'BROADCAST' || held.job.state === 'FAILED') return Promise.resolve();
+    if (isFinal(held.job.state)) return Promise.resolve();
     return this.claims.release(held.claim);
   }
 

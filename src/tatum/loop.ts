@@ -17,6 +17,8 @@ import { processJob, type JobContext, type JobHooks, type JobResult } from './jo
 import { JobStore } from './jobs.js';
 import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
 import { NonceLedger } from './nonce-ledger.js';
+import { confirmationDepth } from './confirmations.js';
+import { reconcile } from './reconcile.js';
 import { SpendLocks } from './spend-locks.js';
 import type { PendingTransaction, TatumKmsApi } from './types.js';
 
@@ -53,6 +55,15 @@ export interface SigningLoopOptions {
   transactionIds?: readonly string[];
   /** Lease on a job (default 120 s); must exceed the longest sign + broadcast. */
   leaseMs?: number;
+  /**
+   * How often a pass also reconciles what Tatum no longer lists (reconcile.ts): stale SIGNED jobs and
+   * BROADCAST jobs awaiting confirmation (default 30 s; 0 = every pass).
+   */
+  reconcileEveryMs?: number;
+  /** Blocks a broadcast needs to be CONFIRMED, per chain (default: KMS_SIGNER_CONFIRMATIONS_<CHAIN>). */
+  confirmations?: Partial<Record<ChainId, number>>;
+  /** A BROADCAST transaction its node no longer knows after this long is handed to it again (default 10 min). */
+  vanishedAfterMs?: number;
   runnerId?: string;
   clock?: () => Date;
   hooks?: JobHooks;
@@ -72,6 +83,8 @@ export class SigningLoop {
   private readonly clock: () => Date;
   private readonly activeWallets: ActiveWalletIds;
   private readonly job: JobContext;
+  private readonly leaseMs: number;
+  private lastReconcile = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: SigningLoopOptions) {
     if (options.network === 'mainnet' && !options.externalUrl) {
@@ -87,6 +100,7 @@ export class SigningLoop {
     this.clock = options.clock ?? (() => new Date());
     this.runnerId = options.runnerId ?? `runner-${randomUUID()}`;
     const leaseMs = options.leaseMs ?? 120_000;
+    this.leaseMs = leaseMs;
     this.job = {
       ...options,
       jobs: new JobStore(options.db, leaseMs, this.clock),
@@ -153,6 +167,14 @@ export class SigningLoop {
         }
       }
     }
+    // A run limited to some wallets or transactions touches nothing else.
+    if (canStart() && !this.options.walletIds && !this.options.transactionIds) {
+      for (const r of await this.reconcileIfDue()) {
+        results.push(r);
+        if (r.outcome === 'FAILED' && r.error !== undefined)
+          errors.push({ signatureId: r.id, error: r.error });
+      }
+    }
     if (errors.length > 0) {
       try {
         await this.options.api.reportErrors(errors);
@@ -161,6 +183,28 @@ export class SigningLoop {
       }
     }
     return { results, reported: errors, chainErrors };
+  }
+
+  /** Stale SIGNED jobs and unconfirmed broadcasts (reconcile.ts), at most every reconcileEveryMs. */
+  private async reconcileIfDue(): Promise<JobResult[]> {
+    const now = this.clock().getTime();
+    if (now - this.lastReconcile < (this.options.reconcileEveryMs ?? 30_000)) return [];
+    this.lastReconcile = now;
+    const { confirmations } = this.options;
+    try {
+      return await reconcile(this.job, {
+        chains: this.options.chains,
+        leaseMs: this.leaseMs,
+        checkEveryMs: this.options.reconcileEveryMs ?? 30_000,
+        vanishedAfterMs: this.options.vanishedAfterMs ?? 600_000,
+        depth: (chain) => confirmations?.[chain] ?? confirmationDepth(chain),
+        limit: 100,
+        concurrency: this.options.concurrency ?? DEFAULT_CONCURRENCY,
+      });
+    } catch (error) {
+      this.log({ event: 'reconcile-failed', error: errorMessage(error) });
+      return [];
+    }
   }
 
   /** Brings the cached lists of ACTIVE wallets up to date; what went wrong fails every chain's fetch. */

@@ -36,6 +36,11 @@ export interface TatumKmsApi {
   /** Chain broadcast (POST /v3/{bitcoin|ethereum|…}/broadcast {txData, signatureId: pending.id}) or the
    *  off-chain withdrawal broadcast when the pending transaction has a withdrawalId. */
   broadcast(pending: PendingTransaction, signed: string): Promise<BroadcastResult>;
+  /**
+   * GET /v3/kms/{id} (§2.3): the pending transaction as Tatum holds it now — with `txId` once a broadcast
+   * completed it — or null when Tatum does not know the id (403 kms.missing).
+   */
+  getTransaction(id: string): Promise<PendingTransaction | null>;
   /** POST /v3/tatum/kms/batch {errors: [{signatureId: pending.id, error}]}; one call per pass. */
   reportErrors(errors: readonly { signatureId: string; error: string }[]): Promise<void>;
 }

@@ -3,7 +3,7 @@
 // only then does the loop sign and broadcast; a rejection fails the job and is reported to Tatum once;
 // expired approvals sign nothing; a form without its CSRF token and a viewer's vote are refused.
 // UPDATE_SCREENSHOTS=1 writes the console screenshots shown in the README to docs/.
-import { sandboxApi } from '../support/sandbox-api.js';
+import { countingSigner as recordingSigner, evmDevLoopOptions } from '../support/evm-loop.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evmPayload, evmPending } from '../../scripts/sandbox/pending-payloads.js';
 import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
 import { APPROVAL_VOTES } from '../../src/approvals/store.js';
-import type { DigestSigner } from '../../src/signer/index.js';
 import { SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
 import { SigningLoop } from '../../src/tatum/loop.js';
 import type { WalletView } from '../../src/wallets/contract.js';
@@ -36,22 +35,17 @@ let gasPrice: bigint;
 let nonce = 0;
 const signCalls: string[] = [];
 
-const countingSigner = (): DigestSigner => ({
-  signDigest(keyId, digest, publicKey) {
-    signCalls.push(keyId);
-    return env.vault.signDigest(keyId, digest, publicKey);
-  },
-});
+/** Every KMS Sign call goes through here. */
+const countingSigner = () =>
+  recordingSigner(
+    () => env.vault,
+    (keyId) => signCalls.push(keyId),
+  );
 
 /** One pass of the signing loop for one pending id, four-eyes through the approvals service. */
 async function pass(id: string) {
   const loop = new SigningLoop({
-    db: env.db,
-    api: sandboxApi(sandbox),
-    wallets: env.service,
-    signer: countingSigner(),
-    chains: ['EVM_DEV'],
-    network: 'testnet',
+    ...evmDevLoopOptions(env, sandbox, countingSigner()),
     externalUrl: approvals.server.fourEyeUrl,
     externalUrlMethod: 'POST',
     fourEyeSecret: approvals.secret,

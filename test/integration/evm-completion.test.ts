@@ -3,7 +3,11 @@
 // mined. Nonces come from the nonce ledger (FerretDB): two loops racing at concurrency 32 over 20
 // nonce-less transactions of one wallet use 0…19 exactly once. A revert fails the job with its reason and
 // no KMS call; an unreachable node or one of another chain signs nothing and fails nothing.
-import { sandboxApi } from '../support/sandbox-api.js';
+import {
+  countingSigner as recordingSigner,
+  evmDevLoopOptions,
+  fundedEvmWallet,
+} from '../support/evm-loop.js';
 import { createRequire } from 'node:module';
 import { AbiCoder, concat, Interface } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,11 +15,9 @@ import { z } from 'zod';
 import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
 import { evmPending } from '../../scripts/sandbox/pending-payloads.js';
 import { ChainUnavailableError, ChainViews } from '../../src/chain-view/index.js';
-import type { DigestSigner } from '../../src/signer/index.js';
 import { SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
 import { SigningLoop, type SigningLoopOptions } from '../../src/tatum/loop.js';
 import { parseSigningPolicy } from '../../src/tatum/config.js';
-import type { WalletView } from '../../src/wallets/contract.js';
 import { EvmRpc, hexQuantity, receiptSchema } from '../support/evm-rpc.js';
 import { stackEndpoints } from '../support/stack.js';
 import { walletTestEnv, type WalletTestEnv } from '../support/wallets.js';
@@ -29,38 +31,24 @@ let rpc: EvmRpc;
 let anvilUrl: string;
 const signCalls: string[] = [];
 
-const countingSigner = (): DigestSigner => ({
-  signDigest(keyId, digest, publicKey) {
-    signCalls.push(keyId);
-    return env.vault.signDigest(keyId, digest, publicKey);
-  },
-});
+/** Every KMS Sign call goes through here. */
+const countingSigner = () =>
+  recordingSigner(
+    () => env.vault,
+    (keyId) => signCalls.push(keyId),
+  );
 
 const views = (url: string) =>
   new ChainViews({ network: 'testnet', env: { KMS_SIGNER_RPC_EVM_DEV: url }, retries: 0 });
 
 const loop = (over: Partial<SigningLoopOptions> = {}) =>
   new SigningLoop({
-    db: env.db,
-    api: sandboxApi(sandbox),
-    wallets: env.service,
-    signer: countingSigner(),
-    chains: ['EVM_DEV'],
-    network: 'testnet',
+    ...evmDevLoopOptions(env, sandbox, countingSigner()),
     chainViews: views(anvilUrl),
     ...over,
   });
 
-async function fundedWallet(): Promise<WalletView> {
-  const { wallet } = await env.service.createWallet({
-    userId: 'completion',
-    chain: 'EVM_DEV',
-    asset: 'ETH',
-    network: 'testnet',
-  });
-  await rpc.setBalance(wallet.address, 10n ** 18n);
-  return wallet;
-}
+const fundedWallet = () => fundedEvmWallet(env.service, rpc, 'completion');
 
 /** Tatum's web3 payload shape (§2.8): from 0, no gas, no nonce, no chainId. */
 const tatumShaped = (fields: Record<string, unknown>) => JSON.stringify({ from: 0, ...fields });

@@ -2,7 +2,11 @@
 // and its HTTP client, anvil. Proves exactly-once signing (two loops at once, a crash between storing
 // the bytes and broadcasting), and that refusals of every kind are recorded and reported with nothing
 // signed. KMS Sign calls are counted through a wrapping DigestSigner.
-import { sandboxApi } from '../support/sandbox-api.js';
+import {
+  countingSigner as recordingSigner,
+  evmDevLoopOptions,
+  fundedEvmWallet,
+} from '../support/evm-loop.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +21,6 @@ import { MongoClient, type CommandStartedEvent, type CommandSucceededEvent } fro
 import { z } from 'zod';
 import { ChainViews } from '../../src/chain-view/index.js';
 import { runMigrations } from '../../src/db/index.js';
-import type { DigestSigner } from '../../src/signer/index.js';
 import { SIGNING_AUDIT, type AuditRecord } from '../../src/tatum/audit.js';
 import { createTatumClient } from '../../src/tatum/client.js';
 import { SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
@@ -38,35 +41,22 @@ let fourEyeUrl: string;
 const signCalls: { keyId: string; digest: string }[] = [];
 
 /** Every KMS Sign call goes through here. */
-const countingSigner = (): DigestSigner => ({
-  signDigest(keyId, digest, publicKey) {
-    signCalls.push({ keyId, digest: Buffer.from(digest).toString('hex') });
-    return env.vault.signDigest(keyId, digest, publicKey);
-  },
-});
+const countingSigner = () =>
+  recordingSigner(
+    () => env.vault,
+    (keyId, digest) => {
+      signCalls.push({ keyId, digest: Buffer.from(digest).toString('hex') });
+    },
+  );
 
 const loop = (over: Partial<SigningLoopOptions> = {}) =>
   new SigningLoop({
-    db: env.db,
-    api: sandboxApi(sandbox),
-    wallets: env.service,
-    signer: countingSigner(),
-    chains: ['EVM_DEV'],
-    network: 'testnet',
+    ...evmDevLoopOptions(env, sandbox, countingSigner()),
     concurrency: 4,
     ...over,
   });
 
-async function fundedWallet(service: WalletService = env.service): Promise<WalletView> {
-  const { wallet } = await service.createWallet({
-    userId: 'loop',
-    chain: 'EVM_DEV',
-    asset: 'ETH',
-    network: 'testnet',
-  });
-  await rpc.setBalance(wallet.address, 10n ** 18n);
-  return wallet;
-}
+const fundedWallet = (service: WalletService = env.service) => fundedEvmWallet(service, rpc, 'loop');
 
 const transfer = (wallet: WalletView, nonce: number, value = 10n ** 15n) =>
   evmPending('EVM_DEV', wallet.signatureId, evmPayload({ to: DEST, value, gasPrice, nonce }));

@@ -180,6 +180,7 @@ describe('SigningLoop and the wallet lists', () => {
         return Promise.resolve({ pending: [], invalid: [] });
       },
       broadcast: () => Promise.reject(new Error('unexpected')),
+      getTransaction: () => Promise.reject(new Error('unexpected')),
       reportErrors: () => Promise.resolve(),
     };
     const loop = new SigningLoop({

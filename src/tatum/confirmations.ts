@@ -1,0 +1,25 @@
+// How deep a broadcast transaction must be before its job is CONFIRMED: KMS_SIGNER_CONFIRMATIONS_<CHAIN>
+// (1–10,000), else our default per family. The defaults are our choice, not a chain rule: 6 blocks for
+// the Bitcoin family (the customary settlement depth), 12 for EVM chains. CONFIRMED only records what the
+// chain shows; nothing is signed or released on it.
+import { getChain, type ChainId } from '../chains/index.js';
+import { ConfigError } from '../config/index.js';
+
+const DEFAULT_DEPTH: Readonly<Record<string, number>> = { bitcoin: 6, evm: 12 };
+const MAX_DEPTH = 10_000;
+
+export function confirmationDepth(
+  chain: ChainId,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): number {
+  const variable = `KMS_SIGNER_CONFIRMATIONS_${chain}`;
+  const text = env[variable];
+  if (text !== undefined && text.trim() !== '') {
+    const depth = Number(text);
+    if (!Number.isInteger(depth) || depth < 1 || depth > MAX_DEPTH) {
+      throw new ConfigError(variable, `must be a whole number of blocks from 1 to ${MAX_DEPTH}`);
+    }
+    return depth;
+  }
+  return DEFAULT_DEPTH[getChain(chain).family] ?? 1;
+}

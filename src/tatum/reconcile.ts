@@ -1,0 +1,114 @@
+// What Tatum no longer lists is still ours to finish. Once a broadcast reached Tatum it stops returning the
+// pending transaction, so a runner that died between the broadcast and the BROADCAST write, or whose
+// answer was lost, would leave the job SIGNED for good. Each pass therefore also (1) takes over SIGNED
+// jobs no runner has touched for a lease and settles them like any SIGNED job — look the txid up, mark
+// it, or broadcast the stored bytes — and (2) follows BROADCAST jobs on chains with a view until they are
+// CONFIRMED at the configured depth, handing the stored bytes to the node again when it no longer knows
+// them (a dropped transaction would leave a gap every later nonce of the wallet waits behind).
+import type { ChainId } from '../chains/index.js';
+import { errorMessage } from '../util/error-message.js';
+import { mapLimit } from '../util/map-limit.js';
+import { processJob, type JobContext, type JobResult } from './job.js';
+import type { SigningJobDoc } from './jobs.js';
+import type { PendingTransaction } from './types.js';
+
+export interface ReconcileSettings {
+  chains: readonly ChainId[];
+  /** A SIGNED job untouched for this long is taken over (the job lease). */
+  leaseMs: number;
+  /** How often one BROADCAST job is looked up on its chain. */
+  checkEveryMs: number;
+  /** A BROADCAST transaction the node does not know after this long is handed to the node again. */
+  vanishedAfterMs: number;
+  depth: (chain: ChainId) => number;
+  /** Jobs of each kind looked at per pass. */
+  limit: number;
+  concurrency: number;
+}
+
+export async function reconcile(ctx: JobContext, settings: ReconcileSettings): Promise<JobResult[]> {
+  const now = ctx.clock().getTime();
+  const stale = await ctx.jobs.staleSigned(
+    settings.chains,
+    ctx.network,
+    new Date(now - settings.leaseMs),
+    settings.limit,
+  );
+  const settled = await mapLimit(stale, settings.concurrency, (job) =>
+    processJob(ctx, job.chain as ChainId, pendingOf(job)),
+  );
+  for (const result of settled) ctx.log({ event: 'reconciled', ...result });
+  const viewed = settings.chains.filter((chain) => ctx.chainViews?.transactions(chain) !== undefined);
+  if (viewed.length > 0) {
+    const open = await ctx.jobs.unconfirmed(
+      viewed,
+      ctx.network,
+      new Date(now - settings.checkEveryMs),
+      settings.limit,
+    );
+    await mapLimit(open, settings.concurrency, (job) => followBroadcast(ctx, settings, job));
+  }
+  return settled;
+}
+
+/** What the loop needs of Tatum's entry to broadcast a job's stored bytes (never to sign: no payload). */
+function pendingOf(job: SigningJobDoc): PendingTransaction {
+  return {
+    id: job._id,
+    chain: job.chain,
+    serializedTransaction: '',
+    hashes: job.signatureIds,
+    ...(job.withdrawalId === undefined ? {} : { withdrawalId: job.withdrawalId }),
+  };
+}
+
+async function followBroadcast(
+  ctx: JobContext,
+  settings: ReconcileSettings,
+  job: SigningJobDoc,
+): Promise<void> {
+  const chain = job.chain as ChainId;
+  const view = ctx.chainViews?.transactions(chain);
+  if (view === undefined || job.txId === null) return;
+  const checkedAt = ctx.clock();
+  try {
+    const status = await view.transactionStatus(job.txId);
+    if (status.state === 'mined') {
+      const confirmed = status.confirmations >= settings.depth(chain);
+      await ctx.jobs.recordChainView(
+        job._id,
+        { confirmations: status.confirmations, checkedAt, unseenSince: null },
+        confirmed,
+      );
+      if (confirmed)
+        ctx.log({
+          event: 'confirmed',
+          id: job._id,
+          chain,
+          txId: job.txId,
+          confirmations: status.confirmations,
+        });
+      return;
+    }
+    if (status.state === 'pending') {
+      await ctx.jobs.recordChainView(job._id, { confirmations: 0, checkedAt, unseenSince: null }, false);
+      return;
+    }
+    const unseenSince = job.unseenSince ?? checkedAt;
+    await ctx.jobs.recordChainView(job._id, { confirmations: 0, checkedAt, unseenSince }, false);
+    const broadcastAt = job.broadcastAt?.getTime() ?? 0;
+    if (checkedAt.getTime() - broadcastAt < settings.vanishedAfterMs || job.signed === null) return;
+    // The same bytes again (same txid): nothing new is signed. Reported so an operator sees the gap.
+    ctx.log({
+      event: 'broadcast-vanished',
+      id: job._id,
+      chain,
+      txId: job.txId,
+      nonce: job.nonce ?? null,
+      unseenSince,
+    });
+    await view.sendRawTransaction(job.signed);
+  } catch (error) {
+    ctx.log({ event: 'confirmation-check-failed', id: job._id, chain, error: errorMessage(error) });
+  }
+}
