@@ -7,5 +7,5 @@ import type { CliContext, CliEnv, ConfigSource } from './io.js';
 
 export async function createDefaultContext(env: CliEnv, source: ConfigSource): Promise<CliContext> {
   const app = await createAppContext(loadCliConfig(env, source));
-  return { walletService: app.walletService, close: () => app.close() };
+  return { walletService: app.walletService, db: app.db, close: () => app.close() };
 }

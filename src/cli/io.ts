@@ -1,5 +1,6 @@
 // What runCli talks to: the process's streams and environment in production, captured streams in
 // tests. Nothing in src/cli touches `process` except main.ts.
+import type { Db } from 'mongodb';
 import type { BatchView, WalletService } from '../wallets/contract.js';
 
 export interface CliWritable {
@@ -53,6 +54,8 @@ export type CliWalletService = WalletService & { runBatch?: (batchId: string) =>
 /** What a command needs from the application: the wallet service and a way to let go of it. */
 export interface CliContext {
   walletService: CliWalletService;
+  /** The application database (the signing loop's jobs); absent in contexts without one. */
+  db?: Db;
   close(): Promise<void>;
 }
 

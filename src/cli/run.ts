@@ -6,6 +6,7 @@ import { registerBatchCommand } from './commands/batch.js';
 import { registerCheckConfigCommand } from './commands/checkconfig.js';
 import { registerDaemonCommand } from './commands/daemon.js';
 import { registerInventoryCommands } from './commands/inventory.js';
+import { registerJobsCommand } from './commands/jobs.js';
 import { registerReplicateCommand } from './commands/replicate.js';
 import { registerStoreKeyCommand } from './commands/store-key.js';
 import { registerTatumCompatCommands } from './commands/tatum-compat.js';
@@ -75,6 +76,7 @@ function buildProgram(rt: Runtime): Command {
   registerInventoryCommands(program, rt);
   registerCheckConfigCommand(program, rt);
   registerDaemonCommand(program, rt);
+  registerJobsCommand(program, rt);
   registerApprovalsCommand(program, rt);
   registerReplicateCommand(program, rt);
   registerTatumCompatCommands(program);

@@ -25,7 +25,8 @@ export const SIGNING_JOBS = COLLECTIONS.signingJobs;
 
 export const SIGNED_TRANSACTIONS = COLLECTIONS.signedTransactions;
 
-export type JobState = 'CLAIMED' | 'SIGNED' | 'BROADCAST' | 'CONFIRMED' | 'FAILED';
+export const JOB_STATES = ['CLAIMED', 'SIGNED', 'BROADCAST', 'CONFIRMED', 'FAILED'] as const;
+export type JobState = (typeof JOB_STATES)[number];
 
 /** States in which nothing more is ever done to a job (the loop skips it on sight). */
 export const FINAL_STATES: readonly JobState[] = ['BROADCAST', 'CONFIRMED', 'FAILED'];
@@ -269,18 +270,6 @@ export class JobStore {
       { _id: id, state: 'BROADCAST' },
       { $set: { ...set, updatedAt: now, ...(confirmed ? { state: 'CONFIRMED', confirmedAt: now } : {}) } },
     );
-  }
-
-  /** For operators: jobs by state (newest first), optionally of one chain. */
-  list(query: { state?: JobState; chain?: string; limit: number }): Promise<SigningJobDoc[]> {
-    return this.jobs
-      .find({
-        ...(query.state === undefined ? {} : { state: query.state }),
-        ...(query.chain === undefined ? {} : { chain: query.chain }),
-      })
-      .sort({ updatedAt: -1 })
-      .limit(query.limit)
-      .toArray();
   }
 
   /**

@@ -20,6 +20,8 @@ import { SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
 import { SigningLoop, type SigningLoopOptions } from '../../src/tatum/loop.js';
 import { EvmRpc, hexQuantity } from '../support/evm-rpc.js';
 import { walletTestEnv, type WalletTestEnv } from '../support/wallets.js';
+import { cli } from '../support/cli-harness.js';
+import { stackEndpoints } from '../support/stack.js';
 
 const DEST = '0x8ba1f109551bd432803012645ac136ddd64dba72';
 const BROADCAST_PATH = '/v3/evm-dev/broadcast';
@@ -177,5 +179,32 @@ describe('settling signed transactions', () => {
     await loop().runPass();
     expect(await job(id)).toMatchObject({ state: 'CONFIRMED', txId: hash, confirmations: 3 });
     expect(signCalls.filter((k) => k === broadcastJob?.kmsKeyIds?.[0]).length).toBe(1);
+  });
+
+  it('`kms-signer jobs` lists the jobs by state for operators', async () => {
+    const { awsEndpoint, mongoUri } = stackEndpoints();
+    const environment = {
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: awsEndpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      MONGODB_URI: mongoUri,
+      MONGODB_DB: env.db.databaseName,
+      APP_TAG: env.application,
+    };
+    const out = await cli(['jobs', '--state', 'CONFIRMED', '--json'], { env: environment });
+    expect(out.stderr).toBe('');
+    const listed = z
+      .array(z.object({ id: z.string(), state: z.string(), confirmations: z.number() }))
+      .parse(JSON.parse(out.stdout));
+    expect(listed.length).toBeGreaterThanOrEqual(2);
+    expect(listed.every((job) => job.state === 'CONFIRMED' && job.confirmations >= 3)).toBe(true);
+    const stored = await env.db
+      .collection<SigningJobDoc>(SIGNING_JOBS)
+      .countDocuments({ state: 'CONFIRMED' });
+    expect(listed).toHaveLength(stored);
+    const refused = await cli(['jobs', '--state', 'DONE'], { env: environment });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/state/);
   });
 });
