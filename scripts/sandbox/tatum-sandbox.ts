@@ -1,8 +1,8 @@
 // A local stand-in for Tatum's KMS API (../shared/reference/tatum-protocol.md §2), for tests and the
 // demo. It keeps a queue of PendingTransactions, serves the pending fetch (≤ 500 ids per call, 400
 // otherwise), forwards broadcasts to the local nodes (anvil eth_sendRawTransaction, one anvil per chain id
-// for the other EVM chains, btcd sendrawtransaction, the XRP Ledger libraries for XRP; the caller mines
-// BTC blocks), completes the pending transaction with the txId,
+// for the other EVM chains, btcd sendrawtransaction, the XRP Ledger libraries for XRP, the chain SDKs
+// for ADA/EGLD; the caller mines BTC blocks), completes the pending transaction with the txId,
 // records error reports and checks x-api-key. A second broadcast of a completed transaction with the
 // same bytes returns the same txId; with different bytes it is answered 409 and recorded in
 // `violations` (a double sign). Test controls: failNext (5xx / timeouts), calls, reportedErrors.
@@ -15,8 +15,15 @@ import { SANDBOX_BROADCAST_PATHS, TATUM_BROADCAST_PATHS } from '../../src/tatum/
 import type { PendingTransaction } from '../../src/tatum/types.js';
 import { btcRpc, type BtcRpcEndpoint } from '../stack/btc-rpc.js';
 import { acceptXrpBlob } from './xrp-ledger.js';
+import { acceptCardanoTransaction, acceptMultiversXTransaction } from './ed25519-ledgers.js';
 
 export const SANDBOX_API_KEY = 'sandbox-api-key';
+
+/** Broadcast path → the SDK check that stands in for the chain's node (see ed25519-ledgers.ts). */
+const ED25519_LEDGERS: Readonly<Record<string, (txData: string) => string | Promise<string>>> = {
+  [TATUM_BROADCAST_PATHS.ADA ?? '/v3/ada/broadcast']: acceptCardanoTransaction,
+  [TATUM_BROADCAST_PATHS.EGLD ?? '/v3/egld/broadcast']: acceptMultiversXTransaction,
+};
 
 export interface TatumSandboxOptions {
   /** anvil JSON-RPC; EVM broadcasts (ethereum, bsc, polygon, evm-dev paths) go here. */
@@ -28,6 +35,8 @@ export interface TatumSandboxOptions {
   evmNodes?: Readonly<Record<string, string>>;
   /** Accept /v3/xrp/broadcast blobs that the XRP Ledger libraries verify (see xrp-ledger.ts). Default false. */
   verifyXrp?: boolean;
+  /** Accept /v3/ada/broadcast and /v3/egld/broadcast transactions their chains' SDKs verify (ed25519-ledgers.ts). */
+  verifyEd25519Chains?: boolean;
   /** btcd; bitcoin/litecoin/dogecoin/bcash broadcasts go here (regtest only really works for BTC). */
   btcRpc?: BtcRpcEndpoint;
   /** 0 (default) picks a free port. */
@@ -173,6 +182,14 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
     if (path === TATUM_BROADCAST_PATHS.XRP && options.verifyXrp === true) {
       try {
         return acceptXrpBlob(txData);
+      } catch (error) {
+        throw new NodeRefused(error instanceof Error ? error.message : String(error));
+      }
+    }
+    const ed25519Ledger = ED25519_LEDGERS[path];
+    if (ed25519Ledger !== undefined && options.verifyEd25519Chains === true) {
+      try {
+        return await ed25519Ledger(txData);
       } catch (error) {
         throw new NodeRefused(error instanceof Error ? error.message : String(error));
       }

@@ -33,6 +33,12 @@ import {
 // - SOL: the address is the base58 Ed25519 public key (docs.solana.com, "Accounts"); genesis hashes as
 //   returned by getGenesisHash on api.mainnet-beta.solana.com and api.devnet.solana.com. Tatum's SOL
 //   "testnet" is Solana devnet (tatum-js v2 solana tx tests use the devnet fee payer for testnet).
+// - ADA: Shelley address header network id 1 mainnet / 0 test networks, bech32 prefixes addr / addr_test
+//   (CIP-19 "Network Tag", CIP-5). Tatum's ADA testnet is preprod (tatum-js v2 cardano.sdk.tx.ts calls
+//   the 'cardano-preprod' node for testnet), whose network id is 0 like every Cardano test network.
+// - EGLD: chainID "1" mainnet, "D" devnet (MultiversX docs "Signing transactions"; network config
+//   erd_chain_id). Tatum's EGLD testnet is taken to be devnet (inferred: tatum-js v1 egld.ts reads
+//   erd_chain_id from Tatum's node at signing time and has no testnet constant).
 
 const BTC_BIP32_MAIN = { public: 0x0488b21e, private: 0x0488ade4 } as const; // xpub / xprv
 const BTC_BIP32_TEST = { public: 0x043587cf, private: 0x04358394 } as const; // tpub / tprv
@@ -276,6 +282,30 @@ export const CHAINS = {
       testnet: { label: 'Solana devnet', genesisHash: 'EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG' },
     },
   },
+  ADA: {
+    id: 'ADA',
+    name: 'Cardano',
+    family: 'cardano',
+    nativeAsset: { symbol: 'ADA', decimals: 6 },
+    addressFormats: ['cardano-enterprise'],
+    destinationFormats: ['cardano-enterprise', 'cardano-shelley'],
+    networks: {
+      mainnet: { label: 'Cardano mainnet', networkId: 1, addressHrp: 'addr' },
+      testnet: { label: 'Cardano preprod', networkId: 0, addressHrp: 'addr_test' },
+    },
+  },
+  EGLD: {
+    id: 'EGLD',
+    name: 'MultiversX',
+    family: 'multiversx',
+    nativeAsset: { symbol: 'EGLD', decimals: 18 },
+    addressFormats: ['multiversx'],
+    destinationFormats: ['multiversx'],
+    networks: {
+      mainnet: { label: 'MultiversX mainnet', chainId: '1' },
+      testnet: { label: 'MultiversX devnet', chainId: 'D' },
+    },
+  },
 } as const satisfies Registry;
 
 /**
@@ -387,6 +417,8 @@ const FAMILY_KEY_SPECS: Readonly<Record<ChainFamily, WalletKeySpec>> = {
   tron: SECP256K1_KEY_SPEC,
   xrp: SECP256K1_KEY_SPEC,
   solana: ED25519_KEY_SPEC,
+  cardano: ED25519_KEY_SPEC,
+  multiversx: ED25519_KEY_SPEC,
 };
 
 /** The KMS key spec a wallet of `chain` needs (one wallet = one key of this spec). */

@@ -16,13 +16,15 @@ export const CHAIN_IDS = [
   'KCS',
   'XRP',
   'SOL',
+  'ADA',
+  'EGLD',
 ] as const;
 export type ChainId = (typeof CHAIN_IDS)[number];
 
 export const NETWORK_NAMES = ['mainnet', 'testnet', 'regtest'] as const;
 export type NetworkName = (typeof NETWORK_NAMES)[number];
 
-export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'xrp' | 'solana';
+export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'xrp' | 'solana' | 'cardano' | 'multiversx';
 
 /**
  * Address formats this service can DERIVE from one of its own public keys (and therefore receive funds on).
@@ -41,6 +43,8 @@ export const ADDRESS_FORMATS = [
   'one-bech32',
   'xrp',
   'solana',
+  'cardano-enterprise',
+  'multiversx',
 ] as const;
 export type AddressFormat = (typeof ADDRESS_FORMATS)[number];
 
@@ -49,7 +53,14 @@ export type AddressFormat = (typeof ADDRESS_FORMATS)[number];
  * that other wallets commonly use but that we never derive ourselves (script hashes, P2WSH, Taproot).
  * A base58 P2SH address cannot be told apart from P2SH-P2WPKH, so validation reports it as 'p2sh'.
  */
-export type DestinationFormat = AddressFormat | 'p2sh' | 'p2wsh' | 'p2tr' | 'cashaddr-p2sh';
+export type DestinationFormat =
+  | AddressFormat
+  | 'p2sh'
+  | 'p2wsh'
+  | 'p2tr'
+  | 'cashaddr-p2sh'
+  /** Any other Shelley payment address (base, pointer, script enterprise) of the wallet's Cardano network. */
+  | 'cardano-shelley';
 
 export type CashAddrPrefix = 'bitcoincash' | 'bchtest' | 'bchreg';
 
@@ -102,6 +113,20 @@ export interface SolanaNetworkParams {
   readonly genesisHash: string;
 }
 
+export interface CardanoNetworkParams {
+  readonly label: string;
+  /** Shelley address header network id (CIP-19): 1 mainnet, 0 every test network. */
+  readonly networkId: 0 | 1;
+  /** Bech32 prefix of payment addresses (CIP-5): addr / addr_test. */
+  readonly addressHrp: 'addr' | 'addr_test';
+}
+
+export interface MultiversXNetworkParams {
+  readonly label: string;
+  /** The `chainID` every transaction carries (network config erd_chain_id): "1", "D" or "T". */
+  readonly chainId: string;
+}
+
 interface ChainDefinitionBase<Family extends ChainFamily, Params> {
   readonly id: ChainId;
   readonly name: string;
@@ -122,15 +147,25 @@ export type EvmChainDefinition = ChainDefinitionBase<'evm', EvmNetworkParams>;
 export type TronChainDefinition = ChainDefinitionBase<'tron', TronNetworkParams>;
 export type XrpChainDefinition = ChainDefinitionBase<'xrp', XrpNetworkParams>;
 export type SolanaChainDefinition = ChainDefinitionBase<'solana', SolanaNetworkParams>;
+export type CardanoChainDefinition = ChainDefinitionBase<'cardano', CardanoNetworkParams>;
+export type MultiversXChainDefinition = ChainDefinitionBase<'multiversx', MultiversXNetworkParams>;
 
 export type ChainDefinition =
   | BitcoinChainDefinition
   | EvmChainDefinition
   | TronChainDefinition
   | XrpChainDefinition
-  | SolanaChainDefinition;
+  | SolanaChainDefinition
+  | CardanoChainDefinition
+  | MultiversXChainDefinition;
 export type NetworkParams =
-  BitcoinNetworkParams | EvmNetworkParams | TronNetworkParams | XrpNetworkParams | SolanaNetworkParams;
+  | BitcoinNetworkParams
+  | EvmNetworkParams
+  | TronNetworkParams
+  | XrpNetworkParams
+  | SolanaNetworkParams
+  | CardanoNetworkParams
+  | MultiversXNetworkParams;
 
 export type AddressValidation =
   | { readonly valid: true; readonly format: DestinationFormat; readonly normalized: string }

@@ -5,6 +5,8 @@ import { decodeXrpAddress } from './addresses/xrp.js';
 import { bech32HrpOwners } from './addresses/hints.js';
 import { rejected, type DecodeOutcome } from './addresses/result.js';
 import { decodeSolanaAddress } from './addresses/solana.js';
+import { decodeCardanoAddress } from './addresses/cardano.js';
+import { decodeMultiversXAddress } from './addresses/multiversx.js';
 import { decodeTronAddress } from './addresses/tron.js';
 import { InvalidAddressError, UnsupportedChainError } from './errors.js';
 import { getFamilyChain, getChain, getNetwork } from './registry.js';
@@ -54,6 +56,10 @@ function decode(chain: string, network: string, address: string): DecodeOutcome 
       return decodeXrpAddress(address);
     case 'solana':
       return decodeSolanaAddress(address);
+    case 'cardano':
+      return decodeCardanoAddress(getFamilyChain('cardano', chain, network).params, address);
+    case 'multiversx':
+      return decodeMultiversXAddress(address);
   }
 }
 

@@ -12,6 +12,8 @@ import type { PreparedTransaction } from './prepared.js';
 import { prepareTronTransaction, type TronSignOptions } from './tron/index.js';
 import { prepareSolanaTransaction, type SolanaRecentBlockhash } from './solana/index.js';
 import { prepareXrpTransaction, type XrpSignOptions } from './xrp/index.js';
+import { prepareCardanoTransaction, type CardanoSignOptions } from './cardano/index.js';
+import { prepareMultiversXTransaction, type MultiversXSignOptions } from './multiversx/index.js';
 import {
   refuse,
   type MessageSigner,
@@ -30,7 +32,12 @@ export interface PrepareTransactionRequest extends PrepareRequestBase {
   /** Bitcoin family only; detected when omitted. */
   format?: BitcoinPrepareRequest['format'];
   /** Options of the chain's family; options of other families are ignored. */
-  options?: BitcoinSignOptions & EvmSignOptions & TronSignOptions & XrpSignOptions;
+  options?: BitcoinSignOptions &
+    EvmSignOptions &
+    TronSignOptions &
+    XrpSignOptions &
+    CardanoSignOptions &
+    MultiversXSignOptions;
   /** SOL only: the fresh blockhash that replaces the payload's placeholder. */
   recentBlockhash?: SolanaRecentBlockhash;
 }
@@ -61,7 +68,26 @@ export async function prepareTransaction(request: PrepareTransactionRequest): Pr
       return prepareXrpTransaction(request);
     case 'solana':
       return prepareSolana(request);
+    case 'cardano':
+      return requiringMessageSigner('ADA', await prepareCardanoTransaction(request));
+    case 'multiversx':
+      return requiringMessageSigner('EGLD', await prepareMultiversXTransaction(request));
   }
+}
+
+/** Ed25519 chains: KMS signs the message itself, so `sign` needs a MessageSigner. */
+function requiringMessageSigner(
+  chain: string,
+  prepared: PreparedTransaction<MessageSigner>,
+): PreparedTransaction {
+  return {
+    ...prepared,
+    sign(signer) {
+      if (!isMessageSigner(signer))
+        refuse('INVALID_REQUEST', 'signer', `${chain} needs a signer with signMessage (Ed25519)`);
+      return prepared.sign(signer);
+    },
+  };
 }
 
 /** SOL signs with Ed25519 (KMS signs the message itself): the signer must also be a MessageSigner. */
@@ -106,5 +132,15 @@ export {
   type SolanaRecentBlockhash,
   type SolanaSignRequest,
 } from './solana/index.js';
+export {
+  prepareCardanoTransaction,
+  signCardanoTransaction,
+  type CardanoSignOptions,
+} from './cardano/index.js';
+export {
+  prepareMultiversXTransaction,
+  signMultiversXTransaction,
+  type MultiversXSignOptions,
+} from './multiversx/index.js';
 export * from './prepared.js';
 export * from './types.js';

@@ -38,6 +38,12 @@ export const TATUM_BROADCAST_PATHS: Readonly<Record<string, string>> = {
   XRP: '/v3/xrp/broadcast',
   // tatum-kms src/signatures.ts posts {txData, signatureId} here after signing SOL.
   SOL: '/v3/solana/broadcast',
+  // tatum-js v1 src/blockchain/ada.ts adaBroadcast and v2 cardano.sdk.tx.ts (tatum-kms signatures.ts,
+  // Currency.ADA): {txData: <signed transaction CBOR hex>, signatureId}.
+  ADA: '/v3/ada/broadcast',
+  // tatum-js v1 src/blockchain/egld.ts egldBroadcast (tatum-kms signatures.ts, Currency.EGLD):
+  // {txData: JSON.stringify(signedTransaction.toSendable()), signatureId}.
+  EGLD: '/v3/egld/broadcast',
 };
 
 /**

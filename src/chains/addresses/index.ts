@@ -7,6 +7,8 @@ import { encodeCashAddrP2pkh } from './cashaddr.js';
 import { deriveEvmAddress, deriveHarmonyAddress, deriveXdcAddress } from './evm.js';
 import { deriveXrpAddress } from './xrp.js';
 import { deriveSolanaAddress } from './solana.js';
+import { deriveCardanoAddress } from './cardano.js';
+import { deriveMultiversXAddress } from './multiversx.js';
 import { deriveTronAddress } from './tron.js';
 
 /**
@@ -52,6 +54,9 @@ function deriveUncached(
   publicKey: Uint8Array,
 ): string {
   if (chosen === 'solana') return deriveSolanaAddress(publicKey);
+  if (chosen === 'cardano-enterprise')
+    return deriveCardanoAddress(getFamilyChain('cardano', chain, network).params, publicKey);
+  if (chosen === 'multiversx') return deriveMultiversXAddress(publicKey);
   const key = parsePublicKey(publicKey);
   switch (chosen) {
     case 'p2wpkh':

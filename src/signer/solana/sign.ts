@@ -10,15 +10,9 @@ import {
   type SignatureBytes,
   type TransactionMessageBytes,
 } from '@solana/kit';
-import {
-  chainKeySpec,
-  deriveAddress,
-  getFamilyChain,
-  isNetworkName,
-  type NetworkName,
-} from '../../chains/index.js';
-import { ED25519_KEY_SPEC } from '../../kms/key-specs.js';
-import { ed25519PublicKeyProblem, verifyEd25519 } from '../../kms/ed25519.js';
+import { getFamilyChain, isNetworkName, type NetworkName } from '../../chains/index.js';
+import { verifyEd25519 } from '../../kms/ed25519.js';
+import { resolveEd25519Wallet } from '../ed25519-wallet.js';
 import type { PreparedTransaction } from '../prepared.js';
 import {
   refuse,
@@ -69,17 +63,7 @@ function resolveWallet(request: Omit<SolanaSignRequest, 'signer'>): {
       `is ${request.recentBlockhash.genesisHash}: the blockhash comes from another cluster than SOL ${network}`,
     );
   }
-  if (!Array.isArray(request.wallets) || request.wallets.length !== 1) {
-    refuse('INVALID_REQUEST', 'wallets', 'a SOL transaction is signed by exactly one wallet');
-  }
-  const wallet = request.wallets[0] as WalletKey;
-  const problem =
-    wallet.publicKey instanceof Uint8Array
-      ? ed25519PublicKeyProblem(wallet.publicKey)
-      : 'must be a Uint8Array';
-  if (problem) refuse('INVALID_REQUEST', 'wallets[0].publicKey', `Ed25519 public key ${problem}`);
-  if (chainKeySpec('SOL') !== ED25519_KEY_SPEC) throw new Error('SOL must use Ed25519 keys');
-  return { wallet, network, address: deriveAddress('SOL', network, wallet.publicKey) };
+  return resolveEd25519Wallet(request, 'SOL');
 }
 
 /** Parses and checks the payload and computes the message; throws SigningRefusedError, never calls KMS. */

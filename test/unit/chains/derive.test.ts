@@ -16,6 +16,7 @@ import {
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ADDRESS_VECTORS } from '../../vectors/address-vectors.js';
 import { ED25519_ADDRESS_VECTORS } from '../../vectors/ed25519-address-vectors.js';
+import { ADA_EGLD_ADDRESS_VECTORS } from '../../vectors/ada-egld-address-vectors.js';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -50,7 +51,9 @@ describe('deriveAddress: published private-key vectors (test/vectors/address-vec
   it('cover every chain and format on mainnet', () => {
     for (const chain of listChains()) {
       const vectors =
-        chainKeySpec(chain.id) === 'ECC_NIST_EDWARDS25519' ? ED25519_ADDRESS_VECTORS : ADDRESS_VECTORS;
+        chainKeySpec(chain.id) === 'ECC_NIST_EDWARDS25519'
+          ? [...ED25519_ADDRESS_VECTORS, ...ADA_EGLD_ADDRESS_VECTORS]
+          : ADDRESS_VECTORS;
       for (const format of chain.addressFormats) {
         const found = vectors.some(
           (v) => v.chain === chain.id && v.network === 'mainnet' && v.format === format,
@@ -197,7 +200,7 @@ describe('deriveAddress: errors', () => {
   });
 
   it('rejects unknown chains and networks', () => {
-    expect(() => deriveAddress('ADA' as never, 'mainnet', G)).toThrow(UnsupportedChainError);
+    expect(() => deriveAddress('VET' as never, 'mainnet', G)).toThrow(UnsupportedChainError);
     expect(() => deriveAddress('ETH', 'regtest', G)).toThrow(UnsupportedNetworkError);
     expect(() => deriveAddresses('LTC', 'regtest', G)).toThrow(UnsupportedNetworkError);
   });

@@ -102,14 +102,14 @@ describe('chain registry', () => {
 
   it('isChainId / isNetworkName accept exactly the known names', () => {
     for (const id of CHAIN_IDS) expect(isChainId(id)).toBe(true);
-    for (const x of ['btc', 'ADA', '', 'toString', '__proto__']) expect(isChainId(x)).toBe(false);
+    for (const x of ['btc', 'VET', '', 'toString', '__proto__']) expect(isChainId(x)).toBe(false);
     for (const n of NETWORK_NAMES) expect(isNetworkName(n)).toBe(true);
     expect(isNetworkName('signet')).toBe(false);
   });
 
   it('getChain throws a clear error naming the unknown chain and the supported ones', () => {
-    expect(() => getChain('ADA')).toThrow(UnsupportedChainError);
-    expect(() => getChain('ADA')).toThrow(/"ADA".*KCS, XRP, SOL/);
+    expect(() => getChain('VET')).toThrow(UnsupportedChainError);
+    expect(() => getChain('VET')).toThrow(/"VET".*KCS, XRP, SOL, ADA, EGLD/);
     expect(() => getChain('constructor')).toThrow(UnsupportedChainError);
   });
 

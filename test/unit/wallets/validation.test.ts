@@ -42,7 +42,7 @@ describe('checkCreateInput', () => {
     [null, 'body'],
     [{ ...good, userId: '' }, 'userId'],
     [{ ...good, userId: 'x'.repeat(129) }, 'userId'],
-    [{ ...good, chain: 'ADA' }, 'chain'],
+    [{ ...good, chain: 'VET' }, 'chain'],
     [{ ...good, network: 'regtest' }, 'network'],
     [{ ...good, asset: 'ETH' }, 'asset'],
     [{ ...good, asset: 7 }, 'asset'],
