@@ -23,6 +23,8 @@ export type {
   DestinationFormat,
   EvmChainDefinition,
   EvmNetworkParams,
+  FlowChainDefinition,
+  FlowNetworkParams,
   NativeAsset,
   NetworkName,
   NetworkParams,

@@ -16,13 +16,14 @@ export const CHAIN_IDS = [
   'KCS',
   'XRP',
   'SOL',
+  'FLOW',
 ] as const;
 export type ChainId = (typeof CHAIN_IDS)[number];
 
 export const NETWORK_NAMES = ['mainnet', 'testnet', 'regtest'] as const;
 export type NetworkName = (typeof NETWORK_NAMES)[number];
 
-export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'xrp' | 'solana';
+export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'xrp' | 'solana' | 'flow';
 
 /**
  * Address formats this service can DERIVE from one of its own public keys (and therefore receive funds on).
@@ -49,7 +50,7 @@ export type AddressFormat = (typeof ADDRESS_FORMATS)[number];
  * that other wallets commonly use but that we never derive ourselves (script hashes, P2WSH, Taproot).
  * A base58 P2SH address cannot be told apart from P2SH-P2WPKH, so validation reports it as 'p2sh'.
  */
-export type DestinationFormat = AddressFormat | 'p2sh' | 'p2wsh' | 'p2tr' | 'cashaddr-p2sh';
+export type DestinationFormat = AddressFormat | 'p2sh' | 'p2wsh' | 'p2tr' | 'cashaddr-p2sh' | 'flow';
 
 export type CashAddrPrefix = 'bitcoincash' | 'bchtest' | 'bchreg';
 
@@ -102,6 +103,18 @@ export interface SolanaNetworkParams {
   readonly genesisHash: string;
 }
 
+/**
+ * Flow: addresses are assigned by the chain, never derived from a key; the core contracts live at fixed
+ * addresses per network.
+ */
+export interface FlowNetworkParams {
+  readonly label: string;
+  /** FungibleToken standard contract (0x + 16 hex). */
+  readonly fungibleToken: string;
+  /** FlowToken (the FLOW token) contract. */
+  readonly flowToken: string;
+}
+
 interface ChainDefinitionBase<Family extends ChainFamily, Params> {
   readonly id: ChainId;
   readonly name: string;
@@ -122,15 +135,22 @@ export type EvmChainDefinition = ChainDefinitionBase<'evm', EvmNetworkParams>;
 export type TronChainDefinition = ChainDefinitionBase<'tron', TronNetworkParams>;
 export type XrpChainDefinition = ChainDefinitionBase<'xrp', XrpNetworkParams>;
 export type SolanaChainDefinition = ChainDefinitionBase<'solana', SolanaNetworkParams>;
+export type FlowChainDefinition = ChainDefinitionBase<'flow', FlowNetworkParams>;
 
 export type ChainDefinition =
   | BitcoinChainDefinition
   | EvmChainDefinition
   | TronChainDefinition
   | XrpChainDefinition
-  | SolanaChainDefinition;
+  | SolanaChainDefinition
+  | FlowChainDefinition;
 export type NetworkParams =
-  BitcoinNetworkParams | EvmNetworkParams | TronNetworkParams | XrpNetworkParams | SolanaNetworkParams;
+  | BitcoinNetworkParams
+  | EvmNetworkParams
+  | TronNetworkParams
+  | XrpNetworkParams
+  | SolanaNetworkParams
+  | FlowNetworkParams;
 
 export type AddressValidation =
   | { readonly valid: true; readonly format: DestinationFormat; readonly normalized: string }

@@ -4,6 +4,7 @@ import { decodeEvmAddress, decodeHarmonyAddress, decodeXdcAddress } from './addr
 import { decodeXrpAddress } from './addresses/xrp.js';
 import { bech32HrpOwners } from './addresses/hints.js';
 import { rejected, type DecodeOutcome } from './addresses/result.js';
+import { decodeFlowAddress } from './addresses/flow.js';
 import { decodeSolanaAddress } from './addresses/solana.js';
 import { decodeTronAddress } from './addresses/tron.js';
 import { InvalidAddressError, UnsupportedChainError } from './errors.js';
@@ -54,6 +55,8 @@ function decode(chain: string, network: string, address: string): DecodeOutcome 
       return decodeXrpAddress(address);
     case 'solana':
       return decodeSolanaAddress(address);
+    case 'flow':
+      return decodeFlowAddress(address);
   }
 }
 

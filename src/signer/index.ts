@@ -12,6 +12,7 @@ import type { PreparedTransaction } from './prepared.js';
 import { prepareTronTransaction, type TronSignOptions } from './tron/index.js';
 import { prepareSolanaTransaction, type SolanaRecentBlockhash } from './solana/index.js';
 import { prepareXrpTransaction, type XrpSignOptions } from './xrp/index.js';
+import { prepareFlowTransaction, type FlowAccountKey, type FlowSignOptions } from './flow/index.js';
 import {
   refuse,
   type MessageSigner,
@@ -24,15 +25,17 @@ export interface PrepareTransactionRequest extends PrepareRequestBase {
   /**
    * Bitcoin family: PSBT (base64/hex), Tatum bitcore JSON, or BCH "hex:[amounts]".
    * EVM: Tatum web3-style JSON or a 0x unsigned raw transaction. TRON: TronWeb transaction JSON.
-   * XRP: rippled Payment JSON.
+   * XRP: rippled Payment JSON. FLOW: FCL voucher JSON.
    */
   unsigned: string | object;
   /** Bitcoin family only; detected when omitted. */
   format?: BitcoinPrepareRequest['format'];
   /** Options of the chain's family; options of other families are ignored. */
-  options?: BitcoinSignOptions & EvmSignOptions & TronSignOptions & XrpSignOptions;
+  options?: BitcoinSignOptions & EvmSignOptions & TronSignOptions & XrpSignOptions & FlowSignOptions;
   /** SOL only: the fresh blockhash that replaces the payload's placeholder. */
   recentBlockhash?: SolanaRecentBlockhash;
+  /** FLOW only: the chain account (address, key index, hash algorithm) that holds the wallet's key. */
+  flowAccount?: FlowAccountKey;
 }
 
 export type SignTransactionRequest = PrepareTransactionRequest & Pick<SignRequestBase, 'signer'>;
@@ -61,6 +64,8 @@ export async function prepareTransaction(request: PrepareTransactionRequest): Pr
       return prepareXrpTransaction(request);
     case 'solana':
       return prepareSolana(request);
+    case 'flow':
+      return prepareFlow(request);
   }
 }
 
@@ -78,6 +83,18 @@ async function prepareSolana(request: PrepareTransactionRequest): Promise<Prepar
       return prepared.sign(signer);
     },
   };
+}
+
+/** FLOW addresses are chain-assigned: the caller names the account and key index the wallet's key holds. */
+function prepareFlow(request: PrepareTransactionRequest): Promise<PreparedTransaction> {
+  const { flowAccount } = request;
+  if (!flowAccount)
+    refuse(
+      'INVALID_REQUEST',
+      'flowAccount',
+      'FLOW needs the account address and key index of the wallet key',
+    );
+  return prepareFlowTransaction({ ...request, flowAccount });
 }
 
 function isMessageSigner(signer: object): signer is MessageSigner {
@@ -100,6 +117,12 @@ export {
 export { evmCompletionGaps, prepareEvmTransaction, signEvmTransaction } from './evm/index.js';
 export { prepareTronTransaction, signTronTransaction, type TronSignOptions } from './tron/index.js';
 export { prepareXrpTransaction, signXrpTransaction, type XrpSignOptions } from './xrp/index.js';
+export {
+  prepareFlowTransaction,
+  signFlowTransaction,
+  type FlowAccountKey,
+  type FlowSignOptions,
+} from './flow/index.js';
 export {
   prepareSolanaTransaction,
   signSolanaTransaction,

@@ -89,3 +89,11 @@ describe('other checks', () => {
     expect(validationField(() => decodeCursor(Buffer.from('{"a":1}').toString('base64url')))).toBe('cursor');
   });
 });
+
+describe('checkCreateInput FLOW', () => {
+  it('refuses FLOW before any write: its address exists only once an account holds the key', () => {
+    const input = { userId: 'u1', chain: 'FLOW', network: 'testnet', asset: 'FLOW' };
+    expect(validationField(() => checkCreateInput(input))).toBe('chain');
+    expect(() => checkCreateInput(input)).toThrow(/assigned by the chain when an account is created/);
+  });
+});
