@@ -27,6 +27,8 @@ export type {
   EvmNetworkParams,
   MultiversXChainDefinition,
   MultiversXNetworkParams,
+  FlowChainDefinition,
+  FlowNetworkParams,
   NativeAsset,
   NetworkName,
   NetworkParams,

@@ -306,6 +306,38 @@ export const CHAINS = {
       testnet: { label: 'MultiversX devnet', chainId: 'D' },
     },
   },
+  // FLOW: no address formats — an account address is assigned by the chain when the account is created
+  // and the wallet's key is added to it (https://developers.flow.com/build/basics/accounts). Core
+  // contract addresses per network as Flow projects configure them (flow.json aliases, e.g.
+  // github.com/onflow/kitty-items and benbackend/Locked-token-check): FungibleToken mainnet
+  // 0xf233dcee88fe0abe / testnet 0x9a0766d93b6608b7 / emulator 0xee82856bf20e2aa6; FlowToken mainnet
+  // 0x1654653399040a61 / testnet 0x7e60df042a9c0868 / emulator 0x0ae53cb6e3f42a79. "regtest" is the
+  // local Flow emulator.
+  FLOW: {
+    id: 'FLOW',
+    name: 'Flow',
+    family: 'flow',
+    nativeAsset: { symbol: 'FLOW', decimals: 8 },
+    addressFormats: [],
+    destinationFormats: ['flow'],
+    networks: {
+      mainnet: {
+        label: 'Flow mainnet',
+        fungibleToken: '0xf233dcee88fe0abe',
+        flowToken: '0x1654653399040a61',
+      },
+      testnet: {
+        label: 'Flow testnet',
+        fungibleToken: '0x9a0766d93b6608b7',
+        flowToken: '0x7e60df042a9c0868',
+      },
+      regtest: {
+        label: 'Flow emulator',
+        fungibleToken: '0xee82856bf20e2aa6',
+        flowToken: '0x0ae53cb6e3f42a79',
+      },
+    },
+  },
 } as const satisfies Registry;
 
 /**
@@ -419,6 +451,7 @@ const FAMILY_KEY_SPECS: Readonly<Record<ChainFamily, WalletKeySpec>> = {
   solana: ED25519_KEY_SPEC,
   cardano: ED25519_KEY_SPEC,
   multiversx: ED25519_KEY_SPEC,
+  flow: SECP256K1_KEY_SPEC,
 };
 
 /** The KMS key spec a wallet of `chain` needs (one wallet = one key of this spec). */

@@ -18,13 +18,14 @@ export const CHAIN_IDS = [
   'SOL',
   'ADA',
   'EGLD',
+  'FLOW',
 ] as const;
 export type ChainId = (typeof CHAIN_IDS)[number];
 
 export const NETWORK_NAMES = ['mainnet', 'testnet', 'regtest'] as const;
 export type NetworkName = (typeof NETWORK_NAMES)[number];
 
-export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'xrp' | 'solana' | 'cardano' | 'multiversx';
+export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'xrp' | 'solana' | 'cardano' | 'multiversx' | 'flow';
 
 /**
  * Address formats this service can DERIVE from one of its own public keys (and therefore receive funds on).
@@ -60,7 +61,8 @@ export type DestinationFormat =
   | 'p2tr'
   | 'cashaddr-p2sh'
   /** Any other Shelley payment address (base, pointer, script enterprise) of the wallet's Cardano network. */
-  | 'cardano-shelley';
+  | 'cardano-shelley'
+  | 'flow';
 
 export type CashAddrPrefix = 'bitcoincash' | 'bchtest' | 'bchreg';
 
@@ -127,6 +129,18 @@ export interface MultiversXNetworkParams {
   readonly chainId: string;
 }
 
+/**
+ * Flow: addresses are assigned by the chain, never derived from a key; the core contracts live at fixed
+ * addresses per network.
+ */
+export interface FlowNetworkParams {
+  readonly label: string;
+  /** FungibleToken standard contract (0x + 16 hex). */
+  readonly fungibleToken: string;
+  /** FlowToken (the FLOW token) contract. */
+  readonly flowToken: string;
+}
+
 interface ChainDefinitionBase<Family extends ChainFamily, Params> {
   readonly id: ChainId;
   readonly name: string;
@@ -149,6 +163,7 @@ export type XrpChainDefinition = ChainDefinitionBase<'xrp', XrpNetworkParams>;
 export type SolanaChainDefinition = ChainDefinitionBase<'solana', SolanaNetworkParams>;
 export type CardanoChainDefinition = ChainDefinitionBase<'cardano', CardanoNetworkParams>;
 export type MultiversXChainDefinition = ChainDefinitionBase<'multiversx', MultiversXNetworkParams>;
+export type FlowChainDefinition = ChainDefinitionBase<'flow', FlowNetworkParams>;
 
 export type ChainDefinition =
   | BitcoinChainDefinition
@@ -157,7 +172,8 @@ export type ChainDefinition =
   | XrpChainDefinition
   | SolanaChainDefinition
   | CardanoChainDefinition
-  | MultiversXChainDefinition;
+  | MultiversXChainDefinition
+  | FlowChainDefinition;
 export type NetworkParams =
   | BitcoinNetworkParams
   | EvmNetworkParams
@@ -165,7 +181,8 @@ export type NetworkParams =
   | XrpNetworkParams
   | SolanaNetworkParams
   | CardanoNetworkParams
-  | MultiversXNetworkParams;
+  | MultiversXNetworkParams
+  | FlowNetworkParams;
 
 export type AddressValidation =
   | { readonly valid: true; readonly format: DestinationFormat; readonly normalized: string }

@@ -4,6 +4,7 @@ import { decodeEvmAddress, decodeHarmonyAddress, decodeXdcAddress } from './addr
 import { decodeXrpAddress } from './addresses/xrp.js';
 import { bech32HrpOwners } from './addresses/hints.js';
 import { rejected, type DecodeOutcome } from './addresses/result.js';
+import { decodeFlowAddress } from './addresses/flow.js';
 import { decodeSolanaAddress } from './addresses/solana.js';
 import { decodeCardanoAddress } from './addresses/cardano.js';
 import { decodeMultiversXAddress } from './addresses/multiversx.js';
@@ -60,6 +61,8 @@ function decode(chain: string, network: string, address: string): DecodeOutcome 
       return decodeCardanoAddress(getFamilyChain('cardano', chain, network).params, address);
     case 'multiversx':
       return decodeMultiversXAddress(address);
+    case 'flow':
+      return decodeFlowAddress(address);
   }
 }
 

@@ -14,6 +14,7 @@ import { prepareSolanaTransaction, type SolanaRecentBlockhash } from './solana/i
 import { prepareXrpTransaction, type XrpSignOptions } from './xrp/index.js';
 import { prepareCardanoTransaction, type CardanoSignOptions } from './cardano/index.js';
 import { prepareMultiversXTransaction, type MultiversXSignOptions } from './multiversx/index.js';
+import { prepareFlowTransaction, type FlowAccountKey, type FlowSignOptions } from './flow/index.js';
 import {
   refuse,
   type MessageSigner,
@@ -26,7 +27,7 @@ export interface PrepareTransactionRequest extends PrepareRequestBase {
   /**
    * Bitcoin family: PSBT (base64/hex), Tatum bitcore JSON, or BCH "hex:[amounts]".
    * EVM: Tatum web3-style JSON or a 0x unsigned raw transaction. TRON: TronWeb transaction JSON.
-   * XRP: rippled Payment JSON.
+   * XRP: rippled Payment JSON. FLOW: FCL voucher JSON.
    */
   unsigned: string | object;
   /** Bitcoin family only; detected when omitted. */
@@ -37,9 +38,12 @@ export interface PrepareTransactionRequest extends PrepareRequestBase {
     TronSignOptions &
     XrpSignOptions &
     CardanoSignOptions &
-    MultiversXSignOptions;
+    MultiversXSignOptions &
+    FlowSignOptions;
   /** SOL only: the fresh blockhash that replaces the payload's placeholder. */
   recentBlockhash?: SolanaRecentBlockhash;
+  /** FLOW only: the chain account (address, key index, hash algorithm) that holds the wallet's key. */
+  flowAccount?: FlowAccountKey;
 }
 
 export type SignTransactionRequest = PrepareTransactionRequest & Pick<SignRequestBase, 'signer'>;
@@ -72,6 +76,8 @@ export async function prepareTransaction(request: PrepareTransactionRequest): Pr
       return requiringMessageSigner('ADA', await prepareCardanoTransaction(request));
     case 'multiversx':
       return requiringMessageSigner('EGLD', await prepareMultiversXTransaction(request));
+    case 'flow':
+      return prepareFlow(request);
   }
 }
 
@@ -106,6 +112,18 @@ async function prepareSolana(request: PrepareTransactionRequest): Promise<Prepar
   };
 }
 
+/** FLOW addresses are chain-assigned: the caller names the account and key index the wallet's key holds. */
+function prepareFlow(request: PrepareTransactionRequest): Promise<PreparedTransaction> {
+  const { flowAccount } = request;
+  if (!flowAccount)
+    refuse(
+      'INVALID_REQUEST',
+      'flowAccount',
+      'FLOW needs the account address and key index of the wallet key',
+    );
+  return prepareFlowTransaction({ ...request, flowAccount });
+}
+
 function isMessageSigner(signer: object): signer is MessageSigner {
   return typeof (signer as Partial<MessageSigner>).signMessage === 'function';
 }
@@ -126,6 +144,12 @@ export {
 export { evmCompletionGaps, prepareEvmTransaction, signEvmTransaction } from './evm/index.js';
 export { prepareTronTransaction, signTronTransaction, type TronSignOptions } from './tron/index.js';
 export { prepareXrpTransaction, signXrpTransaction, type XrpSignOptions } from './xrp/index.js';
+export {
+  prepareFlowTransaction,
+  signFlowTransaction,
+  type FlowAccountKey,
+  type FlowSignOptions,
+} from './flow/index.js';
 export {
   prepareSolanaTransaction,
   signSolanaTransaction,

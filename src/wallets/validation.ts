@@ -1,6 +1,7 @@
 // Input checks. Everything here runs before the first write: bad input never leaves a record or a KMS
 // key behind. Errors are WalletError('VALIDATION', "<field>: <reason>", field).
 import {
+  getChain,
   isChainId,
   isNetworkName,
   listNetworks,
@@ -85,6 +86,15 @@ export function checkCreateInput(input: unknown): NormalizedWalletInput {
   if (!isRecord(input)) throw invalid('body', 'must be an object');
   const userId = checkUserId(input.userId);
   const chain = checkChain(input.chain);
+  if (getChain(chain).addressFormats.length === 0) {
+    // FLOW: the address exists only once an account holding the key is created on chain; refused here,
+    // before a KMS key is made, until wallets can be registered against such an account.
+    throw invalid(
+      'chain',
+      `${chain} addresses are assigned by the chain when an account is created, not derived from a key; ` +
+        'wallet creation for it is not available yet (the signer takes the account address and key index per request)',
+    );
+  }
   const network = checkNetwork(chain, input.network);
   const asset = checkAsset(chain, input.asset);
   let label: string | null = null;

@@ -246,7 +246,7 @@ describe('bad input writes nothing', () => {
     const before = await footprint();
 
     const rejected: [string, string, Parameters<typeof api>[2], number, string | undefined][] = [
-      ['POST', '/v1/wallets', { body: { ...valid, chain: 'VET' } }, 400, 'chain'],
+      ['POST', '/v1/wallets', { body: { ...valid, chain: 'DOT' } }, 400, 'chain'],
       ['POST', '/v1/wallets', { body: { ...valid, privateKey: '00' } }, 400, 'privateKey'],
       ['POST', '/v1/wallets', { body: { ...valid, index: '3' } }, 400, 'index'],
       ['POST', '/v1/wallets', { body: { ...valid, userId: undefined } }, 400, 'userId'],
@@ -375,7 +375,7 @@ describe('Lambda handler on the same context', () => {
   });
 
   it('gives the same problems as the Node server, and refuses events without IAM identity', async () => {
-    const bad = { userId: 'u', chain: 'VET', asset: 'VET', network: 'mainnet', extra: 1 };
+    const bad = { userId: 'u', chain: 'DOT', asset: 'DOT', network: 'mainnet', extra: 1 };
     const lambdaProblem = lambdaReply(
       await handler(gatewayEvent({ method: 'POST', path: '/v1/wallets', body: bad })),
     );

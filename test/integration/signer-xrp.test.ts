@@ -10,10 +10,11 @@ import * as keypairs from 'ripple-keypairs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { deriveAddress } from '../../src/chains/index.js';
-import type { KmsSignature, KmsVault } from '../../src/kms/vault.js';
+import type { KmsVault } from '../../src/kms/vault.js';
 import { signXrpTransaction } from '../../src/signer/xrp/index.js';
-import type { DigestSigner, WalletKey } from '../../src/signer/types.js';
+import type { WalletKey } from '../../src/signer/types.js';
 import { createKeyWithPrivateKey } from '../support/kms-fixtures.js';
+import { foldCountingSigner } from '../support/folding-signer.js';
 import { kmsClientFor, stackEndpoints } from '../support/stack.js';
 import { testVault } from '../../scripts/fixtures/vault.js';
 
@@ -83,14 +84,7 @@ describe('XRP signer on LocalStack KMS, verified by ripple-binary-codec and ripp
         wallet((await vault.createKey({ walletId: randomUUID(), chain: 'XRP' })).keyId),
       ),
     );
-    let folded = 0;
-    const counting: DigestSigner = {
-      async signDigest(keyId, digest, publicKey): Promise<KmsSignature> {
-        const signature = await vault.signDigest(keyId, digest, publicKey);
-        if (signature.normalized) folded += 1;
-        return signature;
-      },
-    };
+    const counting = foldCountingSigner(vault);
     for (let i = 0; i < 60; i++) {
       const from = wallets[i % wallets.length]!;
       const signed = await signXrpTransaction({
@@ -114,6 +108,6 @@ describe('XRP signer on LocalStack KMS, verified by ripple-binary-codec and ripp
       expect(unsigned.DestinationTag).toBe(i % 2 === 0 ? i : undefined);
     }
     // KMS returns high S about half the time (its signatures are not normalised); P(none in 60) ≈ 2⁻⁶⁰.
-    expect(folded).toBeGreaterThan(0);
+    expect(counting.folded).toBeGreaterThan(0);
   });
 });

@@ -97,7 +97,7 @@ describe('createWallet / getWallet', () => {
 
 describe('bad input writes nothing', () => {
   const cases: [string, unknown, string][] = [
-    ['unknown chain', ethInput({ chain: 'VET' as never }), 'chain'],
+    ['unknown chain', ethInput({ chain: 'DOT' as never }), 'chain'],
     ['network the chain lacks', ethInput({ chain: 'TRON', asset: 'TRX', network: 'regtest' }), 'network'],
     ['unknown network', ethInput({ network: 'moonnet' as never }), 'network'],
     ['asset of another chain', ethInput({ asset: 'BTC' }), 'asset'],
@@ -164,7 +164,7 @@ describe('bad input writes nothing', () => {
     await expectWalletError(env.service.listWallets({ limit: 0 }), 'VALIDATION', 'limit');
     await expectWalletError(env.service.listWallets({ limit: 101 }), 'VALIDATION', 'limit');
     await expectWalletError(env.service.listWallets({ cursor: 'garbage' }), 'VALIDATION', 'cursor');
-    await expectWalletError(env.service.listWallets({ chain: 'VET' as never }), 'VALIDATION', 'chain');
+    await expectWalletError(env.service.listWallets({ chain: 'DOT' as never }), 'VALIDATION', 'chain');
     await expectWalletError(env.service.listWallets({ status: 'GONE' as never }), 'VALIDATION', 'status');
   });
 });

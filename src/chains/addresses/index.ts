@@ -1,4 +1,4 @@
-import { UnsupportedAddressFormatError } from '../errors.js';
+import { UnsupportedAddressFormatError, UnsupportedChainError } from '../errors.js';
 import { parsePublicKey, hash160 } from '../../crypto/public-key.js';
 import { assertNetwork, getFamilyChain, getChain } from '../registry.js';
 import type { AddressFormat, ChainDefinition, ChainId, NetworkName } from '../types.js';
@@ -27,6 +27,12 @@ export function deriveAddress(
 ): string {
   const def: ChainDefinition = getChain(chain);
   assertNetwork(chain, network);
+  if (def.addressFormats.length === 0) {
+    throw new UnsupportedChainError(
+      def.id,
+      'its addresses are assigned by the chain, not derived from a key',
+    );
+  }
   const chosen = format ?? def.addressFormats[0];
   if (chosen === undefined || !def.addressFormats.includes(chosen)) {
     throw new UnsupportedAddressFormatError(def.id, String(chosen), def.addressFormats);
@@ -90,6 +96,7 @@ export function deriveAddresses(
 ): { format: AddressFormat; address: string }[] {
   const def: ChainDefinition = getChain(chain);
   assertNetwork(chain, network);
+  if (def.addressFormats.length === 0) deriveAddress(chain, network, publicKey); // throws the reason
   return def.addressFormats.map((format) => ({
     format,
     address: deriveAddress(chain, network, publicKey, format),

@@ -495,7 +495,7 @@ describe('DOGE', () => {
 
 describe('validateAddress / addressToOutputScript: programming errors', () => {
   it('throws for unknown chains and networks instead of returning valid: false', () => {
-    expect(() => validateAddress('VET' as never, 'mainnet', 'addr1…')).toThrow(UnsupportedChainError);
+    expect(() => validateAddress('DOT' as never, 'mainnet', 'addr1…')).toThrow(UnsupportedChainError);
     expect(() => validateAddress('DOGE', 'regtest', 'D…')).toThrow(UnsupportedNetworkError);
   });
 

@@ -79,8 +79,8 @@ describe('export', () => {
 
   it('refuses an unknown filter value (exit 2)', async () => {
     const { service, run } = await setup();
-    expect((await run(['export', '--chain', 'VET'])).stderr).toMatch(
-      /^kms-signer: --chain: unknown chain "VET"/,
+    expect((await run(['export', '--chain', 'DOT'])).stderr).toMatch(
+      /^kms-signer: --chain: unknown chain "DOT"/,
     );
     expect((await run(['export', '--status', 'gone'])).stderr).toMatch(
       /^kms-signer: --status: unknown status/,

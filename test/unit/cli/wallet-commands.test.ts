@@ -87,10 +87,10 @@ describe('generatemanagedwallet', () => {
 
   it('refuses an unknown chain, a chain without that network and a contradicting --chain (exit 2, no service call)', async () => {
     const { service, run, counts } = setup();
-    const unknown = await run(['generatemanagedwallet', 'VET']);
+    const unknown = await run(['generatemanagedwallet', 'DOT']);
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
     expect(unknown.stderr).toBe(
-      'kms-signer: chain: unknown chain "VET"; supported: BTC, LTC, DOGE, BCH, ETH, BSC, MATIC, EVM_DEV, TRON, CELO, KLAY, XDC, ONE, KCS, XRP, SOL, ADA, EGLD\n',
+      'kms-signer: chain: unknown chain "DOT"; supported: BTC, LTC, DOGE, BCH, ETH, BSC, MATIC, EVM_DEV, TRON, CELO, KLAY, XDC, ONE, KCS, XRP, SOL, ADA, EGLD, FLOW\n',
     );
     const beacon = await run(['generatemanagedwallet', 'bnb']);
     expect(beacon).toMatchObject({ code: 2, stdout: '' });

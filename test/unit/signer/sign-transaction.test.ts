@@ -46,7 +46,7 @@ describe('signTransaction', () => {
   it('refuses an unknown chain, naming the supported ones, without signing', async () => {
     const signer = fakeDigestSigner([key]);
     const error = await signTransaction({
-      chain: 'VET',
+      chain: 'DOT',
       network: 'mainnet',
       wallets: [key.wallet],
       unsigned: '{}',

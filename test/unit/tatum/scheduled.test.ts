@@ -76,7 +76,7 @@ describe('Tatum configuration', () => {
       jobBudgetMs: 15_000,
       externalUrlMethod: 'GET',
     });
-    expect(() => loadLoopEnv({ SIGNER_CHAINS: 'ETH,VET' })).toThrow(/unknown chain VET/);
+    expect(() => loadLoopEnv({ SIGNER_CHAINS: 'ETH,DOT' })).toThrow(/unknown chain DOT/);
     expect(loadLoopEnv({})).toMatchObject({ network: 'mainnet', testnet: false });
     expect(loadLoopEnv({ SIGNER_TESTNET: '1' })).toMatchObject({ network: 'testnet', testnet: true });
     // SIGNER_NETWORK wins over SIGNER_TESTNET.

@@ -42,7 +42,7 @@ describe('checkCreateInput', () => {
     [null, 'body'],
     [{ ...good, userId: '' }, 'userId'],
     [{ ...good, userId: 'x'.repeat(129) }, 'userId'],
-    [{ ...good, chain: 'VET' }, 'chain'],
+    [{ ...good, chain: 'DOT' }, 'chain'],
     [{ ...good, network: 'regtest' }, 'network'],
     [{ ...good, asset: 'ETH' }, 'asset'],
     [{ ...good, asset: 7 }, 'asset'],
@@ -87,5 +87,13 @@ describe('other checks', () => {
     const cursor = encodeCursor({ createdAt: new Date(1_700_000_000_000), signatureId: 'abc' });
     expect(decodeCursor(cursor)).toEqual({ createdAt: new Date(1_700_000_000_000), signatureId: 'abc' });
     expect(validationField(() => decodeCursor(Buffer.from('{"a":1}').toString('base64url')))).toBe('cursor');
+  });
+});
+
+describe('checkCreateInput FLOW', () => {
+  it('refuses FLOW before any write: its address exists only once an account holds the key', () => {
+    const input = { userId: 'u1', chain: 'FLOW', network: 'testnet', asset: 'FLOW' };
+    expect(validationField(() => checkCreateInput(input))).toBe('chain');
+    expect(() => checkCreateInput(input)).toThrow(/assigned by the chain when an account is created/);
   });
 });
