@@ -28,7 +28,7 @@ async function build(env: NodeJS.ProcessEnv) {
   const config: AppConfig = loadConfig(env);
   const tatum = loadTatumConfig(env);
   const settings = loadLoopEnv(env);
-  const { deps } = await createDaemonDeps(config, tatum, {
+  const { deps, context } = await createDaemonDeps(config, tatum, {
     onKmsRetry: (retry) => {
       logger.warn('KMS request retried', { event: 'kms-retry', ...retry });
       metrics.addMetric(
@@ -38,6 +38,8 @@ async function build(env: NodeJS.ProcessEnv) {
       );
     },
   });
+  // This runner's share of the KMS Sign quota, and whether Service Quotas could be read.
+  logger.info('KMS Sign rate', { event: 'sign-rate', ...context.signRate });
   const { chainViewsFor, ...loopDeps } = deps;
   const loop = new SigningLoop({
     ...loopDeps,

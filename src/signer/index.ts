@@ -9,9 +9,13 @@ import {
 } from './bitcoin/index.js';
 import { prepareEvmTransaction, type EvmSignOptions } from './evm/index.js';
 import type { PreparedTransaction } from './prepared.js';
-import { prepareTronTransaction, type TronSignOptions } from './tron/index.js';
-import { prepareSolanaTransaction, type SolanaRecentBlockhash } from './solana/index.js';
-import { prepareXrpTransaction, type XrpSignOptions } from './xrp/index.js';
+// Families whose libraries nothing else loads (tronweb, ripple-binary-codec, the Solana transaction
+// codecs) are imported on first use: in the Lambda bundles they are separate chunks, so a signer that
+// never sees such a chain never parses them (infra/bundling.ts). Their values are not re-exported here
+// for the same reason; import them from the family's module.
+import type { TronSignOptions } from './tron/index.js';
+import type { SolanaRecentBlockhash } from './solana/index.js';
+import type { XrpSignOptions } from './xrp/index.js';
 import {
   refuse,
   type MessageSigner,
@@ -56,9 +60,9 @@ export async function prepareTransaction(request: PrepareTransactionRequest): Pr
     case 'evm':
       return prepareEvmTransaction(request);
     case 'tron':
-      return prepareTronTransaction(request);
+      return (await import('./tron/index.js')).prepareTronTransaction(request);
     case 'xrp':
-      return prepareXrpTransaction(request);
+      return (await import('./xrp/index.js')).prepareXrpTransaction(request);
     case 'solana':
       return prepareSolana(request);
   }
@@ -69,6 +73,7 @@ async function prepareSolana(request: PrepareTransactionRequest): Promise<Prepar
   const { recentBlockhash } = request;
   if (!recentBlockhash)
     refuse('INVALID_REQUEST', 'recentBlockhash', 'SOL needs a fresh blockhash from a node');
+  const { prepareSolanaTransaction } = await import('./solana/index.js');
   const prepared = await prepareSolanaTransaction({ ...request, recentBlockhash });
   return {
     ...prepared,
@@ -98,13 +103,8 @@ export {
   type BitcoinSignOptions,
 } from './bitcoin/index.js';
 export { evmCompletionGaps, prepareEvmTransaction, signEvmTransaction } from './evm/index.js';
-export { prepareTronTransaction, signTronTransaction, type TronSignOptions } from './tron/index.js';
-export { prepareXrpTransaction, signXrpTransaction, type XrpSignOptions } from './xrp/index.js';
-export {
-  prepareSolanaTransaction,
-  signSolanaTransaction,
-  type SolanaRecentBlockhash,
-  type SolanaSignRequest,
-} from './solana/index.js';
+export type { TronSignOptions } from './tron/index.js';
+export type { XrpSignOptions } from './xrp/index.js';
+export type { SolanaRecentBlockhash, SolanaSignRequest } from './solana/index.js';
 export * from './prepared.js';
 export * from './types.js';
