@@ -34,14 +34,12 @@ const HANDLERS = {
 } as const;
 type Handler = keyof typeof HANDLERS & LambdaHandler;
 
+// No one-file variant: with splitting off, esbuild turns the dynamic imports of the chain families into
+// lazily initialised modules in the same file, which reorders @bitauth/libauth's circular imports and
+// fails at import ("… is not iterable"). The one-file figures from before issue 16 are in the README.
 const INFRA = 'infra';
 type BuildVariant = (handler: LambdaHandler, outdir: string) => BuildOptions;
 const VARIANTS: readonly { variant: string; options: BuildVariant }[] = [
-  {
-    // What CDK's NodejsFunction produced until issue 16: one file, Node's URL not substituted.
-    variant: 'one file, no splitting (NodejsFunction)',
-    options: (handler, outdir) => ({ ...lambdaBuildOptions(handler, outdir), splitting: false, alias: {} }),
-  },
   { variant: INFRA, options: lambdaBuildOptions },
   {
     variant: 'infra + AWS SDK external',

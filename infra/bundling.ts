@@ -4,7 +4,9 @@
 // CDK's NodejsFunction bundles one file (`--outfile=index.mjs`), so it cannot split code; we run esbuild
 // ourselves with code splitting (ESM only), and the stack deploys the output directory with
 // Code.fromAsset. Modules the handler reaches only through a dynamic `import()` (each chain family's
-// signer, src/signer/index.ts) become chunks that Node loads on their first use, not at init.
+// signer, src/signer/index.ts) become chunks that Node loads on their first use, not at init. Splitting
+// must stay on: without it esbuild inlines those imports as lazily initialised modules, which reorders
+// @bitauth/libauth's circular imports and the bundle fails at import.
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 

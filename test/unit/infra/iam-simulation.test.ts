@@ -375,8 +375,44 @@ function ed25519SignerRows(app: string, other: string, multiRegion: boolean): Ro
   ];
 }
 
+const SIGN_QUOTA_CODE = 'L-0A1B2C3D';
+const quotaArn = (service: string, code: string) =>
+  `arn:aws:servicequotas:us-east-1:123456789012:${service}/${code}`;
+
+/** Reading the applied Sign quota (src/kms/sign-quota.ts): the one configured KMS quota, nothing else. */
+function quotaRows(signer: boolean, quotaCode: string | undefined): Row[] {
+  const read = (resource: string): KmsRequest => ({
+    action: 'servicequotas:GetServiceQuota',
+    resource,
+    context: {},
+  });
+  return [
+    {
+      name: `GetServiceQuota: the KMS Sign quota${quotaCode === undefined ? ' (no code configured)' : ''}`,
+      request: read(quotaArn('kms', SIGN_QUOTA_CODE)),
+      expect: signer && quotaCode !== undefined ? ALLOW : IMPLICIT,
+    },
+    {
+      name: 'GetServiceQuota: another KMS quota',
+      request: read(quotaArn('kms', 'L-C2F1777E')),
+      expect: IMPLICIT,
+    },
+    {
+      name: "GetServiceQuota: another service's quota",
+      request: read(quotaArn('ec2', SIGN_QUOTA_CODE)),
+      expect: IMPLICIT,
+    },
+  ];
+}
+
 const ECS = { 'kms-signer:enableEcs': 'true', 'kms-signer:ecsImage': 'public.ecr.aws/x/kms-signer:1' };
-const variants: { name: string; stage: string; context: Record<string, unknown>; multiRegion: boolean }[] = [
+const variants: {
+  name: string;
+  stage: string;
+  context: Record<string, unknown>;
+  multiRegion: boolean;
+  quotaCode?: string;
+}[] = [
   { name: 'dev', stage: 'dev', context: {}, multiRegion: false },
   {
     name: 'prod',
@@ -395,28 +431,35 @@ const variants: { name: string; stage: string; context: Record<string, unknown>;
     context: { 'kms-signer:multiRegionKeys': 'true' },
     multiRegion: true,
   },
+  {
+    name: 'Sign quota from Service Quotas, ECS',
+    stage: 'dev',
+    context: { ...ECS, 'kms-signer:kmsSignQuotaCode': SIGN_QUOTA_CODE },
+    multiRegion: false,
+    quotaCode: SIGN_QUOTA_CODE,
+  },
 ];
 
-describe.each(variants)('IAM request table, $name', ({ stage, context, multiRegion }) => {
+describe.each(variants)('IAM request table, $name', ({ stage, context, multiRegion, quotaCode }) => {
   const { stack, template } = synthStack(context);
   const app = defaultAppTag(stage);
   const other = defaultAppTag(stage === 'prod' ? 'dev' : 'prod');
   const roles: [string, Row[], ReturnType<typeof identityPolicyOf>][] = [
     [
       'API role',
-      apiRows(app, other, multiRegion),
+      [...apiRows(app, other, multiRegion), ...quotaRows(false, quotaCode)],
       identityPolicyOf(stack, template, stack.apiFunction.role!),
     ],
     [
       'signer role',
-      signerRows(app, other, multiRegion),
+      [...signerRows(app, other, multiRegion), ...quotaRows(true, quotaCode)],
       identityPolicyOf(stack, template, stack.signerFunction.role!),
     ],
   ];
   if (stack.daemon) {
     roles.push([
       'ECS task role',
-      signerRows(app, other, multiRegion),
+      [...signerRows(app, other, multiRegion), ...quotaRows(true, quotaCode)],
       identityPolicyOf(stack, template, stack.daemon.task.taskRole),
     ]);
   }
