@@ -10,6 +10,7 @@ import { loadConfig } from '../config/index.js';
 import { loadLoopEnv, loadTatumConfig } from '../tatum/config.js';
 import { createDaemonDeps } from '../tatum/daemon.js';
 import { SigningLoop } from '../tatum/loop.js';
+import { reportPendingCounts } from '../tatum/pending-count.js';
 import { runScheduledPasses, type InvocationClock, type ScheduledRunResult } from '../tatum/scheduled.js';
 
 // Powertools structured JSON logs; `event` keys are top-level fields, which the CDK metric filters read
@@ -43,6 +44,9 @@ async function build(env: NodeJS.ProcessEnv) {
   const { chainViewsFor, ...loopDeps } = deps;
   const loop = new SigningLoop({
     ...loopDeps,
+    api: reportPendingCounts(loopDeps.api, (entry) => {
+      logger.info('pending', entry);
+    }),
     ...(chainViewsFor ? { chainViews: chainViewsFor(settings.network) } : {}),
     chains: settings.chains,
     network: settings.network,
