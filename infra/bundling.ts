@@ -1,8 +1,22 @@
-// How every Lambda is bundled, shared by the CDK stack and the cold-start benchmark (bench/cold-start.ts)
-// so the benchmark measures exactly what is deployed.
-import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+// How every Lambda is bundled, shared by the CDK stack (infra/lambda-code.ts) and the cold-start benchmark
+// (bench/cold-start.ts), so the benchmark measures exactly what is deployed.
+//
+// CDK's NodejsFunction bundles one file (`--outfile=index.mjs`), so it cannot split code; we run esbuild
+// ourselves with code splitting (ESM only), and the stack deploys the output directory with
+// Code.fromAsset. Modules the handler reaches only through a dynamic `import()` (each chain family's
+// signer, src/signer/index.ts) become chunks that Node loads on their first use, not at init. Splitting
+// must stay on: without it esbuild inlines those imports as lazily initialised modules, which reorders
+// @bitauth/libauth's circular imports and the bundle fails at import.
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
 
-/** A `require` for the CommonJS dependencies inside the ESM bundle. */
+export type LambdaHandler = 'api' | 'signer';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** A `require` for the CommonJS dependencies inside the ESM bundle (every output file gets it). */
 export const REQUIRE_SHIM_BANNER =
   "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
 
@@ -18,22 +32,63 @@ export const OPTIONAL_EXTERNAL_MODULES = [
   '@aws-sdk/credential-providers',
 ];
 
+/**
+ * Packages that cannot be bundled because they read files beside their own code — Cardano's serialisation
+ * library loads its .wasm with `fs.readFileSync(path.join(__dirname, …))`, and `__dirname` does not exist
+ * in an ES module. They stay external and are copied as published into the asset's node_modules/, where
+ * Node's resolution finds them from index.mjs and chunks/ alike (loaded only when an ADA job runs).
+ */
+export const SHIPPED_PACKAGES = ['@emurgo/cardano-serialization-lib-nodejs'];
+
+/** Copies SHIPPED_PACKAGES from the project's node_modules into `outdir`/node_modules. */
+export function shipPackages(outdir: string): void {
+  for (const name of SHIPPED_PACKAGES) {
+    cpSync(join(ROOT, 'node_modules', name), join(outdir, 'node_modules', name), { recursive: true });
+  }
+}
+
+/**
+ * Packages replaced in the bundle by what Node itself provides. mongodb-connection-string-url uses only
+ * `URL` from whatwg-url (a WHATWG URL in JavaScript, with tr46's 240 kB of Unicode tables); Node's global
+ * URL implements the same WHATWG URL Standard (nodejs.org/api/url.html "The WHATWG URL API"), so the
+ * bundle uses that one. test/unit/infra/bundle.test.ts parses connection strings with both and compares.
+ */
+export const NODE_BUILTIN_ALIASES: Record<string, string> = {
+  'whatwg-url': `${ROOT}infra/shims/whatwg-url.ts`,
+};
+
 /** Maps minified stack traces back to src/ (the functions' NODE_OPTIONS). */
 export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 
+/** The file Lambda loads (the function's handler is `index.handler`). */
+export const LAMBDA_ENTRY_FILE = 'index.mjs';
+
 /**
- * Minified (halves the bundle and its parse time) with a linked source map, so stack traces still name
- * src/ files and lines. The map carries no sources content: stack traces only need the mappings, and the
- * content would triple the map Node reads at start-up. The AWS SDK stays bundled (not the runtime's copy):
- * the version is then the one our lockfile pins and the tests run, whatever the runtime ships.
+ * esbuild options for one handler, written to `outdir`: index.mjs plus chunks/*.mjs, each with a linked
+ * source map. Minified (halves the bundle and its parse time); the maps carry no sources content: stack
+ * traces only need the mappings. The AWS SDK stays bundled (not the runtime's copy): the version is then
+ * the one our lockfile pins and the tests run, whatever the runtime ships.
  */
-export const LAMBDA_BUNDLING: BundlingOptions = {
-  format: OutputFormat.ESM,
-  target: 'node24',
-  mainFields: ['module', 'main'],
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  banner: REQUIRE_SHIM_BANNER,
-  externalModules: OPTIONAL_EXTERNAL_MODULES,
-};
+export function lambdaBuildOptions(handler: LambdaHandler, outdir: string): BuildOptions {
+  return {
+    absWorkingDir: ROOT,
+    entryPoints: { index: `src/handlers/${handler}.ts` },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    banner: { js: REQUIRE_SHIM_BANNER },
+    external: [...OPTIONAL_EXTERNAL_MODULES, ...SHIPPED_PACKAGES],
+    alias: NODE_BUILTIN_ALIASES,
+    metafile: true,
+    logLevel: 'warning',
+  };
+}

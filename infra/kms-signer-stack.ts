@@ -2,7 +2,6 @@
 // least-privilege KMS access, alarms, a dashboard, and optionally private networking, an ECS Fargate
 // daemon and a CloudTrail trail. Wallet keys are NOT part of the stack: the
 // API creates them at run time (tag Application=<appTag>), so they survive `cdk destroy`.
-import { fileURLToPath } from 'node:url';
 import {
   Aspects,
   CfnOutput,
@@ -20,8 +19,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Function as LambdaFunctionResource, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -32,23 +30,25 @@ import type { StackConfig } from './config.js';
 import { SignerDashboard } from './dashboard.js';
 import { SignerDaemonService } from './ecs.js';
 import { acknowledgeKmsWildcards, apiKmsStatements, signerKmsStatements } from './iam.js';
-import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './bundling.js';
+import { LAMBDA_ENTRY_FILE, LAMBDA_NODE_OPTIONS } from './bundling.js';
 import { IacAcknowledgements } from './iac-acknowledgements.js';
+import { lambdaCode } from './lambda-code.js';
 import { LoopLogMetrics } from './log-metrics.js';
 import { PrivateNetwork } from './network.js';
-import { lambdaLoopEnvironment } from './signer-runtime.js';
+import { lambdaLoopEnvironment, signRateEnvironment } from './signer-runtime.js';
 
 export interface KmsSignerStackProps extends StackProps {
   config: StackConfig;
 }
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+/** `index.handler`: the handler export of the bundle's entry file. */
+const LAMBDA_HANDLER = `${LAMBDA_ENTRY_FILE.replace(/\.mjs$/, '')}.handler`;
 
 export class KmsSignerStack extends Stack {
   readonly api: HttpApi;
-  readonly apiFunction: NodejsFunction;
-  readonly signerFunction: NodejsFunction;
+  readonly apiFunction: LambdaFunctionResource;
+  readonly signerFunction: LambdaFunctionResource;
   readonly tatumApiKeySecret: ISecret;
   readonly mongoUriSecret: ISecret;
   readonly alarms: SignerAlarms;
@@ -86,7 +86,6 @@ export class KmsSignerStack extends Stack {
       APP_TAG: config.appTag,
       MONGODB_URI_SECRET_ARN: this.mongoUriSecret.secretArn,
       MONGODB_DB: config.mongoDb,
-      KMS_SIGN_RATE: String(config.kmsSignRate),
       KMS_CREATE_KEY_RATE: String(config.kmsCreateKeyRate),
       NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
       // Powertools Metrics (src/handlers/signer.ts): one namespace per stage, like the alarms'.
@@ -101,19 +100,16 @@ export class KmsSignerStack extends Stack {
     acknowledgeKmsWildcards(apiRole, 'api');
     const apiLogs = this.logGroup('ApiLogs');
     apiLogs.grantWrite(apiRole);
-    this.apiFunction = new NodejsFunction(this, 'ApiFunction', {
+    this.apiFunction = new LambdaFunctionResource(this, 'ApiFunction', {
       description: 'kms-signer wallet API (Hono on Lambda, IAM-authorized HTTP API)',
-      entry: `${ROOT}src/handlers/api.ts`,
-      handler: 'handler',
-      projectRoot: ROOT,
-      depsLockFilePath: `${ROOT}package-lock.json`,
+      code: lambdaCode('api'),
+      handler: LAMBDA_HANDLER,
       runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: Duration.seconds(29),
       role: apiRole,
       logGroup: apiLogs,
-      bundling: LAMBDA_BUNDLING,
       // Each API instance paces CreateKey at KMS_CREATE_KEY_RATE on its own; this caps the instances.
       reservedConcurrentExecutions: config.apiReservedConcurrency,
       ...inVpc,
@@ -144,7 +140,9 @@ export class KmsSignerStack extends Stack {
 
     // ---- scheduled signer ----
     const signerRole = this.lambdaRole('SignerRole', 'kms-signer scheduled signer');
-    for (const statement of signerKmsStatements(config.appTag)) signerRole.addToPolicy(statement);
+    for (const statement of signerKmsStatements(config.appTag, config.kmsSignQuotaCode)) {
+      signerRole.addToPolicy(statement);
+    }
     signerRole.addToPolicy(readSecrets([this.mongoUriSecret, this.tatumApiKeySecret]));
     acknowledgeKmsWildcards(signerRole, 'signer');
     const signerLogs = this.logGroup('SignerLogs');
@@ -156,19 +154,16 @@ export class KmsSignerStack extends Stack {
     });
     // One invocation covers one schedule period (the handler stops before its remaining time runs out).
     const timeout = Duration.minutes(Math.min(15, config.scheduleRateMinutes));
-    this.signerFunction = new NodejsFunction(this, 'SignerFunction', {
+    this.signerFunction = new LambdaFunctionResource(this, 'SignerFunction', {
       description: 'kms-signer scheduled signer (Tatum pending transactions)',
-      entry: `${ROOT}src/handlers/signer.ts`,
-      handler: 'handler',
-      projectRoot: ROOT,
-      depsLockFilePath: `${ROOT}package-lock.json`,
+      code: lambdaCode('signer'),
+      handler: LAMBDA_HANDLER,
       runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: 1024,
       timeout,
       role: signerRole,
       logGroup: signerLogs,
-      bundling: LAMBDA_BUNDLING,
       reservedConcurrentExecutions: config.signerReservedConcurrency,
       deadLetterQueue,
       retryAttempts: 0,
@@ -178,6 +173,7 @@ export class KmsSignerStack extends Stack {
         TATUM_API_KEY_SECRET_ARN: this.tatumApiKeySecret.secretArn,
         SIGNER_JOB_BUDGET_MS: '15000',
         ...lambdaLoopEnvironment(config),
+        ...signRateEnvironment(config),
       },
     });
     const rate = config.scheduleRateMinutes;
@@ -190,7 +186,11 @@ export class KmsSignerStack extends Stack {
     if (config.enableEcs) {
       this.daemon = new SignerDaemonService(this, 'Daemon', {
         config,
-        environment: { ...common, TATUM_API_KEY_SECRET_ARN: this.tatumApiKeySecret.secretArn },
+        environment: {
+          ...common,
+          TATUM_API_KEY_SECRET_ARN: this.tatumApiKeySecret.secretArn,
+          ...signRateEnvironment(config),
+        },
         secrets: [this.mongoUriSecret, this.tatumApiKeySecret],
         ...(this.network ? { network: this.network } : {}),
       });

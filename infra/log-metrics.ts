@@ -19,6 +19,9 @@ export const LOOP_EVENT_METRICS = {
 export type LoopMetricName =
   keyof typeof LOOP_EVENT_METRICS | 'KmsThrottling' | 'FourEyeRefusals' | 'FourEyeLatency';
 
+/** By-chain metrics: the event counters, and the pending count Tatum listed at each fetch. */
+export type ByChainMetricName = keyof typeof LOOP_EVENT_METRICS | 'PendingAtTatum';
+
 export interface LoopLogMetricsProps {
   /** KmsSigner/<stage> for the Lambda signer, KmsSigner/<stage>/ecs for the daemon (metric filter
    * dimensions can only be log fields, so the runtime is told apart by namespace). */
@@ -65,6 +68,15 @@ export class LoopLogMetrics extends Construct {
       metricValue: '$.ms',
       unit: Unit.MILLISECONDS,
     });
+    // Transactions Tatum listed as pending at each fetch, per chain (src/tatum/pending-count.ts).
+    new MetricFilter(this, 'PendingAtTatumFilter', {
+      logGroup: props.logGroup,
+      filterPattern: FilterPattern.stringValue('$.event', '=', 'pending'),
+      metricNamespace: props.namespace,
+      metricName: 'PendingAtTatum',
+      metricValue: '$.count',
+      dimensions: { Chain: '$.chain' },
+    });
     // Every retried KMS throttle is logged (kms-retry lines, and the error once retries run out).
     new MetricFilter(this, 'KmsThrottlingFilter', {
       logGroup: props.logGroup,
@@ -82,7 +94,7 @@ export class LoopLogMetrics extends Construct {
   }
 
   /** A search over every chain's series of a by-chain metric (one line per chain on a graph). */
-  searchByChain(name: keyof typeof LOOP_EVENT_METRICS): string {
-    return `SEARCH('{${this.namespace},Chain} MetricName="${name}"', 'Sum', 60)`;
+  searchByChain(name: ByChainMetricName, statistic = 'Sum'): string {
+    return `SEARCH('{${this.namespace},Chain} MetricName="${name}"', '${statistic}', 60)`;
   }
 }

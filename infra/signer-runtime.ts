@@ -50,3 +50,30 @@ export function daemonCommand(config: LoopSettings): string[] {
 export function daemonEnvironment(config: LoopSettings): Record<string, string> {
   return config.tatumApiUrl !== undefined ? { TATUM_API_URL: config.tatumApiUrl } : {};
 }
+
+type SignRateSettings = Pick<
+  StackConfig,
+  'kmsSignQuota' | 'kmsSignQuotaCode' | 'kmsSignRate' | 'signerReservedConcurrency' | 'enableEcs'
+>;
+
+/** Tasks of the ECS daemon service (infra/ecs.ts desiredCount; deployments never run more at once). */
+export const DAEMON_TASK_COUNT = 1;
+
+/**
+ * How many processes may sign at once: the signer Lambda's reserved concurrency (a hard cap on its
+ * concurrent invocations) plus the daemon's tasks. Each paces itself at quota / runners
+ * (src/kms/sign-quota.ts), so together they stay under the account's quota.
+ */
+export function signerRunners(config: SignRateSettings): number {
+  return config.signerReservedConcurrency + (config.enableEcs ? DAEMON_TASK_COUNT : 0);
+}
+
+/** Sign-rate environment of every signer runner, Lambda and daemon alike. */
+export function signRateEnvironment(config: SignRateSettings): Record<string, string> {
+  return {
+    KMS_SIGN_QUOTA: String(config.kmsSignQuota),
+    KMS_SIGN_RUNNERS: String(signerRunners(config)),
+    ...(config.kmsSignQuotaCode !== undefined ? { KMS_SIGN_QUOTA_CODE: config.kmsSignQuotaCode } : {}),
+    ...(config.kmsSignRate !== undefined ? { KMS_SIGN_RATE: String(config.kmsSignRate) } : {}),
+  };
+}

@@ -10,7 +10,10 @@ import {
   DEFAULT_KMS_RATE_LIMITS,
   KmsRateLimiter,
   KmsVault,
+  resolveSignRate,
+  serviceQuotasReader,
   type KmsRetryEvent,
+  type SignRateDecision,
 } from './kms/index.js';
 import { createWalletService, type KmsWalletService, type WalletHooks } from './wallets/index.js';
 
@@ -20,6 +23,8 @@ export interface AppContext {
   db: Db;
   kms: KMSClient;
   vault: KmsVault;
+  /** The Sign rate this process paces itself at, and where it comes from (src/kms/sign-quota.ts). */
+  signRate: SignRateDecision;
   walletService: KmsWalletService;
   /** What the start-up migration run did (and what the server supports, in results[1]). */
   migrations: MigrationRunResult;
@@ -60,9 +65,14 @@ export async function createAppContext(
     const db = mongo.db(config.mongo.dbName);
     const migrations = await runMigrations(db);
     const kms = createKmsClient({ region: config.aws.region, endpoint: config.aws.endpoint });
+    const { quotaCode } = config.kms.signQuota;
+    const signRate = await resolveSignRate(
+      config.kms,
+      quotaCode === undefined ? undefined : serviceQuotasReader(config.aws),
+    );
     const rateLimiter = new KmsRateLimiter({
       ...DEFAULT_KMS_RATE_LIMITS,
-      sign: config.kms.signRate,
+      sign: signRate.perSecond,
       createKey: config.kms.createKeyRate,
     });
     const vault = new KmsVault({
@@ -88,7 +98,7 @@ export async function createAppContext(
         await mongo.close();
         kms.destroy();
       })());
-    return { config, mongo, db, kms, vault, walletService, migrations, close };
+    return { config, mongo, db, kms, vault, signRate, walletService, migrations, close };
   } catch (error) {
     await mongo.close().catch(() => undefined);
     throw error;

@@ -1,6 +1,6 @@
 // Settings of the approvals service: the quorum per chain (by default 2 on mainnet, 1 elsewhere), how long an
 // approval stays valid, the loop's shared secret, and the operators' session and lock-out rules.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHAIN_IDS, type ChainId, type NetworkName } from '../chains/index.js';
 import { fourEyeSecretProblem } from '../tatum/four-eye-signature.js';
 

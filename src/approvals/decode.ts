@@ -5,7 +5,7 @@
 import { address as btcAddress } from 'bitcoinjs-lib';
 import type { Db } from 'mongodb';
 import { bitcoinjsNetwork, getChain, isChainId, type ChainId, type NetworkName } from '../chains/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorMessage } from '../util/error-message.js';
 import { prepareTransaction, type PreparedTransaction } from '../signer/index.js';
 import type { SigningPolicy } from '../tatum/config.js';

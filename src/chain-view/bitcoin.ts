@@ -1,7 +1,7 @@
 // The trusted read-only view of a Bitcoin-family chain: previous transactions by txid (getrawtransaction,
 // verbose 0), checked to hash to the txid asked for, cached (a transaction never changes once it has a txid).
 import { Transaction } from 'bitcoinjs-lib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChainUnavailableError, JsonRpcError } from './errors.js';
 import type { JsonRpcClient } from './json-rpc.js';
 import type { TransactionStatus, TransactionStatusView } from './transaction-status.js';

@@ -1,7 +1,7 @@
 // The trusted read-only view of an EVM chain: its chain id (checked once against the registry), gas
 // estimates (a revert is reported with its reason, never guessed around), the gas price and an account's
 // transaction counts. Numbers are validated (0x quantities in range) before anything uses them.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChainUnavailableError, JsonRpcError } from './errors.js';
 import type { JsonRpcClient } from './json-rpc.js';
 import type { TransactionStatus, TransactionStatusView } from './transaction-status.js';

@@ -1,7 +1,7 @@
 // A JSON-RPC 2.0 (and btcd/bitcoind 1.0) client for the chain view: a timeout per attempt, retries with
 // backoff for what may pass (network errors, timeouts, 5xx, 429), every answer validated by a schema, and
 // every secret of the endpoint scrubbed from errors. A node's own error object is not retried.
-import { z } from 'zod';
+import * as z from 'zod';
 import { redact } from '../config/index.js';
 import { ChainUnavailableError, JsonRpcError } from './errors.js';
 import type { RpcEndpoint } from './endpoint.js';

@@ -35,7 +35,7 @@ export function describeConfig(env: CliEnv, source: ConfigSource): ConfigSetting
       value: config.aws.endpoint === undefined ? '(not set: AWS endpoints)' : maskUri(config.aws.endpoint),
     },
     { name: 'AWS credentials', value: credentialSource(env) },
-    { name: 'KMS_SIGN_RATE', value: `${config.kms.signRate}/s` },
+    { name: 'KMS Sign rate', value: signRateSummary(config.kms) },
     { name: 'KMS_CREATE_KEY_RATE', value: `${config.kms.createKeyRate}/s` },
     { name: 'APP_TAG', value: config.application },
     { name: 'API_KEY_HASHES', value: `${config.apiKeyHashes.length} (used by the HTTP API only)` },
@@ -54,4 +54,12 @@ function credentialSource(env: CliEnv): string {
 
 function present(value: string | undefined): boolean {
   return value !== undefined && value.trim() !== '';
+}
+
+/** The configured Sign rate and where it comes from (the applied quota is read only at start-up). */
+function signRateSummary(kms: AppConfig['kms']): string {
+  const { rateOverride, perSecond, runners, quotaCode } = kms.signQuota;
+  if (rateOverride) return `${kms.signRate}/s (KMS_SIGN_RATE)`;
+  const lookup = quotaCode === undefined ? '' : `; applied value of kms/${quotaCode} read at start-up`;
+  return `${kms.signRate}/s = KMS_SIGN_QUOTA ${perSecond}/s ÷ KMS_SIGN_RUNNERS ${runners}${lookup}`;
 }

@@ -3,7 +3,7 @@
 // password, API_KEY_HASHES are credentials' fingerprints.
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { redact } from './redact.js';
 
 export interface AppConfig {
@@ -20,8 +20,13 @@ export interface AppConfig {
     endpoint: string | undefined;
   };
   kms: {
-    /** Sign requests per second this process may send (share of the account quota). */
+    /**
+     * Sign requests per second this process may send: KMS_SIGN_RATE when set, else its share of the
+     * quota, KMS_SIGN_QUOTA / KMS_SIGN_RUNNERS. src/kms/sign-quota.ts may replace the quota with the
+     * account's applied value read from Service Quotas (KMS_SIGN_QUOTA_CODE).
+     */
     signRate: number;
+    signQuota: SignQuotaConfig;
     /** CreateKey requests per second (the account quota is 5); also paces batches. */
     createKeyRate: number;
     /** KMS_MULTI_REGION_KEYS: new wallet keys are multi-Region primaries (README "Multi-Region recovery"). */
@@ -33,6 +38,18 @@ export interface AppConfig {
   apiKeyHashes: string[];
   /** How long secrets read from Secrets Manager are cached in memory. */
   secretsCacheTtlMs: number;
+}
+
+/** How the Sign rate of this process is derived (README "How runners share the KMS quota"). */
+export interface SignQuotaConfig {
+  /** KMS_SIGN_RATE was given: a fixed rate for this process, no share, no Service Quotas lookup. */
+  rateOverride: boolean;
+  /** KMS_SIGN_QUOTA: Sign requests/s for all runners together when Service Quotas is not read. */
+  perSecond: number;
+  /** KMS_SIGN_RUNNERS: how many processes share it (the CDK stack sets it). */
+  runners: number;
+  /** KMS_SIGN_QUOTA_CODE: Service Quotas code of the KMS ECC request-rate quota, to read its applied value. */
+  quotaCode: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -77,7 +94,22 @@ const ENV_SCHEMA = z.object({
     error: 'must be an AWS Region such as eu-west-1',
   }),
   AWS_ENDPOINT_URL: optional(z.string().regex(/^https?:\/\/\S+$/, { error: 'must be an http(s) URL' })),
-  KMS_SIGN_RATE: rate(300),
+  KMS_SIGN_RATE: z.preprocess(
+    (v) => (v === undefined || v === '' ? undefined : Number(v)),
+    z.number({ error: 'must be a number' }).positive({ error: 'must be a positive number' }).optional(),
+  ),
+  // AWS KMS request quotas: "Cryptographic operations (ECC and SM2) request rate" 1,000 (shared) per
+  // account and Region (docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html).
+  KMS_SIGN_QUOTA: rate(1000),
+  KMS_SIGN_RUNNERS: z.preprocess(
+    (v) => (v === undefined || v === '' ? 1 : Number(v)),
+    z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).positive({
+      error: 'must be at least 1',
+    }),
+  ),
+  KMS_SIGN_QUOTA_CODE: optional(
+    z.string().regex(/^L-[0-9A-F]{8}$/, { error: 'must be a Service Quotas quota code such as L-1A2B3C4D' }),
+  ),
   KMS_CREATE_KEY_RATE: rate(5),
   KMS_MULTI_REGION_KEYS: z
     .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
@@ -126,7 +158,13 @@ export function loadConfig(
     mongo: { uri: vars.MONGODB_URI, uriSecretArn: vars.MONGODB_URI_SECRET_ARN, dbName: vars.MONGODB_DB },
     aws: { region: vars.AWS_REGION, endpoint: vars.AWS_ENDPOINT_URL },
     kms: {
-      signRate: vars.KMS_SIGN_RATE,
+      signRate: vars.KMS_SIGN_RATE ?? vars.KMS_SIGN_QUOTA / vars.KMS_SIGN_RUNNERS,
+      signQuota: {
+        rateOverride: vars.KMS_SIGN_RATE !== undefined,
+        perSecond: vars.KMS_SIGN_QUOTA,
+        runners: vars.KMS_SIGN_RUNNERS,
+        quotaCode: vars.KMS_SIGN_QUOTA_CODE,
+      },
       createKeyRate: vars.KMS_CREATE_KEY_RATE,
       multiRegionKeys: vars.KMS_MULTI_REGION_KEYS === 'true' || vars.KMS_MULTI_REGION_KEYS === '1',
     },

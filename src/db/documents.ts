@@ -1,7 +1,7 @@
 // Document shapes of every collection, with zod schemas the application checks before each write:
 // FerretDB 1.24 refuses `$jsonSchema` validators (create → NotImplemented), so the schema lives here and
 // is enforced on the client side whatever the server supports (see migrations.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import { ADDRESS_FORMATS, CHAIN_IDS, NETWORK_NAMES } from '../chains/index.js';
 
 export const COLLECTIONS = {

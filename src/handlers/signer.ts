@@ -10,6 +10,7 @@ import { loadConfig } from '../config/index.js';
 import { loadLoopEnv, loadTatumConfig } from '../tatum/config.js';
 import { createDaemonDeps } from '../tatum/daemon.js';
 import { SigningLoop } from '../tatum/loop.js';
+import { reportPendingCounts } from '../tatum/pending-count.js';
 import { runScheduledPasses, type InvocationClock, type ScheduledRunResult } from '../tatum/scheduled.js';
 
 // Powertools structured JSON logs; `event` keys are top-level fields, which the CDK metric filters read
@@ -28,7 +29,7 @@ async function build(env: NodeJS.ProcessEnv) {
   const config: AppConfig = loadConfig(env);
   const tatum = loadTatumConfig(env);
   const settings = loadLoopEnv(env);
-  const { deps } = await createDaemonDeps(config, tatum, {
+  const { deps, context } = await createDaemonDeps(config, tatum, {
     onKmsRetry: (retry) => {
       logger.warn('KMS request retried', { event: 'kms-retry', ...retry });
       metrics.addMetric(
@@ -38,9 +39,14 @@ async function build(env: NodeJS.ProcessEnv) {
       );
     },
   });
+  // This runner's share of the KMS Sign quota, and whether Service Quotas could be read.
+  logger.info('KMS Sign rate', { event: 'sign-rate', ...context.signRate });
   const { chainViewsFor, ...loopDeps } = deps;
   const loop = new SigningLoop({
     ...loopDeps,
+    api: reportPendingCounts(loopDeps.api, (entry) => {
+      logger.info('pending', entry);
+    }),
     ...(chainViewsFor ? { chainViews: chainViewsFor(settings.network) } : {}),
     chains: settings.chains,
     network: settings.network,

@@ -9,13 +9,14 @@ export type KmsRateLimits = Record<KmsRequestClass, number>;
 
 /**
  * Defaults from the AWS KMS quota table (see ../shared/reference/aws-kms-signing.md §1):
- * cryptographic operations on ECC keys 300 rps (the long-standing documented value; newer pages show
- * 1,000 — raise it once you have checked Service Quotas), CreateKey 5, CreateAlias 5. GetPublicKey
+ * cryptographic operations on ECC keys 1,000 rps, shared by every process of the account and Region
+ * (the current table; older text said 300 — sign-quota.ts reads the applied value and shares it out),
+ * CreateKey 5, CreateAlias 5. GetPublicKey
  * and DescribeKey are documented at 2,000 rps but were 5/100 in older tables, so we stay well below.
  * Enable/Disable/ScheduleKeyDeletion/CancelKeyDeletion share a conservative 5 rps.
  */
 export const DEFAULT_KMS_RATE_LIMITS: KmsRateLimits = {
-  sign: 300,
+  sign: 1000,
   createKey: 5,
   getPublicKey: 100,
   describeKey: 100,

@@ -9,12 +9,16 @@ import {
 } from './bitcoin/index.js';
 import { prepareEvmTransaction, type EvmSignOptions } from './evm/index.js';
 import type { PreparedTransaction } from './prepared.js';
-import { prepareTronTransaction, type TronSignOptions } from './tron/index.js';
-import { prepareSolanaTransaction, type SolanaRecentBlockhash } from './solana/index.js';
-import { prepareXrpTransaction, type XrpSignOptions } from './xrp/index.js';
-import { prepareCardanoTransaction, type CardanoSignOptions } from './cardano/index.js';
-import { prepareMultiversXTransaction, type MultiversXSignOptions } from './multiversx/index.js';
-import { prepareFlowTransaction, type FlowAccountKey, type FlowSignOptions } from './flow/index.js';
+// Families whose libraries nothing else loads (tronweb, ripple-binary-codec, the Solana transaction
+// codecs, Cardano's WASM library, MultiversX's and Flow's SDKs) are imported on first use: in the Lambda bundles they are separate chunks, so a signer that
+// never sees such a chain never parses them (infra/bundling.ts). Their values are not re-exported here
+// for the same reason; import them from the family's module.
+import type { TronSignOptions } from './tron/index.js';
+import type { SolanaRecentBlockhash } from './solana/index.js';
+import type { XrpSignOptions } from './xrp/index.js';
+import type { CardanoSignOptions } from './cardano/index.js';
+import type { MultiversXSignOptions } from './multiversx/index.js';
+import type { FlowAccountKey, FlowSignOptions } from './flow/index.js';
 import {
   refuse,
   type MessageSigner,
@@ -67,15 +71,21 @@ export async function prepareTransaction(request: PrepareTransactionRequest): Pr
     case 'evm':
       return prepareEvmTransaction(request);
     case 'tron':
-      return prepareTronTransaction(request);
+      return (await import('./tron/index.js')).prepareTronTransaction(request);
     case 'xrp':
-      return prepareXrpTransaction(request);
+      return (await import('./xrp/index.js')).prepareXrpTransaction(request);
     case 'solana':
       return prepareSolana(request);
     case 'cardano':
-      return requiringMessageSigner('ADA', await prepareCardanoTransaction(request));
+      return requiringMessageSigner(
+        'ADA',
+        await (await import('./cardano/index.js')).prepareCardanoTransaction(request),
+      );
     case 'multiversx':
-      return requiringMessageSigner('EGLD', await prepareMultiversXTransaction(request));
+      return requiringMessageSigner(
+        'EGLD',
+        await (await import('./multiversx/index.js')).prepareMultiversXTransaction(request),
+      );
     case 'flow':
       return prepareFlow(request);
   }
@@ -101,6 +111,7 @@ async function prepareSolana(request: PrepareTransactionRequest): Promise<Prepar
   const { recentBlockhash } = request;
   if (!recentBlockhash)
     refuse('INVALID_REQUEST', 'recentBlockhash', 'SOL needs a fresh blockhash from a node');
+  const { prepareSolanaTransaction } = await import('./solana/index.js');
   const prepared = await prepareSolanaTransaction({ ...request, recentBlockhash });
   return {
     ...prepared,
@@ -113,7 +124,7 @@ async function prepareSolana(request: PrepareTransactionRequest): Promise<Prepar
 }
 
 /** FLOW addresses are chain-assigned: the caller names the account and key index the wallet's key holds. */
-function prepareFlow(request: PrepareTransactionRequest): Promise<PreparedTransaction> {
+async function prepareFlow(request: PrepareTransactionRequest): Promise<PreparedTransaction> {
   const { flowAccount } = request;
   if (!flowAccount)
     refuse(
@@ -121,6 +132,7 @@ function prepareFlow(request: PrepareTransactionRequest): Promise<PreparedTransa
       'flowAccount',
       'FLOW needs the account address and key index of the wallet key',
     );
+  const { prepareFlowTransaction } = await import('./flow/index.js');
   return prepareFlowTransaction({ ...request, flowAccount });
 }
 
@@ -142,29 +154,11 @@ export {
   type BitcoinSignOptions,
 } from './bitcoin/index.js';
 export { evmCompletionGaps, prepareEvmTransaction, signEvmTransaction } from './evm/index.js';
-export { prepareTronTransaction, signTronTransaction, type TronSignOptions } from './tron/index.js';
-export { prepareXrpTransaction, signXrpTransaction, type XrpSignOptions } from './xrp/index.js';
-export {
-  prepareFlowTransaction,
-  signFlowTransaction,
-  type FlowAccountKey,
-  type FlowSignOptions,
-} from './flow/index.js';
-export {
-  prepareSolanaTransaction,
-  signSolanaTransaction,
-  type SolanaRecentBlockhash,
-  type SolanaSignRequest,
-} from './solana/index.js';
-export {
-  prepareCardanoTransaction,
-  signCardanoTransaction,
-  type CardanoSignOptions,
-} from './cardano/index.js';
-export {
-  prepareMultiversXTransaction,
-  signMultiversXTransaction,
-  type MultiversXSignOptions,
-} from './multiversx/index.js';
+export type { TronSignOptions } from './tron/index.js';
+export type { XrpSignOptions } from './xrp/index.js';
+export type { SolanaRecentBlockhash, SolanaSignRequest } from './solana/index.js';
+export type { FlowAccountKey, FlowSignOptions } from './flow/index.js';
+export type { CardanoSignOptions } from './cardano/index.js';
+export type { MultiversXSignOptions } from './multiversx/index.js';
 export * from './prepared.js';
 export * from './types.js';

@@ -5,7 +5,7 @@
 // refused, never double-spend.
 import type { SecretCache } from '../config/index.js';
 import type { ChainId } from '../chains/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
 import { TatumApiError } from './errors.js';
 import { TatumHttp, type TatumHttpOptions } from './http.js';

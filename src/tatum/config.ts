@@ -1,6 +1,6 @@
 // Configuration of the Tatum signing loop, read from the environment with zod: where Tatum is, its API
 // key (directly or from Secrets Manager) and the per-chain signing policy. Never logs the key.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../config/index.js';
 import { CHAIN_IDS, NETWORK_NAMES, type ChainId, type NetworkName } from '../chains/index.js';
 

@@ -6,6 +6,7 @@ import { isNetworkName } from '../../chains/index.js';
 import { fourEyeSecretProblem } from '../../tatum/four-eye-signature.js';
 import { DEFAULT_CONCURRENCY, loadTatumConfig, parseChains } from '../../tatum/config.js';
 import { createDaemonDeps, runDaemon, type DaemonDeps } from '../../tatum/daemon.js';
+import { reportPendingCounts } from '../../tatum/pending-count.js';
 import { loadCliConfig } from '../config-summary.js';
 import { usageError } from '../errors.js';
 import type { CliEnv, ConfigSource } from '../io.js';
@@ -77,8 +78,11 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
         const transactionIds = list(opts.transactionIds);
         let passes = 0;
         rt.note(`kms-signer daemon: ${chains.join(',')} on ${network}, every ${period}s`);
+        const log = (entry: Record<string, unknown>) => {
+          rt.note(JSON.stringify(entry));
+        };
         await runDaemon({
-          deps: built.deps,
+          deps: { ...built.deps, api: reportPendingCounts(built.deps.api, log) },
           period,
           chains,
           network,
@@ -92,9 +96,7 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
           ...(wallets ? { wallets } : {}),
           ...(transactionIds ? { transactionIds } : {}),
           ...(rt.io.signal ? { signal: rt.io.signal } : {}),
-          log: (entry) => {
-            rt.note(JSON.stringify(entry));
-          },
+          log,
           onPass: (result) => {
             passes++;
             if (opts.runOnce || opts.json) rt.printJson({ pass: passes, ...result });

@@ -3,7 +3,7 @@
 // transaction the fields describe, and a `changeScript` that is not the script of outputs[changeIndex].
 // `fee` is only type-checked: bitcore drops dust change into the fee, so inputs − outputs may legitimately
 // exceed it; the fee cap (fee-policy.ts) is what bounds the fee.
-import { z } from 'zod';
+import * as z from 'zod';
 import { bitcoreScriptBytes } from './bitcore-script.js';
 import {
   hexToBytes,

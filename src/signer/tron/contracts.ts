@@ -2,7 +2,7 @@
 // One table drives both the strict schema (anything not listed is refused, because tronweb's encoder would
 // silently drop it and the JSON would then show something that is not signed) and the field-by-field
 // comparison that names the culprit when `raw_data` and `raw_data_hex` disagree.
-import { z } from 'zod';
+import * as z from 'zod';
 import { tronAddressToHex } from '../../chains/index.js';
 
 /**

@@ -1,6 +1,6 @@
 // Turns Tatum's TRON payload (a TronWeb transaction JSON, as a string or an object) into a strictly
 // validated transaction, refusing with the offending field before anything is hashed or signed.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SigningRefusedError } from '../types.js';
 import {
   amount,

@@ -21,7 +21,12 @@ describe('loadConfig', () => {
     expect(loadConfig(base)).toEqual({
       mongo: { uri: base.MONGODB_URI, uriSecretArn: undefined, dbName: 'kms-signer' },
       aws: { region: 'eu-west-1', endpoint: undefined },
-      kms: { signRate: 300, createKeyRate: 5, multiRegionKeys: false },
+      kms: {
+        signRate: 1000,
+        signQuota: { rateOverride: false, perSecond: 1000, runners: 1, quotaCode: undefined },
+        createKeyRate: 5,
+        multiRegionKeys: false,
+      },
       application: 'kms-signer',
       apiKeyHashes: [],
       secretsCacheTtlMs: 300_000,
@@ -52,7 +57,28 @@ describe('loadConfig', () => {
     });
   });
 
+  it('gives each runner its share of the Sign quota unless KMS_SIGN_RATE fixes the rate', () => {
+    const shared = loadConfig({ ...base, KMS_SIGN_QUOTA: '1500', KMS_SIGN_RUNNERS: '3' }).kms;
+    expect(shared.signRate).toBe(500);
+    expect(shared.signQuota).toEqual({
+      rateOverride: false,
+      perSecond: 1500,
+      runners: 3,
+      quotaCode: undefined,
+    });
+    const fixed = loadConfig({ ...base, KMS_SIGN_RATE: '40', KMS_SIGN_RUNNERS: '3' }).kms;
+    expect(fixed.signRate).toBe(40);
+    expect(fixed.signQuota.rateOverride).toBe(true);
+    expect(loadConfig({ ...base, KMS_SIGN_QUOTA_CODE: 'L-1A2B3C4D' }).kms.signQuota.quotaCode).toBe(
+      'L-1A2B3C4D',
+    );
+  });
+
   it.each([
+    [{ ...base, KMS_SIGN_RUNNERS: '0' }, 'KMS_SIGN_RUNNERS'],
+    [{ ...base, KMS_SIGN_RUNNERS: '1.5' }, 'KMS_SIGN_RUNNERS'],
+    [{ ...base, KMS_SIGN_QUOTA: '-1' }, 'KMS_SIGN_QUOTA'],
+    [{ ...base, KMS_SIGN_QUOTA_CODE: 'ecc' }, 'KMS_SIGN_QUOTA_CODE'],
     [{ ...base, AWS_REGION: undefined }, 'AWS_REGION'],
     [{ ...base, AWS_REGION: 'Ireland' }, 'AWS_REGION'],
     [{ AWS_REGION: 'eu-west-1' }, 'MONGODB_URI'],

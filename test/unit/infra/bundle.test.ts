@@ -1,13 +1,16 @@
 // Bundles both handlers with local esbuild (as `cdk synth` does) and imports the built index.mjs in a
-// plain Node child process without AWS access: the bundles must load and initialise (import only), and
-// their minified stack traces must map back to src/ with the functions' NODE_OPTIONS.
+// plain Node child process without AWS access: the bundles must load and initialise (import only), every
+// chunk loaded on first use must load too, and their minified stack traces must map back to src/ with
+// the functions' NODE_OPTIONS. The chain families nothing else needs stay out of the init code.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LAMBDA_NODE_OPTIONS } from '../../../infra/bundling.js';
+import { build } from 'esbuild';
+import { bundleOutputs, eagerOutputs } from '../../../bench/bundle-outputs.js';
+import { LAMBDA_NODE_OPTIONS, lambdaBuildOptions, NODE_BUILTIN_ALIASES } from '../../../infra/bundling.js';
 import { readConfig } from '../../../infra/config.js';
 import { KmsSignerStack } from '../../../infra/kms-signer-stack.js';
 
@@ -23,6 +26,16 @@ function assetDirs(): string[] {
     .map((d) => join(outdir, d));
 }
 
+/** Runs an ES module script in a plain Node child without AWS access; returns its stdout. */
+function runModule(script: string, env: Record<string, string> = {}): string {
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH, AWS_EC2_METADATA_DISABLED: 'true', ...env },
+    cwd: outdir,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
 describe('bundled handlers', () => {
   const app = new App({ outdir });
   new KmsSignerStack(app, 'Bundle', { config: readConfig(app.node) });
@@ -36,13 +49,15 @@ describe('bundled handlers', () => {
   it.each([0, 1])('bundle %i loads in plain Node', (i) => {
     const entry = join(dirs[i]!, 'index.mjs');
     const script = `const m = await import(${JSON.stringify(entry)}); if (typeof m.handler !== 'function') process.exit(3); console.log('ok');`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      env: { PATH: process.env.PATH, AWS_EC2_METADATA_DISABLED: 'true' },
-      cwd: outdir,
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    expect(out.trim()).toBe('ok');
+    expect(runModule(script).trim()).toBe('ok');
+  });
+
+  it.each([0, 1])('every chunk of bundle %i loads in plain Node', (i) => {
+    const chunks = readdirSync(join(dirs[i]!, 'chunks')).filter((f) => f.endsWith('.mjs'));
+    expect(chunks.length).toBeGreaterThan(0);
+    const urls = chunks.map((f) => JSON.stringify(join(dirs[i]!, 'chunks', f)));
+    const script = `for (const u of [${urls.join(',')}]) await import(u); console.log('ok');`;
+    expect(runModule(script).trim()).toBe('ok');
   });
 
   it.each([0, 1])('bundle %i reports errors at src/ lines through its source map', (i) => {
@@ -51,13 +66,86 @@ describe('bundled handlers', () => {
     expect(map.sourcesContent).toBeUndefined(); // mappings only: a smaller map for Node to read at start-up
     // Without AWS_REGION the first invocation fails in loadConfig, before any network use.
     const script = `const { handler } = await import(${JSON.stringify(entry)}); await handler({}, {}).catch((e) => console.log(e.stack));`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      env: { PATH: process.env.PATH, AWS_EC2_METADATA_DISABLED: 'true', NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
-      cwd: outdir,
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const out = runModule(script, { NODE_OPTIONS: LAMBDA_NODE_OPTIONS });
     expect(out).toMatch(/^ConfigError: AWS_REGION/);
     expect(out).toMatch(/at loadConfig \(.*src\/config\/config\.ts:\d+:\d+\)/);
   });
 }, 120_000);
+
+describe('signer bundle code splitting', () => {
+  it('keeps TRON, XRP and the Solana signer out of the init code, in chunks of their own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kms-signer-split-'));
+    try {
+      const { metafile } = await build({ ...lambdaBuildOptions('signer', dir), write: true });
+      if (!metafile) throw new Error('esbuild returned no metafile');
+      const outputs = await bundleOutputs(metafile, relativeEntry(metafile), process.cwd());
+      const eager = outputs.topEagerModules.map((m) => m.module);
+      const eagerFiles = new Set(eagerOutputs(metafile, relativeEntry(metafile)));
+      const lazyInputs = Object.entries(metafile.outputs)
+        .filter(([path]) => !eagerFiles.has(path))
+        .flatMap(([, o]) => Object.keys(o.inputs));
+      for (const library of ['tronweb', 'ripple-binary-codec']) {
+        expect(eager).not.toContain(library);
+        expect(lazyInputs.some((input) => input.includes(`node_modules/${library}/`))).toBe(true);
+      }
+      expect(lazyInputs.some((input) => input.startsWith('src/signer/solana/'))).toBe(true);
+      expect(outputs.eagerBytes).toBeLessThan(outputs.totalBytes);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}, 120_000);
+
+describe("Node's URL in place of whatwg-url", () => {
+  it('parses MongoDB connection strings exactly as the package with whatwg-url does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kms-signer-url-'));
+    try {
+      const entry = join(dir, 'entry.mjs');
+      writeFileSync(entry, "export { ConnectionString } from 'mongodb-connection-string-url';\n");
+      const bundled = join(dir, 'bundled.mjs');
+      await build({
+        entryPoints: [entry],
+        outfile: bundled,
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        nodePaths: [join(process.cwd(), 'node_modules')],
+        alias: NODE_BUILTIN_ALIASES,
+        logLevel: 'error',
+      });
+      const source = readFileSync(bundled, 'utf8');
+      expect(source).not.toContain('node_modules/tr46'); // the substitution happened
+      expect(source).toContain('globalThis.URL');
+      const shimmed = (await import(bundled)) as typeof import('mongodb-connection-string-url');
+      const original = await import('mongodb-connection-string-url');
+      for (const uri of CONNECTION_STRINGS) {
+        const a = new original.ConnectionString(uri);
+        const b = new shimmed.ConnectionString(uri);
+        expect(b.hosts).toEqual(a.hosts);
+        expect(b.username).toBe(a.username);
+        expect(b.password).toBe(a.password);
+        expect(b.pathname).toBe(a.pathname);
+        expect(b.isSRV).toBe(a.isSRV);
+        expect([...b.searchParams]).toEqual([...a.searchParams]);
+        expect(b.toString()).toBe(a.toString());
+      }
+      expect(() => new shimmed.ConnectionString('http://not-mongo')).toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const CONNECTION_STRINGS = [
+  'mongodb://127.0.0.1:27017/kms-signer',
+  'mongodb://user:p%40ss%2Fw0rd@h1.example.com:27017,h2.example.com:27018/db?replicaSet=rs0&authSource=admin',
+  'mongodb+srv://app:secret@cluster0.ab1cd.mongodb.net/wallets?retryWrites=true&w=majority&appName=x',
+  'mongodb://[::1]:27017/?directConnection=true&tls=true',
+  'mongodb://bücher.example:27017/?readPreference=secondaryPreferred',
+];
+
+function relativeEntry(metafile: import('esbuild').Metafile): string {
+  const entry = Object.keys(metafile.outputs).find((p) => p.endsWith('/index.mjs'));
+  if (entry === undefined) throw new Error('no index.mjs in the build');
+  return entry;
+}

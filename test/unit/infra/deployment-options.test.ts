@@ -153,6 +153,25 @@ describe('dashboard', () => {
     expect(signatures).toContain(`SEARCH('{KmsSigner/dev/ecs,Chain} MetricName=\\"Broadcast\\"'`);
   });
 
+  it("plots the pending count Tatum listed per chain, from the loop's pending lines", () => {
+    const { template } = synthStack();
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.event = "pending" }',
+      MetricTransformations: [
+        Match.objectLike({
+          MetricName: 'PendingAtTatum',
+          MetricNamespace: 'KmsSigner/dev',
+          MetricValue: '$.count',
+          Dimensions: [{ Key: 'Chain', Value: '$.chain' }],
+        }),
+      ],
+    });
+    const pending = JSON.stringify(body(template).find((w) => w.properties?.title === DASHBOARD_WIDGETS[9]));
+    expect(pending).toContain(
+      `SEARCH('{KmsSigner/dev,Chain} MetricName=\\"PendingAtTatum\\"', 'Maximum', 60)`,
+    );
+  });
+
   it('is fed by metric filters on the loop events, by chain', () => {
     const { template } = synthStack();
     template.hasResourceProperties('AWS::Logs::MetricFilter', {

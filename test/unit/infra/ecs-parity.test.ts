@@ -82,7 +82,8 @@ describe('ECS daemon and Lambda signer', () => {
       'TATUM_API_URL',
       'APP_TAG',
       'MONGODB_DB',
-      'KMS_SIGN_RATE',
+      'KMS_SIGN_QUOTA',
+      'KMS_SIGN_RUNNERS',
       'TATUM_API_KEY_SECRET_ARN',
     ]) {
       expect(env[name], name).toEqual(lambdaEnv[name]);

@@ -9,6 +9,7 @@ import { synthStack } from './harness.js';
 import { identityPolicyOf, keyArn, simulate, type Decision, type KmsRequest } from './simulate.js';
 
 const SECP = 'ECC_SECG_P256K1';
+const ED25519 = 'ECC_NIST_EDWARDS25519';
 
 interface KeyFacts {
   app?: string;
@@ -65,6 +66,10 @@ interface Row {
   regression?: string;
 }
 
+/** The one signing mode of each key spec (src/kms/key-specs.ts SIGNING_MODES). */
+const ECDSA_DIGEST = { 'kms:MessageType': 'DIGEST', 'kms:SigningAlgorithm': 'ECDSA_SHA_256' };
+const ED25519_RAW = { 'kms:MessageType': 'RAW', 'kms:SigningAlgorithm': 'ED25519_SHA_512' };
+
 const ALLOW: Decision = 'Allowed';
 const IMPLICIT: Decision = 'ImplicitlyDenied';
 const EXPLICIT: Decision = 'ExplicitlyDenied';
@@ -88,6 +93,21 @@ function apiRows(app: string, other: string, multiRegion: boolean): Row[] {
       name: 'TagResource during CreateKey, should KMS supply no key properties for the new key',
       request: { action: 'kms:TagResource', resource: keyArn('new'), context: walletTags(app) },
       expect: ALLOW,
+    },
+    {
+      name: 'CreateKey: Ed25519 signing key with our tags',
+      request: createKey(app, { spec: ED25519, multiRegion }),
+      expect: ALLOW,
+    },
+    {
+      name: 'CreateKey: Ed25519 EXTERNAL (import), single-Region',
+      request: createKey(app, { spec: ED25519, origin: 'EXTERNAL' }),
+      expect: ALLOW,
+    },
+    {
+      name: 'CreateKey: ECC_NIST_P256 (a signing key type no chain of ours uses)',
+      request: createKey(app, { spec: 'ECC_NIST_P256', multiRegion }),
+      expect: IMPLICIT,
     },
     {
       name: 'CreateKey: EXTERNAL (import), single-Region',
@@ -161,6 +181,11 @@ function apiRows(app: string, other: string, multiRegion: boolean): Row[] {
       expect: ALLOW,
     },
     {
+      name: 'TagResource: an untagged Ed25519 signing key of our exact type (residual, see README)',
+      request: onKey('kms:TagResource', { spec: ED25519, multiRegion }, walletTags(app)),
+      expect: ALLOW,
+    },
+    {
       name: "TagResource: retag another application's key",
       request: onKey('kms:TagResource', { app: 'payroll' }, walletTags(app)),
       expect: EXPLICIT,
@@ -174,6 +199,21 @@ function apiRows(app: string, other: string, multiRegion: boolean): Row[] {
     { name: 'DisableKey: own key', request: onKey('kms:DisableKey', own), expect: ALLOW },
     { name: 'GetPublicKey: own key', request: onKey('kms:GetPublicKey', own), expect: ALLOW },
     { name: 'DescribeKey: own key', request: onKey('kms:DescribeKey', own), expect: ALLOW },
+    {
+      name: 'DisableKey: own Ed25519 key',
+      request: onKey('kms:DisableKey', { ...own, spec: ED25519 }),
+      expect: ALLOW,
+    },
+    {
+      name: 'GetPublicKey: own Ed25519 key',
+      request: onKey('kms:GetPublicKey', { ...own, spec: ED25519 }),
+      expect: ALLOW,
+    },
+    {
+      name: 'Sign: own Ed25519 key (the API never signs)',
+      request: onKey('kms:Sign', { ...own, spec: ED25519 }, ED25519_RAW),
+      expect: IMPLICIT,
+    },
     {
       name: "DisableKey: another stage's key",
       request: onKey('kms:DisableKey', { app: other }),
@@ -227,7 +267,7 @@ function apiRows(app: string, other: string, multiRegion: boolean): Row[] {
 /** The signer's table (Lambda signer role and ECS task role alike). */
 function signerRows(app: string, other: string, multiRegion: boolean): Row[] {
   const own: KeyFacts = { app, multiRegion };
-  const digest = { 'kms:MessageType': 'DIGEST', 'kms:SigningAlgorithm': 'ECDSA_SHA_256' };
+  const digest = ECDSA_DIGEST;
   return [
     { name: 'Sign: digest of own key', request: onKey('kms:Sign', own, digest), expect: ALLOW },
     {
@@ -253,6 +293,12 @@ function signerRows(app: string, other: string, multiRegion: boolean): Row[] {
       expect: IMPLICIT,
       regression: 'kms:KeySpec was not pinned on Sign',
     },
+    {
+      name: 'Sign: our tag on an ECC_NIST_P256 key, Ed25519 mode',
+      request: onKey('kms:Sign', { app, spec: 'ECC_NIST_P256' }, ED25519_RAW),
+      expect: IMPLICIT,
+    },
+    ...ed25519SignerRows(app, other, multiRegion),
     { name: 'GetPublicKey: own key', request: onKey('kms:GetPublicKey', own), expect: ALLOW },
     {
       name: "GetPublicKey: another stage's key",
@@ -275,8 +321,98 @@ function signerRows(app: string, other: string, multiRegion: boolean): Row[] {
   ];
 }
 
+/** Ed25519 keys sign the message itself (ED25519_SHA_512 + RAW) and nothing else; no cross-over. */
+function ed25519SignerRows(app: string, other: string, multiRegion: boolean): Row[] {
+  const own: KeyFacts = { app, multiRegion, spec: ED25519 };
+  const crossOver = 'Sign must pin each key spec to its own mode (issue 15)';
+  return [
+    {
+      name: 'Sign: RAW message, own Ed25519 key',
+      request: onKey('kms:Sign', own, ED25519_RAW),
+      expect: ALLOW,
+    },
+    {
+      name: 'Sign: RAW message, own imported Ed25519 key',
+      request: onKey('kms:Sign', { app, spec: ED25519, origin: 'EXTERNAL' }, ED25519_RAW),
+      expect: ALLOW,
+    },
+    {
+      name: 'Sign: ECDSA digest with an Ed25519 key (cross-over)',
+      request: onKey('kms:Sign', own, ECDSA_DIGEST),
+      expect: IMPLICIT,
+      regression: crossOver,
+    },
+    {
+      name: 'Sign: Ed25519 RAW with a secp256k1 key (cross-over)',
+      request: onKey('kms:Sign', { app, multiRegion }, ED25519_RAW),
+      expect: IMPLICIT,
+      regression: crossOver,
+    },
+    {
+      name: 'Sign: Ed25519ph (ED25519_PH_SHA_512 + DIGEST), own Ed25519 key',
+      request: onKey('kms:Sign', own, {
+        'kms:MessageType': 'DIGEST',
+        'kms:SigningAlgorithm': 'ED25519_PH_SHA_512',
+      }),
+      expect: IMPLICIT,
+    },
+    {
+      name: 'Sign: ED25519_SHA_512 with MessageType DIGEST, own Ed25519 key',
+      request: onKey('kms:Sign', own, { ...ED25519_RAW, 'kms:MessageType': 'DIGEST' }),
+      expect: IMPLICIT,
+    },
+    {
+      name: "Sign: RAW message, another stage's Ed25519 key",
+      request: onKey('kms:Sign', { ...own, app: other }, ED25519_RAW),
+      expect: IMPLICIT,
+    },
+    {
+      name: 'Sign: RAW message, an untagged Ed25519 key',
+      request: onKey('kms:Sign', { spec: ED25519 }, ED25519_RAW),
+      expect: IMPLICIT,
+    },
+    { name: 'GetPublicKey: own Ed25519 key', request: onKey('kms:GetPublicKey', own), expect: ALLOW },
+  ];
+}
+
+const SIGN_QUOTA_CODE = 'L-0A1B2C3D';
+const quotaArn = (service: string, code: string) =>
+  `arn:aws:servicequotas:us-east-1:123456789012:${service}/${code}`;
+
+/** Reading the applied Sign quota (src/kms/sign-quota.ts): the one configured KMS quota, nothing else. */
+function quotaRows(signer: boolean, quotaCode: string | undefined): Row[] {
+  const read = (resource: string): KmsRequest => ({
+    action: 'servicequotas:GetServiceQuota',
+    resource,
+    context: {},
+  });
+  return [
+    {
+      name: `GetServiceQuota: the KMS Sign quota${quotaCode === undefined ? ' (no code configured)' : ''}`,
+      request: read(quotaArn('kms', SIGN_QUOTA_CODE)),
+      expect: signer && quotaCode !== undefined ? ALLOW : IMPLICIT,
+    },
+    {
+      name: 'GetServiceQuota: another KMS quota',
+      request: read(quotaArn('kms', 'L-C2F1777E')),
+      expect: IMPLICIT,
+    },
+    {
+      name: "GetServiceQuota: another service's quota",
+      request: read(quotaArn('ec2', SIGN_QUOTA_CODE)),
+      expect: IMPLICIT,
+    },
+  ];
+}
+
 const ECS = { 'kms-signer:enableEcs': 'true', 'kms-signer:ecsImage': 'public.ecr.aws/x/kms-signer:1' };
-const variants: { name: string; stage: string; context: Record<string, unknown>; multiRegion: boolean }[] = [
+const variants: {
+  name: string;
+  stage: string;
+  context: Record<string, unknown>;
+  multiRegion: boolean;
+  quotaCode?: string;
+}[] = [
   { name: 'dev', stage: 'dev', context: {}, multiRegion: false },
   {
     name: 'prod',
@@ -295,28 +431,35 @@ const variants: { name: string; stage: string; context: Record<string, unknown>;
     context: { 'kms-signer:multiRegionKeys': 'true' },
     multiRegion: true,
   },
+  {
+    name: 'Sign quota from Service Quotas, ECS',
+    stage: 'dev',
+    context: { ...ECS, 'kms-signer:kmsSignQuotaCode': SIGN_QUOTA_CODE },
+    multiRegion: false,
+    quotaCode: SIGN_QUOTA_CODE,
+  },
 ];
 
-describe.each(variants)('IAM request table, $name', ({ stage, context, multiRegion }) => {
+describe.each(variants)('IAM request table, $name', ({ stage, context, multiRegion, quotaCode }) => {
   const { stack, template } = synthStack(context);
   const app = defaultAppTag(stage);
   const other = defaultAppTag(stage === 'prod' ? 'dev' : 'prod');
   const roles: [string, Row[], ReturnType<typeof identityPolicyOf>][] = [
     [
       'API role',
-      apiRows(app, other, multiRegion),
+      [...apiRows(app, other, multiRegion), ...quotaRows(false, quotaCode)],
       identityPolicyOf(stack, template, stack.apiFunction.role!),
     ],
     [
       'signer role',
-      signerRows(app, other, multiRegion),
+      [...signerRows(app, other, multiRegion), ...quotaRows(true, quotaCode)],
       identityPolicyOf(stack, template, stack.signerFunction.role!),
     ],
   ];
   if (stack.daemon) {
     roles.push([
       'ECS task role',
-      signerRows(app, other, multiRegion),
+      [...signerRows(app, other, multiRegion), ...quotaRows(true, quotaCode)],
       identityPolicyOf(stack, template, stack.daemon.task.taskRole),
     ]);
   }

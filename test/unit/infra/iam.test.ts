@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { API_KEY_ACTIONS, WALLET_TAG_KEYS } from '../../../infra/iam.js';
 import { APP_TAG, KEY_ARN, statementsOf, synthStack } from './harness.js';
 
-const KEY_TYPE = { 'kms:KeySpec': 'ECC_SECG_P256K1', 'kms:KeyUsage': 'SIGN_VERIFY' };
+const KEY_TYPE = {
+  'kms:KeySpec': ['ECC_SECG_P256K1', 'ECC_NIST_EDWARDS25519'],
+  'kms:KeyUsage': 'SIGN_VERIFY',
+};
 const OWN_KEY = { StringEquals: { 'aws:ResourceTag/Application': APP_TAG, ...KEY_TYPE } };
 
 const { stack, template } = synthStack();
@@ -31,7 +34,7 @@ describe('wallet API role', () => {
     expect(WALLET_TAG_KEYS).toEqual(TAG_KEYS);
     expect(statements).toEqual([
       {
-        Sid: 'CreateTaggedSecp256k1Keys',
+        Sid: 'CreateTaggedWalletKeys',
         Effect: 'Allow',
         Action: 'kms:CreateKey',
         Resource: '*',
@@ -42,7 +45,7 @@ describe('wallet API role', () => {
         },
       },
       {
-        Sid: 'CreateTaggedSecp256k1KeysForImport',
+        Sid: 'CreateTaggedWalletKeysForImport',
         Effect: 'Allow',
         Action: 'kms:CreateKey',
         Resource: '*',
@@ -124,19 +127,35 @@ describe('wallet API role', () => {
 });
 
 describe('signer role', () => {
-  it('may only Sign digests (ECDSA_SHA_256) and read public keys of tagged keys', () => {
+  it("may only Sign with each key spec's one mode and read public keys of tagged keys", () => {
     expect(statementsOf(stack, template, stack.signerFunction.role!)).toEqual([
       {
-        Sid: 'SignDigestsWithOwnKeys',
+        Sid: 'SignDigestsWithOwnSecp256k1Keys',
         Effect: 'Allow',
         Action: 'kms:Sign',
         Resource: KEY_ARN,
         Condition: {
           StringEquals: {
             'aws:ResourceTag/Application': APP_TAG,
-            ...KEY_TYPE,
+            'kms:KeySpec': 'ECC_SECG_P256K1',
+            'kms:KeyUsage': 'SIGN_VERIFY',
             'kms:MessageType': 'DIGEST',
             'kms:SigningAlgorithm': 'ECDSA_SHA_256',
+          },
+        },
+      },
+      {
+        Sid: 'SignMessagesWithOwnEd25519Keys',
+        Effect: 'Allow',
+        Action: 'kms:Sign',
+        Resource: KEY_ARN,
+        Condition: {
+          StringEquals: {
+            'aws:ResourceTag/Application': APP_TAG,
+            'kms:KeySpec': 'ECC_NIST_EDWARDS25519',
+            'kms:KeyUsage': 'SIGN_VERIFY',
+            'kms:MessageType': 'RAW',
+            'kms:SigningAlgorithm': 'ED25519_SHA_512',
           },
         },
       },
@@ -163,11 +182,11 @@ describe('signer role', () => {
     const mr = synthStack({ 'kms-signer:multiRegionKeys': 'true' });
     const sts = statementsOf(mr.stack, mr.template, mr.stack.apiFunction.role!);
     const bySid = (sid: string) => sts.find((x) => x.Sid === sid)?.Condition?.Bool;
-    expect(bySid('CreateTaggedSecp256k1Keys')).toEqual({ 'kms:MultiRegion': 'true' });
+    expect(bySid('CreateTaggedWalletKeys')).toEqual({ 'kms:MultiRegion': 'true' });
     expect(sts.find((x) => x.Sid === 'TagOwnKeyTypeOnCreate')?.Condition?.BoolIfExists).toEqual({
       'kms:MultiRegion': 'true',
     });
-    expect(bySid('CreateTaggedSecp256k1KeysForImport')).toEqual({ 'kms:MultiRegion': 'false' });
+    expect(bySid('CreateTaggedWalletKeysForImport')).toEqual({ 'kms:MultiRegion': 'false' });
   });
 
   it('follows the appTag context', () => {

@@ -65,7 +65,7 @@ export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
 export interface KmsRequest {
   action: string;
-  /** A key ARN, or "*" for CreateKey and ListKeys. */
+  /** A key ARN, "*" for CreateKey and ListKeys, or a Service Quotas quota ARN. */
   resource: string;
   context: Record<string, string | string[]>;
 }
@@ -85,7 +85,10 @@ export async function simulate(
       identityPolicies: [{ name: 'role', policy }],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      ...(request.resource === '*' ? {} : { resourcePolicy: DEFAULT_KEY_POLICY }),
+      // Key policies exist for KMS keys only (Service Quotas quotas have no resource policy).
+      ...(request.resource === '*' || !request.action.startsWith('kms:')
+        ? {}
+        : { resourcePolicy: DEFAULT_KEY_POLICY }),
     },
     {},
   );

@@ -4,7 +4,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { readConfig } from '../../../infra/config.js';
 import { App } from 'aws-cdk-lib';
 import { HTTP_API_ACCESS_LOG } from '../../../infra/kms-signer-stack.js';
-import { synthStack } from './harness.js';
+import { statementsOf, synthStack } from './harness.js';
+
+const ECS_CONTEXT = {
+  'kms-signer:enableEcs': 'true',
+  'kms-signer:ecsImage': 'public.ecr.aws/x/kms-signer:1',
+};
 
 vi.setConfig({ testTimeout: 60_000 }); // each synthesis takes seconds on a loaded machine
 
@@ -40,7 +45,6 @@ describe('Lambda functions', () => {
           APP_TAG: 'kms-signer-dev',
           MONGODB_URI_SECRET_ARN: ref('MongoDbUri'),
           MONGODB_DB: 'kms-signer',
-          KMS_SIGN_RATE: '300',
           KMS_CREATE_KEY_RATE: '5',
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_METRICS_NAMESPACE: 'KmsSigner/dev',
@@ -55,8 +59,10 @@ describe('Lambda functions', () => {
           APP_TAG: 'kms-signer-dev',
           MONGODB_URI_SECRET_ARN: ref('MongoDbUri'),
           MONGODB_DB: 'kms-signer',
-          KMS_SIGN_RATE: '300',
           KMS_CREATE_KEY_RATE: '5',
+          // The whole account quota (1,000/s) shared by the reserved concurrency of 2.
+          KMS_SIGN_QUOTA: '1000',
+          KMS_SIGN_RUNNERS: '2',
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_METRICS_NAMESPACE: 'KmsSigner/dev',
           TATUM_API_KEY_SECRET_ARN: ref('TatumApiKey'),
@@ -98,10 +104,55 @@ describe('Lambda functions', () => {
           SIGNER_NETWORK: 'mainnet',
           EXTERNAL_URL: 'https://approve.example.com',
           KMS_SIGN_RATE: '900',
+          KMS_SIGN_RUNNERS: '5',
         }),
       },
     });
     s.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(2 minutes)' });
+  });
+
+  it('shares the Sign quota among the signer runners and lets them read its applied value', () => {
+    const s = synthStack({
+      ...ECS_CONTEXT,
+      'kms-signer:kmsSignQuota': 1200,
+      'kms-signer:kmsSignQuotaCode': 'L-0A1B2C3D',
+    });
+    const share = { KMS_SIGN_QUOTA: '1200', KMS_SIGN_RUNNERS: '3', KMS_SIGN_QUOTA_CODE: 'L-0A1B2C3D' };
+    // Reserved concurrency 2 + one daemon task: each paces itself at 1,200 / 3 = 400 Sign/s.
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike(share) },
+    });
+    const env = Object.entries(share).map(([Name, Value]) => ({ Name, Value }));
+    s.template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith(env) })],
+    });
+    const quotaArn = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':servicequotas:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':kms/L-0A1B2C3D',
+        ],
+      ],
+    };
+    const readQuota = {
+      Sid: 'ReadKmsSignQuota',
+      Action: 'servicequotas:GetServiceQuota',
+      Resource: quotaArn,
+    };
+    for (const role of [s.stack.signerFunction.role!, s.stack.daemon!.task.taskRole]) {
+      expect(statementsOf(s.stack, s.template, role)).toContainEqual(expect.objectContaining(readQuota));
+    }
+    const api = statementsOf(s.stack, s.template, s.stack.apiFunction.role!);
+    expect(api.map((st) => st.Sid)).not.toContain('ReadKmsSignQuota');
+    expect(() => readConfig(new App({ context: { 'kms-signer:kmsSignQuotaCode': 'ecc' } }).node)).toThrow(
+      /kmsSignQuotaCode/,
+    );
   });
 
   it('rejects invalid context', () => {
@@ -307,7 +358,9 @@ describe('optional ECS daemon', () => {
     });
     s.template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({ Sid: 'SignDigestsWithOwnKeys', Action: 'kms:Sign' })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'SignDigestsWithOwnSecp256k1Keys', Action: 'kms:Sign' }),
+        ]),
       },
     });
     // 5 Lambda alarms + daemon not running, daemon heartbeat, daemon KMS throttling
