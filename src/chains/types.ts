@@ -16,13 +16,15 @@ export const CHAIN_IDS = [
   'KCS',
   'XRP',
   'SOL',
+  'XLM',
+  'ALGO',
 ] as const;
 export type ChainId = (typeof CHAIN_IDS)[number];
 
 export const NETWORK_NAMES = ['mainnet', 'testnet', 'regtest'] as const;
 export type NetworkName = (typeof NETWORK_NAMES)[number];
 
-export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'xrp' | 'solana';
+export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'xrp' | 'solana' | 'stellar' | 'algorand';
 
 /**
  * Address formats this service can DERIVE from one of its own public keys (and therefore receive funds on).
@@ -41,6 +43,8 @@ export const ADDRESS_FORMATS = [
   'one-bech32',
   'xrp',
   'solana',
+  'stellar',
+  'algorand',
 ] as const;
 export type AddressFormat = (typeof ADDRESS_FORMATS)[number];
 
@@ -102,6 +106,20 @@ export interface SolanaNetworkParams {
   readonly genesisHash: string;
 }
 
+export interface StellarNetworkParams {
+  readonly label: string;
+  /** The network passphrase; every signature covers sha256(passphrase), so it binds the network. */
+  readonly networkPassphrase: string;
+}
+
+export interface AlgorandNetworkParams {
+  readonly label: string;
+  /** Transaction fields `gen` and `gh` (algod /v2/transactions/params genesis-id / genesis-hash). */
+  readonly genesisId: string;
+  /** Base64 of the 32-byte genesis hash. */
+  readonly genesisHash: string;
+}
+
 interface ChainDefinitionBase<Family extends ChainFamily, Params> {
   readonly id: ChainId;
   readonly name: string;
@@ -122,15 +140,25 @@ export type EvmChainDefinition = ChainDefinitionBase<'evm', EvmNetworkParams>;
 export type TronChainDefinition = ChainDefinitionBase<'tron', TronNetworkParams>;
 export type XrpChainDefinition = ChainDefinitionBase<'xrp', XrpNetworkParams>;
 export type SolanaChainDefinition = ChainDefinitionBase<'solana', SolanaNetworkParams>;
+export type StellarChainDefinition = ChainDefinitionBase<'stellar', StellarNetworkParams>;
+export type AlgorandChainDefinition = ChainDefinitionBase<'algorand', AlgorandNetworkParams>;
 
 export type ChainDefinition =
   | BitcoinChainDefinition
   | EvmChainDefinition
   | TronChainDefinition
   | XrpChainDefinition
-  | SolanaChainDefinition;
+  | SolanaChainDefinition
+  | StellarChainDefinition
+  | AlgorandChainDefinition;
 export type NetworkParams =
-  BitcoinNetworkParams | EvmNetworkParams | TronNetworkParams | XrpNetworkParams | SolanaNetworkParams;
+  | BitcoinNetworkParams
+  | EvmNetworkParams
+  | TronNetworkParams
+  | XrpNetworkParams
+  | SolanaNetworkParams
+  | StellarNetworkParams
+  | AlgorandNetworkParams;
 
 export type AddressValidation =
   | { readonly valid: true; readonly format: DestinationFormat; readonly normalized: string }

@@ -5,6 +5,8 @@ import { decodeXrpAddress } from './addresses/xrp.js';
 import { bech32HrpOwners } from './addresses/hints.js';
 import { rejected, type DecodeOutcome } from './addresses/result.js';
 import { decodeSolanaAddress } from './addresses/solana.js';
+import { decodeStellarAddress } from './addresses/stellar.js';
+import { decodeAlgorandAddress } from './addresses/algorand.js';
 import { decodeTronAddress } from './addresses/tron.js';
 import { InvalidAddressError, UnsupportedChainError } from './errors.js';
 import { getFamilyChain, getChain, getNetwork } from './registry.js';
@@ -54,6 +56,10 @@ function decode(chain: string, network: string, address: string): DecodeOutcome 
       return decodeXrpAddress(address);
     case 'solana':
       return decodeSolanaAddress(address);
+    case 'stellar':
+      return decodeStellarAddress(address);
+    case 'algorand':
+      return decodeAlgorandAddress(address);
   }
 }
 

@@ -11,6 +11,8 @@ import { prepareEvmTransaction, type EvmSignOptions } from './evm/index.js';
 import type { PreparedTransaction } from './prepared.js';
 import { prepareTronTransaction, type TronSignOptions } from './tron/index.js';
 import { prepareSolanaTransaction, type SolanaRecentBlockhash } from './solana/index.js';
+import { prepareStellarTransaction } from './stellar/index.js';
+import { prepareAlgorandTransaction } from './algorand/index.js';
 import { prepareXrpTransaction, type XrpSignOptions } from './xrp/index.js';
 import {
   refuse,
@@ -24,7 +26,8 @@ export interface PrepareTransactionRequest extends PrepareRequestBase {
   /**
    * Bitcoin family: PSBT (base64/hex), Tatum bitcore JSON, or BCH "hex:[amounts]".
    * EVM: Tatum web3-style JSON or a 0x unsigned raw transaction. TRON: TronWeb transaction JSON.
-   * XRP: rippled Payment JSON.
+   * XRP: rippled Payment JSON. SOL: {"txData": "<hex message>"}. XLM: base64 envelope XDR.
+   * ALGO: JSON of an algosdk 1.x Transaction.
    */
   unsigned: string | object;
   /** Bitcoin family only; detected when omitted. */
@@ -61,6 +64,10 @@ export async function prepareTransaction(request: PrepareTransactionRequest): Pr
       return prepareXrpTransaction(request);
     case 'solana':
       return prepareSolana(request);
+    case 'stellar':
+      return needsMessageSigner('XLM', await prepareStellarTransaction(request));
+    case 'algorand':
+      return needsMessageSigner('ALGO', await prepareAlgorandTransaction(request));
   }
 }
 
@@ -69,12 +76,19 @@ async function prepareSolana(request: PrepareTransactionRequest): Promise<Prepar
   const { recentBlockhash } = request;
   if (!recentBlockhash)
     refuse('INVALID_REQUEST', 'recentBlockhash', 'SOL needs a fresh blockhash from a node');
-  const prepared = await prepareSolanaTransaction({ ...request, recentBlockhash });
+  return needsMessageSigner('SOL', await prepareSolanaTransaction({ ...request, recentBlockhash }));
+}
+
+/** An Ed25519 chain's prepared transaction, whose `sign` refuses a signer without signMessage. */
+function needsMessageSigner(
+  chain: string,
+  prepared: PreparedTransaction<MessageSigner>,
+): PreparedTransaction {
   return {
     ...prepared,
     sign(signer) {
       if (!isMessageSigner(signer))
-        refuse('INVALID_REQUEST', 'signer', 'SOL needs a signer with signMessage (Ed25519)');
+        refuse('INVALID_REQUEST', 'signer', `${chain} needs a signer with signMessage (Ed25519)`);
       return prepared.sign(signer);
     },
   };
@@ -106,5 +120,7 @@ export {
   type SolanaRecentBlockhash,
   type SolanaSignRequest,
 } from './solana/index.js';
+export { prepareStellarTransaction, signStellarTransaction } from './stellar/index.js';
+export { prepareAlgorandTransaction, signAlgorandTransaction } from './algorand/index.js';
 export * from './prepared.js';
 export * from './types.js';

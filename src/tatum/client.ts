@@ -38,6 +38,10 @@ export const TATUM_BROADCAST_PATHS: Readonly<Record<string, string>> = {
   XRP: '/v3/xrp/broadcast',
   // tatum-kms src/signatures.ts posts {txData, signatureId} here after signing SOL.
   SOL: '/v3/solana/broadcast',
+  // tatum-kms src/signatures.ts: XLM through the v2 SDK's xlmSdk.blockchain.broadcast (base64 envelope
+  // XDR), ALGO through v1 algorandBroadcast (hex of the signed msgpack transaction).
+  XLM: '/v3/xlm/broadcast',
+  ALGO: '/v3/algorand/broadcast',
 };
 
 /**

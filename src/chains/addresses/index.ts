@@ -7,6 +7,8 @@ import { encodeCashAddrP2pkh } from './cashaddr.js';
 import { deriveEvmAddress, deriveHarmonyAddress, deriveXdcAddress } from './evm.js';
 import { deriveXrpAddress } from './xrp.js';
 import { deriveSolanaAddress } from './solana.js';
+import { deriveStellarAddress } from './stellar.js';
+import { deriveAlgorandAddress } from './algorand.js';
 import { deriveTronAddress } from './tron.js';
 
 /**
@@ -52,6 +54,8 @@ function deriveUncached(
   publicKey: Uint8Array,
 ): string {
   if (chosen === 'solana') return deriveSolanaAddress(publicKey);
+  if (chosen === 'stellar') return deriveStellarAddress(publicKey);
+  if (chosen === 'algorand') return deriveAlgorandAddress(publicKey);
   const key = parsePublicKey(publicKey);
   switch (chosen) {
     case 'p2wpkh':
