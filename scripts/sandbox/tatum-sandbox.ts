@@ -15,6 +15,7 @@ import { SANDBOX_BROADCAST_PATHS, TATUM_BROADCAST_PATHS } from '../../src/tatum/
 import type { PendingTransaction } from '../../src/tatum/types.js';
 import { btcRpc, type BtcRpcEndpoint } from '../stack/btc-rpc.js';
 import { acceptXrpBlob } from './xrp-ledger.js';
+import { acceptAlgorandTransaction, acceptStellarEnvelope } from './ed25519-ledgers.js';
 
 export const SANDBOX_API_KEY = 'sandbox-api-key';
 
@@ -28,6 +29,10 @@ export interface TatumSandboxOptions {
   evmNodes?: Readonly<Record<string, string>>;
   /** Accept /v3/xrp/broadcast blobs that the XRP Ledger libraries verify (see xrp-ledger.ts). Default false. */
   verifyXrp?: boolean;
+  /** Accept /v3/xlm/broadcast envelopes that stellar-base verifies for this passphrase (ed25519-ledgers.ts). */
+  verifyXlm?: string;
+  /** Accept /v3/algorand/broadcast transactions of this genesis id that algosdk verifies (ed25519-ledgers.ts). */
+  verifyAlgo?: string;
   /** btcd; bitcoin/litecoin/dogecoin/bcash broadcasts go here (regtest only really works for BTC). */
   btcRpc?: BtcRpcEndpoint;
   /** 0 (default) picks a free port. */
@@ -172,6 +177,19 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
     if (path === TATUM_BROADCAST_PATHS.XRP && options.verifyXrp === true) {
       try {
         return acceptXrpBlob(txData);
+      } catch (error) {
+        throw new NodeRefused(error instanceof Error ? error.message : String(error));
+      }
+    }
+    const ed25519Verifier =
+      path === TATUM_BROADCAST_PATHS.XLM && options.verifyXlm !== undefined
+        ? () => acceptStellarEnvelope(txData, options.verifyXlm ?? '')
+        : path === TATUM_BROADCAST_PATHS.ALGO && options.verifyAlgo !== undefined
+          ? () => acceptAlgorandTransaction(txData, options.verifyAlgo ?? '')
+          : undefined;
+    if (ed25519Verifier) {
+      try {
+        return ed25519Verifier();
       } catch (error) {
         throw new NodeRefused(error instanceof Error ? error.message : String(error));
       }
