@@ -15,7 +15,12 @@ import { SANDBOX_BROADCAST_PATHS, TATUM_BROADCAST_PATHS } from '../../src/tatum/
 import type { PendingTransaction } from '../../src/tatum/types.js';
 import { btcRpc, type BtcRpcEndpoint } from '../stack/btc-rpc.js';
 import { acceptXrpBlob } from './xrp-ledger.js';
-import { acceptCardanoTransaction, acceptMultiversXTransaction } from './ed25519-ledgers.js';
+import {
+  acceptAlgorandTransaction,
+  acceptCardanoTransaction,
+  acceptMultiversXTransaction,
+  acceptStellarEnvelope,
+} from './ed25519-ledgers.js';
 
 export const SANDBOX_API_KEY = 'sandbox-api-key';
 
@@ -37,6 +42,10 @@ export interface TatumSandboxOptions {
   verifyXrp?: boolean;
   /** Accept /v3/ada/broadcast and /v3/egld/broadcast transactions their chains' SDKs verify (ed25519-ledgers.ts). */
   verifyEd25519Chains?: boolean;
+  /** Accept /v3/xlm/broadcast envelopes that stellar-base verifies for this passphrase (ed25519-ledgers.ts). */
+  verifyXlm?: string;
+  /** Accept /v3/algorand/broadcast transactions of this genesis id that algosdk verifies (ed25519-ledgers.ts). */
+  verifyAlgo?: string;
   /** btcd; bitcoin/litecoin/dogecoin/bcash broadcasts go here (regtest only really works for BTC). */
   btcRpc?: BtcRpcEndpoint;
   /** 0 (default) picks a free port. */
@@ -187,9 +196,17 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
       }
     }
     const ed25519Ledger = ED25519_LEDGERS[path];
-    if (ed25519Ledger !== undefined && options.verifyEd25519Chains === true) {
+    const ed25519Verifier =
+      ed25519Ledger !== undefined && options.verifyEd25519Chains === true
+        ? () => ed25519Ledger(txData)
+        : path === TATUM_BROADCAST_PATHS.XLM && options.verifyXlm !== undefined
+          ? () => acceptStellarEnvelope(txData, options.verifyXlm ?? '')
+          : path === TATUM_BROADCAST_PATHS.ALGO && options.verifyAlgo !== undefined
+            ? () => acceptAlgorandTransaction(txData, options.verifyAlgo ?? '')
+            : undefined;
+    if (ed25519Verifier) {
       try {
-        return await ed25519Ledger(txData);
+        return await ed25519Verifier();
       } catch (error) {
         throw new NodeRefused(error instanceof Error ? error.message : String(error));
       }

@@ -154,7 +154,7 @@ export const WalletSchema = z
     address: z.string().openapi({ description: 'Index-0 address in the default format' }),
     addresses: Addresses,
     publicKey: z.string().openapi({
-      description: 'Public key, hex: compressed secp256k1 (33 bytes) or Ed25519 (32 bytes, SOL)',
+      description: 'Public key, hex: compressed secp256k1 (33 bytes) or Ed25519 (32 bytes, SOL / XLM / ALGO)',
     }),
     kmsKeyId: z.string(),
     kmsKeyArn: z.string(),

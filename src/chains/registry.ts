@@ -39,6 +39,12 @@ import {
 // - EGLD: chainID "1" mainnet, "D" devnet (MultiversX docs "Signing transactions"; network config
 //   erd_chain_id). Tatum's EGLD testnet is taken to be devnet (inferred: tatum-js v1 egld.ts reads
 //   erd_chain_id from Tatum's node at signing time and has no testnet constant).
+// - XLM: the address is the StrKey (G…) of the Ed25519 public key (SEP-0023); network passphrases as in
+//   stellar-base's `Networks.PUBLIC` / `Networks.TESTNET`, which tatum-kms picks with its testnet flag
+//   (tatum-js v2 packages/blockchain/xlm/src/lib/services/xlm.kms.ts).
+// - ALGO: the address is base32(public key ‖ last 4 bytes of SHA-512/256(public key)), no padding
+//   (developer.algorand.org "Accounts"; algosdk encodeAddress). Genesis ids and hashes as algod's
+//   /v2/transactions/params reports them on MainNet and TestNet (developer.algorand.org "Algorand networks").
 
 const BTC_BIP32_MAIN = { public: 0x0488b21e, private: 0x0488ade4 } as const; // xpub / xprv
 const BTC_BIP32_TEST = { public: 0x043587cf, private: 0x04358394 } as const; // tpub / tprv
@@ -338,6 +344,41 @@ export const CHAINS = {
       },
     },
   },
+  XLM: {
+    id: 'XLM',
+    name: 'Stellar',
+    family: 'stellar',
+    nativeAsset: { symbol: 'XLM', decimals: 7 },
+    addressFormats: ['stellar'],
+    destinationFormats: ['stellar'],
+    networks: {
+      mainnet: {
+        label: 'Stellar public network',
+        networkPassphrase: 'Public Global Stellar Network ; September 2015',
+      },
+      testnet: { label: 'Stellar testnet', networkPassphrase: 'Test SDF Network ; September 2015' },
+    },
+  },
+  ALGO: {
+    id: 'ALGO',
+    name: 'Algorand',
+    family: 'algorand',
+    nativeAsset: { symbol: 'ALGO', decimals: 6 },
+    addressFormats: ['algorand'],
+    destinationFormats: ['algorand'],
+    networks: {
+      mainnet: {
+        label: 'Algorand MainNet',
+        genesisId: 'mainnet-v1.0',
+        genesisHash: 'wGHE2Pwdvd7S12BL5FaOP20EGYesN73ktiC1qzkkit8=',
+      },
+      testnet: {
+        label: 'Algorand TestNet',
+        genesisId: 'testnet-v1.0',
+        genesisHash: 'SGO1GKSzyE7IEPItTxCByw9x8FmnrCDexi9/cOUJOiI=',
+      },
+    },
+  },
 } as const satisfies Registry;
 
 /**
@@ -452,6 +493,8 @@ const FAMILY_KEY_SPECS: Readonly<Record<ChainFamily, WalletKeySpec>> = {
   cardano: ED25519_KEY_SPEC,
   multiversx: ED25519_KEY_SPEC,
   flow: SECP256K1_KEY_SPEC,
+  stellar: ED25519_KEY_SPEC,
+  algorand: ED25519_KEY_SPEC,
 };
 
 /** The KMS key spec a wallet of `chain` needs (one wallet = one key of this spec). */

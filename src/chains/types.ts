@@ -19,13 +19,16 @@ export const CHAIN_IDS = [
   'ADA',
   'EGLD',
   'FLOW',
+  'XLM',
+  'ALGO',
 ] as const;
 export type ChainId = (typeof CHAIN_IDS)[number];
 
 export const NETWORK_NAMES = ['mainnet', 'testnet', 'regtest'] as const;
 export type NetworkName = (typeof NETWORK_NAMES)[number];
 
-export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'xrp' | 'solana' | 'cardano' | 'multiversx' | 'flow';
+export type ChainFamily =
+  'bitcoin' | 'evm' | 'tron' | 'xrp' | 'solana' | 'cardano' | 'multiversx' | 'flow' | 'stellar' | 'algorand';
 
 /**
  * Address formats this service can DERIVE from one of its own public keys (and therefore receive funds on).
@@ -46,6 +49,8 @@ export const ADDRESS_FORMATS = [
   'solana',
   'cardano-enterprise',
   'multiversx',
+  'stellar',
+  'algorand',
 ] as const;
 export type AddressFormat = (typeof ADDRESS_FORMATS)[number];
 
@@ -141,6 +146,20 @@ export interface FlowNetworkParams {
   readonly flowToken: string;
 }
 
+export interface StellarNetworkParams {
+  readonly label: string;
+  /** The network passphrase; every signature covers sha256(passphrase), so it binds the network. */
+  readonly networkPassphrase: string;
+}
+
+export interface AlgorandNetworkParams {
+  readonly label: string;
+  /** Transaction fields `gen` and `gh` (algod /v2/transactions/params genesis-id / genesis-hash). */
+  readonly genesisId: string;
+  /** Base64 of the 32-byte genesis hash. */
+  readonly genesisHash: string;
+}
+
 interface ChainDefinitionBase<Family extends ChainFamily, Params> {
   readonly id: ChainId;
   readonly name: string;
@@ -164,6 +183,8 @@ export type SolanaChainDefinition = ChainDefinitionBase<'solana', SolanaNetworkP
 export type CardanoChainDefinition = ChainDefinitionBase<'cardano', CardanoNetworkParams>;
 export type MultiversXChainDefinition = ChainDefinitionBase<'multiversx', MultiversXNetworkParams>;
 export type FlowChainDefinition = ChainDefinitionBase<'flow', FlowNetworkParams>;
+export type StellarChainDefinition = ChainDefinitionBase<'stellar', StellarNetworkParams>;
+export type AlgorandChainDefinition = ChainDefinitionBase<'algorand', AlgorandNetworkParams>;
 
 export type ChainDefinition =
   | BitcoinChainDefinition
@@ -173,7 +194,9 @@ export type ChainDefinition =
   | SolanaChainDefinition
   | CardanoChainDefinition
   | MultiversXChainDefinition
-  | FlowChainDefinition;
+  | FlowChainDefinition
+  | StellarChainDefinition
+  | AlgorandChainDefinition;
 export type NetworkParams =
   | BitcoinNetworkParams
   | EvmNetworkParams
@@ -182,7 +205,9 @@ export type NetworkParams =
   | SolanaNetworkParams
   | CardanoNetworkParams
   | MultiversXNetworkParams
-  | FlowNetworkParams;
+  | FlowNetworkParams
+  | StellarNetworkParams
+  | AlgorandNetworkParams;
 
 export type AddressValidation =
   | { readonly valid: true; readonly format: DestinationFormat; readonly normalized: string }

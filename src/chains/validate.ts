@@ -8,6 +8,8 @@ import { decodeFlowAddress } from './addresses/flow.js';
 import { decodeSolanaAddress } from './addresses/solana.js';
 import { decodeCardanoAddress } from './addresses/cardano.js';
 import { decodeMultiversXAddress } from './addresses/multiversx.js';
+import { decodeStellarAddress } from './addresses/stellar.js';
+import { decodeAlgorandAddress } from './addresses/algorand.js';
 import { decodeTronAddress } from './addresses/tron.js';
 import { InvalidAddressError, UnsupportedChainError } from './errors.js';
 import { getFamilyChain, getChain, getNetwork } from './registry.js';
@@ -63,6 +65,10 @@ function decode(chain: string, network: string, address: string): DecodeOutcome 
       return decodeMultiversXAddress(address);
     case 'flow':
       return decodeFlowAddress(address);
+    case 'stellar':
+      return decodeStellarAddress(address);
+    case 'algorand':
+      return decodeAlgorandAddress(address);
   }
 }
 

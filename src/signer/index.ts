@@ -31,7 +31,8 @@ export interface PrepareTransactionRequest extends PrepareRequestBase {
   /**
    * Bitcoin family: PSBT (base64/hex), Tatum bitcore JSON, or BCH "hex:[amounts]".
    * EVM: Tatum web3-style JSON or a 0x unsigned raw transaction. TRON: TronWeb transaction JSON.
-   * XRP: rippled Payment JSON. FLOW: FCL voucher JSON.
+   * XRP: rippled Payment JSON. SOL: {"txData": "<hex message>"}. XLM: base64 envelope XDR.
+   * ALGO: JSON of an algosdk 1.x Transaction. FLOW: FCL voucher JSON.
    */
   unsigned: string | object;
   /** Bitcoin family only; detected when omitted. */
@@ -88,6 +89,16 @@ export async function prepareTransaction(request: PrepareTransactionRequest): Pr
       );
     case 'flow':
       return prepareFlow(request);
+    case 'stellar':
+      return requiringMessageSigner(
+        'XLM',
+        await (await import('./stellar/index.js')).prepareStellarTransaction(request),
+      );
+    case 'algorand':
+      return requiringMessageSigner(
+        'ALGO',
+        await (await import('./algorand/index.js')).prepareAlgorandTransaction(request),
+      );
   }
 }
 
@@ -112,15 +123,7 @@ async function prepareSolana(request: PrepareTransactionRequest): Promise<Prepar
   if (!recentBlockhash)
     refuse('INVALID_REQUEST', 'recentBlockhash', 'SOL needs a fresh blockhash from a node');
   const { prepareSolanaTransaction } = await import('./solana/index.js');
-  const prepared = await prepareSolanaTransaction({ ...request, recentBlockhash });
-  return {
-    ...prepared,
-    sign(signer) {
-      if (!isMessageSigner(signer))
-        refuse('INVALID_REQUEST', 'signer', 'SOL needs a signer with signMessage (Ed25519)');
-      return prepared.sign(signer);
-    },
-  };
+  return requiringMessageSigner('SOL', await prepareSolanaTransaction({ ...request, recentBlockhash }));
 }
 
 /** FLOW addresses are chain-assigned: the caller names the account and key index the wallet's key holds. */

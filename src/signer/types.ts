@@ -55,7 +55,8 @@ export interface SignedTransaction {
   network: NetworkName;
   /**
    * What goes to the chain: raw hex for Bitcoin-family and EVM (0x-prefixed for EVM),
-   * the signed transaction JSON string for TRON, the hex wire transaction (signatures ‖ message) for SOL.
+   * the signed transaction JSON string for TRON, the hex wire transaction (signatures ‖ message) for SOL,
+   * the base64 envelope XDR for XLM, the hex of the signed msgpack transaction for ALGO.
    */
   signed: string;
   /** Transaction id / hash as the chain's explorers show it. */

@@ -44,6 +44,10 @@ export const TATUM_BROADCAST_PATHS: Readonly<Record<string, string>> = {
   // tatum-js v1 src/blockchain/egld.ts egldBroadcast (tatum-kms signatures.ts, Currency.EGLD):
   // {txData: JSON.stringify(signedTransaction.toSendable()), signatureId}.
   EGLD: '/v3/egld/broadcast',
+  // tatum-kms src/signatures.ts: XLM through the v2 SDK's xlmSdk.blockchain.broadcast (base64 envelope
+  // XDR), ALGO through v1 algorandBroadcast (hex of the signed msgpack transaction).
+  XLM: '/v3/xlm/broadcast',
+  ALGO: '/v3/algorand/broadcast',
 };
 
 /**

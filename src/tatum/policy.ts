@@ -94,7 +94,8 @@ function normalizeDestination(chain: ChainId, network: NetworkName, address: str
   if (family === 'bitcoin')
     return Buffer.from(addressToOutputScript(chain, network, address)).toString('hex');
   if (family === 'evm') return toEvmAddress(chain, network, address).toLowerCase(); // xdc…, one1… too
-  if (family === 'xrp' || family === 'solana') return address; // one spelling per key
+  if (family === 'xrp' || family === 'solana' || family === 'stellar' || family === 'algorand')
+    return address; // one spelling per key
   if (family === 'cardano' || family === 'multiversx') return address.toLowerCase(); // bech32, as decoded
   return canonicalTronAddress(address);
 }

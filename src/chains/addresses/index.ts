@@ -9,6 +9,8 @@ import { deriveXrpAddress } from './xrp.js';
 import { deriveSolanaAddress } from './solana.js';
 import { deriveCardanoAddress } from './cardano.js';
 import { deriveMultiversXAddress } from './multiversx.js';
+import { deriveStellarAddress } from './stellar.js';
+import { deriveAlgorandAddress } from './algorand.js';
 import { deriveTronAddress } from './tron.js';
 
 /**
@@ -63,6 +65,8 @@ function deriveUncached(
   if (chosen === 'cardano-enterprise')
     return deriveCardanoAddress(getFamilyChain('cardano', chain, network).params, publicKey);
   if (chosen === 'multiversx') return deriveMultiversXAddress(publicKey);
+  if (chosen === 'stellar') return deriveStellarAddress(publicKey);
+  if (chosen === 'algorand') return deriveAlgorandAddress(publicKey);
   const key = parsePublicKey(publicKey);
   switch (chosen) {
     case 'p2wpkh':

@@ -10,17 +10,11 @@ import {
   type SignatureBytes,
   type TransactionMessageBytes,
 } from '@solana/kit';
-import { getFamilyChain, isNetworkName, type NetworkName } from '../../chains/index.js';
+import { getFamilyChain } from '../../chains/index.js';
 import { verifyEd25519 } from '../../kms/ed25519.js';
-import { resolveEd25519Wallet } from '../ed25519-wallet.js';
+import { resolveEd25519Wallet, type Ed25519Wallet } from '../ed25519-wallet.js';
 import type { PreparedTransaction } from '../prepared.js';
-import {
-  refuse,
-  type MessageSigner,
-  type SignedTransaction,
-  type SignRequestBase,
-  type WalletKey,
-} from '../types.js';
+import { refuse, type MessageSigner, type SignedTransaction, type SignRequestBase } from '../types.js';
 import { decodeLegacyMessage, encodeWithBlockhash, MAX_TRANSACTION_BYTES } from './message.js';
 import { parseSolanaPayload } from './payload.js';
 import { LAMPORTS_PER_SIGNATURE, readTransfers } from './transfers.js';
@@ -41,26 +35,14 @@ export interface SolanaSignRequest extends Omit<SignRequestBase, 'signer'> {
 
 export type PreparedSolanaTransaction = PreparedTransaction<MessageSigner>;
 
-function resolveWallet(request: Omit<SolanaSignRequest, 'signer'>): {
-  wallet: WalletKey;
-  network: NetworkName;
-  address: string;
-} {
-  if (request.chain !== 'SOL') refuse('CHAIN_MISMATCH', 'chain', `is ${request.chain}, not SOL`);
-  const network: unknown = request.network;
-  if (typeof network !== 'string' || !isNetworkName(network))
-    refuse('CHAIN_MISMATCH', 'network', `is ${String(network)}`);
-  let genesisHash: string;
-  try {
-    genesisHash = getFamilyChain('solana', 'SOL', network).params.genesisHash;
-  } catch {
-    refuse('CHAIN_MISMATCH', 'network', `SOL has no ${network} network`);
-  }
+function resolveWallet(request: Omit<SolanaSignRequest, 'signer'>): Ed25519Wallet {
+  const resolved = resolveEd25519Wallet(request, 'SOL');
+  const { genesisHash } = getFamilyChain('solana', 'SOL', resolved.network).params;
   if (request.recentBlockhash.genesisHash !== genesisHash) {
     refuse(
       'CHAIN_MISMATCH',
       'recentBlockhash.genesisHash',
-      `is ${request.recentBlockhash.genesisHash}: the blockhash comes from another cluster than SOL ${network}`,
+      `is ${request.recentBlockhash.genesisHash}: the blockhash comes from another cluster than SOL ${resolved.network}`,
     );
   }
   return resolveEd25519Wallet(request, 'SOL');

@@ -15,8 +15,9 @@ import {
 } from '../../../src/chains/index.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ADDRESS_VECTORS } from '../../vectors/address-vectors.js';
-import { ED25519_ADDRESS_VECTORS } from '../../vectors/ed25519-address-vectors.js';
 import { ADA_EGLD_ADDRESS_VECTORS } from '../../vectors/ada-egld-address-vectors.js';
+import { StrKey } from '@stellar/stellar-base';
+import { ED25519_ADDRESS_VECTORS, SEP5_TEST2_SECRET } from '../../vectors/ed25519-address-vectors.js';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -90,6 +91,35 @@ describe('deriveAddress: published Ed25519 vectors (test/vectors/ed25519-address
     const identity = new Uint8Array(32);
     identity[0] = 1;
     expect(() => deriveAddress('SOL', 'mainnet', identity)).toThrow(/small-order/);
+  });
+
+  it('the SEP-0005 vector seed is the published secret StrKey', () => {
+    expect(Buffer.from(StrKey.decodeEd25519SecretSeed(SEP5_TEST2_SECRET)).toString('hex')).toBe(
+      ED25519_ADDRESS_VECTORS.find((v) => v.chain === 'XLM')?.seedHex,
+    );
+  });
+
+  it('validates XLM destinations strictly: G… with a valid checksum; muxed, secret and lower-case refused', () => {
+    const g = 'GAVXVW5MCK7Q66RIBWZZKZEDQTRXWCZUP4DIIFXCCENGW2P6W4OA34RH';
+    expect(validateAddress('XLM', 'testnet', g)).toMatchObject({ valid: true, format: 'stellar' });
+    expect(validateAddress('XLM', 'mainnet', `${g.slice(0, -1)}J`)).toMatchObject({ valid: false });
+    expect(validateAddress('XLM', 'mainnet', g.toLowerCase())).toMatchObject({ valid: false });
+    expect(validateAddress('XLM', 'mainnet', SEP5_TEST2_SECRET)).toMatchObject({ valid: false });
+    const muxed = 'MA7QYNF7SOWQ3GLR2BGMZEHXAVIRZA4KVWLTJJFC7MGXUA74P7UJUAAAAAAAAAAAACJUQ';
+    expect(validateAddress('XLM', 'mainnet', muxed)).toMatchObject({ valid: false, reason: /muxed/ });
+  });
+
+  it('validates ALGO destinations strictly: 58 upper-case base32 characters with the checksum', () => {
+    const a = 'LT74JRUCTFB35LZT4NJV23ZHVWNIOGDMTUJ4ASCXDXDDP5ZQFURIZAHIXA';
+    expect(validateAddress('ALGO', 'mainnet', a)).toMatchObject({ valid: true, format: 'algorand' });
+    // The all-zero account, as Algorand publishes it (the "zero address").
+    const zero = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAY5HFKQ';
+    expect(validateAddress('ALGO', 'testnet', zero)).toMatchObject({ valid: true });
+    expect(validateAddress('ALGO', 'mainnet', `${a.slice(0, -1)}B`)).toMatchObject({ valid: false });
+    expect(validateAddress('ALGO', 'mainnet', a.toLowerCase())).toMatchObject({ valid: false });
+    expect(validateAddress('ALGO', 'mainnet', a.slice(1))).toMatchObject({ valid: false });
+    expect(() => deriveAddress('ALGO', 'mainnet', G)).toThrow(/Ed25519 public key must be 32 bytes/);
+    expect(() => deriveAddress('XLM', 'mainnet', G)).toThrow(/Ed25519 public key must be 32 bytes/);
   });
 
   it('validates SOL destinations as base58 of exactly 32 bytes', () => {
