@@ -3,6 +3,7 @@
 // naming it.
 import { z } from '@hono/zod-openapi';
 import { ADDRESS_FORMATS, CHAIN_IDS, NETWORK_NAMES, listNetworks } from '../chains/index.js';
+import { WALLET_OPERATION_ACTIONS } from '../db/index.js';
 import { MAX_BATCH, MAX_INDEX } from '../wallets/index.js';
 
 const WALLET_STATUSES = ['CREATING', 'ACTIVE', 'DISABLED', 'PENDING_DELETION'] as const;
@@ -130,6 +131,13 @@ export const AddressParams = z.object({
   index: integerString(0, MAX_ADDRESS_INDEX).openapi({ param: { name: 'index', in: 'path' } }),
 });
 
+export const OperationParams = z.object({
+  signatureId: SignatureId,
+  operationId: z
+    .uuid('must be a UUID')
+    .openapi({ param: { name: 'operationId', in: 'path' }, example: '0b8f5e8e-3c1e-4a57-9f4e-6f1f0d4c2a11' }),
+});
+
 export const BatchParams = z.object({
   batchId: z
     .string()
@@ -199,6 +207,28 @@ export const BatchSchema = z
     links: z.object({ self: z.string().openapi({ description: 'Poll this for progress' }) }),
   })
   .openapi('Batch');
+
+export const WalletOperationSchema = z
+  .object({
+    operationId: z.uuid(),
+    signatureId: z.uuid(),
+    action: z.enum(WALLET_OPERATION_ACTIONS),
+    status: z.enum(BATCH_STATUSES).openapi({
+      description: 'PAUSED: its runner stopped; another instance (or this one after a restart) resumes it',
+    }),
+    keys: z.int().min(0).openapi({ description: 'KMS keys of the wallet when the operation started' }),
+    done: z.int().min(0).openapi({ description: 'Keys done so far' }),
+    targetStatus: WalletStatus.openapi({ description: 'The wallet status once COMPLETED' }),
+    pendingWindowDays: z.int().nullable(),
+    error: z.string().nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    links: z.object({
+      self: z.string().openapi({ description: 'Poll this for progress' }),
+      wallet: z.string(),
+    }),
+  })
+  .openapi('WalletOperation');
 
 export const HealthSchema = z
   .object({
