@@ -10,6 +10,7 @@ export default defineConfig(
       'cdk.out',
       '.venv-localstack',
       '.venv-iac',
+      '.venv-fuzz',
       '.tools',
       '.tmp',
       'bench/results',
