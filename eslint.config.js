@@ -11,6 +11,7 @@ export default defineConfig(
       '.venv-localstack',
       '.venv-iac',
       '.venv-fuzz',
+      '.schemathesis',
       '.tools',
       '.tmp',
       'bench/results',
