@@ -6,7 +6,8 @@
 // Exclusion, on FerretDB's one atomic primitive (an insert against a unique _id):
 // - per wallet: `wallet_operation_locks/{_id: signatureId}` exists while a job is unfinished, so a
 //   second request is a CONFLICT (409) even when the first job's runner has died — its job is resumed,
-//   never overlapped. The lock is removed when the job is COMPLETED or FAILED.
+//   never overlapped. The lock is removed when the job is COMPLETED or FAILED, by {_id, operationId}
+//   (FerretDB's filtered delete is read-then-delete, but only a finished job's runner ever deletes it).
 // - per job: the runner holds the claim "wallet:<signatureId>" (db/claims.ts), renewed at half-lease,
 //   which also keeps reconcile off the wallet. A runner that lost it (stalled past the lease) stops.
 import { randomUUID } from 'node:crypto';
