@@ -10,6 +10,8 @@ export default defineConfig(
       'cdk.out',
       '.venv-localstack',
       '.venv-iac',
+      '.venv-fuzz',
+      '.schemathesis',
       '.tools',
       '.tmp',
       'bench/results',

@@ -89,6 +89,7 @@ export async function createAppContext(
       application: config.application,
       rateLimiter,
       createKeysPerSecond: config.kms.createKeyRate,
+      maxQueuedBatchKeys: config.batchMaxQueuedKeys,
       ...(options.hooks ? { hooks: options.hooks } : {}),
     });
     let closed: Promise<void> | undefined;

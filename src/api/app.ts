@@ -1,7 +1,7 @@
 // The HTTP API as one Hono app, served by @hono/node-server locally (server.ts) and by the Lambda
 // adapter behind API Gateway (src/handlers/api.ts). Order of the layers, outermost first:
-//   request id + access log → 405 detection → (on /v1) authentication → body limit → route schema
-//   validation → handler → WalletService.
+//   request id + access log → 405 detection → (on /v1) authentication → body limit → strict JSON
+//   (UTF-8, no duplicate keys) → route schema validation → handler → WalletService.
 // So an unauthenticated caller learns nothing about routes or input, and nothing reaches the service
 // before the input has been validated.
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -13,9 +13,11 @@ import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
 import { ApiProblem } from './problem.js';
 import { requestLog } from './request-log.js';
 import { registerBatchRoutes } from './routes/batches.js';
+import { registerOperationRoutes } from './routes/operations.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerWalletRoutes } from './routes/wallets.js';
 import { type ApiEnv, type ApiOptions, jsonLogger } from './types.js';
+import { strictJsonBody } from './strict-body.js';
 import { rejectInvalid } from './validation.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
@@ -41,7 +43,10 @@ export function createApiApp(options: ApiOptions): ApiApp {
     }),
   );
 
+  app.use('/v1/*', strictJsonBody());
+
   registerWalletRoutes(app, options.walletService);
+  registerOperationRoutes(app, options.walletService);
   registerBatchRoutes(app, options.walletService);
 
   let document: OpenApiDocument | undefined;

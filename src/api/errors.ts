@@ -4,6 +4,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { redactError } from '../config/redact.js';
 import { WalletError } from '../wallets/contract.js';
 import { ApiProblem, problemResponse, type ProblemKind } from './problem.js';
 import type { ApiEnv, ApiLogger } from './types.js';
@@ -19,6 +20,7 @@ export const WALLET_ERROR_STATUS: Readonly<
   IDEMPOTENCY_MISMATCH: { status: 422, kind: 'idempotency-mismatch' },
   INVALID_STATE: { status: 409, kind: 'invalid-state' },
   UNAVAILABLE: { status: 503, kind: 'unavailable' },
+  QUOTA_EXCEEDED: { status: 429, kind: 'quota-exceeded' },
 };
 
 /** Seconds a client should wait before retrying a 503. */
@@ -75,7 +77,15 @@ export function errorHandler(log: ApiLogger): ErrorHandler<ApiEnv> {
     const problem = toProblem(error);
     if (problem !== undefined) {
       if (problem.status >= 500) {
-        log({ level: 'warn', msg: 'service unavailable', requestId: requestIdOf(c), detail: problem.detail });
+        // The body names the dependency only; where it failed (host, endpoint) goes to the log.
+        const cause = error.cause === undefined ? undefined : redactError(error.cause);
+        log({
+          level: 'warn',
+          msg: 'service unavailable',
+          requestId: requestIdOf(c),
+          detail: problem.detail,
+          cause,
+        });
       }
       return problemResponse(c, problem, requestIdOf(c));
     }

@@ -29,6 +29,7 @@ export type ProblemKind =
   | 'idempotency-mismatch'
   | 'invalid-state'
   | 'unavailable'
+  | 'quota-exceeded'
   | 'internal';
 
 export const PROBLEM_TITLES: Readonly<Record<ProblemKind, string>> = {
@@ -43,6 +44,7 @@ export const PROBLEM_TITLES: Readonly<Record<ProblemKind, string>> = {
   'idempotency-mismatch': 'Idempotency key reused with a different request',
   'invalid-state': 'Wallet is in the wrong state',
   unavailable: 'Service unavailable',
+  'quota-exceeded': 'Quota exceeded',
   internal: 'Internal server error',
 };
 

@@ -3,6 +3,7 @@
 // naming it.
 import { z } from '@hono/zod-openapi';
 import { ADDRESS_FORMATS, CHAIN_IDS, NETWORK_NAMES, listNetworks } from '../chains/index.js';
+import { WALLET_OPERATION_ACTIONS } from '../db/index.js';
 import { MAX_BATCH, MAX_INDEX } from '../wallets/index.js';
 
 const WALLET_STATUSES = ['CREATING', 'ACTIVE', 'DISABLED', 'PENDING_DELETION'] as const;
@@ -13,14 +14,20 @@ const MAX_ADDRESS_INDEX = MAX_INDEX;
 const MAX_BATCH_COUNT = MAX_BATCH;
 const DELETION_WINDOW_DAYS = { min: 7, max: 30, default: 30 } as const;
 
-const CONTROL_CHAR = /\p{Cc}/u;
+/**
+ * No control characters (Unicode category Cc = U+0000-U+001F and U+007F-U+009F), as a pattern rather
+ * than a refinement so the OpenAPI document carries the rule (a refine is invisible to clients and
+ * fuzzers). Written as ranges, not \p{Cc}: other regex dialects reading the document lack \p.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NO_CONTROL_CHARS = /^[^\u0000-\u001F\u007F-\u009F]*$/;
 
 const text = (max: number) =>
   z
     .string()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL_CHAR.test(s), 'must not contain control characters');
+    .regex(NO_CONTROL_CHARS, 'must not contain control characters');
 
 const UserId = text(128).openapi({ description: "The owner's id in the calling system", example: 'user-42' });
 const Chain = z.enum(CHAIN_IDS).openapi({ description: 'Chain id (Tatum currency string)', example: 'BTC' });
@@ -100,7 +107,10 @@ export const BatchBody = z
 
 export const DeleteWalletBody = z
   .strictObject({
-    confirm: z.string().openapi({ description: 'Must repeat the signatureId of the path' }),
+    confirm: z
+      .string()
+      .max(36, 'must be at most 36 characters')
+      .openapi({ description: 'Must repeat the signatureId of the path (a UUID)' }),
     pendingWindowDays: z
       .int('must be an integer')
       .min(DELETION_WINDOW_DAYS.min, `must be at least ${DELETION_WINDOW_DAYS.min}`)
@@ -128,6 +138,13 @@ export const SignatureIdParams = z.object({ signatureId: SignatureId });
 export const AddressParams = z.object({
   signatureId: SignatureId,
   index: integerString(0, MAX_ADDRESS_INDEX).openapi({ param: { name: 'index', in: 'path' } }),
+});
+
+export const OperationParams = z.object({
+  signatureId: SignatureId,
+  operationId: z
+    .uuid('must be a UUID')
+    .openapi({ param: { name: 'operationId', in: 'path' }, example: '0b8f5e8e-3c1e-4a57-9f4e-6f1f0d4c2a11' }),
 });
 
 export const BatchParams = z.object({
@@ -199,6 +216,28 @@ export const BatchSchema = z
     links: z.object({ self: z.string().openapi({ description: 'Poll this for progress' }) }),
   })
   .openapi('Batch');
+
+export const WalletOperationSchema = z
+  .object({
+    operationId: z.uuid(),
+    signatureId: z.uuid(),
+    action: z.enum(WALLET_OPERATION_ACTIONS),
+    status: z.enum(BATCH_STATUSES).openapi({
+      description: 'PAUSED: its runner stopped; another instance (or this one after a restart) resumes it',
+    }),
+    keys: z.int().min(0).openapi({ description: 'KMS keys of the wallet when the operation started' }),
+    done: z.int().min(0).openapi({ description: 'Keys done so far' }),
+    targetStatus: WalletStatus.openapi({ description: 'The wallet status once COMPLETED' }),
+    pendingWindowDays: z.int().nullable(),
+    error: z.string().nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    links: z.object({
+      self: z.string().openapi({ description: 'Poll this for progress' }),
+      wallet: z.string(),
+    }),
+  })
+  .openapi('WalletOperation');
 
 export const HealthSchema = z
   .object({

@@ -1,8 +1,20 @@
 // Service views → JSON bodies. Every field is copied by name (nothing unexpected can leak through a
 // spread) and dates become ISO-8601 strings.
 import type { z } from '@hono/zod-openapi';
-import type { BatchView, WalletKeyView, WalletPage, WalletView } from '../wallets/contract.js';
-import type { BatchSchema, WalletKeySchema, WalletPageSchema, WalletSchema } from './schemas.js';
+import type {
+  BatchView,
+  WalletKeyView,
+  WalletOperationView,
+  WalletPage,
+  WalletView,
+} from '../wallets/contract.js';
+import type {
+  BatchSchema,
+  WalletKeySchema,
+  WalletOperationSchema,
+  WalletPageSchema,
+  WalletSchema,
+} from './schemas.js';
 
 function iso(date: Date | string): string {
   return new Date(date).toISOString();
@@ -10,6 +22,10 @@ function iso(date: Date | string): string {
 
 export function walletPath(signatureId: string): string {
   return `/v1/wallets/${encodeURIComponent(signatureId)}`;
+}
+
+export function operationPath(signatureId: string, operationId: string): string {
+  return `${walletPath(signatureId)}/operations/${encodeURIComponent(operationId)}`;
 }
 
 export function batchPath(batchId: string): string {
@@ -69,5 +85,22 @@ export function batchJson(b: BatchView): z.infer<typeof BatchSchema> {
     createdAt: iso(b.createdAt),
     updatedAt: iso(b.updatedAt),
     links: { self: batchPath(b.batchId) },
+  };
+}
+
+export function operationJson(o: WalletOperationView): z.infer<typeof WalletOperationSchema> {
+  return {
+    operationId: o.operationId,
+    signatureId: o.signatureId,
+    action: o.action,
+    status: o.status,
+    keys: o.keys,
+    done: o.done,
+    targetStatus: o.targetStatus,
+    pendingWindowDays: o.pendingWindowDays,
+    error: o.error,
+    createdAt: iso(o.createdAt),
+    updatedAt: iso(o.updatedAt),
+    links: { self: operationPath(o.signatureId, o.operationId), wallet: walletPath(o.signatureId) },
   };
 }

@@ -39,6 +39,7 @@ const WALLET_EXIT: Record<WalletError['code'], ExitCode> = {
   IDEMPOTENCY_MISMATCH: EXIT.CONFLICT,
   INVALID_STATE: EXIT.CONFLICT,
   UNAVAILABLE: EXIT.FAILURE,
+  QUOTA_EXCEEDED: EXIT.CONFLICT,
 };
 
 export interface Failure {
@@ -86,6 +87,7 @@ const WALLET_FIELD: Record<WalletError['code'], string> = {
   IDEMPOTENCY_MISMATCH: 'conflict',
   INVALID_STATE: 'invalid state',
   UNAVAILABLE: 'unavailable',
+  QUOTA_EXCEEDED: 'quota exceeded',
 };
 
 function fieldOf(err: WalletError): string {

@@ -38,6 +38,11 @@ export interface AppConfig {
   apiKeyHashes: string[];
   /** How long secrets read from Secrets Manager are cached in memory. */
   secretsCacheTtlMs: number;
+  /**
+   * BATCH_MAX_QUEUED_KEYS: keys one caller may have queued in unfinished batches (each key costs
+   * $1/month in KMS). Default 1,000.
+   */
+  batchMaxQueuedKeys: number;
 }
 
 /** How the Sign rate of this process is derived (README "How runners share the KMS quota"). */
@@ -72,6 +77,9 @@ const rate = (fallback: number) =>
     (v) => (v === undefined || v === '' ? fallback : Number(v)),
     z.number({ error: 'must be a number' }).positive({ error: 'must be a positive number' }),
   );
+
+/** $1,000/month of KMS keys at most from one caller's queued batches, unless raised. */
+export const DEFAULT_BATCH_MAX_QUEUED_KEYS = 1_000;
 
 const ENV_SCHEMA = z.object({
   MONGODB_URI: optional(
@@ -122,6 +130,10 @@ const ENV_SCHEMA = z.object({
     .default('kms-signer'),
   API_KEY_HASHES: z.string().default(''),
   SECRETS_CACHE_TTL_SECONDS: rate(300),
+  BATCH_MAX_QUEUED_KEYS: z.preprocess(
+    (v) => (v === undefined || v === '' ? DEFAULT_BATCH_MAX_QUEUED_KEYS : Number(v)),
+    z.int({ error: 'must be a whole number' }).positive({ error: 'must be a positive number' }),
+  ),
 });
 
 export interface LoadConfigOptions {
@@ -171,6 +183,7 @@ export function loadConfig(
     application: vars.APP_TAG,
     apiKeyHashes: parseApiKeyHashes(vars.API_KEY_HASHES),
     secretsCacheTtlMs: vars.SECRETS_CACHE_TTL_SECONDS * 1000,
+    batchMaxQueuedKeys: vars.BATCH_MAX_QUEUED_KEYS,
   };
 }
 

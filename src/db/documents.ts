@@ -9,6 +9,10 @@ export const COLLECTIONS = {
   walletKeys: 'wallet_keys',
   idempotencyKeys: 'idempotency_keys',
   batches: 'batches',
+  /** Key administration jobs (disable/enable/delete/cancel-deletion of every key of a wallet). */
+  walletOperations: 'wallet_operations',
+  /** One document per wallet with an unfinished operation: _id = signatureId (an insert is the lock). */
+  walletOperationLocks: 'wallet_operation_locks',
   migrations: 'migrations',
   claims: 'claims',
   /** Written by the Tatum signing loop (src/tatum/jobs.ts); indexed here with everything else. */
@@ -112,10 +116,45 @@ export const batchDocSchema = z.object({
   created: z.number().int().min(0),
   status: z.enum(['RUNNING', 'PAUSED', 'COMPLETED', 'FAILED']),
   error: z.string().nullable(),
+  /** Who asked (API principal, or "cli"); the per-caller cap on queued keys counts by it. */
+  requestedBy: z.string().min(1).max(2048).optional(),
   createdAt: date,
   updatedAt: date,
 });
 export type BatchDoc = z.infer<typeof batchDocSchema>;
+
+export const WALLET_OPERATION_ACTIONS = ['disable', 'enable', 'delete', 'cancel-deletion'] as const;
+
+/**
+ * A key administration job (wallets/operations.ts). Keys are handled in index order: `lastIndex` is the
+ * last index done (null before index 0), so a resumed job carries on after it and also covers keys
+ * created meanwhile.
+ */
+export const walletOperationDocSchema = z.object({
+  _id: uuid,
+  signatureId: uuid,
+  action: z.enum(WALLET_OPERATION_ACTIONS),
+  /** ScheduleKeyDeletion waiting period (delete only). */
+  pendingWindowDays: z.number().int().min(7).max(30).nullable(),
+  status: z.enum(['RUNNING', 'PAUSED', 'COMPLETED', 'FAILED']),
+  /** Keys of the wallet when the job started (more may be created while it runs). */
+  keys: z.number().int().min(0),
+  done: z.number().int().min(0),
+  lastIndex: z.number().int().min(0).nullable(),
+  /** Earliest deletion date KMS reported so far (delete only). */
+  deletionDate: date.nullable(),
+  error: z.string().nullable(),
+  createdAt: date,
+  updatedAt: date,
+});
+export type WalletOperationDoc = z.infer<typeof walletOperationDocSchema>;
+
+export const walletOperationLockDocSchema = z.object({
+  _id: uuid,
+  operationId: uuid,
+  createdAt: date,
+});
+export type WalletOperationLockDoc = z.infer<typeof walletOperationLockDocSchema>;
 
 /** Written once a migration has finished (its claim is in `claims`, see claims.ts). */
 export const migrationDocSchema = z.object({

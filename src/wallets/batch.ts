@@ -21,11 +21,15 @@ export interface BatchInput {
   asset: string;
   network: NetworkName;
   count: number;
+  /** The caller (API principal); the per-caller cap on queued keys counts by it. Default "cli". */
+  requestedBy?: string;
 }
 
 const ITEM_ATTEMPTS = 4;
 
 export const batchClaim = (batchId: string): string => `batch:${batchId}`;
+/** Held while a caller's queued keys are counted and its batch inserted, so two requests cannot both fit. */
+const quotaClaim = (caller: string): string => `batch-quota:${caller}`;
 
 export class BatchRunner {
   private readonly running = new Map<string, Promise<BatchView>>();
@@ -41,6 +45,47 @@ export class BatchRunner {
       network: raw.network,
     });
     const count = checkBatchCount(raw.count);
+    const requestedBy = raw.requestedBy ?? 'cli';
+    const inserted = await this.ctx.claims.with(
+      quotaClaim(requestedBy),
+      this.ctx.owner,
+      this.ctx.leaseMs,
+      () => this.insertWithinQuota(input, count, requestedBy),
+    );
+    if (!inserted)
+      throw new WalletError('CONFLICT', 'another batch request of this caller is being queued; retry');
+    const doc = inserted.value;
+    const claim = await this.ctx.claims.acquire(batchClaim(doc._id), this.ctx.owner, this.ctx.leaseMs);
+    if (claim) void this.launch(doc, claim);
+    return this.view(doc);
+  }
+
+  /** Keys `caller` has queued: not yet created in its RUNNING and PAUSED batches. */
+  private async queuedKeys(caller: string): Promise<number> {
+    const unfinished = this.ctx.batches.find(
+      { requestedBy: caller, status: { $in: ['RUNNING', 'PAUSED'] } },
+      { projection: { count: 1, created: 1 } },
+    );
+    let queued = 0;
+    for await (const batch of unfinished) queued += batch.count - batch.created;
+    return queued;
+  }
+
+  private async insertWithinQuota(
+    input: ReturnType<typeof checkCreateInput>,
+    count: number,
+    requestedBy: string,
+  ): Promise<BatchDoc> {
+    const cap = this.ctx.maxQueuedBatchKeys;
+    const queued = await this.queuedKeys(requestedBy);
+    if (queued + count > cap) {
+      throw new WalletError(
+        'QUOTA_EXCEEDED',
+        `count: ${count} more keys would exceed this caller's cap of ${cap} keys queued in unfinished ` +
+          `batches (${queued} queued now; BATCH_MAX_QUEUED_KEYS); wait for them to finish`,
+        'count',
+      );
+    }
     const now = this.ctx.clock();
     const doc = checkDoc(batchDocSchema, 'batches', {
       _id: randomUUID(),
@@ -52,13 +97,12 @@ export class BatchRunner {
       created: 0,
       status: 'RUNNING',
       error: null,
+      requestedBy,
       createdAt: now,
       updatedAt: now,
     });
     await this.ctx.batches.insertOne(doc);
-    const claim = await this.ctx.claims.acquire(batchClaim(doc._id), this.ctx.owner, this.ctx.leaseMs);
-    if (claim) void this.launch(doc, claim);
-    return this.view(doc);
+    return doc;
   }
 
   async get(rawBatchId: string): Promise<BatchView> {
@@ -88,6 +132,20 @@ export class BatchRunner {
       await sleep(1000); // another process holds it: wait for it to finish or for its claim to lapse
       doc = await this.load(doc._id);
     }
+  }
+
+  /** Takes over every RUNNING or PAUSED batch nobody runs (after a restart); returns how many. */
+  async resumeUnfinished(): Promise<number> {
+    let started = 0;
+    for await (const doc of this.ctx.batches.find({ status: { $in: ['RUNNING', 'PAUSED'] } })) {
+      if (this.stopping) break;
+      if (this.running.has(doc._id)) continue;
+      const claim = await this.ctx.claims.acquire(batchClaim(doc._id), this.ctx.owner, this.ctx.leaseMs);
+      if (!claim) continue; // its runner is alive
+      void this.launch(await this.markRunning(doc), claim);
+      started += 1;
+    }
+    return started;
   }
 
   /** Stops every local runner after its current item (status PAUSED) and waits for them. */

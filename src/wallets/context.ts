@@ -7,6 +7,8 @@ import {
   type ClaimStore,
   type BatchDoc,
   type IdempotencyDoc,
+  type WalletOperationDoc,
+  type WalletOperationLockDoc,
   type WalletDoc,
   type WalletKeyDoc,
 } from '../db/index.js';
@@ -28,6 +30,8 @@ export interface ServiceContext {
   walletKeys: Collection<WalletKeyDoc>;
   idempotency: Collection<IdempotencyDoc>;
   batches: Collection<BatchDoc>;
+  walletOperations: Collection<WalletOperationDoc>;
+  walletOperationLocks: Collection<WalletOperationLockDoc>;
   vault: KmsVault;
   kms: KMSClient;
   application: string;
@@ -42,6 +46,8 @@ export interface ServiceContext {
   leaseMs: number;
   /** How long a caller waits for another caller's key creation before giving up. */
   waitMs: number;
+  /** Keys one caller may have queued in RUNNING/PAUSED batches (batch.ts). */
+  maxQueuedBatchKeys: number;
 }
 
 export function collectionsOf(db: Db) {
@@ -50,6 +56,8 @@ export function collectionsOf(db: Db) {
     walletKeys: db.collection<WalletKeyDoc>(COLLECTIONS.walletKeys),
     idempotency: db.collection<IdempotencyDoc>(COLLECTIONS.idempotencyKeys),
     batches: db.collection<BatchDoc>(COLLECTIONS.batches),
+    walletOperations: db.collection<WalletOperationDoc>(COLLECTIONS.walletOperations),
+    walletOperationLocks: db.collection<WalletOperationLockDoc>(COLLECTIONS.walletOperationLocks),
   };
 }
 

@@ -91,6 +91,31 @@ export interface BatchView {
   updatedAt: Date;
 }
 
+export type WalletOperationAction = 'disable' | 'enable' | 'delete' | 'cancel-deletion';
+export type WalletOperationStatus = 'RUNNING' | 'PAUSED' | 'COMPLETED' | 'FAILED';
+
+/**
+ * A key administration job: one KMS call per key of the wallet, paced at the KMS key-administration
+ * rate, then the wallet's status. One at a time per wallet; resumable like a batch.
+ */
+export interface WalletOperationView {
+  operationId: string;
+  signatureId: string;
+  action: WalletOperationAction;
+  /** PAUSED: RUNNING with nobody running it (the runner stopped or died); it is resumed. */
+  status: WalletOperationStatus;
+  /** Keys of the wallet when the job started. */
+  keys: number;
+  /** Keys done so far. */
+  done: number;
+  /** The wallet's status once the job has COMPLETED. */
+  targetStatus: WalletStatus;
+  pendingWindowDays: number | null;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface ReconcileReport {
   /** KMS keys tagged for this application with no record: records created (or listed on dry run). */
   keysWithoutRecord: { kmsKeyId: string; signatureId: string | null; action: string }[];
@@ -127,14 +152,26 @@ export interface WalletService {
   /** Schedules KMS deletion of every key of the wallet; pendingWindowDays 7–30, default 30. */
   scheduleWalletDeletion(signatureId: string, pendingWindowDays?: number): Promise<WalletView>;
   cancelWalletDeletion(signatureId: string): Promise<WalletView>;
+  /**
+   * Starts a key administration job and returns at once (the API's 202). The methods above start one
+   * and wait for its end. CONFLICT while another operation on the wallet is unfinished.
+   */
+  startWalletOperation(
+    signatureId: string,
+    action: WalletOperationAction,
+    options?: { pendingWindowDays?: number },
+  ): Promise<WalletOperationView>;
+  getWalletOperation(signatureId: string, operationId: string): Promise<WalletOperationView>;
   /** Imports existing key material (32-byte secp256k1 scalar) into a new KMS key (Origin EXTERNAL). */
   importWallet(input: CreateWalletInput, privateKey: Uint8Array): Promise<WalletView>;
+  /** `requestedBy` names the caller for the per-caller cap on queued keys (default "cli"). */
   startBatch(input: {
     userId: string;
     chain: ChainId;
     asset: string;
     network: NetworkName;
     count: number;
+    requestedBy?: string;
   }): Promise<BatchView>;
   getBatch(batchId: string): Promise<BatchView>;
   /** Continues a PAUSED/FAILED/interrupted batch where it stopped. */
@@ -159,7 +196,13 @@ export interface WalletService {
 export class WalletError extends Error {
   constructor(
     readonly code:
-      'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'IDEMPOTENCY_MISMATCH' | 'INVALID_STATE' | 'UNAVAILABLE',
+      | 'VALIDATION'
+      | 'NOT_FOUND'
+      | 'CONFLICT'
+      | 'IDEMPOTENCY_MISMATCH'
+      | 'INVALID_STATE'
+      | 'UNAVAILABLE'
+      | 'QUOTA_EXCEEDED',
     message: string,
     /** The offending input field, when there is one. */
     readonly field?: string,

@@ -12,14 +12,26 @@ import { redact } from '../config/redact.js';
 import { InvalidInputError, KmsKeyUnusableError, KmsUnavailableError } from '../kms/index.js';
 import { WalletError } from './contract.js';
 
+/**
+ * An outage names the dependency, never where it runs (host, port, endpoint, key): callers see this
+ * message in 503 problems and CLI errors; the full, redacted reason is its `cause`, for the logs.
+ */
+function unavailable(message: string, error: Error): WalletError {
+  const wrapped = new WalletError('UNAVAILABLE', message);
+  wrapped.cause = redact(error.message);
+  return wrapped;
+}
+
 export function toWalletError(error: unknown): unknown {
   if (error instanceof WalletError) return error;
-  if (error instanceof KmsUnavailableError) return new WalletError('UNAVAILABLE', redact(error.message));
+  if (error instanceof KmsUnavailableError) {
+    return unavailable(`KMS unavailable (${error.operation} failed after ${error.attempts} attempts)`, error);
+  }
   if (error instanceof KmsKeyUnusableError) return new WalletError('INVALID_STATE', redact(error.message));
   if (error instanceof InvalidInputError)
     return new WalletError('VALIDATION', redact(error.message), error.field);
   if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) {
-    return new WalletError('UNAVAILABLE', `MongoDB unavailable: ${redact(error.message)}`);
+    return unavailable('MongoDB unavailable', error);
   }
   if (error instanceof MongoError) {
     const wrapped = new Error(`MongoDB: ${redact(error.message)}`, { cause: error });

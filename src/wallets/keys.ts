@@ -46,6 +46,10 @@ export async function ensureIndexKey(
         `cannot create a key for index ${index} of a ${wallet.status} wallet`,
       );
     }
+    // A status change walks the keys in index order; a key it has already passed would miss it.
+    if (await ctx.walletOperationLocks.findOne({ _id: wallet.signatureId }, { projection: { _id: 1 } })) {
+      throw new WalletError('CONFLICT', 'a status change of this wallet is running; retry when it ends');
+    }
     const now = ctx.clock();
     const placeholder = checkDoc(walletKeyDocSchema, 'wallet_keys', {
       _id: id,

@@ -6,7 +6,8 @@ import type { Db } from 'mongodb';
 import { ClaimStore } from '../db/index.js';
 import { DEFAULT_KMS_RATE_LIMITS, KmsRateLimiter, type KmsVault } from '../kms/index.js';
 import { BatchRunner } from './batch.js';
-import type { BatchView, WalletService } from './contract.js';
+import { DEFAULT_BATCH_MAX_QUEUED_KEYS } from '../config/config.js';
+import type { BatchView, WalletOperationAction, WalletService } from './contract.js';
 import { collectionsOf, type ServiceContext, type WalletHooks } from './context.js';
 import { paceCreateKey } from './pacing.js';
 import { createWallet } from './create.js';
@@ -14,7 +15,7 @@ import { translated } from './errors.js';
 import { ImportPacer, importWallet } from './import.js';
 import { getAddress } from './keys.js';
 import { KmsKeyScanner } from './kms-scan.js';
-import { cancelWalletDeletion, disableWallet, enableWallet, scheduleWalletDeletion } from './lifecycle.js';
+import { WalletOperationRunner } from './operations.js';
 import {
   activeSignatureIds,
   countActiveWallets,
@@ -50,12 +51,19 @@ export interface WalletServiceDeps {
   waitMs?: number;
   /** Fault injection around CreateKey (tests). */
   hooks?: WalletHooks;
+  /** Keys one caller may have queued in unfinished batches (default 1,000). */
+  maxQueuedBatchKeys?: number;
 }
 
 export interface KmsWalletService extends WalletService {
   /** Runs or resumes a batch to its end (the CLI waits on this); startBatch/resumeBatch do not wait. */
   runBatch(batchId: string): Promise<BatchView>;
-  /** Pauses running batches after their current wallet and waits for them. */
+  /**
+   * Takes over unfinished batches and key administration jobs whose runner is gone (a restart, a dead
+   * instance); long-running processes call it at start and periodically. Returns how many it resumed.
+   */
+  resumeUnfinished(): Promise<{ batches: number; operations: number }>;
+  /** Pauses running batches and key administration jobs after their current key; waits for them. */
   close(): Promise<void>;
 }
 
@@ -76,6 +84,7 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
     claims: new ClaimStore(deps.db, clock),
     leaseMs: deps.leaseMs ?? 30_000,
     waitMs: deps.waitMs ?? 10_000,
+    maxQueuedBatchKeys: deps.maxQueuedBatchKeys ?? DEFAULT_BATCH_MAX_QUEUED_KEYS,
   };
   paceCreateKey(deps.kms, deps.createKeysPerSecond ?? DEFAULT_KMS_RATE_LIMITS.createKey);
   const importDeps = {
@@ -83,6 +92,12 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
     pacer: new ImportPacer(deps.importParametersPerSecond),
   };
   const batches = new BatchRunner(ctx);
+  const operations = new WalletOperationRunner(ctx);
+  /** The synchronous lifecycle methods: start the job, wait for its end, answer the wallet. */
+  const transition = async (signatureId: string, action: WalletOperationAction, days?: number) => {
+    await operations.run(signatureId, action, days);
+    return getWallet(ctx, signatureId);
+  };
 
   return {
     createWallet: (input, idempotencyKey) =>
@@ -90,11 +105,14 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
     getWallet: (signatureId) => translated(() => getWallet(ctx, signatureId)),
     listWallets: (query) => translated(() => listWallets(ctx, query)),
     getAddress: (signatureId, index) => translated(() => getAddress(ctx, signatureId, index)),
-    disableWallet: (signatureId) => translated(() => disableWallet(ctx, signatureId)),
-    enableWallet: (signatureId) => translated(() => enableWallet(ctx, signatureId)),
-    scheduleWalletDeletion: (signatureId, days) =>
-      translated(() => scheduleWalletDeletion(ctx, signatureId, days)),
-    cancelWalletDeletion: (signatureId) => translated(() => cancelWalletDeletion(ctx, signatureId)),
+    disableWallet: (signatureId) => translated(() => transition(signatureId, 'disable')),
+    enableWallet: (signatureId) => translated(() => transition(signatureId, 'enable')),
+    scheduleWalletDeletion: (signatureId, days) => translated(() => transition(signatureId, 'delete', days)),
+    cancelWalletDeletion: (signatureId) => translated(() => transition(signatureId, 'cancel-deletion')),
+    startWalletOperation: (signatureId, action, options) =>
+      translated(() => operations.start(signatureId, action, options?.pendingWindowDays)),
+    getWalletOperation: (signatureId, operationId) =>
+      translated(() => operations.get(signatureId, operationId)),
     importWallet: (input, privateKey) => translated(() => importWallet(ctx, importDeps, input, privateKey)),
     startBatch: (input) => translated(() => batches.start(input)),
     getBatch: (batchId) => translated(() => batches.get(batchId)),
@@ -107,6 +125,13 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
     activeSignatureIds: (chain, network, limit) =>
       translated(() => activeSignatureIds(ctx, chain, network, limit)),
     health: () => health(ctx),
-    close: () => batches.close(),
+    resumeUnfinished: () =>
+      translated(async () => ({
+        batches: await batches.resumeUnfinished(),
+        operations: await operations.resumeUnfinished(),
+      })),
+    close: async () => {
+      await Promise.all([batches.close(), operations.close()]);
+    },
   };
 }

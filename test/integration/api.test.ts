@@ -44,9 +44,12 @@ async function api(
 ): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.auth !== false) headers.authorization = `Bearer ${API_KEY}`;
-  let body: string | undefined;
+  let body: string | Uint8Array | undefined;
   if (options.body !== undefined) {
-    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    body =
+      typeof options.body === 'string' || options.body instanceof Uint8Array
+        ? options.body
+        : JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
   const res = await fetch(`${server.url}${path}`, {
@@ -150,21 +153,33 @@ describe('wallet lifecycle over HTTP', () => {
     expect(again.body).toEqual(address.body);
     expect(await keysTaggedWith(context.kms, application, wallet.signatureId)).toHaveLength(2);
 
-    const disabled = await api('POST', `/v1/wallets/${wallet.signatureId}/disable`);
-    expect(disabled.status).toBe(200);
+    // Status changes answer 202 with an operation; it is polled until COMPLETED.
+    const change = async (method: string, path: string, body?: unknown): Promise<Reply> => {
+      const reply = await api(method, path, body === undefined ? {} : { body });
+      expect(reply.status).toBe(202);
+      const self = (reply.body.links as { self: string }).self;
+      expect(reply.headers.get('location')).toBe(self);
+      for (;;) {
+        const polled = await api('GET', self);
+        expect(polled.status).toBe(200);
+        if (polled.body.status === 'COMPLETED') return api('GET', `/v1/wallets/${wallet.signatureId}`);
+        expect(['RUNNING', 'PAUSED']).toContain(polled.body.status);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    const disabled = await change('POST', `/v1/wallets/${wallet.signatureId}/disable`);
     expect(disabled.body.status).toBe('DISABLED');
     expect((await context.vault.describeKey(wallet.kmsKeyId)).state).toBe('Disabled');
 
-    const enabled = await api('POST', `/v1/wallets/${wallet.signatureId}/enable`);
-    expect(enabled.status).toBe(200);
+    const enabled = await change('POST', `/v1/wallets/${wallet.signatureId}/enable`);
     expect(enabled.body.status).toBe('ACTIVE');
     expect((await context.vault.describeKey(wallet.kmsKeyId)).state).toBe('Enabled');
 
     const before = Date.now();
-    const deleted = await api('DELETE', `/v1/wallets/${wallet.signatureId}`, {
-      body: { confirm: wallet.signatureId, pendingWindowDays: 7 },
+    const deleted = await change('DELETE', `/v1/wallets/${wallet.signatureId}`, {
+      confirm: wallet.signatureId,
+      pendingWindowDays: 7,
     });
-    expect(deleted.status).toBe(202);
     expect(deleted.body.status).toBe('PENDING_DELETION');
     const days = (new Date(String(deleted.body.deletionDate)).getTime() - before) / DAY_MS;
     expect(days).toBeGreaterThan(6.9);
@@ -175,8 +190,7 @@ describe('wallet lifecycle over HTTP', () => {
       expect(key.deletionDate).toBeInstanceOf(Date);
     }
 
-    const cancelled = await api('POST', `/v1/wallets/${wallet.signatureId}/cancel-deletion`);
-    expect(cancelled.status).toBe(200);
+    const cancelled = await change('POST', `/v1/wallets/${wallet.signatureId}/cancel-deletion`);
     expect(cancelled.body).toMatchObject({ status: 'ACTIVE', deletionDate: null });
     for (const keyId of [wallet.kmsKeyId, String(address.body.kmsKeyId)]) {
       expect((await context.vault.describeKey(keyId)).state).toBe('Enabled');
@@ -243,6 +257,13 @@ describe('bad input writes nothing', () => {
     expect(existing.status).toBe(201);
     const id = String(existing.body.signatureId);
     const valid = { userId: 'u', chain: 'ETH', asset: 'ETH', network: 'mainnet' };
+    const validTail = ',"chain":"ETH","asset":"ETH","network":"mainnet"}';
+    // "user-\xff": a byte that is never valid UTF-8 (a lenient decoder would store U+FFFD).
+    const invalidUtf8 = Buffer.concat([
+      Buffer.from('{"userId":"user-'),
+      Buffer.from([0xff]),
+      Buffer.from(`"${validTail}`),
+    ]);
     const before = await footprint();
 
     const rejected: [string, string, Parameters<typeof api>[2], number, string | undefined][] = [
@@ -268,6 +289,10 @@ describe('bad input writes nothing', () => {
       ],
       ['POST', '/v1/wallets', { body: '{"userId":', headers: {} }, 400, '(body)'],
       ['POST', '/v1/wallets', { body: valid, auth: false }, 401, undefined],
+      // Readers could disagree on these (issue 17): refused before any validation or write.
+      ['POST', '/v1/wallets', { body: `{"userId":"a","userId":"b"${validTail}` }, 400, 'userId'],
+      ['POST', '/v1/wallets', { body: `{"userId":"\\ud800"${validTail}` }, 400, 'userId'],
+      ['POST', '/v1/wallets', { body: invalidUtf8 }, 400, '(body)'],
       ['POST', '/v1/wallets/batch', { body: { ...valid, count: 0 } }, 400, 'count'],
       ['DELETE', `/v1/wallets/${id}`, { body: { confirm: 'yes' } }, 400, 'confirm'],
       ['DELETE', `/v1/wallets/${id}`, {}, 400, 'confirm'],

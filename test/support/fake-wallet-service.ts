@@ -16,6 +16,8 @@ import {
   type ListWalletsQuery,
   type ReconcileReport,
   type WalletKeyView,
+  type WalletOperationAction,
+  type WalletOperationView,
   type WalletPage,
   type WalletReport,
   type WalletService,
@@ -42,6 +44,7 @@ export const WRITE_METHODS: ReadonlySet<Method> = new Set<Method>([
   'enableWallet',
   'scheduleWalletDeletion',
   'cancelWalletDeletion',
+  'startWalletOperation',
   'importWallet',
   'startBatch',
   'resumeBatch',
@@ -73,6 +76,8 @@ export class FakeWalletService implements WalletService {
   /** Per signatureId, its keys by index (index 0 is the wallet's own key). */
   readonly keys = new Map<string, Map<number, WalletKeyView>>();
   readonly batches = new Map<string, BatchView>();
+  /** Key administration jobs; the fake runs each to its end inside startWalletOperation. */
+  readonly operations = new Map<string, WalletOperationView>();
   /** Copies of the keys importWallet received, and the caller's arrays (to check they get zeroed). */
   readonly imported: { copy: Uint8Array; original: Uint8Array }[] = [];
   /** Runs (or resumes) a batch to its end, as KmsWalletService.runBatch does. */
@@ -271,36 +276,85 @@ export class FakeWalletService implements WalletService {
   }
 
   disableWallet(signatureId: string): Promise<WalletView> {
-    return this.call('disableWallet', [signatureId], () =>
-      this.transition(signatureId, 'disable', ['ACTIVE', 'DISABLED'], () => ({ status: 'DISABLED' })),
-    );
+    return this.call('disableWallet', [signatureId], () => this.applyAction(signatureId, 'disable'));
   }
 
   enableWallet(signatureId: string): Promise<WalletView> {
-    return this.call('enableWallet', [signatureId], () =>
-      this.transition(signatureId, 'enable', ['DISABLED', 'ACTIVE'], () => ({ status: 'ACTIVE' })),
-    );
+    return this.call('enableWallet', [signatureId], () => this.applyAction(signatureId, 'enable'));
   }
 
   /** A repeat keeps the first deletion date (KMS keeps the key's, and the service reports it). */
   scheduleWalletDeletion(signatureId: string, pendingWindowDays?: number): Promise<WalletView> {
-    return this.call('scheduleWalletDeletion', [signatureId, pendingWindowDays], () => {
-      const days = checkPendingWindow(pendingWindowDays);
-      return this.transition(signatureId, 'delete', ['ACTIVE', 'DISABLED', 'PENDING_DELETION'], (w) => ({
-        status: 'PENDING_DELETION',
-        deletionDate: w.deletionDate ?? new Date(this.now().getTime() + days * DAY_MS),
-      }));
-    });
+    return this.call('scheduleWalletDeletion', [signatureId, pendingWindowDays], () =>
+      this.applyAction(signatureId, 'delete', checkPendingWindow(pendingWindowDays)),
+    );
   }
 
   /** The wallet is ACTIVE again: the service re-enables every key KMS leaves disabled on cancelling. */
   cancelWalletDeletion(signatureId: string): Promise<WalletView> {
     return this.call('cancelWalletDeletion', [signatureId], () =>
-      this.transition(signatureId, 'cancel the deletion of', ['PENDING_DELETION'], () => ({
-        status: 'ACTIVE',
-        deletionDate: null,
-      })),
+      this.applyAction(signatureId, 'cancel-deletion'),
     );
+  }
+
+  startWalletOperation(
+    signatureId: string,
+    action: WalletOperationAction,
+    options: { pendingWindowDays?: number } = {},
+  ): Promise<WalletOperationView> {
+    return this.call('startWalletOperation', [signatureId, action, options], () => {
+      const before = this.wallet(signatureId);
+      const keys = this.keys.get(before.signatureId)?.size ?? 1;
+      const days = action === 'delete' ? checkPendingWindow(options.pendingWindowDays) : null;
+      const after = this.applyAction(before.signatureId, action, days ?? undefined);
+      const now = this.now();
+      const operation: WalletOperationView = {
+        operationId: randomUUID(),
+        signatureId: after.signatureId,
+        action,
+        status: 'COMPLETED',
+        keys,
+        done: keys,
+        targetStatus: after.status,
+        pendingWindowDays: days,
+        error: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      this.operations.set(operation.operationId, operation);
+      return operation;
+    });
+  }
+
+  getWalletOperation(signatureId: string, operationId: string): Promise<WalletOperationView> {
+    return this.call('getWalletOperation', [signatureId, operationId], () => {
+      const operation = this.operations.get(operationId);
+      if (!operation || operation.signatureId !== signatureId.toLowerCase()) {
+        throw new WalletError('NOT_FOUND', 'no such operation', 'operationId');
+      }
+      return operation;
+    });
+  }
+
+  private applyAction(signatureId: string, action: WalletOperationAction, days?: number): WalletView {
+    switch (action) {
+      case 'disable':
+        return this.transition(signatureId, 'disable', ['ACTIVE', 'DISABLED'], () => ({
+          status: 'DISABLED',
+        }));
+      case 'enable':
+        return this.transition(signatureId, 'enable', ['DISABLED', 'ACTIVE'], () => ({ status: 'ACTIVE' }));
+      case 'delete':
+        return this.transition(signatureId, 'delete', ['ACTIVE', 'DISABLED', 'PENDING_DELETION'], (w) => ({
+          status: 'PENDING_DELETION',
+          deletionDate: w.deletionDate ?? new Date(this.now().getTime() + (days ?? 30) * DAY_MS),
+        }));
+      case 'cancel-deletion':
+        return this.transition(signatureId, 'cancel the deletion of', ['PENDING_DELETION'], () => ({
+          status: 'ACTIVE',
+          deletionDate: null,
+        }));
+    }
   }
 
   importWallet(input: CreateWalletInput, privateKey: Uint8Array): Promise<WalletView> {

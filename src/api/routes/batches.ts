@@ -20,7 +20,7 @@ const startBatch = createRoute({
       ...jsonResponse(BatchSchema, 'Accepted; poll links.self (also in Location) for progress'),
       headers: z.object({ Location: z.string().openapi({ description: 'URL of the batch' }) }),
     },
-    ...v1Problems(400, 413, 415),
+    ...v1Problems(400, 413, 415, 429),
   },
 });
 
@@ -36,7 +36,8 @@ const getBatch = createRoute({
 
 export function registerBatchRoutes(app: OpenAPIHono<ApiEnv>, service: WalletService): void {
   app.openapi(startBatch, async (c) => {
-    const batch = await service.startBatch(c.req.valid('json'));
+    // The caller's identity (key digest prefix or IAM ARN) is what the cap on queued keys counts by.
+    const batch = await service.startBatch({ ...c.req.valid('json'), requestedBy: c.get('principal') });
     c.header('Location', batchPath(batch.batchId));
     return c.json(batchJson(batch), 202);
   });

@@ -6,11 +6,12 @@ import { ProblemSchema } from '../schemas.js';
 const PROBLEM_DESCRIPTIONS = {
   400: 'Invalid input: malformed JSON, a missing, unknown or wrongly typed field (named in `errors`)',
   401: 'Missing or invalid credentials',
-  404: 'No such wallet or batch',
-  409: 'The wallet is in the wrong state, or another operation on it is in progress (retry)',
+  404: 'No such wallet, operation or batch',
+  409: 'The wallet is in the wrong state, or another operation on it is unfinished (retry when it ends)',
   413: 'Request body larger than 16 KiB',
   415: 'Request body is not application/json',
   422: 'Idempotency-Key reused with a different request body',
+  429: "The caller's cap on keys queued in unfinished batches (BATCH_MAX_QUEUED_KEYS) would be exceeded",
   500: 'Internal error (the body carries only the request id)',
   503: 'MongoDB or KMS unavailable; retry later',
 } as const;

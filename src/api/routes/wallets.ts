@@ -1,14 +1,12 @@
-// /v1/wallets: create (idempotent with Idempotency-Key), read, list, derive an index key, disable,
-// enable, schedule and cancel deletion. Each handler validates through its route's schemas (a 400
+// /v1/wallets: create (idempotent with Idempotency-Key), read, list, derive an index key (status
+// changes are in operations.ts). Each handler validates through its route's schemas (a 400
 // before the service is called) and maps the service's view to JSON.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { WalletError, type WalletService } from '../../wallets/contract.js';
 import type { ApiEnv } from '../types.js';
-import { validationProblem } from '../validation.js';
 import {
   AddressParams,
   CreateWalletBody,
-  DeleteWalletBody,
   IdempotencyHeaders,
   ListWalletsQuery,
   SignatureIdParams,
@@ -82,57 +80,11 @@ const getAddress = createRoute({
   },
 });
 
-const stateChange = (
-  action: 'disable' | 'enable' | 'cancel-deletion',
-  summary: string,
-  operationId: string,
-) =>
-  createRoute({
-    method: 'post',
-    path: `/v1/wallets/{signatureId}/${action}`,
-    operationId,
-    summary,
-    tags,
-    request: { params: SignatureIdParams },
-    responses: {
-      200: jsonResponse(WalletSchema, 'The wallet after the change'),
-      ...v1Problems(400, 404, 409),
-    },
-  });
-
-const disableWallet = stateChange(
-  'disable',
-  'Disable the wallet (its KMS keys refuse to sign)',
-  'disableWallet',
-);
-const enableWallet = stateChange('enable', 'Enable a disabled wallet', 'enableWallet');
-const cancelDeletion = stateChange(
-  'cancel-deletion',
-  'Cancel a scheduled deletion (the keys are enabled again; the wallet is ACTIVE)',
-  'cancelWalletDeletion',
-);
-
-const deleteWallet = createRoute({
-  method: 'delete',
-  path: '/v1/wallets/{signatureId}',
-  operationId: 'deleteWallet',
-  summary: 'Schedule deletion of every KMS key of the wallet (7–30 days, default 30)',
-  tags,
-  request: {
-    params: SignatureIdParams,
-    body: jsonBody(DeleteWalletBody, 'Explicit confirmation: `confirm` must repeat the signatureId'),
-  },
-  responses: {
-    202: jsonResponse(WalletSchema, 'Deletion scheduled; deletionDate says when KMS destroys the keys'),
-    ...v1Problems(400, 404, 409, 413, 415),
-  },
-});
-
 /**
  * The service's "no such wallet" names no field (the CLI adds its own); here the signatureId of the path
  * is the input at fault, so the 404 problem names it.
  */
-async function aboutWallet<T>(operation: () => Promise<T>): Promise<T> {
+export async function aboutWallet<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
@@ -167,32 +119,5 @@ export function registerWalletRoutes(app: OpenAPIHono<ApiEnv>, service: WalletSe
     const { signatureId, index } = c.req.valid('param');
     const key = await aboutWallet(() => service.getAddress(signatureId, index));
     return c.json(walletKeyJson(signatureId, key), 200);
-  });
-
-  app.openapi(disableWallet, async (c) => {
-    const wallet = await aboutWallet(() => service.disableWallet(c.req.valid('param').signatureId));
-    return c.json(walletJson(wallet), 200);
-  });
-
-  app.openapi(enableWallet, async (c) => {
-    const wallet = await aboutWallet(() => service.enableWallet(c.req.valid('param').signatureId));
-    return c.json(walletJson(wallet), 200);
-  });
-
-  app.openapi(cancelDeletion, async (c) => {
-    const wallet = await aboutWallet(() => service.cancelWalletDeletion(c.req.valid('param').signatureId));
-    return c.json(walletJson(wallet), 200);
-  });
-
-  app.openapi(deleteWallet, async (c) => {
-    const { signatureId } = c.req.valid('param');
-    const { confirm, pendingWindowDays } = c.req.valid('json');
-    if (confirm !== signatureId) {
-      throw validationProblem([
-        { field: 'confirm', in: 'body', reason: 'must repeat the signatureId of the path exactly' },
-      ]);
-    }
-    const wallet = await aboutWallet(() => service.scheduleWalletDeletion(signatureId, pendingWindowDays));
-    return c.json(walletJson(wallet), 202);
   });
 }

@@ -22,6 +22,7 @@ interface DaemonCliOptions {
   transactionIds?: string;
   concurrency?: string;
   walletRefresh?: string;
+  lease?: string;
 }
 
 /** Builds what the daemon needs; tests replace it. */
@@ -39,6 +40,12 @@ const defaultFactory: DaemonDepsFactory = async (env, source) => {
   const { deps, context } = await createDaemonDeps(loadCliConfig(env, source), tatum);
   return { deps, policy: tatum.policy, close: () => context.close() };
 };
+
+/**
+ * The signing loop's job lease (src/tatum/loop.ts defaults to 120 s). Shorter lets another runner take
+ * over a dead runner's jobs sooner, but must outlast one job's KMS calls and broadcast.
+ */
+const LEASE_SECONDS = { min: 10, max: 3600, default: 120 } as const;
 
 const list = (value: string | undefined) =>
   value === undefined
@@ -60,6 +67,11 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
     .option('--transactionIds <ids>', 'with --runOnce: only these pending transaction ids (comma-separated)')
     .option('--concurrency <n>', 'transactions processed in parallel', String(DEFAULT_CONCURRENCY))
     .option('--walletRefresh <seconds>', "reuse each chain's wallet id list this long (0 = every pass)", '60')
+    .option(
+      '--lease <seconds>',
+      `how long a runner's claim on a job lasts unrenewed (${LEASE_SECONDS.min}-${LEASE_SECONDS.max})`,
+      String(LEASE_SECONDS.default),
+    )
     .addHelpText(
       'after',
       '\n--chain takes a comma-separated list (default: every supported chain). TATUM_API_URL and\n' +
@@ -68,10 +80,8 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
     )
     .action(async (_opts: unknown, command: Command) => {
       const opts = rt.options<DaemonCliOptions>(command);
-      const { period, concurrency, walletRefresh, method, network, fourEyeSecret, chains } = checkedOptions(
-        opts,
-        rt.io.env.FOUR_EYE_SECRET,
-      );
+      const { period, concurrency, walletRefresh, lease, method, network, fourEyeSecret, chains } =
+        checkedOptions(opts, rt.io.env.FOUR_EYE_SECRET);
       const built = await factory(rt.io.env, opts.envFile === undefined ? {} : { envFile: opts.envFile });
       try {
         const wallets = list(opts.wallets);
@@ -88,6 +98,7 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
           network,
           concurrency,
           walletRefreshMs: walletRefresh * 1000,
+          leaseMs: lease * 1000,
           policy: built.policy,
           externalUrlMethod: method,
           ...(fourEyeSecret ? { fourEyeSecret } : {}),
@@ -117,6 +128,13 @@ function checkedOptions(opts: GlobalOptions & DaemonCliOptions, fourEyeSecret: s
   const walletRefresh = Number(opts.walletRefresh);
   if (!Number.isInteger(walletRefresh) || walletRefresh < 0 || walletRefresh > 3600)
     throw usageError('--walletRefresh', 'must be a whole number of seconds from 0 to 3600');
+  const lease = Number(opts.lease ?? LEASE_SECONDS.default);
+  if (!Number.isInteger(lease) || lease < LEASE_SECONDS.min || lease > LEASE_SECONDS.max) {
+    throw usageError(
+      '--lease',
+      `must be a whole number of seconds from ${LEASE_SECONDS.min} to ${LEASE_SECONDS.max}`,
+    );
+  }
   const requested = (opts.externalUrlMethod ?? 'GET').toUpperCase();
   if (requested !== 'GET' && requested !== 'POST') {
     throw usageError('--externalUrlMethod', 'must be GET or POST');
@@ -147,6 +165,7 @@ function checkedOptions(opts: GlobalOptions & DaemonCliOptions, fourEyeSecret: s
     period,
     concurrency,
     walletRefresh,
+    lease,
     method: method,
     network,
     fourEyeSecret,

@@ -32,7 +32,7 @@ describe('OpenAPI document', () => {
     );
     const documented = new Set(operations(await documentOf(h)).map(([m, p]) => `${m} ${p}`));
     expect([...served].sort()).toEqual([...documented].sort());
-    expect(served.size).toBe(12);
+    expect(served.size).toBe(13);
   });
 
   it('is a valid OpenAPI 3.1 document (swagger-parser) whose $refs all resolve', async () => {
@@ -88,6 +88,34 @@ describe('OpenAPI document', () => {
       (p) => (p as OpenAPIV3_1.ParameterObject).name === 'Idempotency-Key',
     );
     expect(idempotency).toMatchObject({ in: 'header', required: false });
+  });
+
+  it('carries the rules the server enforces on text: length, no control characters (issue 17)', async () => {
+    const doc = await documentOf();
+    const schemas = doc.components?.schemas ?? {};
+    const create = schemas.CreateWalletRequest as OpenAPIV3_1.SchemaObject;
+    const props = create.properties as Record<string, OpenAPIV3_1.SchemaObject>;
+    for (const name of ['userId', 'label']) {
+      const pattern = new RegExp(props[name]?.pattern ?? '(missing)', 'u');
+      expect(props[name]?.maxLength, name).toBe(128);
+      expect(pattern.test('plain text ü 😀'), name).toBe(true);
+      for (const control of ['\u0000', '\n', '\u007f', '\u0085'])
+        expect(pattern.test(`a${control}b`), name).toBe(false);
+    }
+    const batch = (schemas.StartBatchRequest as OpenAPIV3_1.SchemaObject).properties as Record<
+      string,
+      OpenAPIV3_1.SchemaObject
+    >;
+    expect(batch.count).toMatchObject({ minimum: 1, maximum: 10_000 });
+    const deletion = (schemas.DeleteWalletRequest as OpenAPIV3_1.SchemaObject).properties as Record<
+      string,
+      OpenAPIV3_1.SchemaObject
+    >;
+    expect(deletion.confirm?.maxLength).toBe(36);
+    expect(deletion.pendingWindowDays).toMatchObject({ minimum: 7, maximum: 30 });
+    // The per-caller cap on queued keys is a 429 of the batch route.
+    const [, , startBatch] = operations(doc).find(([m, p]) => m === 'POST' && p === '/v1/wallets/batch')!;
+    expect(Object.keys(startBatch.responses ?? {})).toContain('429');
   });
 
   it('the security scheme follows the auth mode', async () => {

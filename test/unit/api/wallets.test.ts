@@ -2,7 +2,8 @@
 // exact call the service received.
 import { describe, expect, it } from 'vitest';
 import { WalletSchema } from '../../../src/api/schemas.js';
-import { apiHarness, problemOf, VALID_CREATE } from '../../support/api-harness.js';
+import { hashApiKey } from '../../../src/config/index.js';
+import { API_KEY, apiHarness, problemOf, VALID_CREATE, type ApiHarness } from '../../support/api-harness.js';
 
 interface WalletJson {
   signatureId: string;
@@ -10,6 +11,13 @@ interface WalletJson {
   label: string | null;
   deletionDate: string | null;
   createdAt: string;
+  [key: string]: unknown;
+}
+
+interface OperationJson {
+  operationId: string;
+  signatureId: string;
+  links: { self: string; wallet: string };
   [key: string]: unknown;
 }
 
@@ -132,34 +140,45 @@ describe('reading wallets', () => {
 });
 
 describe('wallet lifecycle', () => {
-  it('disable → enable → delete (default 30 days) → cancel-deletion', async () => {
+  /** Starts a status change: 202 with the operation and its URL; returns the operation. */
+  async function change(h: ApiHarness, method: string, path: string, body?: unknown) {
+    const reply = await h.call(method, path, body === undefined ? {} : { body });
+    expect(reply.status).toBe(202);
+    const operation = reply.body as OperationJson;
+    expect(operation.links.self).toBe(
+      `/v1/wallets/${operation.signatureId}/operations/${operation.operationId}`,
+    );
+    expect(reply.headers.get('location')).toBe(operation.links.self);
+    const polled = await h.call('GET', operation.links.self);
+    expect(polled.status).toBe(200);
+    expect(polled.body).toEqual(operation);
+    return operation;
+  }
+
+  it('disable → enable → delete (default 30 days) → cancel-deletion, each a 202 operation', async () => {
     const h = apiHarness();
     const { signatureId } = await created(h);
+    const wallet = async () => (await h.call('GET', `/v1/wallets/${signatureId}`)).body as WalletJson;
 
-    const disabled = await h.call('POST', `/v1/wallets/${signatureId}/disable`);
-    expect(disabled.status).toBe(200);
-    expect(disabled.body).toMatchObject({ signatureId, status: 'DISABLED' });
+    const disabled = await change(h, 'POST', `/v1/wallets/${signatureId}/disable`);
+    expect(disabled).toMatchObject({ signatureId, action: 'disable', targetStatus: 'DISABLED' });
+    expect((await wallet()).status).toBe('DISABLED');
 
-    const enabled = await h.call('POST', `/v1/wallets/${signatureId}/enable`);
-    expect(enabled.status).toBe(200);
-    expect(enabled.body).toMatchObject({ status: 'ACTIVE' });
+    await change(h, 'POST', `/v1/wallets/${signatureId}/enable`);
+    expect((await wallet()).status).toBe('ACTIVE');
 
     const before = Date.now();
-    const deleted = await h.call('DELETE', `/v1/wallets/${signatureId}`, { body: { confirm: signatureId } });
-    expect(deleted.status).toBe(202);
-    const deletion = deleted.body as WalletJson;
-    expect(deletion.status).toBe('PENDING_DELETION');
-    const days = (new Date(deletion.deletionDate ?? 0).getTime() - before) / DAY_MS;
+    const deletion = await change(h, 'DELETE', `/v1/wallets/${signatureId}`, { confirm: signatureId });
+    expect(deletion).toMatchObject({ action: 'delete', pendingWindowDays: 30 });
+    const days = (new Date((await wallet()).deletionDate ?? 0).getTime() - before) / DAY_MS;
     expect(days).toBeGreaterThan(29.99);
     expect(days).toBeLessThan(30.01);
-    expect(h.service.calls.at(-1)).toEqual({
-      method: 'scheduleWalletDeletion',
-      args: [signatureId, undefined],
-    });
+    expect(
+      h.service.calls.find((c) => c.method === 'startWalletOperation' && c.args[1] === 'delete'),
+    ).toEqual({ method: 'startWalletOperation', args: [signatureId, 'delete', {}] });
 
-    const cancelled = await h.call('POST', `/v1/wallets/${signatureId}/cancel-deletion`);
-    expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toMatchObject({ status: 'ACTIVE', deletionDate: null });
+    await change(h, 'POST', `/v1/wallets/${signatureId}/cancel-deletion`);
+    expect(await wallet()).toMatchObject({ status: 'ACTIVE', deletionDate: null });
   });
 
   it('DELETE passes pendingWindowDays through', async () => {
@@ -169,14 +188,17 @@ describe('wallet lifecycle', () => {
       body: { confirm: signatureId, pendingWindowDays: 7 },
     });
     expect(reply.status).toBe(202);
-    expect(h.service.calls.at(-1)).toEqual({ method: 'scheduleWalletDeletion', args: [signatureId, 7] });
+    expect(h.service.calls.at(-1)).toEqual({
+      method: 'startWalletOperation',
+      args: [signatureId, 'delete', { pendingWindowDays: 7 }],
+    });
   });
 
   it('a transition from the wrong state is a 409 problem; repeating one that is done is not', async () => {
     const h = apiHarness();
     const { signatureId } = await created(h);
-    expect((await h.call('POST', `/v1/wallets/${signatureId}/disable`)).status).toBe(200);
-    expect((await h.call('POST', `/v1/wallets/${signatureId}/disable`)).status).toBe(200);
+    expect((await h.call('POST', `/v1/wallets/${signatureId}/disable`)).status).toBe(202);
+    expect((await h.call('POST', `/v1/wallets/${signatureId}/disable`)).status).toBe(202);
     const notPending = problemOf(await h.call('POST', `/v1/wallets/${signatureId}/cancel-deletion`), 409);
     expect(notPending.type).toBe('urn:kms-signer:problem:invalid-state');
     await h.call('DELETE', `/v1/wallets/${signatureId}`, { body: { confirm: signatureId } });
@@ -184,11 +206,22 @@ describe('wallet lifecycle', () => {
     expect(problem.detail).toContain('PENDING_DELETION');
   });
 
+  it('an unknown operation, or one of another wallet, is a 404 naming operationId', async () => {
+    const h = apiHarness();
+    const { signatureId } = await created(h);
+    const other = await created(h);
+    const operation = await change(h, 'POST', `/v1/wallets/${signatureId}/disable`);
+    const elsewhere = `/v1/wallets/${other.signatureId}/operations/${operation.operationId}`;
+    const problem = problemOf(await h.call('GET', elsewhere), 404);
+    expect(problem.errors).toEqual([{ field: 'operationId', reason: 'no such operation' }]);
+    problemOf(await h.call('GET', `/v1/wallets/${signatureId}/operations/not-a-uuid`), 400);
+  });
+
   it('disable/enable/cancel-deletion ignore a JSON body but still refuse an oversized one', async () => {
     const h = apiHarness();
     const { signatureId } = await created(h);
     const reply = await h.call('POST', `/v1/wallets/${signatureId}/disable`, { body: {} });
-    expect(reply.status).toBe(200);
+    expect(reply.status).toBe(202);
     const big = await h.call('POST', `/v1/wallets/${signatureId}/enable`, { body: 'x'.repeat(20_000) });
     problemOf(big, 413);
   });
@@ -205,7 +238,9 @@ describe('batches', () => {
     expect(body).toMatchObject({ ...batch, created: 0, status: 'RUNNING', signatureIds: [] });
     expect(body.links.self).toBe(`/v1/wallets/batch/${body.batchId}`);
     expect(reply.headers.get('location')).toBe(body.links.self);
-    expect(h.service.calls).toEqual([{ method: 'startBatch', args: [batch] }]);
+    // The caller is named by its key's digest prefix: the per-caller cap on queued keys counts by it.
+    const principal = `api-key:${hashApiKey(API_KEY).slice(0, 8)}`;
+    expect(h.service.calls).toEqual([{ method: 'startBatch', args: [{ ...batch, requestedBy: principal }] }]);
 
     const progress = await h.call('GET', body.links.self);
     expect(progress.status).toBe(200);

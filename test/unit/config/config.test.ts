@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       application: 'kms-signer',
       apiKeyHashes: [],
       secretsCacheTtlMs: 300_000,
+      batchMaxQueuedKeys: 1_000,
     });
   });
 
