@@ -16,13 +16,14 @@ export const CHAIN_IDS = [
   'KCS',
   'XRP',
   'SOL',
+  'VET',
 ] as const;
 export type ChainId = (typeof CHAIN_IDS)[number];
 
 export const NETWORK_NAMES = ['mainnet', 'testnet', 'regtest'] as const;
 export type NetworkName = (typeof NETWORK_NAMES)[number];
 
-export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'xrp' | 'solana';
+export type ChainFamily = 'bitcoin' | 'evm' | 'tron' | 'xrp' | 'solana' | 'vet';
 
 /**
  * Address formats this service can DERIVE from one of its own public keys (and therefore receive funds on).
@@ -96,6 +97,14 @@ export interface TronNetworkParams {
   readonly addressPrefix: number;
 }
 
+export interface VetNetworkParams {
+  readonly label: string;
+  /** Last byte of the genesis block id: every Thor transaction carries it (replay protection). */
+  readonly chainTag: number;
+  /** Id of block 0 (GET /blocks/0): proves a node the chain view talks to is on this network. */
+  readonly genesisId: string;
+}
+
 export interface SolanaNetworkParams {
   readonly label: string;
   /** Genesis hash of the cluster (RPC getGenesisHash): proves a blockhash source is on this network. */
@@ -122,15 +131,22 @@ export type EvmChainDefinition = ChainDefinitionBase<'evm', EvmNetworkParams>;
 export type TronChainDefinition = ChainDefinitionBase<'tron', TronNetworkParams>;
 export type XrpChainDefinition = ChainDefinitionBase<'xrp', XrpNetworkParams>;
 export type SolanaChainDefinition = ChainDefinitionBase<'solana', SolanaNetworkParams>;
+export type VetChainDefinition = ChainDefinitionBase<'vet', VetNetworkParams>;
 
 export type ChainDefinition =
   | BitcoinChainDefinition
   | EvmChainDefinition
   | TronChainDefinition
   | XrpChainDefinition
-  | SolanaChainDefinition;
+  | SolanaChainDefinition
+  | VetChainDefinition;
 export type NetworkParams =
-  BitcoinNetworkParams | EvmNetworkParams | TronNetworkParams | XrpNetworkParams | SolanaNetworkParams;
+  | BitcoinNetworkParams
+  | EvmNetworkParams
+  | TronNetworkParams
+  | XrpNetworkParams
+  | SolanaNetworkParams
+  | VetNetworkParams;
 
 export type AddressValidation =
   | { readonly valid: true; readonly format: DestinationFormat; readonly normalized: string }

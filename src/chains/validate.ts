@@ -54,6 +54,8 @@ function decode(chain: string, network: string, address: string): DecodeOutcome 
       return decodeXrpAddress(address);
     case 'solana':
       return decodeSolanaAddress(address);
+    case 'vet':
+      return decodeEvmAddress(address); // VeChain addresses are Ethereum's (0x, keccak, EIP-55)
   }
 }
 

@@ -12,6 +12,7 @@ import type { PreparedTransaction } from './prepared.js';
 import { prepareTronTransaction, type TronSignOptions } from './tron/index.js';
 import { prepareSolanaTransaction, type SolanaRecentBlockhash } from './solana/index.js';
 import { prepareXrpTransaction, type XrpSignOptions } from './xrp/index.js';
+import { prepareVetTransaction, type VetSignOptions } from './vet/index.js';
 import {
   refuse,
   type MessageSigner,
@@ -24,13 +25,13 @@ export interface PrepareTransactionRequest extends PrepareRequestBase {
   /**
    * Bitcoin family: PSBT (base64/hex), Tatum bitcore JSON, or BCH "hex:[amounts]".
    * EVM: Tatum web3-style JSON or a 0x unsigned raw transaction. TRON: TronWeb transaction JSON.
-   * XRP: rippled Payment JSON.
+   * XRP: rippled Payment JSON. VET: Tatum's web3-style JSON with blockRef and gas.
    */
   unsigned: string | object;
   /** Bitcoin family only; detected when omitted. */
   format?: BitcoinPrepareRequest['format'];
   /** Options of the chain's family; options of other families are ignored. */
-  options?: BitcoinSignOptions & EvmSignOptions & TronSignOptions & XrpSignOptions;
+  options?: BitcoinSignOptions & EvmSignOptions & TronSignOptions & XrpSignOptions & VetSignOptions;
   /** SOL only: the fresh blockhash that replaces the payload's placeholder. */
   recentBlockhash?: SolanaRecentBlockhash;
 }
@@ -61,6 +62,8 @@ export async function prepareTransaction(request: PrepareTransactionRequest): Pr
       return prepareXrpTransaction(request);
     case 'solana':
       return prepareSolana(request);
+    case 'vet':
+      return prepareVetTransaction(request);
   }
 }
 
@@ -100,6 +103,7 @@ export {
 export { evmCompletionGaps, prepareEvmTransaction, signEvmTransaction } from './evm/index.js';
 export { prepareTronTransaction, signTronTransaction, type TronSignOptions } from './tron/index.js';
 export { prepareXrpTransaction, signXrpTransaction, type XrpSignOptions } from './xrp/index.js';
+export { prepareVetTransaction, signVetTransaction, type VetSignOptions } from './vet/index.js';
 export {
   prepareSolanaTransaction,
   signSolanaTransaction,
