@@ -1,9 +1,9 @@
 // Every refusal of the VET signer: a SigningRefusedError naming the field, and ZERO signer calls.
-import { describe, expect, it } from 'vitest';
+import { describe } from 'vitest';
 
 import { deriveAddress } from '../../../../src/chains/index.js';
 import { itRefusesEach, type RefusalCase } from '../../../support/refusal-cases.js';
-import { fakeDigestSigner, testKey } from '../../../../scripts/fixtures/fake-digest-signer.js';
+import { testKey } from '../../../../scripts/fixtures/fake-digest-signer.js';
 
 const KEY = testKey('vet-wallet');
 const OTHER = testKey('vet-other');

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { deriveAddress } from '../../../../src/chains/index.js';
-import { signTransaction, SigningRefusedError } from '../../../../src/signer/index.js';
+import { signTransaction } from '../../../../src/signer/index.js';
 import { itRefusesEach, type RefusalCase } from '../../../support/refusal-cases.js';
 import { fakeDigestSigner, testKey } from '../../../../scripts/fixtures/fake-digest-signer.js';
 
