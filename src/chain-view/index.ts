@@ -2,13 +2,15 @@
 // first use from the endpoint configuration (endpoint.ts). `undefined` means no view is configured.
 import { getChain, getFamilyChain, type ChainId, type NetworkName } from '../chains/index.js';
 import { BitcoinChainView } from './bitcoin.js';
-import { configuredUrl, resolveEndpoint, type EndpointSource } from './endpoint.js';
+import { configuredUrl, fromUrl, resolveEndpoint, type EndpointSource } from './endpoint.js';
 import { EvmChainView } from './evm.js';
 import { JsonRpcClient, type JsonRpcOptions } from './json-rpc.js';
+import { VetChainView } from './vet.js';
 
 export { ChainUnavailableError, JsonRpcError } from './errors.js';
 export { EvmRevertError, type EvmCall, type EvmChainView } from './evm.js';
 export type { BitcoinChainView } from './bitcoin.js';
+export type { VetChainView, VetClause } from './vet.js';
 export { fromUrl, type EndpointSource, type RpcEndpoint } from './endpoint.js';
 
 export interface ChainViewsOptions extends EndpointSource, Omit<JsonRpcOptions, 'label'> {
@@ -18,6 +20,7 @@ export interface ChainViewsOptions extends EndpointSource, Omit<JsonRpcOptions, 
 export class ChainViews {
   private readonly evmViews = new Map<ChainId, EvmChainView | undefined>();
   private readonly bitcoinViews = new Map<ChainId, BitcoinChainView | undefined>();
+  private vetView: VetChainView | undefined;
 
   constructor(private readonly options: ChainViewsOptions) {}
 
@@ -37,6 +40,23 @@ export class ChainViews {
       this.bitcoinViews.set(chain, rpc && new BitcoinChainView(rpc, `${chain} ${this.options.network} node`));
     }
     return this.bitcoinViews.get(chain);
+  }
+
+  /**
+   * VeChainThor's REST API: only a node configured with KMS_SIGNER_RPC_VET[_<NETWORK>] (Tatum's JSON-RPC
+   * gateway does not serve Thor's REST paths as far as we know); undefined otherwise.
+   */
+  vet(): VetChainView | undefined {
+    const url = configuredUrl('VET', this.options.network, this.options.env);
+    if (url === undefined) return undefined;
+    const { params } = getFamilyChain('vet', 'VET', this.options.network);
+    this.vetView ??= new VetChainView(
+      () => Promise.resolve(fromUrl(url)),
+      params.genesisId,
+      `${params.label} node`,
+      this.options.timeoutMs,
+    );
+    return this.vetView;
   }
 
   private client(chain: ChainId): JsonRpcClient | undefined {

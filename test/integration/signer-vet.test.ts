@@ -9,6 +9,8 @@ import { Hex, Transaction } from '@vechain/sdk-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startThorSoloNode } from '../../scripts/stack/index.js';
+import { ChainViews } from '../../src/chain-view/index.js';
+import { completeVetPayload } from '../../src/tatum/complete-vet.js';
 import { deriveAddress, getFamilyChain } from '../../src/chains/index.js';
 import type { KmsSignature, KmsVault } from '../../src/kms/vault.js';
 import { signVetTransaction } from '../../src/signer/vet/index.js';
@@ -138,4 +140,38 @@ describe('VET signer on LocalStack KMS, accepted by thor solo and verified by @v
     // KMS returns high S about half the time; P(none in 30) ≈ 2⁻³⁰.
     expect(folded).toBeGreaterThan(0);
   }, 120_000);
+
+  it("the loop's completion fills blockRef and gas of Tatum's exact payload from thor solo; the node accepts it", async () => {
+    const { key, address } = await wallet(
+      (await vault.createKey({ walletId: randomUUID(), chain: 'VET' })).keyId,
+    );
+    await thor.fund(address, 10, 50, chainTag);
+    const views = new ChainViews({ network: 'regtest', env: { KMS_SIGNER_RPC_VET: node.url } });
+    const to = randomAddress();
+    const amount = 3n * WEI;
+    const data = `0xa9059cbb${'0'.repeat(24)}${to.slice(2)}${amount.toString(16).padStart(64, '0')}`;
+    for (const tatum of [
+      { from: 0, to, value: '1000000000000000000' },
+      { from: 0, to: VTHO, value: '0', data },
+    ]) {
+      const completed = await completeVetPayload({
+        network: 'regtest',
+        wallets: [key],
+        unsigned: JSON.stringify(tatum),
+        views,
+      });
+      expect(Object.keys(completed.completion).sort()).toEqual(['blockRef', 'gas']);
+      const signed = await signVetTransaction({
+        chain: 'VET',
+        network: 'regtest',
+        wallets: [key],
+        signer: vault,
+        unsigned: completed.unsigned,
+      });
+      const receipt = await thor.receipt(await thor.send(signed.signed));
+      expect(receipt.reverted).toBe(false);
+      expect(receipt.gasUsed).toBeLessThanOrEqual((JSON.parse(completed.unsigned) as { gas: number }).gas);
+    }
+    expect(await thor.balances(to)).toEqual({ vet: WEI, vtho: amount });
+  });
 });
