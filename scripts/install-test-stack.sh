@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the local stand-ins the tests start: LocalStack (KMS + Secrets Manager) in a Python venv,
-# FerretDB (MongoDB wire protocol, SQLite backend) and btcd (Bitcoin regtest) built with `go install`,
+# FerretDB (MongoDB wire protocol, SQLite backend), btcd (Bitcoin regtest) and thor (VeChainThor solo) built with Go,
 # and Debian's chromium for the approvals console's browser tests.
 # anvil comes from npm (devDependency). Every step is skipped when its result is already present,
 # and everything lands in git-ignored folders (.venv-localstack, .tools).
@@ -12,6 +12,8 @@ LOCALSTACK_VERSION=4.13.1
 MOTO_EXT_VERSION=5.1.20.post22
 FERRETDB_VERSION=v1.24.2
 BTCD_VERSION=v0.25.0
+# v2.4.0: the newest thor release the Go module proxy serves here (v2.4.1 answers 403).
+THOR_VERSION=v2.4.0
 
 need() {
   command -v "$1" >/dev/null 2>&1 || {
@@ -60,6 +62,8 @@ go_build() { # go_build <binary> <module> <version> <package dir inside the modu
 }
 go_build btcd github.com/btcsuite/btcd "$BTCD_VERSION" .
 go_build ferretdb github.com/FerretDB/FerretDB "$FERRETDB_VERSION" cmd/ferretdb
+# VeChainThor `thor solo` for the VET tests (its go.mod has replace directives, so built in the module tree; ≈ 7 min).
+go_build thor github.com/vechain/thor/v2 "$THOR_VERSION" cmd/thor
 
 # The approvals console's browser tests drive Debian's own Chromium (playwright-core never downloads a
 # browser here). Installed with apt-get when absent and we are root; otherwise say what to install.

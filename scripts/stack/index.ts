@@ -22,11 +22,13 @@ import { miningKey } from './btc-mining-key.js';
 import { startBtcd, type BtcStarted } from './btcd.js';
 import { startFerretDb } from './ferretdb.js';
 import { startLocalStack } from './localstack.js';
+import { startThorSolo } from './thor.js';
+export { THOR_SOLO_MNEMONIC } from './thor.js';
 import { prepareLogDir } from './logs.js';
 import { onParentExit, ServiceStartError } from './process.js';
 import { createRunDir, reapStaleRuns } from './run-dir.js';
 import type { ServiceContext, StartedService } from './service.js';
-import { assertToolsInstalled, repoRoot, type ServiceName } from './tools.js';
+import { assertToolsInstalled, repoRoot, type ServiceName, type ToolName } from './tools.js';
 
 export type { BtcRpcEndpoint } from './btc-rpc.js';
 export { btcRpc, BtcRpcError } from './btc-rpc.js';
@@ -213,8 +215,20 @@ export function formatStartupTimes(startupMs: Record<string, number>): string {
  * One extra anvil with `chainId` (e.g. 42220 for CELO), in its own run directory, for tests that need a
  * node of a particular chain besides the stack's 31337 one. `stop()` ends it and removes the directory.
  */
-export async function startChainAnvil(chainId: number): Promise<{ url: string; stop(): Promise<void> }> {
-  assertToolsInstalled(['evm']);
+export function startChainAnvil(chainId: number): Promise<{ url: string; stop(): Promise<void> }> {
+  return startExtraNode('evm', (ctx) => startAnvil(ctx, chainId));
+}
+
+/** A `thor solo` node (VET regtest) in its own run directory; `stop()` ends it and removes the directory. */
+export function startThorSoloNode(genesisId: string): Promise<{ url: string; stop(): Promise<void> }> {
+  return startExtraNode('vet', (ctx) => startThorSolo(ctx, genesisId));
+}
+
+async function startExtraNode(
+  service: ToolName,
+  start: (ctx: ServiceContext) => Promise<StartedService<string>>,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  assertToolsInstalled([service]);
   const logDir = path.join(repoRoot, '.logs');
   prepareLogDir(logDir);
   const run = createRunDir();
@@ -230,11 +244,11 @@ export async function startChainAnvil(chainId: number): Promise<{ url: string; s
     },
   };
   try {
-    const anvil = await withPortRetry(() => startAnvil(ctx, chainId));
+    const node = await withPortRetry(() => start(ctx));
     return {
-      url: anvil.endpoint,
+      url: node.endpoint,
       stop: async () => {
-        await anvil.stop();
+        await node.stop();
         run.remove();
         forgetExitCleanup();
       },

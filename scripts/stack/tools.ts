@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type ServiceName = 'aws' | 'mongo' | 'evm' | 'btc';
+/** Tools the installer provides: the stack's services, and thor solo (started by the VET tests themselves). */
+export type ToolName = ServiceName | 'vet';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -12,6 +14,7 @@ export const tools = {
   localstackPython: path.join(repoRoot, '.venv-localstack', 'bin', 'python'),
   ferretdb: path.join(repoRoot, '.tools', 'bin', 'ferretdb'),
   btcd: path.join(repoRoot, '.tools', 'bin', 'btcd'),
+  thor: path.join(repoRoot, '.tools', 'bin', 'thor'),
   anvil: path.join(repoRoot, 'node_modules', '@foundry-rs', 'anvil-linux-amd64', 'bin', 'anvil'),
 } as const;
 
@@ -52,7 +55,7 @@ function readOrEmpty(file: string): string {
   }
 }
 
-function problemsFor(service: ServiceName): string[] {
+function problemsFor(service: ToolName): string[] {
   const rel = (p: string) => path.relative(repoRoot, p);
   switch (service) {
     case 'aws':
@@ -70,6 +73,8 @@ function problemsFor(service: ServiceName): string[] {
       return isExecutable(tools.ferretdb) ? [] : [`FerretDB: ${rel(tools.ferretdb)} is missing`];
     case 'btc':
       return isExecutable(tools.btcd) ? [] : [`btcd: ${rel(tools.btcd)} is missing`];
+    case 'vet':
+      return isExecutable(tools.thor) ? [] : [`thor (VeChainThor solo): ${rel(tools.thor)} is missing`];
     case 'evm':
       return isExecutable(tools.anvil)
         ? []
@@ -80,7 +85,7 @@ function problemsFor(service: ServiceName): string[] {
 }
 
 /** Throws one StackToolMissingError listing every missing tool for the given services. */
-export function assertToolsInstalled(services: Iterable<ServiceName>): void {
+export function assertToolsInstalled(services: Iterable<ToolName>): void {
   const problems = [...services].flatMap(problemsFor);
   if (problems.length > 0) throw new StackToolMissingError(problems);
 }

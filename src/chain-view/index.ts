@@ -2,15 +2,17 @@
 // first use from the endpoint configuration (endpoint.ts). `undefined` means no view is configured.
 import { getChain, getFamilyChain, type ChainId, type NetworkName } from '../chains/index.js';
 import { BitcoinChainView } from './bitcoin.js';
-import { configuredUrl, resolveEndpoint, type EndpointSource } from './endpoint.js';
+import { configuredUrl, fromUrl, resolveEndpoint, type EndpointSource } from './endpoint.js';
 import { EvmChainView } from './evm.js';
 import { JsonRpcClient, type JsonRpcOptions } from './json-rpc.js';
 import type { TransactionStatusView } from './transaction-status.js';
+import { VetChainView } from './vet.js';
 
 export { ChainUnavailableError, JsonRpcError } from './errors.js';
 export { EvmRevertError, type EvmCall, type EvmChainView } from './evm.js';
 export type { BitcoinChainView } from './bitcoin.js';
 export type { TransactionStatus, TransactionStatusView } from './transaction-status.js';
+export type { VetChainView, VetClause } from './vet.js';
 export { fromUrl, type EndpointSource, type RpcEndpoint } from './endpoint.js';
 
 export interface ChainViewsOptions extends EndpointSource, Omit<JsonRpcOptions, 'label'> {
@@ -20,6 +22,7 @@ export interface ChainViewsOptions extends EndpointSource, Omit<JsonRpcOptions, 
 export class ChainViews {
   private readonly evmViews = new Map<ChainId, EvmChainView | undefined>();
   private readonly bitcoinViews = new Map<ChainId, BitcoinChainView | undefined>();
+  private vetView: VetChainView | undefined;
 
   constructor(private readonly options: ChainViewsOptions) {}
 
@@ -47,6 +50,23 @@ export class ChainViews {
     if (family === 'evm') return this.evm(chain);
     if (family === 'bitcoin') return this.bitcoin(chain);
     return undefined;
+  }
+
+  /**
+   * VeChainThor's REST API: only a node configured with KMS_SIGNER_RPC_VET[_<NETWORK>] (Tatum's JSON-RPC
+   * gateway does not serve Thor's REST paths as far as we know); undefined otherwise.
+   */
+  vet(): VetChainView | undefined {
+    const url = configuredUrl('VET', this.options.network, this.options.env);
+    if (url === undefined) return undefined;
+    const { params } = getFamilyChain('vet', 'VET', this.options.network);
+    this.vetView ??= new VetChainView(
+      () => Promise.resolve(fromUrl(url)),
+      params.genesisId,
+      `${params.label} node`,
+      this.options.timeoutMs,
+    );
+    return this.vetView;
   }
 
   private client(chain: ChainId): JsonRpcClient | undefined {

@@ -45,6 +45,10 @@ import {
 // - ALGO: the address is base32(public key ‖ last 4 bytes of SHA-512/256(public key)), no padding
 //   (developer.algorand.org "Accounts"; algosdk encodeAddress). Genesis ids and hashes as algod's
 //   /v2/transactions/params reports them on MainNet and TestNet (developer.algorand.org "Algorand networks").
+// - VET: chainTag = last byte of the genesis block id (tatum-protocol.md §4.14; thorify signTransaction
+//   reads it from GET /blocks/0). Genesis ids as in vechain/thor genesis/ and @vechain/sdk-core's
+//   MAINNET_NETWORK / TESTNET_NETWORK / SOLO_NETWORK: mainnet …1b4a, testnet …b127, `thor solo` …69f6.
+//   "regtest" is a local `thor solo` node (tests only). Addresses are Ethereum's (keccak, EIP-55).
 
 const BTC_BIP32_MAIN = { public: 0x0488b21e, private: 0x0488ade4 } as const; // xpub / xprv
 const BTC_BIP32_TEST = { public: 0x043587cf, private: 0x04358394 } as const; // tpub / tprv
@@ -379,6 +383,31 @@ export const CHAINS = {
       },
     },
   },
+  VET: {
+    id: 'VET',
+    name: 'VeChainThor',
+    family: 'vet',
+    nativeAsset: { symbol: 'VET', decimals: 18 },
+    addressFormats: ['evm'],
+    destinationFormats: ['evm'],
+    networks: {
+      mainnet: {
+        label: 'VeChainThor mainnet',
+        chainTag: 0x4a,
+        genesisId: '0x00000000851caf3cfdb6e899cf5958bfb1ac3413d346d43539627e6be7ec1b4a',
+      },
+      testnet: {
+        label: 'VeChainThor testnet',
+        chainTag: 0x27,
+        genesisId: '0x000000000b2bce3c70bc649a02749e8687721b09ed2e15997f466536b20bb127',
+      },
+      regtest: {
+        label: 'VeChainThor solo (local thor solo node)',
+        chainTag: 0xf6,
+        genesisId: '0x00000000c05a20fbca2bf6ae3affba6af4a74b800b585bf7a4988aba7aea69f6',
+      },
+    },
+  },
 } as const satisfies Registry;
 
 /**
@@ -495,6 +524,7 @@ const FAMILY_KEY_SPECS: Readonly<Record<ChainFamily, WalletKeySpec>> = {
   flow: SECP256K1_KEY_SPEC,
   stellar: ED25519_KEY_SPEC,
   algorand: ED25519_KEY_SPEC,
+  vet: SECP256K1_KEY_SPEC,
 };
 
 /** The KMS key spec a wallet of `chain` needs (one wallet = one key of this spec). */

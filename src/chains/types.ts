@@ -21,6 +21,7 @@ export const CHAIN_IDS = [
   'FLOW',
   'XLM',
   'ALGO',
+  'VET',
 ] as const;
 export type ChainId = (typeof CHAIN_IDS)[number];
 
@@ -28,7 +29,17 @@ export const NETWORK_NAMES = ['mainnet', 'testnet', 'regtest'] as const;
 export type NetworkName = (typeof NETWORK_NAMES)[number];
 
 export type ChainFamily =
-  'bitcoin' | 'evm' | 'tron' | 'xrp' | 'solana' | 'cardano' | 'multiversx' | 'flow' | 'stellar' | 'algorand';
+  | 'bitcoin'
+  | 'evm'
+  | 'tron'
+  | 'xrp'
+  | 'solana'
+  | 'cardano'
+  | 'multiversx'
+  | 'flow'
+  | 'stellar'
+  | 'algorand'
+  | 'vet';
 
 /**
  * Address formats this service can DERIVE from one of its own public keys (and therefore receive funds on).
@@ -114,6 +125,14 @@ export interface TronNetworkParams {
   readonly addressPrefix: number;
 }
 
+export interface VetNetworkParams {
+  readonly label: string;
+  /** Last byte of the genesis block id: every Thor transaction carries it (replay protection). */
+  readonly chainTag: number;
+  /** Id of block 0 (GET /blocks/0): proves a node the chain view talks to is on this network. */
+  readonly genesisId: string;
+}
+
 export interface SolanaNetworkParams {
   readonly label: string;
   /** Genesis hash of the cluster (RPC getGenesisHash): proves a blockhash source is on this network. */
@@ -185,6 +204,7 @@ export type MultiversXChainDefinition = ChainDefinitionBase<'multiversx', Multiv
 export type FlowChainDefinition = ChainDefinitionBase<'flow', FlowNetworkParams>;
 export type StellarChainDefinition = ChainDefinitionBase<'stellar', StellarNetworkParams>;
 export type AlgorandChainDefinition = ChainDefinitionBase<'algorand', AlgorandNetworkParams>;
+export type VetChainDefinition = ChainDefinitionBase<'vet', VetNetworkParams>;
 
 export type ChainDefinition =
   | BitcoinChainDefinition
@@ -196,7 +216,8 @@ export type ChainDefinition =
   | MultiversXChainDefinition
   | FlowChainDefinition
   | StellarChainDefinition
-  | AlgorandChainDefinition;
+  | AlgorandChainDefinition
+  | VetChainDefinition;
 export type NetworkParams =
   | BitcoinNetworkParams
   | EvmNetworkParams
@@ -207,7 +228,8 @@ export type NetworkParams =
   | MultiversXNetworkParams
   | FlowNetworkParams
   | StellarNetworkParams
-  | AlgorandNetworkParams;
+  | AlgorandNetworkParams
+  | VetNetworkParams;
 
 export type AddressValidation =
   | { readonly valid: true; readonly format: DestinationFormat; readonly normalized: string }

@@ -69,6 +69,8 @@ function decode(chain: string, network: string, address: string): DecodeOutcome 
       return decodeStellarAddress(address);
     case 'algorand':
       return decodeAlgorandAddress(address);
+    case 'vet':
+      return decodeEvmAddress(address); // VeChain addresses are Ethereum's (0x, keccak, EIP-55)
   }
 }
 

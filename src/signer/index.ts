@@ -19,6 +19,7 @@ import type { XrpSignOptions } from './xrp/index.js';
 import type { CardanoSignOptions } from './cardano/index.js';
 import type { MultiversXSignOptions } from './multiversx/index.js';
 import type { FlowAccountKey, FlowSignOptions } from './flow/index.js';
+import type { VetSignOptions } from './vet/index.js';
 import {
   refuse,
   type MessageSigner,
@@ -33,6 +34,7 @@ export interface PrepareTransactionRequest extends PrepareRequestBase {
    * EVM: Tatum web3-style JSON or a 0x unsigned raw transaction. TRON: TronWeb transaction JSON.
    * XRP: rippled Payment JSON. SOL: {"txData": "<hex message>"}. XLM: base64 envelope XDR.
    * ALGO: JSON of an algosdk 1.x Transaction. FLOW: FCL voucher JSON.
+   * VET: Tatum's web3-style JSON with blockRef and gas.
    */
   unsigned: string | object;
   /** Bitcoin family only; detected when omitted. */
@@ -44,7 +46,8 @@ export interface PrepareTransactionRequest extends PrepareRequestBase {
     XrpSignOptions &
     CardanoSignOptions &
     MultiversXSignOptions &
-    FlowSignOptions;
+    FlowSignOptions &
+    VetSignOptions;
   /** SOL only: the fresh blockhash that replaces the payload's placeholder. */
   recentBlockhash?: SolanaRecentBlockhash;
   /** FLOW only: the chain account (address, key index, hash algorithm) that holds the wallet's key. */
@@ -99,6 +102,8 @@ export async function prepareTransaction(request: PrepareTransactionRequest): Pr
         'ALGO',
         await (await import('./algorand/index.js')).prepareAlgorandTransaction(request),
       );
+    case 'vet':
+      return (await import('./vet/index.js')).prepareVetTransaction(request);
   }
 }
 
@@ -163,5 +168,6 @@ export type { SolanaRecentBlockhash, SolanaSignRequest } from './solana/index.js
 export type { FlowAccountKey, FlowSignOptions } from './flow/index.js';
 export type { CardanoSignOptions } from './cardano/index.js';
 export type { MultiversXSignOptions } from './multiversx/index.js';
+export type { VetSignOptions } from './vet/index.js';
 export * from './prepared.js';
 export * from './types.js';

@@ -36,6 +36,8 @@ export const TATUM_BROADCAST_PATHS: Readonly<Record<string, string>> = {
   ONE: '/v3/one/broadcast',
   KCS: '/v3/kcs/broadcast',
   XRP: '/v3/xrp/broadcast',
+  // v1 vetBroadcast (tatum-protocol.md §2.7): txData is the 0x hex of the signed Thor RLP.
+  VET: '/v3/vet/broadcast',
   // tatum-kms src/signatures.ts posts {txData, signatureId} here after signing SOL.
   SOL: '/v3/solana/broadcast',
   // tatum-js v1 src/blockchain/ada.ts adaBroadcast and v2 cardano.sdk.tx.ts (tatum-kms signatures.ts,

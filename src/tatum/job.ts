@@ -28,6 +28,7 @@ import { fourEyeCheck, type FourEyeMethod } from './four-eye.js';
 import { findBroadcast, type BroadcastEvidence } from './find-broadcast.js';
 import { isFinal, type JobClaim, type JobStore, type SigningJobDoc } from './jobs.js';
 import { completeEvmPayload, type CompletedPayload } from './complete-evm.js';
+import { completeVetPayload } from './complete-vet.js';
 import type { NonceLedger } from './nonce-ledger.js';
 import { NonceTakenError } from './nonce-ledger.js';
 import { evaluatePolicy } from './policy.js';
@@ -285,7 +286,20 @@ class Job {
   private async complete(resolved: ResolvedWallets): Promise<CompletedPayload> {
     const { ctx, chain, pending } = this;
     const unsigned = pending.serializedTransaction;
-    if (getChain(chain).family !== 'evm') return { unsigned, completion: {}, nonce: undefined };
+    const family = getChain(chain).family;
+    if (family === 'vet') {
+      try {
+        return await completeVetPayload({
+          network: ctx.network,
+          wallets: resolved.keys,
+          unsigned,
+          views: ctx.chainViews,
+        });
+      } catch (error) {
+        throw asJobFailure(error);
+      }
+    }
+    if (family !== 'evm') return { unsigned, completion: {}, nonce: undefined };
     try {
       const earlier = this.held.job.nonce;
       return await completeEvmPayload({

@@ -94,6 +94,7 @@ function normalizeDestination(chain: ChainId, network: NetworkName, address: str
   if (family === 'bitcoin')
     return Buffer.from(addressToOutputScript(chain, network, address)).toString('hex');
   if (family === 'evm') return toEvmAddress(chain, network, address).toLowerCase(); // xdc…, one1… too
+  if (family === 'vet') return address.toLowerCase();
   if (family === 'xrp' || family === 'solana' || family === 'stellar' || family === 'algorand')
     return address; // one spelling per key
   if (family === 'cardano' || family === 'multiversx') return address.toLowerCase(); // bech32, as decoded
@@ -104,5 +105,6 @@ function normalizeAsset(chain: ChainId, asset: string): string {
   if (asset === 'native') return asset;
   const family = getChain(chain).family;
   if (family === 'evm') return asset.toLowerCase().replace(/^xdc/, '0x'); // XDC token contracts as xdc…
+  if (family === 'vet') return asset.toLowerCase();
   return family === 'tron' ? canonicalTronAddress(asset) : asset;
 }

@@ -29,6 +29,10 @@ const KEY_7A = '7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a
 const ANVIL_0 = 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 const ANVIL_1 = '59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 
+const KEY_7582 = '7582be841ca040aa940fff6c05773129e135623e41acce3e0b8ba520dc1ae26a';
+const VECHAIN_SDK =
+  'vechain-sdk-js packages/core/tests/address/fixture.ts (simplePrivateKeyFixture → simpleAddressFixture; the same key and address in vechain/thor tx/transaction_test.go and thor-devkit), https://github.com/vechain/vechain-sdk-js/blob/ead2260fac1ca81c340d080ebc3118f32bda5342/packages/core/tests/address/fixture.ts';
+
 const BIP173 = 'BIP-173 §Examples, https://github.com/bitcoin/bips/blob/master/bip-0173.mediawiki#examples';
 const BJS_V4 =
   'bitcoinjs-lib test/integration/addresses.js (WIF KwDiBf89…hnoWn = key 1), https://github.com/bitcoinjs/bitcoinjs-lib/blob/1ed037025c69cf65c50db0b1bef16022cff91cf1/test/integration/addresses.js';
@@ -580,5 +584,21 @@ export const ADDRESS_VECTORS: readonly AddressVector[] = [
     network: 'testnet',
     format: 'xrp',
     address: 'rLrFeQYUiiMPRPbbT97UX258KtczS5ekmy',
+  },
+  {
+    source: VECHAIN_SDK,
+    privateKeyHex: KEY_7582,
+    chain: 'VET',
+    network: 'mainnet',
+    format: 'evm',
+    address: '0xd989829d88B0eD1B06eDF5C50174eCfA64F14A64',
+  },
+  {
+    source: VECHAIN_SDK,
+    privateKeyHex: KEY_7582,
+    chain: 'VET',
+    network: 'testnet',
+    format: 'evm',
+    address: '0xd989829d88B0eD1B06eDF5C50174eCfA64F14A64',
   },
 ];

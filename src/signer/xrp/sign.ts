@@ -9,6 +9,7 @@ import { deriveAddress, InvalidPublicKeyError, listNetworks, parsePublicKey } fr
 import { parseEcdsaSignatureDer } from '../../kms/der.js';
 import { SignatureVerificationError } from '../../kms/errors.js';
 import { isHighS, verifyDigestSignature } from '../../crypto/secp256k1.js';
+import { parseWholeCap, singleWallet } from '../account-request.js';
 import type { PreparedTransaction } from '../prepared.js';
 import { refuse, type SignedTransaction, type SignRequestBase, type WalletKey } from '../types.js';
 import { parseXrpPayment, xrpTransfers, type XrpPayment } from './payload.js';
@@ -42,7 +43,7 @@ export function prepareXrpTransaction(request: Omit<XrpSignRequest, 'signer'>): 
   if (!networks.includes(request.network)) {
     refuse('CHAIN_MISMATCH', 'network', `is ${request.network}; XRP networks are ${networks.join(', ')}`);
   }
-  const wallet = singleWallet(request.wallets);
+  const wallet = singleWallet(request.wallets, 'XRP payments are single-signed');
   const { address, signingPubKey } = walletIdentity(request, wallet);
   const payment = parseXrpPayment(request.unsigned, request.network);
   if (payment.Account !== address) {
@@ -51,7 +52,13 @@ export function prepareXrpTransaction(request: Omit<XrpSignRequest, 'signer'>): 
   if (payment.SigningPubKey !== undefined && payment.SigningPubKey !== signingPubKey) {
     refuse('SENDER_NOT_OURS', 'SigningPubKey', `is not the signing wallet's public key ${signingPubKey}`);
   }
-  const maxFee = parseMaxFeeDrops(request.options?.maxFeeDrops);
+  const maxFee = parseWholeCap(
+    request.options?.maxFeeDrops,
+    'options.maxFeeDrops',
+    DEFAULT_MAX_FEE_DROPS,
+    'drops',
+    18,
+  );
   if (BigInt(payment.Fee) > maxFee) {
     refuse(
       'FEE_TOO_HIGH',
@@ -94,19 +101,6 @@ export async function signXrpTransaction(request: XrpSignRequest): Promise<Signe
   return prepared.sign(request.signer);
 }
 
-function singleWallet(wallets: readonly WalletKey[] | undefined): WalletKey {
-  const list: readonly WalletKey[] = Array.isArray(wallets) ? wallets : [];
-  const wallet = list[0];
-  if (wallet === undefined || list.length > 1) {
-    return refuse(
-      'MISSING_INPUT_DATA',
-      'wallets',
-      `must hold exactly one wallet key (XRP payments are single-signed), got ${wallets?.length ?? 'none'}`,
-    );
-  }
-  return wallet;
-}
-
 function walletIdentity(
   request: Omit<XrpSignRequest, 'signer'>,
   wallet: WalletKey,
@@ -122,14 +116,6 @@ function walletIdentity(
       refuse('MISSING_INPUT_DATA', 'wallets[0].publicKey', error.reason);
     throw error;
   }
-}
-
-function parseMaxFeeDrops(value: unknown): bigint {
-  if (value === undefined) return DEFAULT_MAX_FEE_DROPS;
-  if (typeof value === 'bigint' && value >= 0n) return value;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
-  if (typeof value === 'string' && /^(0|[1-9][0-9]{0,17})$/.test(value)) return BigInt(value);
-  return refuse('INVALID_REQUEST', 'options.maxFeeDrops', 'must be a whole, non-negative number of drops');
 }
 
 /**

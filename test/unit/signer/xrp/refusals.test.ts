@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { deriveAddress } from '../../../../src/chains/index.js';
-import { signTransaction, SigningRefusedError, type RefusalCode } from '../../../../src/signer/index.js';
+import { signTransaction } from '../../../../src/signer/index.js';
+import { itRefusesEach, type RefusalCase } from '../../../support/refusal-cases.js';
 import { fakeDigestSigner, testKey } from '../../../../scripts/fixtures/fake-digest-signer.js';
 
 const KEY = testKey('xrp-wallet');
@@ -20,20 +21,11 @@ const PAYMENT = {
   LastLedgerSequence: 1000,
 };
 
-interface Case {
-  unsigned: unknown;
-  code: RefusalCode;
-  field: string;
-  wallets?: (typeof KEY.wallet)[];
-  network?: string;
-  options?: Record<string, unknown>;
-}
-
 const withFields = (extra: Record<string, unknown>): Record<string, unknown> => ({ ...PAYMENT, ...extra });
 const without = (field: string): Record<string, unknown> =>
   Object.fromEntries(Object.entries(PAYMENT).filter(([key]) => key !== field));
 
-const CASES: Record<string, Case> = {
+const CASES: Record<string, RefusalCase> = {
   'not JSON': { unsigned: '{"TransactionType":', code: 'MALFORMED_TRANSACTION', field: 'unsigned' },
   'an array': { unsigned: [], code: 'MALFORMED_TRANSACTION', field: 'unsigned' },
   'TrustSet, not a Payment': {
@@ -156,22 +148,7 @@ const CASES: Record<string, Case> = {
 };
 
 describe('XRP refusals (no KMS call)', () => {
-  for (const [name, c] of Object.entries(CASES)) {
-    it(name, async () => {
-      const signer = fakeDigestSigner([KEY, OTHER]);
-      const attempt = signTransaction({
-        chain: 'XRP',
-        network: (c.network ?? 'mainnet') as 'mainnet',
-        wallets: c.wallets ?? [KEY.wallet],
-        signer,
-        unsigned: c.unsigned as object,
-        options: c.options,
-      });
-      await expect(attempt).rejects.toBeInstanceOf(SigningRefusedError);
-      await expect(attempt).rejects.toMatchObject({ code: c.code, field: c.field });
-      expect(signer.calls).toHaveLength(0);
-    });
-  }
+  itRefusesEach('XRP', [KEY, OTHER], CASES);
 
   it('BNB (Beacon Chain) is refused with the reason it is gone', async () => {
     const signer = fakeDigestSigner([KEY]);
