@@ -3,6 +3,7 @@
 // fragments present, so a partial run keeps the other sections' latest figures.
 import { cpus, loadavg } from 'node:os';
 import { coldStartSection } from './cold-start.js';
+import { evmCompletionSection } from './evm-completion.js';
 import { fetchScaleSection } from './fetch-scale.js';
 import { localstackSection } from './localstack.js';
 import { throughputSection } from './throughput.js';
@@ -17,6 +18,7 @@ const SECTIONS: readonly BenchSection[] = [
   fetchScaleSection,
   localstackSection,
   coldStartSection,
+  evmCompletionSection,
 ];
 
 function selectedSections(): BenchSection[] {

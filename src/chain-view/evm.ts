@@ -37,13 +37,18 @@ export interface EvmCall {
 
 const hex = (value: bigint) => `0x${value.toString(16)}`;
 
+/** How long one eth_gasPrice answer is reused by the jobs of a pass (the fee cap applies regardless). */
+export const DEFAULT_GAS_PRICE_TTL_MS = 3_000;
+
 export class EvmChainView implements TransactionStatusView {
   private chainIdChecked: Promise<void> | undefined;
+  private price: { value: Promise<bigint>; until: number } | undefined;
 
   constructor(
     private readonly rpc: JsonRpcClient,
     private readonly expectedChainId: bigint,
     private readonly label: string,
+    private readonly gasPriceTtlMs = DEFAULT_GAS_PRICE_TTL_MS,
   ) {}
 
   /** eth_chainId must be the registry's id; asked once per process (a failed check is asked again). */
@@ -76,8 +81,20 @@ export class EvmChainView implements TransactionStatusView {
     }
   }
 
+  /**
+   * eth_gasPrice, shared for gasPriceTtlMs by every job that asks (one call per pass instead of one per
+   * transaction); a failed answer is not kept.
+   */
   gasPrice(): Promise<bigint> {
-    return this.rpc.call('eth_gasPrice', [], quantity(UINT256));
+    const now = Date.now();
+    if (this.price !== undefined && now < this.price.until) return this.price.value;
+    const value = this.rpc.call('eth_gasPrice', [], quantity(UINT256));
+    const entry = { value, until: now + this.gasPriceTtlMs };
+    this.price = entry;
+    value.catch(() => {
+      if (this.price === entry) this.price = undefined;
+    });
+    return value;
   }
 
   /** eth_getTransactionReceipt, then (not mined) eth_getTransactionByHash for the node's mempool. */

@@ -17,6 +17,8 @@ export { fromUrl, type EndpointSource, type RpcEndpoint } from './endpoint.js';
 
 export interface ChainViewsOptions extends EndpointSource, Omit<JsonRpcOptions, 'label'> {
   network: NetworkName;
+  /** How long an eth_gasPrice answer is shared (default DEFAULT_GAS_PRICE_TTL_MS; 0 = ask every time). */
+  gasPriceTtlMs?: number;
 }
 
 export class ChainViews {
@@ -30,7 +32,9 @@ export class ChainViews {
     if (!this.evmViews.has(chain)) {
       const { params } = getFamilyChain('evm', chain, this.options.network);
       const rpc = this.client(chain);
-      this.evmViews.set(chain, rpc && new EvmChainView(rpc, BigInt(params.chainId), `${params.label} node`));
+      const label = `${params.label} node`;
+      const ttl = this.options.gasPriceTtlMs;
+      this.evmViews.set(chain, rpc && new EvmChainView(rpc, BigInt(params.chainId), label, ttl));
     }
     return this.evmViews.get(chain);
   }
