@@ -41,7 +41,7 @@ export interface DecodedPending {
 
 export interface DecodeDeps {
   db: Db;
-  wallets: Pick<WalletService, 'getWallet' | 'getAddress'>;
+  wallets: Pick<WalletService, 'getWallet' | 'existingAddress'>;
   policy?: SigningPolicy;
   clock: () => Date;
 }

@@ -16,7 +16,7 @@ import type { QuorumState } from './quorum.js';
 export interface ApprovalsDeps {
   db: Db;
   config: ApprovalsConfig;
-  wallets: Pick<WalletService, 'getWallet' | 'getAddress'>;
+  wallets: Pick<WalletService, 'getWallet' | 'existingAddress'>;
   policy?: SigningPolicy;
   clock?: () => Date;
 }

@@ -2,8 +2,9 @@
 // (GET or POST {externalUrl}/{id}; POST sends the pending JSON plus `decoded`, the transaction as the
 // signer decoded it — what will be signed, not Tatum's description of it). Only a 2xx answer approves.
 // 423 Locked means "not decided yet" (kms-signer's approvals service: quorum not reached): the transaction
-// waits for a later pass, as tatum-kms skips it. Anything else — another status, a network error, a
-// timeout — is a refusal that the loop records and reports.
+// waits for a later pass, as tatum-kms skips it. An outage — a network error, a timeout, 5xx or 429 — is
+// not a decision either: the job is retried next pass like after any other dependency's outage. Only an
+// explicit answer (another 4xx, or an unexpected status) is a refusal that the loop records and reports.
 import type { TransactionSummary } from '../signer/index.js';
 import { signFourEyeRequest } from './four-eye-signature.js';
 import type { PendingTransaction } from './types.js';
@@ -17,6 +18,8 @@ export interface FourEyeResult {
   ok: boolean;
   /** Not approved yet, but not refused either (HTTP 423): ask again next pass. */
   awaiting?: boolean;
+  /** The service could not answer (timeout, network error, 5xx, 429): retried next pass, not a refusal. */
+  unavailable?: boolean;
   /** "HTTP 200", "HTTP 403", "timeout after 5000 ms", "network error: …". */
   detail: string;
 }
@@ -46,12 +49,13 @@ export async function fourEyeCheck(
     await response.body?.cancel().catch(() => undefined);
     const detail = `HTTP ${response.status}`;
     if (response.status === FOUR_EYE_AWAITING_STATUS) return { ok: false, awaiting: true, detail };
+    if (response.status >= 500 || response.status === 429) return { ok: false, unavailable: true, detail };
     return { ok: response.status >= 200 && response.status < 300, detail };
   } catch (error) {
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      return { ok: false, detail: `timeout after ${timeoutMs} ms` };
+      return { ok: false, unavailable: true, detail: `timeout after ${timeoutMs} ms` };
     }
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return { ok: false, detail: `network error${cause}` };
+    return { ok: false, unavailable: true, detail: `network error${cause}` };
   }
 }

@@ -67,7 +67,7 @@ export interface JobHooks {
 /** What a job needs from the loop that runs it. */
 export interface JobContext {
   api: TatumKmsApi;
-  wallets: Pick<WalletService, 'getWallet' | 'getAddress'>;
+  wallets: Pick<WalletService, 'getWallet' | 'existingAddress'>;
   signer: DigestSigner;
   network: NetworkName;
   jobs: JobStore;
@@ -244,6 +244,7 @@ class Job {
     if (error instanceof JobFailure && error.retryable) {
       await this.ctx.jobs.update(this.held, this.pending.id, { error: reason });
       await this.finish('RETRY', reason);
+      this.ctx.log({ event: 'job-retry', id: this.pending.id, chain: this.chain, error: reason });
       return { ...this.base, outcome: 'RETRY', error: reason };
     }
     await this.ctx.jobs.update(this.held, this.pending.id, {
@@ -369,6 +370,9 @@ class Job {
     const ms = Math.round(performance.now() - asked);
     ctx.log({ event: 'four-eye', id: this.pending.id, chain: this.chain, ok: check.ok, ms });
     if (check.awaiting === true) throw new AwaitingApproval(check.detail);
+    if (check.unavailable === true) {
+      throw new JobFailure(`four-eyes service unavailable: ${check.detail}`, true);
+    }
     this.audit.fourEye = { checked: true, ok: check.ok, detail: check.detail };
     if (!check.ok) throw new JobFailure(`four-eyes check refused: ${check.detail}`);
   }

@@ -28,7 +28,7 @@ export interface SigningLoopOptions {
   db: Db;
   api: TatumKmsApi;
   /** What the loop reads of the wallet service. */
-  wallets: Pick<WalletService, 'getWallet' | 'getAddress' | 'countActiveWallets' | 'activeSignatureIds'>;
+  wallets: Pick<WalletService, 'getWallet' | 'existingAddress' | 'countActiveWallets' | 'activeSignatureIds'>;
   signer: DigestSigner;
   chains: readonly ChainId[];
   network: NetworkName;
@@ -72,7 +72,7 @@ export interface SigningLoopOptions {
 
 export interface PassResult {
   results: JobResult[];
-  /** What was sent to reportErrors (one call, only when non-empty). */
+  /** What was sent to reportErrors (one call, only when non-empty): FAILED jobs only. */
   reported: { signatureId: string; error: string }[];
   /** Chains whose pending list could not be fetched. */
   chainErrors: { chain: ChainId; error: string }[];
@@ -162,9 +162,10 @@ export class SigningLoop {
       );
       for (const r of chainResults) {
         results.push(r);
-        if ((r.outcome === 'FAILED' || r.outcome === 'RETRY') && r.error !== undefined) {
+        // Only what is final: a retried job (KMS throttled, MongoDB or a node down, Tatum 5xx, four-eyes
+        // unavailable) is logged, not reported — Tatum turns reports into KMS_FAILED_TX webhooks.
+        if (r.outcome === 'FAILED' && r.error !== undefined)
           errors.push({ signatureId: r.id, error: r.error });
-        }
       }
     }
     // A run limited to some wallets or transactions touches nothing else.

@@ -17,7 +17,7 @@ export interface ResolvedWallets {
   ownAddresses: string[];
 }
 
-type Wallets = Pick<WalletService, 'getWallet' | 'getAddress'>;
+type Wallets = Pick<WalletService, 'getWallet' | 'existingAddress'>;
 
 export async function resolveWallets(
   wallets: Wallets,
@@ -59,7 +59,7 @@ export async function resolveWallets(
     const key =
       ref.index === undefined || ref.index === 0
         ? { kmsKeyId: view.kmsKeyId, publicKey: view.publicKey, addresses: view.addresses }
-        : await wallets.getAddress(ref.id, ref.index);
+        : await existingKey(wallets, ref.id, ref.index);
     const slot = `${ref.id}#${ref.index ?? 0}`;
     // UTXO chains other than BCH sign by script match: one entry per key. BCH signs by position.
     if (chain !== 'BCH' && seen.has(slot)) continue;
@@ -77,6 +77,17 @@ export async function resolveWallets(
     kmsKeyIds: [...new Set(keys.map((k) => k.keyId))],
     ownAddresses: [...new Set(ownAddresses)],
   };
+}
+
+/** Keys are created only through the wallet API and CLI, never because Tatum names an index. */
+async function existingKey(wallets: Wallets, id: string, index: number) {
+  const key = await wallets.existingAddress(id, index);
+  if (key === null) {
+    throw new WalletResolutionError(
+      `wallet ${id} has no key for index ${index}; index keys are created only through the wallet API or CLI`,
+    );
+  }
+  return key;
 }
 
 async function loadWallet(wallets: Wallets, id: string): Promise<WalletView> {

@@ -147,6 +147,11 @@ export interface WalletService {
   listWallets(query: ListWalletsQuery): Promise<WalletPage>;
   /** Key and address for (signatureId, index); the index key is created in KMS on first use. */
   getAddress(signatureId: string, index: number): Promise<WalletKeyView>;
+  /**
+   * Key and address for (signatureId, index) if that key exists and is ACTIVE, else null — never creates a
+   * key (the signing loop: a pending transaction must not make us create KMS keys).
+   */
+  existingAddress(signatureId: string, index: number): Promise<WalletKeyView | null>;
   disableWallet(signatureId: string): Promise<WalletView>;
   enableWallet(signatureId: string): Promise<WalletView>;
   /** Schedules KMS deletion of every key of the wallet; pendingWindowDays 7–30, default 30. */

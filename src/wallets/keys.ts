@@ -31,6 +31,21 @@ export async function getAddress(
   return keyView(await ensureIndexKey(ctx, wallet, index), index);
 }
 
+export async function existingAddress(
+  ctx: ServiceContext,
+  rawSignatureId: string,
+  rawIndex: number,
+): Promise<WalletKeyView | null> {
+  const index = checkIndex(rawIndex);
+  const signatureId = checkSignatureId(rawSignatureId);
+  if (index === 0) {
+    const wallet = await ctx.wallets.findOne({ _id: signatureId });
+    return wallet && !isPending(wallet.kmsKeyId) ? keyView(wallet, 0) : null;
+  }
+  const key = await ctx.walletKeys.findOne({ _id: walletKeyId(signatureId, index) });
+  return key?.status === 'ACTIVE' ? keyView(key, index) : null;
+}
+
 export async function ensureIndexKey(
   ctx: ServiceContext,
   wallet: WalletDoc,

@@ -13,7 +13,7 @@ import { paceCreateKey } from './pacing.js';
 import { createWallet } from './create.js';
 import { translated } from './errors.js';
 import { ImportPacer, importWallet } from './import.js';
-import { getAddress } from './keys.js';
+import { existingAddress, getAddress } from './keys.js';
 import { KmsKeyScanner } from './kms-scan.js';
 import { WalletOperationRunner } from './operations.js';
 import {
@@ -105,6 +105,7 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
     getWallet: (signatureId) => translated(() => getWallet(ctx, signatureId)),
     listWallets: (query) => translated(() => listWallets(ctx, query)),
     getAddress: (signatureId, index) => translated(() => getAddress(ctx, signatureId, index)),
+    existingAddress: (signatureId, index) => translated(() => existingAddress(ctx, signatureId, index)),
     disableWallet: (signatureId) => translated(() => transition(signatureId, 'disable')),
     enableWallet: (signatureId) => translated(() => transition(signatureId, 'enable')),
     scheduleWalletDeletion: (signatureId, days) => translated(() => transition(signatureId, 'delete', days)),

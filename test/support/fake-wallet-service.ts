@@ -40,6 +40,7 @@ export interface RecordedCall {
 export const WRITE_METHODS: ReadonlySet<Method> = new Set<Method>([
   'createWallet',
   'getAddress',
+  'existingAddress',
   'disableWallet',
   'enableWallet',
   'scheduleWalletDeletion',
@@ -230,6 +231,16 @@ export class FakeWalletService implements WalletService {
       const items = all.slice(start, start + limit);
       const more = start + limit < all.length;
       return { items, nextCursor: more ? Buffer.from(String(start + limit)).toString('base64url') : null };
+    });
+  }
+
+  /** Like keys.ts existingAddress: a key that exists, or null; never creates one. */
+  existingAddress(signatureId: string, index: number): Promise<WalletKeyView | null> {
+    return this.call('existingAddress', [signatureId, index], () => {
+      checkIndex(index);
+      const wallet = this.wallet(signatureId);
+      if (wallet.status === 'CREATING') return null;
+      return this.keys.get(wallet.signatureId)?.get(index) ?? null;
     });
   }
 

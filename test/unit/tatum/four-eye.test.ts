@@ -75,20 +75,25 @@ describe('fourEyeCheck', () => {
     expect(JSON.parse(seen.at(-1)?.body ?? '')).toEqual({ ...pending, decoded });
   });
 
-  it('refuses on 403, 500, a timeout and a closed port', async () => {
+  it('refuses on 403; a 500, a timeout and a closed port are outages, not refusals', async () => {
     expect(await fourEyeCheck(`${base}/deny`, 'GET', pending, decoded)).toEqual({
       ok: false,
       detail: 'HTTP 403',
     });
     expect(await fourEyeCheck(`${base}/boom`, 'GET', pending, decoded)).toEqual({
       ok: false,
+      unavailable: true,
       detail: 'HTTP 500',
     });
     expect(await fourEyeCheck(`${base}/slow`, 'GET', pending, decoded, 200)).toEqual({
       ok: false,
+      unavailable: true,
       detail: 'timeout after 200 ms',
     });
-    expect((await fourEyeCheck('http://127.0.0.1:9', 'GET', pending, decoded)).ok).toBe(false);
+    expect(await fourEyeCheck('http://127.0.0.1:9', 'GET', pending, decoded)).toMatchObject({
+      ok: false,
+      unavailable: true,
+    });
   });
 
   it('423 means awaiting approval: not approved, not refused', async () => {
