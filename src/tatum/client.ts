@@ -6,7 +6,8 @@
 import type { SecretCache } from '../config/index.js';
 import type { ChainId } from '../chains/index.js';
 import * as z from 'zod';
-import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
+import { MAX_PENDING_PAYLOAD_CHARS, MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
+import { parseStrictJson, StrictJsonError } from '../util/strict-json.js';
 import { TatumApiError } from './errors.js';
 import { TatumHttp, type TatumHttpOptions } from './http.js';
 import {
@@ -82,11 +83,31 @@ const optionalString = z
   .nullish()
   .transform((v) => v ?? undefined);
 
+/**
+ * A JSON payload with a duplicate member name (JSON.parse keeps the last; the four-eyes service or a
+ * person reading it may see the first) or a lone surrogate is refused, never signed.
+ */
+function refuseAmbiguousJson(text: string, ctx: z.RefinementCtx): void {
+  const start = text.trimStart()[0];
+  if (start !== '{' && start !== '[') return;
+  try {
+    parseStrictJson(text);
+  } catch (error) {
+    if (error instanceof StrictJsonError)
+      ctx.addIssue({ code: 'custom', message: `${error.path}: ${error.reason}` });
+    // Not JSON at all: the chain's own parser refuses it with its reason.
+  }
+}
+
 /** PendingTransaction (§3); unknown fields (e.g. withdrawalResponses) are kept. */
 export const pendingTransactionSchema = z.looseObject({
   id: z.string().regex(HEX24, 'must be a 24-hex id'),
   chain: z.string().min(1),
-  serializedTransaction: z.string().min(1),
+  serializedTransaction: z
+    .string()
+    .min(1)
+    .max(MAX_PENDING_PAYLOAD_CHARS, `longer than ${MAX_PENDING_PAYLOAD_CHARS} characters`)
+    .superRefine(refuseAmbiguousJson),
   hashes: z.array(z.string().min(1)).min(1),
   index: optionalInt,
   signatures: z

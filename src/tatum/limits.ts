@@ -11,3 +11,10 @@ export function tooManySignatureIds(chain: string, count: number): string {
     `${MAX_SIGNATURE_IDS_PER_CHAIN} per chain and API key; remove wallets of this chain (disable or delete them)`
   );
 }
+
+/**
+ * The largest serializedTransaction the loop accepts (characters). Our choice: a bitcore payload of a few
+ * hundred inputs is well under 200 kB, an Ed25519 message is at most 4,096 bytes (the KMS limit); 5 MB
+ * payloads were parsed and signed before this cap.
+ */
+export const MAX_PENDING_PAYLOAD_CHARS = 256 * 1024;

@@ -2,6 +2,7 @@
 // batching and the 25,000 limit, headers, retries (5xx, 429, timeouts) vs. no retry on 4xx, the API key
 // kept out of errors and logs, broadcast paths per chain, off-chain broadcast, error report, and
 // invalid pending entries returned rather than dropped.
+import { MAX_PENDING_PAYLOAD_CHARS } from '../../../src/tatum/limits.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -182,6 +183,42 @@ describe('pending fetch', () => {
       expect(invalid[2]?.issues).toEqual(['chain: is ETH, asked for BTC']);
       expect(logs.filter((l) => l.msg === 'invalid pending transaction from Tatum')).toHaveLength(4);
       expect((await client.fetchPending('BTC', [uuid(1)])).pending).toHaveLength(1);
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('refuses a payload with a duplicate JSON member or beyond the size cap, never hands it to a signer', async () => {
+    const entry = (id: string, serializedTransaction: string) => ({
+      id,
+      chain: 'ETH',
+      serializedTransaction,
+      hashes: [uuid(1)],
+    });
+    const duplicate =
+      '{"to":"0x8ba1f109551bd432803012645ac136ddd64dba72","value":"1","to":"0x00000000000000000000000000000000000000aa"}';
+    const stub = await startStub(() => ({
+      status: 200,
+      body: [
+        entry('aaaaaaaaaaaaaaaaaaaaaaaa', duplicate),
+        entry('bbbbbbbbbbbbbbbbbbbbbbbb', `{"data":"0x${'00'.repeat(MAX_PENDING_PAYLOAD_CHARS / 2)}"}`),
+        entry('cccccccccccccccccccccccc', '{"to":"0x8ba1f109551bd432803012645ac136ddd64dba72","value":"1"}'),
+      ],
+    }));
+    try {
+      const client = createTatumClient({ baseUrl: stub.url, apiKey: 'k', clientVersion: 'v', ...FAST });
+      const { pending, invalid } = await client.fetchPending('ETH', [uuid(1)]);
+      expect(pending.map((p) => p.id)).toEqual(['cccccccccccccccccccccccc']);
+      expect(invalid.map((i) => [i.id, i.issues.join()])).toEqual([
+        [
+          'aaaaaaaaaaaaaaaaaaaaaaaa',
+          expect.stringMatching(/^serializedTransaction: to: .*duplicate/) as string,
+        ],
+        [
+          'bbbbbbbbbbbbbbbbbbbbbbbb',
+          `serializedTransaction: longer than ${MAX_PENDING_PAYLOAD_CHARS} characters`,
+        ],
+      ]);
     } finally {
       await stub.close();
     }
