@@ -111,7 +111,7 @@ describe('chain registry', () => {
 
   it('getChain throws a clear error naming the unknown chain and the supported ones', () => {
     expect(() => getChain('DOT')).toThrow(UnsupportedChainError);
-    expect(() => getChain('DOT')).toThrow(/"DOT".*KCS, XRP, SOL, ADA, EGLD, FLOW, XLM, ALGO/);
+    expect(() => getChain('DOT')).toThrow(/"DOT".*KCS, XRP, SOL, ADA, EGLD, FLOW, XLM, ALGO, VET/);
     expect(() => getChain('constructor')).toThrow(UnsupportedChainError);
   });
 

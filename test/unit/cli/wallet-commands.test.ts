@@ -90,7 +90,7 @@ describe('generatemanagedwallet', () => {
     const unknown = await run(['generatemanagedwallet', 'DOT']);
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
     expect(unknown.stderr).toBe(
-      'kms-signer: chain: unknown chain "DOT"; supported: BTC, LTC, DOGE, BCH, ETH, BSC, MATIC, EVM_DEV, TRON, CELO, KLAY, XDC, ONE, KCS, XRP, SOL, ADA, EGLD, FLOW, XLM, ALGO\n',
+      'kms-signer: chain: unknown chain "DOT"; supported: BTC, LTC, DOGE, BCH, ETH, BSC, MATIC, EVM_DEV, TRON, CELO, KLAY, XDC, ONE, KCS, XRP, SOL, ADA, EGLD, FLOW, XLM, ALGO, VET\n',
     );
     const beacon = await run(['generatemanagedwallet', 'bnb']);
     expect(beacon).toMatchObject({ code: 2, stdout: '' });
