@@ -93,9 +93,10 @@ function refuseAmbiguousJson(text: string, ctx: z.RefinementCtx): void {
   try {
     parseStrictJson(text);
   } catch (error) {
-    if (error instanceof StrictJsonError)
+    // Not JSON at all is left to the chain's own parser, which refuses it with its reason (FAILED once).
+    if (error instanceof StrictJsonError && !error.reason.startsWith('not valid JSON')) {
       ctx.addIssue({ code: 'custom', message: `${error.path}: ${error.reason}` });
-    // Not JSON at all: the chain's own parser refuses it with its reason.
+    }
   }
 }
 

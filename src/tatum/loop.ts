@@ -143,6 +143,7 @@ export class SigningLoop {
         // Entries Tatum sent that we cannot even parse: reported, never signed.
         for (const bad of fetched.invalid) {
           if (bad.id === undefined) continue;
+          if (this.options.transactionIds && !this.options.transactionIds.includes(bad.id)) continue;
           const error = `malformed pending transaction: ${bad.issues.join('; ')}`;
           results.push({ id: bad.id, chain, outcome: 'FAILED', error });
           errors.push({ signatureId: bad.id, error });
