@@ -6,20 +6,13 @@ import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConsoleClient, OPERATOR_PASSWORD } from '../../scripts/sandbox/approvals-console.js';
 import { cli } from '../support/cli-harness.js';
-import { stackEndpoints } from '../support/stack.js';
+import { stackEndpoints, stackProcessEnv } from '../support/stack.js';
 
 const DB = `approvals_cli_${randomBytes(4).toString('hex')}`;
 
 function env(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  const { awsEndpoint, mongoUri } = stackEndpoints();
   return {
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL: awsEndpoint,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    MONGODB_URI: mongoUri,
-    MONGODB_DB: DB,
-    APP_TAG: `kms-signer-${DB}`,
+    ...stackProcessEnv({ database: DB, appTag: `kms-signer-${DB}` }),
     FOUR_EYE_SECRET: randomBytes(32).toString('hex'),
     ...overrides,
   };

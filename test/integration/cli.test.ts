@@ -19,7 +19,7 @@ import type {
   WalletView,
 } from '../../src/wallets/contract.js';
 import { cli, type CliRun } from '../support/cli-harness.js';
-import { kmsClientFor, stackEndpoints } from '../support/stack.js';
+import { kmsClientFor, stackEndpoints, stackProcessEnv } from '../support/stack.js';
 import { testVault } from '../../scripts/fixtures/vault.js';
 
 const run = promisify(execFile);
@@ -33,17 +33,7 @@ const DB = `cli_${suffix}`;
 const APP_TAG = `kms-signer-cli-${suffix}`;
 
 function env(overrides: Record<string, string> = {}): Record<string, string> {
-  const { awsEndpoint, mongoUri } = stackEndpoints();
-  return {
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL: awsEndpoint,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    MONGODB_URI: mongoUri,
-    MONGODB_DB: DB,
-    APP_TAG,
-    ...overrides,
-  };
+  return stackProcessEnv({ database: DB, appTag: APP_TAG }, overrides);
 }
 
 /** runCli with the stack's environment; fails the test with the CLI's own error line otherwise. */

@@ -21,7 +21,7 @@ import { SigningLoop, type SigningLoopOptions } from '../../src/tatum/loop.js';
 import { EvmRpc, hexQuantity } from '../support/evm-rpc.js';
 import { walletTestEnv, type WalletTestEnv } from '../support/wallets.js';
 import { cli } from '../support/cli-harness.js';
-import { stackEndpoints } from '../support/stack.js';
+import { stackProcessEnv } from '../support/stack.js';
 
 const DEST = '0x8ba1f109551bd432803012645ac136ddd64dba72';
 const BROADCAST_PATH = '/v3/evm-dev/broadcast';
@@ -182,16 +182,7 @@ describe('settling signed transactions', () => {
   });
 
   it('`kms-signer jobs` lists the jobs by state for operators', async () => {
-    const { awsEndpoint, mongoUri } = stackEndpoints();
-    const environment = {
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL: awsEndpoint,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      MONGODB_URI: mongoUri,
-      MONGODB_DB: env.db.databaseName,
-      APP_TAG: env.application,
-    };
+    const environment = stackProcessEnv({ database: env.db.databaseName, appTag: env.application });
     const out = await cli(['jobs', '--state', 'CONFIRMED', '--json'], { env: environment });
     expect(out.stderr).toBe('');
     const listed = z

@@ -26,3 +26,21 @@ export function secretsManagerClientFor(
 ): SecretsManagerClient {
   return new SecretsManagerClient({ ...LOCAL_AWS, endpoint: endpoints.awsEndpoint });
 }
+
+/** The environment a kms-signer process (CLI, daemon, handler) needs to reach the stack's LocalStack and FerretDB. */
+export function stackProcessEnv(
+  target: { database: string; appTag: string },
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  const { awsEndpoint, mongoUri } = stackEndpoints();
+  return {
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: awsEndpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    MONGODB_URI: mongoUri,
+    MONGODB_DB: target.database,
+    APP_TAG: target.appTag,
+    ...overrides,
+  };
+}
