@@ -1,6 +1,6 @@
 // A Solana JSON-RPC endpoint served from LiteSVM, the in-process Solana runtime (npm `litesvm`): no
-// Solana validator installs from our registries (no solana-test-validator / agave on npm, PyPI or the Go
-// proxy; building agave from crates is out of reach here), so the methods the signing loop and the
+// Solana validator is on npm, PyPI or the Go proxy (building agave's solana-test-validator from crates —
+// a multi-hour Rust build — was not tried), so the methods the signing loop and the
 // sandbox use are answered by a real SVM: getLatestBlockhash (LiteSVM's current blockhash, which it
 // checks on execution), sendTransaction (base64 wire bytes executed by LiteSVM; a failure is a JSON-RPC
 // error like a validator's preflight) and getBalance. LiteSVM has no cluster identity: getGenesisHash
