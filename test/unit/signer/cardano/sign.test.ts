@@ -167,9 +167,10 @@ describe('prepareCardanoTransaction / signCardanoTransaction', () => {
     }
   });
 
-  it("refuses Tatum's Rosetta operations, trailing bytes, signed transactions and oversized payloads", async () => {
+  it('refuses malformed Rosetta operations, JSON objects, trailing bytes, signed transactions and oversized payloads', async () => {
     const rosetta = JSON.stringify([{ operation_identifier: { index: 0 }, type: 'input' }]);
-    expect(await refusal(rosetta)).toMatchObject({
+    expect(await refusal(rosetta)).toMatchObject({ code: 'UNSUPPORTED_TRANSACTION' });
+    expect(await refusal('{"txData":"00"}')).toMatchObject({
       code: 'UNSUPPORTED_TRANSACTION',
       field: 'serializedTransaction',
     });
