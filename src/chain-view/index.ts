@@ -90,12 +90,12 @@ export class ChainViews {
     const { network, env } = this.options;
     const url = configuredUrl('SOL', network, env);
     if (url === undefined) return undefined;
-    const { params } = getFamilyChain('solana', 'SOL', network);
-    const rpc = new JsonRpcClient(() => Promise.resolve(fromUrl(url)), {
-      ...this.options,
-      label: `${params.label} node`,
-    });
-    this.solanaView ??= new SolanaChainView(rpc, params.genesisHash, `${params.label} node`);
+    if (this.solanaView === undefined) {
+      const { params } = getFamilyChain('solana', 'SOL', network);
+      const label = `${params.label} node`;
+      const rpc = new JsonRpcClient(() => Promise.resolve(fromUrl(url)), { ...this.options, label });
+      this.solanaView = new SolanaChainView(rpc, params.genesisHash, label);
+    }
     return this.solanaView;
   }
 
