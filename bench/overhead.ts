@@ -11,6 +11,7 @@ import { findRecoveryId, normalizeLowS } from '../src/crypto/secp256k1.js';
 import { KmsVault } from '../src/kms/vault.js';
 import { signTransaction } from '../src/signer/index.js';
 import { countingSigner, kmsLikeSignatures, precomputedKms } from './fake-kms.js';
+import { ed25519Cases, ED25519_SEED } from './ed25519-cases.js';
 import { familyCases, SECRET_KEY, WALLET } from './fixtures.js';
 import { ok, table } from './report.js';
 import type { BenchSection } from './section.js';
@@ -104,7 +105,7 @@ async function measureOverhead(count: number): Promise<OverheadRow[]> {
       true,
     ),
   ];
-  const vault = benchVault(precomputedKms(SECRET_KEY));
+  const vault = benchVault(precomputedKms(SECRET_KEY, 16, ED25519_SEED));
   rows.push(
     row(
       'KmsVault.signDigest (+ retry/limiter wrapper, fake KMS)',
@@ -119,6 +120,17 @@ async function measureOverhead(count: number): Promise<OverheadRow[]> {
         `signTransaction ${family.family}, incl. final check`,
         family.inputs,
         await measure(() => signTransaction(request), count),
+      ),
+    );
+  }
+  for (const ed25519Case of ed25519Cases()) {
+    const { chain } = ed25519Case;
+    const signed = ed25519Case.request(vault);
+    rows.push(
+      row(
+        `signTransaction ${chain} (Ed25519), incl. final check`,
+        1,
+        await measure(() => signTransaction(signed), count),
       ),
     );
   }
@@ -137,6 +149,28 @@ async function countKmsCalls(): Promise<KmsCallsRow[]> {
       digestSignerCalls: signer.calls,
       kmsRequests: Object.fromEntries(kms.sends),
       kmsSignPerInput: (kms.sends.get('SignCommand') ?? 0) / family.inputs,
+    });
+  }
+  for (const ed25519Case of ed25519Cases()) {
+    const { chain } = ed25519Case;
+    const kms = precomputedKms(SECRET_KEY, 16, ED25519_SEED);
+    const vault = benchVault(kms);
+    let messageCalls = 0;
+    const signer = {
+      signDigest: (keyId: string, digest: Uint8Array, publicKey: Uint8Array) =>
+        vault.signDigest(keyId, digest, publicKey),
+      signMessage: (keyId: string, message: Uint8Array, publicKey: Uint8Array) => {
+        messageCalls += 1;
+        return vault.signMessage(keyId, message, publicKey);
+      },
+    };
+    await signTransaction(ed25519Case.request(signer));
+    rows.push({
+      name: `${chain} (Ed25519; MessageSigner calls)`,
+      inputs: 1,
+      digestSignerCalls: messageCalls,
+      kmsRequests: Object.fromEntries(kms.sends),
+      kmsSignPerInput: kms.sends.get('SignCommand') ?? 0,
     });
   }
   return rows;

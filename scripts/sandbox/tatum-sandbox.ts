@@ -46,6 +46,8 @@ export interface TatumSandboxOptions {
   verifyXlm?: string;
   /** Accept /v3/algorand/broadcast transactions of this genesis id that algosdk verifies (ed25519-ledgers.ts). */
   verifyAlgo?: string;
+  /** A Solana JSON-RPC node: /v3/solana/broadcast txData (hex wire bytes) goes to its sendTransaction. */
+  solanaRpcUrl?: string;
   /** btcd; bitcoin/litecoin/dogecoin/bcash broadcasts go here (regtest only really works for BTC). */
   btcRpc?: BtcRpcEndpoint;
   /** 0 (default) picks a free port. */
@@ -149,6 +151,24 @@ function tatumError(status: 400 | 401 | 403 | 409 | 500, errorCode: string, mess
   return Response.json({ statusCode: status, errorCode, message }, { status });
 }
 
+/** Solana RPC sendTransaction with base64 wire bytes (Solana RPC docs: encoding "base64"). */
+async function solanaSend(url: string, txData: string, id: number): Promise<string> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id,
+      method: 'sendTransaction',
+      params: [Buffer.from(txData, 'hex').toString('base64'), { encoding: 'base64' }],
+    }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const reply = (await response.json()) as { result?: unknown; error?: { message?: string } };
+  if (typeof reply.result === 'string') return reply.result;
+  throw new NodeRefused(`sendTransaction: ${reply.error?.message ?? 'no result'}`);
+}
+
 export async function startTatumSandbox(options: TatumSandboxOptions = {}): Promise<TatumSandbox> {
   const expectedKey = options.apiKey ?? SANDBOX_API_KEY;
   const hangMs = options.hangMs ?? 30_000;
@@ -187,6 +207,9 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
       } catch (error) {
         throw new NodeRefused(error instanceof Error ? error.message : String(error));
       }
+    }
+    if (path === TATUM_BROADCAST_PATHS.SOL && options.solanaRpcUrl !== undefined) {
+      return solanaSend(options.solanaRpcUrl, txData, ++rpcId);
     }
     if (path === TATUM_BROADCAST_PATHS.XRP && options.verifyXrp === true) {
       try {

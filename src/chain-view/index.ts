@@ -2,9 +2,17 @@
 // first use from the endpoint configuration (endpoint.ts). `undefined` means no view is configured.
 import { getChain, getFamilyChain, type ChainId, type NetworkName } from '../chains/index.js';
 import { BitcoinChainView } from './bitcoin.js';
-import { configuredUrl, fromUrl, resolveEndpoint, type EndpointSource } from './endpoint.js';
+import {
+  configuredUrl,
+  fromUrl,
+  resolveEndpoint,
+  type EndpointSource,
+  type RpcEndpoint,
+} from './endpoint.js';
 import { EvmChainView } from './evm.js';
 import { JsonRpcClient, type JsonRpcOptions } from './json-rpc.js';
+import { MultiversXChainView } from './multiversx.js';
+import { SolanaChainView } from './solana.js';
 import type { TransactionStatusView } from './transaction-status.js';
 import { VetChainView } from './vet.js';
 
@@ -13,6 +21,8 @@ export { EvmRevertError, type EvmCall, type EvmChainView } from './evm.js';
 export type { BitcoinChainView } from './bitcoin.js';
 export type { TransactionStatus, TransactionStatusView } from './transaction-status.js';
 export type { VetChainView, VetClause } from './vet.js';
+export type { SolanaBlockhash, SolanaChainView } from './solana.js';
+export type { MultiversXChainView } from './multiversx.js';
 export { fromUrl, type EndpointSource, type RpcEndpoint } from './endpoint.js';
 
 export interface ChainViewsOptions extends EndpointSource, Omit<JsonRpcOptions, 'label'> {
@@ -25,6 +35,8 @@ export class ChainViews {
   private readonly evmViews = new Map<ChainId, EvmChainView | undefined>();
   private readonly bitcoinViews = new Map<ChainId, BitcoinChainView | undefined>();
   private vetView: VetChainView | undefined;
+  private solanaView: SolanaChainView | undefined;
+  private multiversXView: MultiversXChainView | undefined;
 
   constructor(private readonly options: ChainViewsOptions) {}
 
@@ -73,6 +85,41 @@ export class ChainViews {
     return this.vetView;
   }
 
+  /** Solana JSON-RPC: only a node configured with KMS_SIGNER_RPC_SOL[_<NETWORK>]; undefined otherwise. */
+  solana(): SolanaChainView | undefined {
+    const { network, env } = this.options;
+    const url = configuredUrl('SOL', network, env);
+    if (url === undefined) return undefined;
+    if (this.solanaView === undefined) {
+      const { params } = getFamilyChain('solana', 'SOL', network);
+      const label = `${params.label} node`;
+      const rpc = new JsonRpcClient(() => Promise.resolve(fromUrl(url)), { ...this.options, label });
+      this.solanaView = new SolanaChainView(rpc, params.genesisHash, label);
+    }
+    return this.solanaView;
+  }
+
+  /**
+   * A MultiversX gateway: KMS_SIGNER_RPC_EGLD[_<NETWORK>], else Tatum's `/v3/egld/node/{apiKey}` for the
+   * API key in use (tatum-js v1 egld.ts `ELROND_V3_ENDPOINT`); undefined when neither is there.
+   */
+  multiversx(): MultiversXChainView | undefined {
+    const { network, env, tatum } = this.options;
+    const url = configuredUrl('EGLD', network, env);
+    let endpoint: () => Promise<RpcEndpoint>;
+    if (url !== undefined) endpoint = () => Promise.resolve(fromUrl(url));
+    else if (tatum !== undefined) endpoint = () => tatumEgldGateway(tatum);
+    else return undefined;
+    const { params } = getFamilyChain('multiversx', 'EGLD', network);
+    this.multiversXView ??= new MultiversXChainView(
+      endpoint,
+      params.chainId,
+      `${params.label} gateway`,
+      this.options.timeoutMs,
+    );
+    return this.multiversXView;
+  }
+
   private client(chain: ChainId): JsonRpcClient | undefined {
     const { network } = this.options;
     if (configuredUrl(chain, network, this.options.env) === undefined && this.options.tatum === undefined) {
@@ -89,4 +136,15 @@ export class ChainViews {
       { ...this.options, label: `${chain} ${network} node` },
     );
   }
+}
+
+/** Tatum's MultiversX gateway for the API key in use: `{api}/v3/egld/node/{apiKey}`. */
+async function tatumEgldGateway(tatum: NonNullable<EndpointSource['tatum']>): Promise<RpcEndpoint> {
+  const key = typeof tatum.apiKey === 'string' ? tatum.apiKey : await tatum.apiKey();
+  const base = tatum.baseUrl.replace(/\/+$/, '');
+  return {
+    url: `${base}/v3/egld/node/${encodeURIComponent(key)}`,
+    headers: {},
+    secrets: [key, encodeURIComponent(key)],
+  };
 }

@@ -3,9 +3,9 @@
 // the best block (its id's first 8 bytes are a transaction's blockRef: tatum-protocol.md §4.14, thorify
 // reads GET /blocks/best), and the execution gas of a clause (POST /accounts/*, thor's call simulation).
 import { z } from 'zod';
-import { redact } from '../config/index.js';
 import type { RpcEndpoint } from './endpoint.js';
 import { ChainUnavailableError } from './errors.js';
+import { restRequest } from './rest.js';
 
 const blockSchema = z.object({ id: z.string().regex(/^0x[0-9a-f]{64}$/), number: z.number().int() });
 const callSchema = z.array(
@@ -56,24 +56,16 @@ export class VetChainView {
       : { gasUsed: result.gasUsed };
   }
 
-  private async request<T>(method: string, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+  private async request<T>(method: 'GET' | 'POST', path: string, body: unknown, schema: z.ZodType<T>) {
     const endpoint = await this.endpoint();
-    const scrub = (text: string) => redact(text, endpoint.secrets);
-    const what = `${this.label} ${method} ${path}`;
-    let response: Response;
-    try {
-      response = await fetch(`${endpoint.url.replace(/\/+$/, '')}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...endpoint.headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch {
-      throw new ChainUnavailableError(scrub(`${what}: unreachable or timed out`));
-    }
-    if (!response.ok) throw new ChainUnavailableError(scrub(`${what}: HTTP ${response.status}`));
-    const parsed = schema.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) throw new ChainUnavailableError(scrub(`${what}: unexpected answer`));
-    return parsed.data;
+    return restRequest({
+      endpoint,
+      label: this.label,
+      method,
+      path,
+      body,
+      schema,
+      timeoutMs: this.timeoutMs,
+    });
   }
 }

@@ -6,7 +6,7 @@
 // refused as already used. The completed payload then goes through the signer's one decode like any other.
 import type { ChainId, NetworkName } from '../chains/index.js';
 import { EvmRevertError, type ChainViews } from '../chain-view/index.js';
-import { evmCompletionGaps, type WalletKey } from '../signer/index.js';
+import { evmCompletionGaps, type PrepareTransactionRequest, type WalletKey } from '../signer/index.js';
 import { JobFailure } from './errors.js';
 import type { NonceLedger, NonceReservation, NonceScope } from './nonce-ledger.js';
 
@@ -23,6 +23,8 @@ export interface CompletedPayload {
   completion: Completion;
   /** The nonce the transaction will carry, to be marked used just before signing. */
   nonce: { scope: NonceScope; value: bigint; reservation?: NonceReservation } | undefined;
+  /** What the signer needs besides the payload (SOL: the fresh blockhash; EGLD: options.nonce). */
+  request?: Pick<PrepareTransactionRequest, 'recentBlockhash' | 'options'>;
 }
 
 export interface CompletionContext {

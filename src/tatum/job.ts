@@ -29,6 +29,8 @@ import { findBroadcast, type BroadcastEvidence } from './find-broadcast.js';
 import { isFinal, type JobClaim, type JobStore, type SigningJobDoc } from './jobs.js';
 import { completeEvmPayload, type CompletedPayload } from './complete-evm.js';
 import { completeVetPayload } from './complete-vet.js';
+import { completeEgldPayload } from './complete-egld.js';
+import { completeSolPayload } from './complete-sol.js';
 import type { NonceLedger } from './nonce-ledger.js';
 import { NonceTakenError } from './nonce-ledger.js';
 import { evaluatePolicy } from './policy.js';
@@ -283,7 +285,10 @@ class Job {
     }
   }
 
-  /** EVM payloads as Tatum sends them (no gas, nonce or gas price): completed from the chain view. */
+  /**
+   * Payloads as Tatum sends them, completed from the chain view: EVM (no gas, nonce or gas price), VET
+   * (blockRef, gas), SOL (a placeholder blockhash), EGLD (no nonce).
+   */
   private async complete(resolved: ResolvedWallets): Promise<CompletedPayload> {
     const { ctx, chain, pending } = this;
     const unsigned = pending.serializedTransaction;
@@ -300,19 +305,24 @@ class Job {
         throw asJobFailure(error);
       }
     }
-    if (family !== 'evm') return { unsigned, completion: {}, nonce: undefined };
+    if (family !== 'evm' && family !== 'solana' && family !== 'multiversx') {
+      return { unsigned, completion: {}, nonce: undefined };
+    }
+    const earlier = this.held.job.nonce;
+    const completion = {
+      chain,
+      network: ctx.network,
+      jobId: pending.id,
+      wallets: resolved.keys,
+      unsigned,
+      views: ctx.chainViews,
+      ledger: ctx.nonces,
+      earlierNonce: earlier === undefined ? undefined : BigInt(earlier),
+    };
     try {
-      const earlier = this.held.job.nonce;
-      return await completeEvmPayload({
-        chain,
-        network: ctx.network,
-        jobId: pending.id,
-        wallets: resolved.keys,
-        unsigned,
-        views: ctx.chainViews,
-        ledger: ctx.nonces,
-        earlierNonce: earlier === undefined ? undefined : BigInt(earlier),
-      });
+      if (family === 'solana') return await completeSolPayload(unsigned, ctx.chainViews);
+      if (family === 'multiversx') return await completeEgldPayload(completion);
+      return await completeEvmPayload(completion);
     } catch (error) {
       throw asJobFailure(error);
     }
@@ -334,7 +344,14 @@ class Job {
    * chain view (prepared again with them).
    */
   private async prepare(resolved: ResolvedWallets, unsigned: string): Promise<PreparedTransaction> {
-    const request = { chain: this.chain, network: this.ctx.network, wallets: resolved.keys, unsigned };
+    const { chain, ctx } = this;
+    const request = {
+      ...this.completed?.request,
+      chain,
+      network: ctx.network,
+      wallets: resolved.keys,
+      unsigned,
+    };
     try {
       try {
         return await prepareTransaction(request);

@@ -6,42 +6,32 @@
 import { Keypair, Networks, xdr } from '@stellar/stellar-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptAlgorandTransaction, acceptStellarEnvelope } from '../../scripts/sandbox/ed25519-ledgers.js';
-import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
-import type { ChainId } from '../../src/chains/index.js';
-import { SIGNING_AUDIT, type AuditRecord } from '../../src/tatum/audit.js';
-import { createTatumClient, TATUM_BROADCAST_PATHS } from '../../src/tatum/client.js';
-import { SigningLoop } from '../../src/tatum/loop.js';
 import { tatumAlgoPayload } from '../support/algorand.js';
+import {
+  startEd25519LoopHarness,
+  type Ed25519LoopHarness,
+  type ExpectedBroadcast,
+} from '../support/ed25519-loop.js';
 import { Memo, randomStellarAddress, tatumXlmPayload, xlmPayment } from '../support/stellar.js';
-import { walletTestEnv, type WalletTestEnv } from '../support/wallets.js';
 
 const ALGO_DESTINATION = 'LT74JRUCTFB35LZT4NJV23ZHVWNIOGDMTUJ4ASCXDXDDP5ZQFURIZAHIXA';
 
-let env: WalletTestEnv;
-let sandbox: TatumSandbox;
+let h: Ed25519LoopHarness;
 
 beforeAll(async () => {
-  env = await walletTestEnv();
-  sandbox = await startTatumSandbox({ verifyXlm: Networks.TESTNET, verifyAlgo: 'testnet-v1.0' });
+  h = await startEd25519LoopHarness({ verifyXlm: Networks.TESTNET, verifyAlgo: 'testnet-v1.0' });
 }, 60_000);
 
 afterAll(async () => {
-  await sandbox.close();
-  await env.close();
+  await h.close();
 });
-
-const audit = (id: string) => env.db.collection<AuditRecord>(SIGNING_AUDIT).findOne({ pendingId: id });
-
-async function createWallet(chain: 'XLM' | 'ALGO') {
-  return (await env.service.createWallet({ userId: 'loop', chain, asset: chain, network: 'testnet' })).wallet;
-}
 
 describe('Tatum signing loop: XLM and ALGO against the sandbox', () => {
   it('signs and broadcasts one pending transfer per chain; the sandbox verifies each with the chain SDK', async () => {
-    const xlmWallet = await createWallet('XLM');
-    const algoWallet = await createWallet('ALGO');
+    const xlmWallet = await h.createWallet('XLM');
+    const algoWallet = await h.createWallet('ALGO');
     const xlmDestination = randomStellarAddress();
-    const xlmId = sandbox.enqueue({
+    const xlmId = h.sandbox.enqueue({
       chain: 'XLM',
       hashes: [xlmWallet.signatureId],
       serializedTransaction: tatumXlmPayload({
@@ -51,7 +41,7 @@ describe('Tatum signing loop: XLM and ALGO against the sandbox', () => {
         operations: [xlmPayment(xlmDestination, '3.25')],
       }),
     });
-    const algoId = sandbox.enqueue({
+    const algoId = h.sandbox.enqueue({
       chain: 'ALGO',
       hashes: [algoWallet.signatureId],
       serializedTransaction: tatumAlgoPayload({
@@ -60,7 +50,7 @@ describe('Tatum signing loop: XLM and ALGO against the sandbox', () => {
         amount: 250_000,
       }),
     });
-    const expected = new Map<string, { chain: ChainId; transfers: unknown[] }>([
+    const expected = new Map<string, ExpectedBroadcast>([
       [
         xlmId,
         {
@@ -71,34 +61,11 @@ describe('Tatum signing loop: XLM and ALGO against the sandbox', () => {
       [algoId, { chain: 'ALGO', transfers: [{ asset: 'native', to: ALGO_DESTINATION, amount: '250000' }] }],
     ]);
 
-    const loop = new SigningLoop({
-      db: env.db,
-      api: createTatumClient({
-        baseUrl: sandbox.url,
-        apiKey: sandbox.apiKey,
-        clientVersion: 'test',
-        retries: 0,
-      }),
-      wallets: env.service,
-      signer: env.vault,
-      chains: ['XLM', 'ALGO'],
-      network: 'testnet',
-      concurrency: 2,
-    });
-    const pass = await loop.runPass();
-    for (const [id, { chain, transfers }] of expected) {
-      const result = pass.results.find((r) => r.id === id);
-      expect(result, `${chain} ${id}`).toMatchObject({ outcome: 'BROADCAST' });
-      const completed = sandbox.completed.get(id);
-      expect(completed?.path).toBe(TATUM_BROADCAST_PATHS[chain]);
-      expect(completed?.txId).toBe(result?.txId);
-      expect((await audit(id))?.policy?.transfers).toEqual(transfers);
-    }
-    expect(sandbox.reportedErrors).toEqual([]);
+    await h.expectBroadcasts(await h.loop(['XLM', 'ALGO']).runPass(), expected);
   });
 
   it('the sandbox refuses tampered XLM and ALGO broadcasts', async () => {
-    const xlmWallet = await createWallet('XLM');
+    const xlmWallet = await h.createWallet('XLM');
     const unsigned = tatumXlmPayload({
       source: xlmWallet.address,
       timeoutSeconds: 300,

@@ -69,3 +69,39 @@ export function unsignedAdaTransactionHex(bodyHex: string): string {
     true,
   ).to_hex();
 }
+
+export interface AdaOperationsSpec {
+  /** UTXOs spent: "<tx hash hex>:<index>" of `address`, and their lovelace. */
+  inputs: { coin: string; address: string; lovelace: bigint }[];
+  outputs: { address: string; lovelace: bigint }[];
+}
+
+/**
+ * Tatum's ADA `serializedTransaction`: the Rosetta operations tatum-js v2 cardano.sdk.tx.ts
+ * `prepareSignedTransaction` returns for a signatureId (inputs with negative values and their
+ * coin_change, then outputs, the change last; `JSON.stringify(operations)`).
+ */
+export function tatumAdaOperations(spec: AdaOperationsSpec): string {
+  const currency = { symbol: 'ADA', decimals: 6 };
+  let index = 0;
+  const inputs = spec.inputs.map((input) => ({
+    operation_identifier: { index: index++, network_index: Number(input.coin.split(':')[1]) },
+    related_operations: [],
+    type: 'input',
+    status: 'success',
+    account: { address: input.address, metadata: {} },
+    amount: { value: `${-input.lovelace}`, currency },
+    coin_change: { coin_identifier: { identifier: input.coin }, coin_action: 'coin_created' },
+    metadata: {},
+  }));
+  const outputs = spec.outputs.map((output, n) => ({
+    operation_identifier: { index: index++, network_index: n },
+    related_operations: [],
+    type: 'output',
+    status: 'success',
+    account: { address: output.address, metadata: {} },
+    amount: { value: output.lovelace.toString(), currency, metadata: {} },
+    metadata: {},
+  }));
+  return JSON.stringify([...inputs, ...outputs]);
+}

@@ -1,10 +1,8 @@
 // What the ADA signer accepts: the hex CBOR of an unsigned Conway-era transaction, or of its body alone.
 //
-// Tatum's own ADA payload is not a transaction: tatum-kms (src/signatures.ts, case Currency.ADA) hands
-// `serializedTransaction` to tatum-js v2 cardano.sdk.tx.ts `signKmsTransaction`, which parses it as a
-// JSON array of Rosetta operations and asks Tatum's Cardano Rosetta node to build the transaction
-// (construction/preprocess → metadata → payloads, then combine). That payload is recognised and refused
-// with its reason: the body must be built (and then decoded and checked here) before anything is signed.
+// Tatum's own ADA payload is not a transaction but Rosetta operations (tatum-kms src/signatures.ts, case
+// Currency.ADA → tatum-js v2 cardano.sdk.tx.ts `signKmsTransaction`): rosetta.ts builds the body from
+// them; a JSON object is neither and is refused.
 import { FixedTransaction, FixedTransactionBody } from '@emurgo/cardano-serialization-lib-nodejs';
 import { refuse } from '../types.js';
 
@@ -15,12 +13,12 @@ export const MAX_TRANSACTION_BYTES = 16_384;
 /** The body's original CBOR bytes: they, not a re-encoding, are what the transaction id hashes. */
 export function parseCardanoPayload(unsigned: string | object): Uint8Array {
   const text = typeof unsigned === 'string' ? unsigned.trim() : null;
-  if (text === null || text.startsWith('[') || text.startsWith('{')) {
+  if (text === null || text.startsWith('{')) {
     refuse(
       'UNSUPPORTED_TRANSACTION',
       'serializedTransaction',
-      "is JSON (Tatum's Rosetta operations): a Cardano Rosetta node must construct the transaction " +
-        'first; kms-signer signs the hex CBOR of an unsigned transaction or transaction body',
+      "is a JSON object: kms-signer signs Tatum's Rosetta operations (a JSON array) or the hex CBOR of " +
+        'an unsigned transaction or transaction body',
     );
   }
   if (!HEX.test(text)) refuse('MALFORMED_TRANSACTION', 'serializedTransaction', 'is not hex CBOR');

@@ -20,6 +20,7 @@ import type { PreparedTransaction } from '../prepared.js';
 import { refuse, type MessageSigner, type PrepareRequestBase, type SignedTransaction } from '../types.js';
 import { checkCardanoBody } from './body.js';
 import { parseCardanoPayload } from './payload.js';
+import { bodyFromRosettaOperations, isRosettaPayload } from './rosetta.js';
 
 /** 2 ADA: a simple payment costs about 0.17–0.3 ADA (fee = 44 × size + 155,381 lovelace). */
 export const DEFAULT_MAX_FEE_LOVELACE = 2_000_000n;
@@ -27,6 +28,11 @@ export const DEFAULT_MAX_FEE_LOVELACE = 2_000_000n;
 export interface CardanoSignOptions {
   /** Cap on the body's fee, in lovelace; replaces the default of 2,000,000 (2 ADA). */
   maxFeeLovelace?: bigint | number | string;
+  /**
+   * Tatum's Rosetta payload only: the body's ttl (an absolute slot). Tatum's construction asks its node
+   * for tip + 1,000 slots (relative_ttl); without this option the body has no ttl.
+   */
+  ttlSlot?: bigint | number | string;
 }
 
 export interface CardanoSignRequest extends PrepareRequestBase {
@@ -48,7 +54,9 @@ export function prepareCardanoTransaction(
 function prepareNow(request: Omit<CardanoSignRequest, 'signer'>): PreparedCardanoTransaction {
   const { wallet, network, address } = resolveEd25519Wallet(request, 'ADA');
   const { params } = getFamilyChain('cardano', 'ADA', network);
-  const bodyBytes = parseCardanoPayload(request.unsigned);
+  const bodyBytes = isRosettaPayload(request.unsigned)
+    ? bodyFromRosettaOperations(request.unsigned, address, ttlOption(request.options?.ttlSlot))
+    : parseCardanoPayload(request.unsigned);
   const body = TransactionBody.from_bytes(bodyBytes);
   const { transfers, fee } = checkCardanoBody(body, network, params, address);
   const maxFee = feeCapOption(
@@ -113,4 +121,15 @@ function assertSignedBy(signedHex: string, txHash: Uint8Array, publicKey: Uint8A
   ) {
     throw new Error('signed ADA transaction does not carry a valid wallet witness over its body hash');
   }
+}
+
+function ttlOption(value: bigint | number | string | undefined): bigint | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const slot = BigInt(value);
+    if (slot > 0n && slot < 2n ** 64n) return slot;
+  } catch {
+    // refused below
+  }
+  refuse('INVALID_REQUEST', 'options.ttlSlot', 'must be a slot number (a positive integer below 2^64)');
 }

@@ -24,14 +24,17 @@ import { describe, expect, it } from 'vitest';
 import { deriveAddress } from '../../../../src/chains/index.js';
 import { prepareCardanoTransaction, signCardanoTransaction } from '../../../../src/signer/cardano/index.js';
 import { prepareTransaction } from '../../../../src/signer/index.js';
-import { SigningRefusedError } from '../../../../src/signer/types.js';
 import { adaBodyHex, unsignedAdaTransactionHex, type AdaBodySpec } from '../../../support/cardano.js';
-import { countingMessageSigner, ed25519TestKey } from '../../../support/solana.js';
+import { ed25519UnitSetup } from '../../../support/ed25519-unit.js';
 
-const wallet = ed25519TestKey('ada-wallet');
-const other = ed25519TestKey('ada-destination');
-const WALLET = deriveAddress('ADA', 'testnet', wallet.publicKey);
-const DESTINATION = deriveAddress('ADA', 'testnet', other.publicKey);
+const {
+  wallet,
+  other,
+  walletAddress: WALLET,
+  destination: DESTINATION,
+  request,
+  refusal,
+} = ed25519UnitSetup('ADA', 'ada', signCardanoTransaction);
 const MAINNET_DESTINATION = deriveAddress('ADA', 'mainnet', other.publicKey);
 const POLICY = 'ab'.repeat(28);
 
@@ -44,32 +47,6 @@ function payment(overrides: Partial<AdaBodySpec> = {}): AdaBodySpec {
     fee: 180_000n,
     ...overrides,
   };
-}
-
-function request(unsigned: string, options = {}) {
-  const signer = countingMessageSigner([wallet, other]);
-  return {
-    signer,
-    request: {
-      chain: 'ADA' as const,
-      network: 'testnet' as const,
-      wallets: [wallet.wallet],
-      unsigned,
-      options,
-      signer,
-    },
-  };
-}
-
-async function refusal(unsigned: string, options = {}) {
-  const { signer, request: req } = request(unsigned, options);
-  const error = await signCardanoTransaction(req).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(signer.calls).toHaveLength(0);
-  expect(error).toBeInstanceOf(SigningRefusedError);
-  return error as SigningRefusedError;
 }
 
 describe('prepareCardanoTransaction / signCardanoTransaction', () => {
@@ -190,9 +167,10 @@ describe('prepareCardanoTransaction / signCardanoTransaction', () => {
     }
   });
 
-  it("refuses Tatum's Rosetta operations, trailing bytes, signed transactions and oversized payloads", async () => {
+  it('refuses malformed Rosetta operations, JSON objects, trailing bytes, signed transactions and oversized payloads', async () => {
     const rosetta = JSON.stringify([{ operation_identifier: { index: 0 }, type: 'input' }]);
-    expect(await refusal(rosetta)).toMatchObject({
+    expect(await refusal(rosetta)).toMatchObject({ code: 'UNSUPPORTED_TRANSACTION' });
+    expect(await refusal('{"txData":"00"}')).toMatchObject({
       code: 'UNSUPPORTED_TRANSACTION',
       field: 'serializedTransaction',
     });

@@ -9,47 +9,21 @@ import {
   UserVerifier,
 } from '@multiversx/sdk-core';
 import { describe, expect, it } from 'vitest';
-import { deriveAddress } from '../../../../src/chains/index.js';
 import { prepareTransaction } from '../../../../src/signer/index.js';
 import {
   prepareMultiversXTransaction,
   signMultiversXTransaction,
 } from '../../../../src/signer/multiversx/index.js';
-import { SigningRefusedError } from '../../../../src/signer/types.js';
 import { gatewayEgldPayload, tatumEgldPayload } from '../../../support/multiversx.js';
-import { countingMessageSigner, ed25519TestKey } from '../../../support/solana.js';
+import { ed25519UnitSetup } from '../../../support/ed25519-unit.js';
 
-const wallet = ed25519TestKey('egld-wallet');
-const other = ed25519TestKey('egld-destination');
-const WALLET = deriveAddress('EGLD', 'testnet', wallet.publicKey);
-const DESTINATION = deriveAddress('EGLD', 'testnet', other.publicKey);
+const {
+  walletAddress: WALLET,
+  destination: DESTINATION,
+  request,
+  refusal,
+} = ed25519UnitSetup('EGLD', 'egld', signMultiversXTransaction, { nonce: 7 });
 const computer = new TransactionComputer();
-
-function request(unsigned: string, options: Record<string, unknown> = { nonce: 7 }) {
-  const signer = countingMessageSigner([wallet, other]);
-  return {
-    signer,
-    request: {
-      chain: 'EGLD' as const,
-      network: 'testnet' as const,
-      wallets: [wallet.wallet],
-      unsigned,
-      options,
-      signer,
-    },
-  };
-}
-
-async function refusal(unsigned: string, options?: Record<string, unknown>) {
-  const { signer, request: req } = request(unsigned, options);
-  const error = await signMultiversXTransaction(req).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(signer.calls).toHaveLength(0);
-  expect(error).toBeInstanceOf(SigningRefusedError);
-  return error as SigningRefusedError;
-}
 
 const decode = (signed: string) =>
   Transaction.newFromPlainObject(JSON.parse(signed) as IPlainTransactionObject);
