@@ -14,7 +14,10 @@ let db: Db;
 const LEASE_MS = 60_000;
 
 beforeAll(async () => {
-  mongo = await MongoClient.connect(stackEndpoints().mongoUri, { serverSelectionTimeoutMS: 5_000 });
+  mongo = await MongoClient.connect(stackEndpoints().mongoUri, {
+    serverSelectionTimeoutMS: 5_000,
+    monitorCommands: true,
+  });
   db = mongo.db(`nonces_${randomBytes(6).toString('hex')}`);
   await runMigrations(db);
 });
@@ -50,13 +53,18 @@ function ledger(floorTtlMs = 3_000) {
 }
 
 describe('nonce ledger', () => {
-  it('20 concurrent reservations of one wallet: 0…19 once each, one pending-count read', async () => {
+  it('20 concurrent reservations of one wallet: 0…19 once each, one pending-count read, 2 commands each', async () => {
     const wallet = scope();
     const chain = node(0n);
     const { ledger: nonces } = ledger();
+    let commands = 0;
+    const count = () => commands++;
+    mongo.on('commandStarted', count);
     const reserved = await Promise.all(
       Array.from({ length: 20 }, (_, i) => nonces.reserve(wallet, `job-${i}`, chain.readFloor)),
-    );
+    ).finally(() => mongo.off('commandStarted', count));
+    // One used-nonce lookup and one claim insert per reservation: no walk over the nonces in flight.
+    expect(commands).toBe(40);
     expect(reserved.map((r) => r.nonce).sort((a, b) => Number(a - b))).toEqual(
       Array.from({ length: 20 }, (_, i) => BigInt(i)),
     );
