@@ -76,8 +76,14 @@ export async function completeEvmPayload(ctx: CompletionContext): Promise<Comple
   }
   let reservation: NonceReservation | undefined;
   let nonce: bigint;
-  if (gaps.givenNonce === undefined && ctx.earlierNonce !== undefined) {
-    nonce = ctx.earlierNonce;
+  const earlier = ctx.earlierNonce;
+  // A nonce another job signed with meanwhile is not ours any more (NonceTakenError would repeat forever).
+  const reuse =
+    gaps.givenNonce === undefined &&
+    earlier !== undefined &&
+    (await ctx.ledger.usableBy(scope, earlier, ctx.jobId));
+  if (reuse) {
+    nonce = earlier;
     payload.nonce = nonce.toString();
     completion.nonce = { value: nonce.toString(), from: 'an earlier attempt of this job' };
   } else if (gaps.givenNonce === undefined) {

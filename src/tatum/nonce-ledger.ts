@@ -141,6 +141,15 @@ export class NonceLedger {
     }
   }
 
+  /**
+   * May `jobId` sign with `nonce` again (a retry reusing the nonce it settled on)? Not when another job
+   * has signed with it meanwhile (this job's reservation had expired): then the retry reserves anew.
+   */
+  async usableBy(scope: NonceScope, nonce: bigint, jobId: string): Promise<boolean> {
+    const existing = await this.used.findOne({ _id: key(scope, nonce) });
+    return existing === null || existing.jobId === jobId;
+  }
+
   /** The signing failed after markUsed: nothing with this nonce left the process. */
   async unmarkUsed(scope: NonceScope, nonce: bigint, jobId: string): Promise<void> {
     const existing = await this.used.findOne({ _id: key(scope, nonce) });

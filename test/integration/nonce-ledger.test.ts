@@ -106,6 +106,18 @@ describe('nonce ledger', () => {
     expect(refilled.floor).toBe(1n);
   });
 
+  it("a retry may reuse its nonce unless another job signed with it after this job's reservation lapsed", async () => {
+    const wallet = scope();
+    const chain = node(0n);
+    const { ledger: nonces } = ledger();
+    const mine = await nonces.reserve(wallet, 'mine', chain.readFloor);
+    await nonces.markUsed(wallet, mine.nonce, 'mine');
+    expect(await nonces.usableBy(wallet, mine.nonce, 'mine')).toBe(true);
+    expect(await nonces.usableBy(wallet, 1n, 'mine')).toBe(true); // nobody signed with 1
+    await nonces.markUsed(wallet, 1n, 'other');
+    expect(await nonces.usableBy(wallet, 1n, 'mine')).toBe(false);
+  });
+
   it('an exhausted look-ahead reads the pending count again before giving up', async () => {
     const wallet = scope();
     const chain = node(0n);
