@@ -5,7 +5,8 @@
 // for ADA/EGLD; the caller mines BTC blocks), completes the pending transaction with the txId,
 // records error reports and checks x-api-key. A second broadcast of a completed transaction with the
 // same bytes returns the same txId; with different bytes it is answered 409 and recorded in
-// `violations` (a double sign). Test controls: failNext (5xx / timeouts), calls, reportedErrors.
+// `violations` (a double sign). Test controls: failNext (5xx / timeouts), calls, reportedErrors. Tatum's
+// node-gateway paths forward JSON-RPC to the same nodes (node-gateway.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -14,6 +15,7 @@ import { z } from 'zod';
 import { SANDBOX_BROADCAST_PATHS, TATUM_BROADCAST_PATHS } from '../../src/tatum/client.js';
 import type { PendingTransaction } from '../../src/tatum/types.js';
 import { btcRpc, type BtcRpcEndpoint } from '../stack/btc-rpc.js';
+import { mountNodeGateway } from './node-gateway.js';
 import { acceptXrpBlob } from './xrp-ledger.js';
 import {
   acceptAlgorandTransaction,
@@ -400,6 +402,9 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
       ? c.json(tx)
       : tatumError(403, 'kms.missing', `No such KMS signature with id '${c.req.param('id')}'.`);
   });
+
+  // Tatum's JSON-RPC gateway paths (the chain view's default endpoint), forwarded to anvil/btcd.
+  mountNodeGateway(app, { apiKey: expectedKey, evmRpcUrl: options.evmRpcUrl, btcRpc: options.btcRpc });
 
   app.notFound((c) =>
     c.json({ statusCode: 404, message: `sandbox: no route ${c.req.method} ${c.req.path}` }, 404),

@@ -2,7 +2,11 @@
 // environment — KMS_SIGNER_RPC_<CHAIN>_<NETWORK> or KMS_SIGNER_RPC_<CHAIN>, e.g. KMS_SIGNER_RPC_ETH — and
 // otherwise, as tatum-kms does, Tatum's node gateway for the API key in use (../shared/reference/
 // tatum-protocol.md §2.8: `{base}/v3/ethereum/web3/{apiKey}`, `/v3/bsc/web3/…`, `/v3/polygon/web3/…`, and
-// the generic `{base}/v3/blockchain/node/{CHAIN}/{apiKey}` for UTXO chains). User-info in a URL becomes a
+// the generic `{base}/v3/blockchain/node/{CHAIN}/{apiKey}` for UTXO chains). The key also goes in the
+// `x-api-key` header, the authentication Tatum documents as recommended for its RPC gateway
+// (https://docs.tatum.io/docs/authentication: `curl https://ethereum-mainnet.gateway.tatum.io --header
+// 'x-api-key: …'`; the same page accepts `https://x-api-key:<key>@<network>.gateway.tatum.io`, which works
+// here as KMS_SIGNER_RPC_<CHAIN>: user-info becomes that basic-auth header). User-info in a URL becomes a
 // basic-auth header (fetch refuses credentials in URLs); every secret is listed so it can be redacted.
 import type { ChainId, NetworkName } from '../chains/index.js';
 
@@ -43,7 +47,7 @@ export async function resolveEndpoint(
   const path = web3 !== undefined ? `/v3/${web3}/web3/` : `/v3/blockchain/node/${chain}/`;
   return {
     url: `${base}${path}${encodeURIComponent(key)}`,
-    headers: {},
+    headers: { 'x-api-key': key },
     secrets: [key, encodeURIComponent(key)],
   };
 }

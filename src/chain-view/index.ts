@@ -65,6 +65,7 @@ export class ChainViews {
     const family = getChain(chain).family;
     if (family === 'evm') return this.evm(chain);
     if (family === 'bitcoin') return this.bitcoin(chain);
+    if (family === 'vet') return this.vet();
     return undefined;
   }
 

@@ -17,8 +17,9 @@ export interface JsonRpcOptions {
 
 const replySchema = z.object({
   result: z.unknown().optional(),
+  // `data` is optional in JSON-RPC 2.0 (most node errors have none); zod 4 requires a bare unknown() key.
   error: z
-    .object({ code: z.number().optional(), message: z.string().optional(), data: z.unknown() })
+    .object({ code: z.number().optional(), message: z.string().optional(), data: z.unknown().optional() })
     .nullish(),
 });
 

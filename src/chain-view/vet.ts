@@ -2,15 +2,26 @@
 // :8669 or a VeChain public node): the genesis block (checked once against the registry's genesis id),
 // the best block (its id's first 8 bytes are a transaction's blockRef: tatum-protocol.md §4.14, thorify
 // reads GET /blocks/best), and the execution gas of a clause (POST /accounts/*, thor's call simulation).
+// It also follows our transactions (vechain/docs thor/get-started/api.md: GET /transactions/{id}/receipt is
+// null until the transaction is in a block, whose number is `meta.blockNumber`; GET /transactions/{id}
+// with `pending=true` also returns a transaction still in the pool; POST /transactions {raw} sends one).
 import { z } from 'zod';
 import type { RpcEndpoint } from './endpoint.js';
 import { ChainUnavailableError } from './errors.js';
 import { restRequest } from './rest.js';
+import type { TransactionStatus, TransactionStatusView } from './transaction-status.js';
 
 const blockSchema = z.object({ id: z.string().regex(/^0x[0-9a-f]{64}$/), number: z.number().int() });
 const callSchema = z.array(
   z.object({ gasUsed: z.number().int().nonnegative(), reverted: z.boolean(), vmError: z.string() }),
 );
+
+const TX_ID = z.string().regex(/^0x[0-9a-f]{64}$/i, 'expected a transaction id');
+// Only the fields we read; a receipt of another transaction is not an answer to our question.
+const receiptSchema = z
+  .object({ meta: z.object({ blockNumber: z.number().int().nonnegative(), txID: TX_ID }) })
+  .nullable();
+const pooledSchema = z.object({ id: TX_ID }).nullable();
 
 export interface VetClause {
   to: string;
@@ -18,7 +29,7 @@ export interface VetClause {
   data: string;
 }
 
-export class VetChainView {
+export class VetChainView implements TransactionStatusView {
   private genesisChecked: Promise<void> | undefined;
 
   constructor(
@@ -56,7 +67,39 @@ export class VetChainView {
       : { gasUsed: result.gasUsed };
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body: unknown, schema: z.ZodType<T>) {
+  /** Mined (confirmations: the best block's number − the block's + 1), still in the pool, or unknown. */
+  async transactionStatus(txId: string): Promise<TransactionStatus> {
+    const id = TX_ID.parse(txId).toLowerCase();
+    const receipt = await this.request('GET', `/transactions/${id}/receipt`, undefined, receiptSchema);
+    if (receipt !== null) {
+      this.checkId(receipt.meta.txID, id);
+      const best = await this.request('GET', '/blocks/best', undefined, blockSchema);
+      const mined = receipt.meta.blockNumber;
+      return { state: 'mined', confirmations: best.number >= mined ? best.number - mined + 1 : 1 };
+    }
+    const pooled = await this.request('GET', `/transactions/${id}?pending=true`, undefined, pooledSchema);
+    if (pooled === null) return { state: 'unknown' };
+    this.checkId(pooled.id, id);
+    return { state: 'pending' };
+  }
+
+  async sendRawTransaction(signed: string): Promise<string> {
+    const body = { raw: signed.startsWith('0x') ? signed : `0x${signed}` };
+    return (await this.request('POST', '/transactions', body, z.object({ id: TX_ID }))).id;
+  }
+
+  private checkId(answered: string, asked: string): void {
+    if (answered.toLowerCase() !== asked) {
+      throw new ChainUnavailableError(`${this.label}: asked for ${asked}, the node answered ${answered}`);
+    }
+  }
+
+  private async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: z.ZodType<T>,
+  ): Promise<T> {
     const endpoint = await this.endpoint();
     return restRequest({
       endpoint,

@@ -33,10 +33,9 @@ export async function completeEgldPayload(ctx: EgldCompletionContext): Promise<C
         true,
       );
     }
-    const floor = await view.accountNonce(address);
-    reservation = await ctx.ledger.reserve(scope, ctx.jobId, floor);
+    reservation = await ctx.ledger.reserve(scope, ctx.jobId, () => view.accountNonce(address));
     nonce = reservation.nonce;
-    from = `nonce ledger (gateway account nonce ${floor})`;
+    from = `nonce ledger (gateway account nonce ${reservation.floor})`;
   }
   return {
     unsigned: ctx.unsigned,

@@ -2,13 +2,19 @@
 // every value comes from the trusted chain view, never from a guess. chainId is the registry's (the node
 // must agree); missing gas = eth_estimateGas × 1.2 under a ceiling (a revert fails the job with its
 // reason, before any KMS call); missing or 0 gasPrice = eth_gasPrice (the fee cap still applies); missing
-// nonce = the nonce ledger over the node's pending count. An explicit nonce below the confirmed count is
-// refused as already used. The completed payload then goes through the signer's one decode like any other.
+// nonce = the nonce ledger over the node's pending count (read once per wallet per 3 s). An explicit
+// nonce below the confirmed count is refused as already used. The completed payload then goes through
+// the signer's one decode like any other.
 import type { ChainId, NetworkName } from '../chains/index.js';
 import { EvmRevertError, type ChainViews } from '../chain-view/index.js';
 import { evmCompletionGaps, type PrepareTransactionRequest, type WalletKey } from '../signer/index.js';
 import { JobFailure } from './errors.js';
-import type { NonceLedger, NonceReservation, NonceScope } from './nonce-ledger.js';
+import {
+  NoFreeNonceError,
+  type NonceLedger,
+  type NonceReservation,
+  type NonceScope,
+} from './nonce-ledger.js';
 
 /** Estimates are raised by this margin: state can change between estimate and inclusion. */
 const GAS_MARGIN_PERCENT = 120n;
@@ -72,16 +78,24 @@ export async function completeEvmPayload(ctx: CompletionContext): Promise<Comple
   }
   let reservation: NonceReservation | undefined;
   let nonce: bigint;
-  if (gaps.givenNonce === undefined && ctx.earlierNonce !== undefined) {
-    nonce = ctx.earlierNonce;
+  const earlier = ctx.earlierNonce;
+  // A nonce another job signed with meanwhile is not ours any more (NonceTakenError would repeat forever).
+  const reuse =
+    gaps.givenNonce === undefined &&
+    earlier !== undefined &&
+    (await ctx.ledger.usableBy(scope, earlier, ctx.jobId));
+  if (reuse) {
+    nonce = earlier;
     payload.nonce = nonce.toString();
     completion.nonce = { value: nonce.toString(), from: 'an earlier attempt of this job' };
   } else if (gaps.givenNonce === undefined) {
-    const pending = await view.transactionCount(gaps.from, 'pending');
-    reservation = await ctx.ledger.reserve(scope, ctx.jobId, pending);
+    reservation = await reserveNonce(ctx.ledger, scope, ctx.jobId, () =>
+      view.transactionCount(gaps.from, 'pending'),
+    );
     nonce = reservation.nonce;
     payload.nonce = nonce.toString();
-    completion.nonce = { value: nonce.toString(), from: `nonce ledger (node pending count ${pending})` };
+    const floor = `node pending count ${reservation.floor}, read ${reservation.floorAgeMs} ms before`;
+    completion.nonce = { value: nonce.toString(), from: `nonce ledger (${floor})` };
   } else {
     nonce = gaps.givenNonce;
     const confirmed = await view.transactionCount(gaps.from, 'latest');
@@ -97,6 +111,21 @@ export async function completeEvmPayload(ctx: CompletionContext): Promise<Comple
     completion,
     nonce: { scope, value: nonce, ...(reservation ? { reservation } : {}) },
   };
+}
+
+async function reserveNonce(
+  ledger: NonceLedger,
+  scope: NonceScope,
+  jobId: string,
+  readFloor: () => Promise<bigint>,
+): Promise<NonceReservation> {
+  try {
+    return await ledger.reserve(scope, jobId, readFloor);
+  } catch (error) {
+    // A runaway gap: wait for the chain to catch up, never FAILED.
+    if (error instanceof NoFreeNonceError) throw new JobFailure(error.message, true, { cause: error });
+    throw error;
+  }
 }
 
 async function estimateGas(call: () => Promise<bigint>): Promise<bigint> {

@@ -2,8 +2,7 @@
 // as "already known" — the loop asks whether they were broadcast already: the chain's node where a chain
 // view exists (EVM, Bitcoin family), then Tatum's own record of the pending transaction (GET /v3/kms/{id},
 // which carries txId once a broadcast completed it). Signed bytes are never signed again either way.
-import type { ChainViews } from '../chain-view/index.js';
-import type { ChainId } from '../chains/index.js';
+import type { TransactionStatusView } from '../chain-view/index.js';
 import type { SigningJobDoc } from './jobs.js';
 import type { TatumKmsApi } from './types.js';
 
@@ -12,10 +11,10 @@ export type BroadcastEvidence =
 
 export async function findBroadcast(
   api: Pick<TatumKmsApi, 'getTransaction'>,
-  chainViews: ChainViews | undefined,
-  job: Pick<SigningJobDoc, '_id' | 'chain' | 'txId'>,
+  /** The job's chain on its node (ChainViews.transactions), where one exists. */
+  view: TransactionStatusView | undefined,
+  job: Pick<SigningJobDoc, '_id' | 'txId'>,
 ): Promise<BroadcastEvidence> {
-  const view = chainViews?.transactions(job.chain as ChainId);
   if (view !== undefined && job.txId !== null) {
     const status = await view.transactionStatus(job.txId);
     if (status.state !== 'unknown') {

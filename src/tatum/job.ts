@@ -202,7 +202,7 @@ class Job {
   /** Was the job's transaction broadcast already? undefined when neither the chain nor Tatum could say. */
   private async lookUp(job: SigningJobDoc): Promise<BroadcastEvidence | undefined> {
     try {
-      return await findBroadcast(this.ctx.api, this.ctx.chainViews, job);
+      return await findBroadcast(this.ctx.api, this.ctx.chainViews?.transactions(this.chain), job);
     } catch (error) {
       this.ctx.log({
         event: 'broadcast-lookup-failed',

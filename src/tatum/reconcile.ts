@@ -5,6 +5,7 @@
 // it, or broadcast the stored bytes — and (2) follows BROADCAST jobs on chains with a view until they are
 // CONFIRMED at the configured depth, handing the stored bytes to the node again when it no longer knows
 // them (a dropped transaction would leave a gap every later nonce of the wallet waits behind).
+import type { TransactionStatusView } from '../chain-view/index.js';
 import type { ChainId } from '../chains/index.js';
 import { errorMessage } from '../util/error-message.js';
 import { mapLimit } from '../util/map-limit.js';
@@ -38,15 +39,22 @@ export async function reconcile(ctx: JobContext, settings: ReconcileSettings): P
     processJob(ctx, job.chain as ChainId, pendingOf(job)),
   );
   for (const result of settled) ctx.log({ event: 'reconciled', ...result });
-  const viewed = settings.chains.filter((chain) => ctx.chainViews?.transactions(chain) !== undefined);
-  if (viewed.length > 0) {
+  // Each chain's view resolved once: it picks the chains to follow and serves their jobs.
+  const views = new Map<ChainId, TransactionStatusView>();
+  for (const chain of settings.chains) {
+    const view = ctx.chainViews?.transactions(chain);
+    if (view !== undefined) views.set(chain, view);
+  }
+  if (views.size > 0) {
     const open = await ctx.jobs.unconfirmed(
-      viewed,
+      [...views.keys()],
       ctx.network,
       new Date(now - settings.checkEveryMs),
       settings.limit,
     );
-    await mapLimit(open, settings.concurrency, (job) => followBroadcast(ctx, settings, job));
+    await mapLimit(open, settings.concurrency, (job) =>
+      followBroadcast(ctx, settings, views.get(job.chain as ChainId), job),
+    );
   }
   return settled;
 }
@@ -65,10 +73,10 @@ function pendingOf(job: SigningJobDoc): PendingTransaction {
 async function followBroadcast(
   ctx: JobContext,
   settings: ReconcileSettings,
+  view: TransactionStatusView | undefined,
   job: SigningJobDoc,
 ): Promise<void> {
   const chain = job.chain as ChainId;
-  const view = ctx.chainViews?.transactions(chain);
   if (view === undefined || job.txId === null) return;
   const checkedAt = ctx.clock();
   try {

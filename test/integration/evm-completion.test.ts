@@ -219,6 +219,48 @@ describe('EVM payloads completed from the chain view', () => {
     expect(next.results).toEqual([expect.objectContaining({ id, outcome: 'BROADCAST' })]);
   });
 
+  it("no KMS_SIGNER_RPC_<CHAIN>: Tatum's node gateway (the sandbox's) completes the payload, the key goes in x-api-key and never into a log", async () => {
+    const wallet = await fundedWallet();
+    const id = sandbox.enqueue(
+      evmPending('EVM_DEV', wallet.signatureId, tatumShaped({ to: DEST, value: '9', gasPrice: '0' })),
+    );
+    const gatewayPath = `/v3/blockchain/node/EVM_DEV/${sandbox.apiKey}`;
+    const lines: string[] = [];
+    const through = (gateway: TatumSandbox) =>
+      loop({
+        transactionIds: [id],
+        // What the daemon builds: no per-chain RPC in the environment, Tatum's base URL and key.
+        chainViews: new ChainViews({
+          network: 'testnet',
+          env: {},
+          retries: 0,
+          tatum: { baseUrl: gateway.url, apiKey: gateway.apiKey },
+        }),
+        log: (entry) => lines.push(JSON.stringify(entry)),
+      }).runPass();
+    // A gateway whose node is down answers with an error that echoes the path, key included.
+    const broken = await startTatumSandbox({ evmRpcUrl: 'http://127.0.0.1:9' });
+    try {
+      const outage = await through(broken);
+      expect(outage.results).toEqual([expect.objectContaining({ id, outcome: 'RETRY' })]);
+      expect(outage.results[0]?.error).toMatch(/upstream node unreachable .*<redacted>/);
+      expect(broken.calls.some((c) => c.path === gatewayPath && c.status === 502)).toBe(true);
+    } finally {
+      await broken.close();
+    }
+    const before = sandbox.calls.length;
+    const pass = await through(sandbox);
+    expect(pass.results).toEqual([expect.objectContaining({ id, outcome: 'BROADCAST' })]);
+    expect(await nonceOf(wallet.address)).toBe(1n);
+    // The sandbox answers 401 to any request without the right x-api-key: every gateway call carried it.
+    const gatewayCalls = sandbox.calls.slice(before).filter((c) => c.path === gatewayPath);
+    expect(gatewayCalls.length).toBeGreaterThanOrEqual(3);
+    expect(gatewayCalls.map((c) => c.status)).toEqual(gatewayCalls.map(() => 200));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).not.toContain(sandbox.apiKey);
+    expect(JSON.stringify(await job(id))).not.toContain(sandbox.apiKey);
+  });
+
   it('a node of another chain is refused: its chain id never matches the registry', async () => {
     const view = new ChainViews({
       network: 'testnet',

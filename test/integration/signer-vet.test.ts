@@ -19,6 +19,11 @@ import { createKeyWithPrivateKey } from '../support/kms-fixtures.js';
 import { kmsClientFor, stackEndpoints } from '../support/stack.js';
 import { ThorRest } from '../support/thor-rest.js';
 import { testVault } from '../../scripts/fixtures/vault.js';
+import { startTatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
+import { SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
+import { SigningLoop } from '../../src/tatum/loop.js';
+import { sandboxApi } from '../support/sandbox-api.js';
+import { walletTestEnv } from '../support/wallets.js';
 
 const { chainTag, genesisId } = getFamilyChain('vet', 'VET', 'regtest').params;
 // vechain-sdk-js packages/core/tests/address/fixture.ts (also vechain/thor tx/transaction_test.go).
@@ -173,5 +178,81 @@ describe('VET signer on LocalStack KMS, accepted by thor solo and verified by @v
       expect(receipt.gasUsed).toBeLessThanOrEqual((JSON.parse(completed.unsigned) as { gas: number }).gas);
     }
     expect(await thor.balances(to)).toEqual({ vet: WEI, vtho: amount });
+  });
+
+  it('the reconciler follows VET broadcasts on thor: CONFIRMED at the configured depth; bytes the node never got are sent again', async () => {
+    const { key, address } = await wallet(
+      (await vault.createKey({ walletId: randomUUID(), chain: 'VET' })).keyId,
+    );
+    await thor.fund(address, 10, 50, chainTag);
+    const sign = async (value: string) =>
+      signVetTransaction({
+        chain: 'VET',
+        network: 'regtest',
+        wallets: [key],
+        signer: vault,
+        unsigned: JSON.stringify({ to: randomAddress(), value, gas: 21000, blockRef: await thor.blockRef() }),
+      });
+    const sent = await sign('1000');
+    const lost = await sign('2000'); // signed and stored, but its broadcast never reached the node
+    const views = new ChainViews({ network: 'regtest', env: { KMS_SIGNER_RPC_VET: node.url } });
+    const view = views.transactions('VET');
+    expect(await view?.transactionStatus(sent.txId)).toEqual({ state: 'unknown' });
+    await thor.receipt(await thor.send(sent.signed));
+    expect(await view?.transactionStatus(sent.txId)).toEqual({ state: 'mined', confirmations: 1 });
+
+    const env = await walletTestEnv();
+    const sandbox = await startTatumSandbox();
+    try {
+      const longAgo = new Date(Date.now() - 3_600_000);
+      const broadcastJob = (id: string, signed: { signed: string; txId: string }): SigningJobDoc => ({
+        _id: id,
+        chain: 'VET',
+        network: 'regtest',
+        state: 'BROADCAST',
+        signatureIds: [],
+        attempts: 1,
+        owner: 'earlier-runner',
+        policy: null,
+        signed: signed.signed,
+        txId: signed.txId,
+        digests: null,
+        kmsKeyIds: null,
+        spend: [],
+        signedAt: longAgo,
+        broadcastAt: longAgo,
+        broadcastAttempts: 1,
+        error: null,
+        createdAt: longAgo,
+        updatedAt: longAgo,
+      });
+      const jobs = env.db.collection<SigningJobDoc>(SIGNING_JOBS);
+      await jobs.insertMany([broadcastJob('a'.repeat(24), sent), broadcastJob('b'.repeat(24), lost)]);
+      const loop = new SigningLoop({
+        db: env.db,
+        api: sandboxApi(sandbox),
+        wallets: env.service,
+        signer: vault,
+        chains: ['VET'],
+        network: 'regtest',
+        chainViews: views,
+        reconcileEveryMs: 0,
+        confirmations: { VET: 2 },
+      });
+      const states = async () => (await jobs.find().sort({ _id: 1 }).toArray()).map((j) => j.state);
+      await loop.runPass(); // sent: 1 confirmation of 2; lost: unknown for an hour → handed to thor again
+      expect(await states()).toEqual(['BROADCAST', 'BROADCAST']);
+      await thor.receipt(lost.txId); // thor packs the re-sent bytes: one block more for the first
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await loop.runPass();
+      expect(await states()).toEqual(['CONFIRMED', 'BROADCAST']);
+      await thor.fund(randomAddress(), 1, 1, chainTag); // one more block
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await loop.runPass();
+      expect(await states()).toEqual(['CONFIRMED', 'CONFIRMED']);
+    } finally {
+      await sandbox.close();
+      await env.close();
+    }
   });
 });
