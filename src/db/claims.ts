@@ -139,6 +139,20 @@ export class ClaimStore {
     );
   }
 
+  /** release for many claims, in one command. */
+  async releaseMany(claims: readonly Claim[]): Promise<void> {
+    if (claims.length === 0) return;
+    await this.claims.bulkWrite(
+      claims.map((claim) => ({
+        updateOne: {
+          filter: { _id: claimId(claim.name, claim.generation) },
+          update: { $set: { until: RELEASED } },
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
   /** Runs `work` holding `name`; returns undefined (without running it) when the name is taken. */
   async with<T>(
     name: string,

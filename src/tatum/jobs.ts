@@ -366,6 +366,11 @@ export class JobStore {
     return this.claims.release(held.claim);
   }
 
+  /** release for jobs claimed but never started (the pass ran out of time), in one command. */
+  releaseMany(held: readonly JobClaim[]): Promise<void> {
+    return this.claims.releaseMany(held.filter((h) => !isFinal(h.job.state)).map((h) => h.claim));
+  }
+
   /** Sum of `asset` that jobs of `wallet` signed since `since` (SIGNED or BROADCAST; FAILED ones after signing too). */
   async spentSince(wallet: string, asset: string, since: Date, exceptId: string): Promise<bigint> {
     let total = 0n;

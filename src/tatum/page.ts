@@ -127,6 +127,6 @@ export async function runPending(
   await claiming;
   // Claimed, never started: let them go now rather than at the end of their lease.
   const unstarted = slots.flatMap((slot) => (slot && 'held' in slot ? [slot.held] : []));
-  await Promise.all(unstarted.map((held) => ctx.jobs.release(held).catch(() => undefined)));
+  await ctx.jobs.releaseMany(unstarted).catch(() => undefined);
   return results.flatMap((r) => (r === undefined ? [] : [r]));
 }
