@@ -1,14 +1,13 @@
 // Timers around the signing loop's dependencies, so the throughput benchmark can say where a
 // transaction's time goes without touching product code: each job (SigningLoop.processOne, from the
-// job lookup and claim to the stored broadcast and the release), each DigestSigner call (the vault's
+// job's start to the stored broadcast and the release; lookups and claims go per page), each DigestSigner call (the vault's
 // limiter, KMS round trips, retries and verification), each Sign request on the wire, each Tatum call
 // and each MongoDB command.
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { CommandFailedEvent, CommandStartedEvent, CommandSucceededEvent, MongoClient } from 'mongodb';
 import type { DigestSigner } from '../src/signer/index.js';
-import { SigningLoop, type JobOutcome, type JobResult } from '../src/tatum/loop.js';
-import type { PendingTransaction, TatumKmsApi } from '../src/tatum/types.js';
-import type { ChainId } from '../src/chains/index.js';
+import { SigningLoop, type JobOutcome } from '../src/tatum/loop.js';
+import type { TatumKmsApi } from '../src/tatum/types.js';
 
 export interface Probe {
   count: number;
@@ -122,19 +121,17 @@ export function retryCounter(probes: LoopProbes): (event: { error: string }) => 
   };
 }
 
-/** The product's loop, timing each job it processes. */
+/** The product's loop, timing each job it runs (from its start to its release; claims go per page). */
 export class TimedSigningLoop extends SigningLoop {
-  constructor(
-    options: ConstructorParameters<typeof SigningLoop>[0],
-    private readonly probes: LoopProbes,
-  ) {
-    super(options);
-  }
-
-  override async processOne(chain: ChainId, pending: PendingTransaction): Promise<JobResult> {
-    const start = performance.now();
-    const result = await super.processOne(chain, pending);
-    this.probes.jobs.push({ id: result.id, outcome: result.outcome, ms: performance.now() - start });
-    return result;
+  constructor(options: ConstructorParameters<typeof SigningLoop>[0], probes: LoopProbes) {
+    super({
+      ...options,
+      hooks: {
+        ...options.hooks,
+        jobDone: (result, ms) => {
+          probes.jobs.push({ id: result.id, outcome: result.outcome, ms });
+        },
+      },
+    });
   }
 }

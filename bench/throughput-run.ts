@@ -105,6 +105,8 @@ export interface ThroughputRun {
   verified: { checked: number; ok: number };
   /** Share of wall time the loop's event loop was busy (1 = CPU-bound on its thread). */
   loopThreadBusy: number;
+  /** CPU time (user + system) of the loop's thread per started job, ms — signature maths included. */
+  loopThreadCpuMsPerJob: number;
   /** Cores busy on the machine (all processes), averaged over the run. */
   machineCoresBusy: number;
   /** Cores the MongoDB-wire server used, when it is a local process (FerretDB); else null. */
@@ -197,8 +199,15 @@ interface Measured {
   startedAt: number;
   wallMs: number;
   loopThreadBusy: number;
+  loopThreadCpuMs: number;
   machineCoresBusy: number;
   databaseCoresBusy: number | null;
+}
+
+/** CPU ms of this thread (the loop's; the stand-ins run in a worker). */
+function threadCpuMs(): number {
+  const { user, system } = process.threadCpuUsage();
+  return (user + system) / 1000;
 }
 
 /** Sets up a fresh database with the wallets and the queue, then drives the loop and measures it. */
@@ -244,6 +253,7 @@ async function measureRun(
     const before = await standIns.snapshot();
     probes.reset();
     const elu = performance.eventLoopUtilization();
+    const threadCpuBefore = threadCpuMs();
     const cpuBefore = busyCpuMs();
     const databaseCpu = listenerCpuReader(new URL(options.mongoUri).port);
     const databaseCpuBefore = databaseCpu?.() ?? 0;
@@ -260,6 +270,7 @@ async function measureRun(
       startedAt,
       wallMs,
       loopThreadBusy: performance.eventLoopUtilization(elu).utilization,
+      loopThreadCpuMs: threadCpuMs() - threadCpuBefore,
       machineCoresBusy: (busyCpuMs() - cpuBefore) / wallMs,
       databaseCoresBusy: databaseCpu ? (databaseCpu() - databaseCpuBefore) / wallMs : null,
     };
@@ -347,6 +358,7 @@ function summariseRun(options: ThroughputRunOptions, m: Measured): ThroughputRun
     exactlyOnce: after.violations === 0 && doneIds.every((id) => driven.broadcastsById.get(id) === 1),
     verified: { checked: toVerify.length, ok: verifiedOk },
     loopThreadBusy: round(m.loopThreadBusy, 3),
+    loopThreadCpuMsPerJob: round(jobs === 0 ? 0 : m.loopThreadCpuMs / jobs, 2),
     machineCoresBusy: round(m.machineCoresBusy, 2),
     databaseCoresBusy: m.databaseCoresBusy === null ? null : round(m.databaseCoresBusy, 2),
   };

@@ -10,7 +10,7 @@
 // Environment (defaults): BENCH_THROUGHPUT_SIZES (1000,10000), BENCH_THROUGHPUT_CONCURRENCY (8,32),
 // BENCH_THROUGHPUT_BASELINE_SIZE (1000), BENCH_THROUGHPUT_WALLETS (50), BENCH_KMS_LATENCY_MS (20),
 // BENCH_KMS_QUOTA (300), BENCH_THROUGHPUT_RUN_SECONDS (15; 0 = no budget), BENCH_THROUGHPUT_SCALED_QUOTA
-// (10; 0 = skip the scaled runs).
+// (10; 0 = skip the scaled runs), BENCH_THROUGHPUT_VAULT (1; 0 = skip the vault-alone runs).
 import { loadavg } from 'node:os';
 import { withBenchStack } from './bench-stack.js';
 import { envInt, envIntList } from './env.js';
@@ -32,6 +32,8 @@ export interface ThroughputConfig {
   quotaRps: number;
   runSeconds: number;
   scaledQuotaRps: number;
+  /** Whether the vault-alone runs follow the loop runs. */
+  vaultRuns: boolean;
 }
 
 export function throughputConfig(): ThroughputConfig {
@@ -44,6 +46,7 @@ export function throughputConfig(): ThroughputConfig {
     quotaRps: envInt('BENCH_KMS_QUOTA', 300),
     runSeconds: envInt('BENCH_THROUGHPUT_RUN_SECONDS', 15),
     scaledQuotaRps: envInt('BENCH_THROUGHPUT_SCALED_QUOTA', 10),
+    vaultRuns: envInt('BENCH_THROUGHPUT_VAULT', 1) !== 0,
   };
 }
 
@@ -90,6 +93,8 @@ async function loopRuns(config: ThroughputConfig, mongoUri: string): Promise<Lab
       verify: 200,
     });
     runs.push({ label, quotaRps, ...result });
+    // Each run's figures as soon as they exist: a crash later in the section keeps them in the log.
+    console.error(`throughput: ${label}: ${JSON.stringify({ ...result, perSecond: undefined })}`);
   };
   await run('baseline (one at a time)', config.quotaRps, config.baselineSize, 1);
   for (const size of config.sizes) {
@@ -136,7 +141,7 @@ async function vaultRuns(config: ThroughputConfig): Promise<VaultRate[]> {
 async function measureThroughput(config: ThroughputConfig): Promise<ThroughputResult> {
   const loadAverage = Math.round((loadavg()[0] ?? 0) * 100) / 100;
   const runs = await withBenchStack(['mongo'], ({ stack }) => loopRuns(config, stack.endpoints.mongoUri));
-  const vault = await vaultRuns(config);
+  const vault = config.vaultRuns ? await vaultRuns(config) : [];
   const database = process.env.MONGODB_URI?.trim()
     ? 'MONGODB_URI'
     : 'FerretDB 1.24 (SQLite) from the test stack';
@@ -201,6 +206,7 @@ function timeTable(runs: readonly LabelledRun[]): string {
       'MongoDB cmds',
       'Rest ms',
       'Loop thread busy',
+      'Loop CPU ms/job',
       'DB cores',
       'Machine cores',
     ],
@@ -215,6 +221,7 @@ function timeTable(runs: readonly LabelledRun[]): string {
       r.breakdown.mongoCommands,
       r.breakdown.rest,
       percent(r.loopThreadBusy),
+      r.loopThreadCpuMsPerJob,
       cores(r.databaseCoresBusy),
       cores(r.machineCoresBusy),
     ]),

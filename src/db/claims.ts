@@ -15,7 +15,7 @@
 // is found by probing _ids, and an _id names one (owner, generation) for good. Never delete claim
 // documents: a holder stalled past its lease learns that it lost only from the next generation's
 // document (renew), and a deleted generation could be inserted again by someone else.
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type Collection, type Db } from 'mongodb';
 import { COLLECTIONS } from './documents.js';
 
 export interface ClaimDoc {
@@ -58,6 +58,47 @@ export class ClaimStore {
     // Most names are claimed once (a new signing job): try generation 1 before looking anything up.
     const first = await this.insert(name, 1, owner, ttlMs);
     if (first !== 'taken') return first;
+    return this.acquireLater(name, owner, ttlMs);
+  }
+
+  /**
+   * acquire for many names: generation 1 of all of them in one unordered insertMany (each insert against
+   * its unique _id stays atomic on its own; a duplicate is a name claimed before), then each name claimed
+   * before is looked up and taken over one by one. Results in the order of `names`.
+   */
+  async acquireMany(names: readonly string[], owner: string, ttlMs: number): Promise<(Claim | null)[]> {
+    if (names.length === 0) return [];
+    const now = this.clock();
+    const until = new Date(now.getTime() + ttlMs);
+    const docs = names.map((name) => ({
+      _id: claimId(name, 1),
+      name,
+      generation: 1,
+      owner,
+      until,
+      createdAt: now,
+    }));
+    const taken = new Set<number>();
+    try {
+      await this.claims.insertMany(docs, { ordered: false });
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      for (const w of [error.writeErrors].flat()) {
+        if (w.code !== DUPLICATE_KEY) throw error;
+        taken.add(w.index);
+      }
+    }
+    return Promise.all(
+      names.map((name, index) =>
+        taken.has(index)
+          ? this.acquireLater(name, owner, ttlMs)
+          : Promise.resolve({ name, generation: 1, owner, until }),
+      ),
+    );
+  }
+
+  /** The next generation of a name claimed before, unless its latest claim is live. */
+  private async acquireLater(name: string, owner: string, ttlMs: number): Promise<Claim | null> {
     const latest = await this.latest(name);
     if (latest && latest.until > this.clock()) return null;
     const next = await this.insert(name, (latest?.generation ?? 0) + 1, owner, ttlMs);
@@ -95,6 +136,20 @@ export class ClaimStore {
     await this.claims.updateOne(
       { _id: claimId(claim.name, claim.generation) },
       { $set: { until: RELEASED } },
+    );
+  }
+
+  /** release for many claims, in one command. */
+  async releaseMany(claims: readonly Claim[]): Promise<void> {
+    if (claims.length === 0) return;
+    await this.claims.bulkWrite(
+      claims.map((claim) => ({
+        updateOne: {
+          filter: { _id: claimId(claim.name, claim.generation) },
+          update: { $set: { until: RELEASED } },
+        },
+      })),
+      { ordered: false },
     );
   }
 

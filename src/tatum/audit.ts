@@ -51,17 +51,25 @@ export function finalAuditId(pendingId: string): string {
   return `${pendingId}:final`;
 }
 
+/** A record with its _id: a final one gets the job's one final _id, any other a fresh one. */
+export function auditRecord(entry: Omit<AuditRecord, '_id'>): AuditRecord {
+  const final = FINAL_OUTCOMES.includes(entry.outcome);
+  return { _id: final ? finalAuditId(entry.pendingId) : randomUUID(), ...entry };
+}
+
 export class AuditLog {
   constructor(private readonly db: Db) {}
 
-  /** Appends a record; false when it is a final record and the job already has one. */
+  /**
+   * Appends a record; false when it is a final record and the job already has one. (The signing loop
+   * writes its records together with the job's update: job-writes.ts.)
+   */
   async record(entry: Omit<AuditRecord, '_id'>): Promise<boolean> {
-    const final = FINAL_OUTCOMES.includes(entry.outcome);
-    const _id = final ? finalAuditId(entry.pendingId) : randomUUID();
     try {
-      await this.db.collection<AuditRecord>(SIGNING_AUDIT).insertOne({ _id, ...entry });
+      await this.db.collection<AuditRecord>(SIGNING_AUDIT).insertOne(auditRecord(entry));
       return true;
     } catch (error) {
+      const final = FINAL_OUTCOMES.includes(entry.outcome);
       if (final && error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
       throw error;
     }

@@ -13,7 +13,7 @@ import {
   type PreparedTransaction,
 } from '../signer/index.js';
 import type { WalletService } from '../wallets/contract.js';
-import { AuditLog, type AuditOutcome, type JobAudit } from './audit.js';
+import type { AuditOutcome, AuditRecord, JobAudit } from './audit.js';
 import type { ChainPolicy, SigningPolicy } from './config.js';
 import {
   JobFailure,
@@ -64,16 +64,18 @@ export interface JobHooks {
   afterStore?: (pending: PendingTransaction, job: SigningJobDoc) => Promise<void> | void;
   /** Called after Tatum accepted the broadcast and before BROADCAST is written (tests: a crash there). */
   afterBroadcast?: (pending: PendingTransaction) => Promise<void> | void;
+  /** Called with each claimed job's result and its time from start to release (benchmarks). */
+  jobDone?: (result: JobResult, ms: number) => void;
 }
 
 /** What a job needs from the loop that runs it. */
 export interface JobContext {
   api: TatumKmsApi;
-  wallets: Pick<WalletService, 'getWallet' | 'existingAddress'>;
+  /** getWallets, when there, reads a page's wallets at once (page.ts). */
+  wallets: Pick<WalletService, 'getWallet' | 'existingAddress'> & Partial<Pick<WalletService, 'getWallets'>>;
   signer: DigestSigner;
   network: NetworkName;
   jobs: JobStore;
-  audit: AuditLog;
   spendLocks: SpendLocks;
   nonces: NonceLedger;
   /** The trusted view of each chain: completes EVM payloads, proves P2PKH input amounts. */
@@ -131,16 +133,40 @@ export async function processJob(
       ...(pending.withdrawalId === undefined ? {} : { withdrawalId: pending.withdrawalId }),
     });
     if (!held) return { ...base, outcome: 'BUSY' };
-    try {
-      return await new Job(ctx, chain, pending, held).run();
-    } finally {
-      await ctx.jobs.release(held).catch(() => undefined);
-    }
+    return await runClaimed(ctx, chain, pending, held);
   } catch (error) {
-    // MongoDB down, lease lost…: nothing recorded on the job; the next pass tries again.
-    ctx.log({ event: 'job-error', id: pending.id, chain, error: errorMessage(error) });
-    return { ...base, outcome: 'RETRY', error: errorMessage(error) };
+    return jobError(ctx, chain, pending, error);
   }
+}
+
+/** Runs a job this runner has claimed (loop passes claim a page at once: page.ts), then lets it go; never throws. */
+export async function runClaimed(
+  ctx: JobContext,
+  chain: ChainId,
+  pending: PendingTransaction,
+  held: JobClaim,
+): Promise<JobResult> {
+  const started = performance.now();
+  let result: JobResult;
+  try {
+    result = await ctx.jobs.working(() => new Job(ctx, chain, pending, held).run());
+  } catch (error) {
+    result = jobError(ctx, chain, pending, error);
+  }
+  await ctx.jobs.release(held).catch(() => undefined);
+  ctx.hooks?.jobDone?.(result, performance.now() - started);
+  return result;
+}
+
+/** MongoDB down, lease lost…: nothing recorded on the job; the next pass tries again. */
+export function jobError(
+  ctx: JobContext,
+  chain: ChainId,
+  pending: PendingTransaction,
+  error: unknown,
+): JobResult {
+  ctx.log({ event: 'job-error', id: pending.id, chain, error: errorMessage(error) });
+  return { id: pending.id, chain, outcome: 'RETRY', error: errorMessage(error) };
 }
 
 class Job {
@@ -215,46 +241,60 @@ class Job {
   }
 
   /** The stored bytes are on the chain (or Tatum completed them): BROADCAST without sending them again. */
-  private async markBroadcast(job: SigningJobDoc, evidence: BroadcastEvidence & { seen: true }) {
-    const { ctx, pending, held } = this;
-    await ctx.jobs.update(held, pending.id, {
-      state: 'BROADCAST',
-      broadcastAt: job.broadcastAt ?? ctx.clock(),
-      txId: evidence.txId,
-      confirmations: evidence.confirmations,
-      error: null,
-    });
-    this.audit.txId = evidence.txId;
-    await this.finish('BROADCAST', null);
-    ctx.log({
-      event: 'broadcast-found',
-      id: pending.id,
-      chain: this.chain,
-      txId: evidence.txId,
-      from: evidence.from,
-    });
-    return { ...this.base, outcome: 'BROADCAST' as const, txId: evidence.txId, rebroadcast: false };
+  private markBroadcast(job: SigningJobDoc, evidence: BroadcastEvidence & { seen: true }) {
+    return this.recordBroadcast(
+      evidence.txId,
+      { broadcastAt: job.broadcastAt ?? this.ctx.clock(), confirmations: evidence.confirmations },
+      { event: 'broadcast-found', from: evidence.from, rebroadcast: false },
+    );
   }
 
-  private async finish(outcome: AuditOutcome, error: string | null): Promise<void> {
-    await this.ctx.audit.record({ ...this.audit, outcome, error, finishedAt: this.ctx.clock() });
+  /**
+   * The one way a job becomes BROADCAST — sent now, or found sent — with its final audit record in the
+   * same write and one log line (`event`); `set` adds what the caller knows (broadcastAt, counts).
+   */
+  private async recordBroadcast(
+    txId: string | null,
+    set: Partial<SigningJobDoc>,
+    log: { event: string; rebroadcast: boolean; from?: string },
+  ): Promise<JobResult> {
+    const { ctx, pending, held } = this;
+    this.audit.txId = txId;
+    await ctx.jobs.update(
+      held,
+      pending.id,
+      { ...set, state: 'BROADCAST', error: null, ...(txId ? { txId } : {}) },
+      this.auditEntry('BROADCAST', null),
+    );
+    const { event, rebroadcast, from } = log;
+    ctx.log({ event, id: pending.id, chain: this.chain, txId, ...(from ? { from } : { rebroadcast }) });
+    return { ...this.base, outcome: 'BROADCAST', txId: txId ?? '', rebroadcast };
+  }
+
+  /** The job's audit record, ended with `outcome` now: written together with the job's last update. */
+  private auditEntry(outcome: AuditOutcome, error: string | null): Omit<AuditRecord, '_id'> {
+    return { ...this.audit, outcome, error, finishedAt: this.ctx.clock() };
   }
 
   /** Records a failure before signing: permanent (FAILED) or retried next pass. */
   private async fail(error: unknown): Promise<JobResult> {
     const reason = errorMessage(error);
     if (error instanceof JobFailure && error.retryable) {
-      await this.ctx.jobs.update(this.held, this.pending.id, { error: reason });
-      await this.finish('RETRY', reason);
+      await this.ctx.jobs.update(
+        this.held,
+        this.pending.id,
+        { error: reason },
+        this.auditEntry('RETRY', reason),
+      );
       this.ctx.log({ event: 'job-retry', id: this.pending.id, chain: this.chain, error: reason });
       return { ...this.base, outcome: 'RETRY', error: reason };
     }
-    await this.ctx.jobs.update(this.held, this.pending.id, {
-      state: 'FAILED',
-      error: reason,
-      policy: this.audit.policy,
-    });
-    await this.finish('FAILED', reason);
+    await this.ctx.jobs.update(
+      this.held,
+      this.pending.id,
+      { state: 'FAILED', error: reason, policy: this.audit.policy },
+      this.auditEntry('FAILED', reason),
+    );
     this.ctx.log({ event: 'job-failed', id: this.pending.id, chain: this.chain, error: reason });
     return { ...this.base, outcome: 'FAILED', error: reason };
   }
@@ -410,11 +450,17 @@ class Job {
     this.audit.policy = decision;
     const nonce = this.completed?.nonce;
     const completion = this.completed?.completion ?? {};
-    await ctx.jobs.update(held, pending.id, {
-      policy: decision,
-      ...(Object.keys(completion).length > 0 ? { completion } : {}),
-      ...(nonce ? { nonce: nonce.value.toString() } : {}),
-    });
+    if (nonce || Object.keys(completion).length > 0) {
+      // What was completed (the nonce above all) is settled before the KMS call: a retry reuses it.
+      await ctx.jobs.update(held, pending.id, {
+        policy: decision,
+        ...(Object.keys(completion).length > 0 ? { completion } : {}),
+        ...(nonce ? { nonce: nonce.value.toString() } : {}),
+      });
+    } else {
+      // Nothing to settle first: the decision is stored with the SIGNED write (or the FAILED one).
+      await ctx.jobs.checkLease(held, pending.id);
+    }
     if (!decision.allowed) throw new JobFailure(`policy denied: ${decision.reasons.join('; ')}`);
 
     if (nonce) {
@@ -439,14 +485,19 @@ class Job {
       decision.transfers.map((t) => ({ wallet, asset: t.asset, amount: t.amount })),
     );
     // Stored BEFORE the broadcast: from here on this job only ever re-broadcasts these bytes.
-    const stored = await ctx.jobs.storeSigned(held, pending.id, {
-      signed: result.signed,
-      txId: result.txId,
-      digests: result.digests,
-      kmsKeyIds: resolved.kmsKeyIds,
-      spend,
-      signedAt: ctx.clock(),
-    });
+    const stored = await ctx.jobs.storeSigned(
+      held,
+      pending.id,
+      {
+        signed: result.signed,
+        txId: result.txId,
+        digests: result.digests,
+        kmsKeyIds: resolved.kmsKeyIds,
+        spend,
+        signedAt: ctx.clock(),
+      },
+      { policy: decision },
+    );
     if (stored.signed !== result.signed) {
       // A runner whose lease ran out stored its bytes first: those are the transaction; ours go nowhere.
       this.audit.digests = stored.digests ?? [];
@@ -457,7 +508,7 @@ class Job {
   }
 
   private async broadcast(signedJob: SigningJobDoc): Promise<JobResult> {
-    const { ctx, chain, pending, held } = this;
+    const { ctx, pending } = this;
     const signed = signedJob.signed;
     if (signed === null) throw new Error(`signing job ${pending.id} is SIGNED without bytes`);
     this.audit.txId = signedJob.txId;
@@ -469,18 +520,11 @@ class Job {
     }
     await ctx.hooks?.afterBroadcast?.(pending);
     // If this write fails the job stays SIGNED: the next look-up finds the transaction and settles it.
-    await ctx.jobs.update(held, pending.id, {
-      state: 'BROADCAST',
-      broadcastAt: ctx.clock(),
-      broadcastAttempts: signedJob.broadcastAttempts + 1,
-      error: null,
-      ...(result.txId ? { txId: result.txId } : {}),
-    });
-    this.audit.txId = result.txId || signedJob.txId;
-    await this.finish('BROADCAST', null);
-    const rebroadcast = this.audit.rebroadcast;
-    ctx.log({ event: 'broadcast', id: pending.id, chain, txId: this.audit.txId, rebroadcast });
-    return { ...this.base, outcome: 'BROADCAST', txId: this.audit.txId ?? '', rebroadcast };
+    return this.recordBroadcast(
+      result.txId || signedJob.txId,
+      { broadcastAt: ctx.clock(), broadcastAttempts: signedJob.broadcastAttempts + 1 },
+      { event: 'broadcast', rebroadcast: this.audit.rebroadcast },
+    );
   }
 
   private async broadcastFailed(signedJob: SigningJobDoc, error: unknown): Promise<JobResult> {
@@ -492,12 +536,12 @@ class Job {
     if (evidence?.seen === true) return this.markBroadcast(signedJob, evidence);
     if (evidence === undefined) return this.broadcastRetry(signedJob, reason);
     const { ctx, chain, pending, held } = this;
-    await ctx.jobs.update(held, pending.id, {
-      broadcastAttempts: signedJob.broadcastAttempts + 1,
-      error: reason,
-      state: 'FAILED',
-    });
-    await this.finish('FAILED', reason);
+    await ctx.jobs.update(
+      held,
+      pending.id,
+      { broadcastAttempts: signedJob.broadcastAttempts + 1, error: reason, state: 'FAILED' },
+      this.auditEntry('FAILED', reason),
+    );
     ctx.log({ event: 'broadcast-failed', id: pending.id, chain, retryable: false, error: reason });
     return { ...this.base, outcome: 'FAILED', error: reason };
   }
@@ -505,11 +549,12 @@ class Job {
   /** The stored bytes stay SIGNED; the next pass (or the reconciler) looks them up, then re-broadcasts. */
   private async broadcastRetry(signedJob: SigningJobDoc, reason: string): Promise<JobResult> {
     const { ctx, chain, pending, held } = this;
-    await ctx.jobs.update(held, pending.id, {
-      broadcastAttempts: signedJob.broadcastAttempts + 1,
-      error: reason,
-    });
-    await this.finish('RETRY', reason);
+    await ctx.jobs.update(
+      held,
+      pending.id,
+      { broadcastAttempts: signedJob.broadcastAttempts + 1, error: reason },
+      this.auditEntry('RETRY', reason),
+    );
     ctx.log({ event: 'broadcast-failed', id: pending.id, chain, retryable: true, error: reason });
     return { ...this.base, outcome: 'RETRY', error: reason };
   }

@@ -14,11 +14,13 @@
 // BEFORE broadcasting, first in `signed_transactions` by an insert against the job's id — atomic even on
 // FerretDB, so the first runner's bytes win for good — and a SIGNED job is only ever re-broadcast with
 // those same bytes.
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
 import { ClaimStore, type Claim } from '../db/claims.js';
 import { COLLECTIONS } from '../db/documents.js';
 import type { SignedDigest } from '../signer/index.js';
+import { auditRecord, type AuditRecord } from './audit.js';
 import { LeaseLostError } from './errors.js';
+import { JobWriter, type JobSet } from './job-writes.js';
 import type { PolicyDecision } from './policy.js';
 
 export const SIGNING_JOBS = COLLECTIONS.signingJobs;
@@ -103,107 +105,187 @@ function fencedBy(generation: number) {
   return { fence: { $not: { $gt: generation } } };
 }
 
+/** How the job writes of a runner are grouped (job-writes.ts); see SigningLoopOptions.writeWindowMs. */
+export interface JobWriteBatching {
+  /** Longest a write waits for others (ms; default 20). */
+  windowMs?: number;
+  /** Most writes per batch (default 256). */
+  maxBatch?: number;
+}
+
+export type ClaimInit = Pick<SigningJobDoc, 'chain' | 'network' | 'signatureIds' | 'withdrawalId'>;
+
 export class JobStore {
   private readonly jobs: Collection<SigningJobDoc>;
-  private readonly signedTransactions: Collection<SignedTransactionDoc>;
   private readonly claims: ClaimStore;
+  private readonly writer: JobWriter;
+  /** Jobs of this store running right now (`working`): when all of them wait on a write, it goes at once. */
+  private running = 0;
 
   constructor(
     db: Db,
     private readonly leaseMs: number,
     private readonly clock: () => Date = () => new Date(),
+    batching: JobWriteBatching = {},
   ) {
     this.jobs = db.collection<SigningJobDoc>(SIGNING_JOBS);
-    this.signedTransactions = db.collection<SignedTransactionDoc>(SIGNED_TRANSACTIONS);
     this.claims = new ClaimStore(db, clock);
+    this.writer = new JobWriter(db, {
+      windowMs: batching.windowMs ?? 20,
+      maxBatch: batching.maxBatch ?? 256,
+      flushNow: (queued) => queued >= this.running,
+    });
   }
 
   get(id: string): Promise<SigningJobDoc | null> {
     return this.jobs.findOne({ _id: id });
   }
 
-  /**
-   * Takes the job for this runner: null when another runner holds it. Creates the CLAIMED document on
-   * first sight (an insert, returned as written); a job seen before is taken over and read back.
-   */
-  async claim(
-    id: string,
-    owner: string,
-    init: Pick<SigningJobDoc, 'chain' | 'network' | 'signatureIds' | 'withdrawalId'>,
-  ): Promise<JobClaim | null> {
-    const claim = await this.claims.acquire(claimName(id), owner, this.leaseMs);
-    if (!claim) return null;
+  /** The stored jobs among `ids`, in one query. */
+  async getMany(ids: readonly string[]): Promise<Map<string, SigningJobDoc>> {
+    if (ids.length === 0) return new Map();
+    const found = await this.jobs.find({ _id: { $in: [...ids] } }).toArray();
+    return new Map(found.map((job) => [job._id, job]));
+  }
+
+  /** Runs one job's work; while every running job waits on a write, the write does not wait for others. */
+  async working<T>(work: () => Promise<T>): Promise<T> {
+    this.running++;
     try {
-      const now = this.clock();
-      try {
-        const job: SigningJobDoc = {
-          _id: id,
-          ...init,
-          state: 'CLAIMED',
-          attempts: 1,
-          owner,
-          fence: claim.generation,
-          policy: null,
-          signed: null,
-          txId: null,
-          digests: null,
-          kmsKeyIds: null,
-          spend: [],
-          signedAt: null,
-          broadcastAt: null,
-          broadcastAttempts: 0,
-          error: null,
-          createdAt: now,
-          updatedAt: now,
-        };
-        // The _id is unique and we hold the claim: what we inserted is the whole document.
-        await this.jobs.insertOne(job);
-        return { claim, job };
-      } catch (error) {
-        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-      }
-      // Seen before (a retry, or a runner that lost its lease or died): count this attempt, fence out
-      // every older claim, read it back.
-      const generation = claim.generation;
-      const taken = await this.jobs.updateOne(
-        { _id: id, ...fencedBy(generation) },
-        { $set: { owner, fence: generation, updatedAt: now }, $inc: { attempts: 1 } },
-      );
-      if (taken.matchedCount === 0) throw new LeaseLostError(id, 'is fenced by a later claim');
-      const job = await this.jobs.findOne({ _id: id });
-      if (!job) throw new Error(`signing job ${id} disappeared`);
-      return { claim, job };
-    } catch (error) {
-      await this.claims.release(claim).catch(() => undefined);
-      throw error;
+      return await work();
+    } finally {
+      this.running--;
+      this.writer.poke();
     }
   }
 
   /**
-   * Writes fields of a job this runner holds; throws LeaseLostError when the lease is gone or a later
-   * claim has written the job (the write is fenced by this claim's generation).
+   * Takes the job for this runner: null when another runner holds it. Creates the CLAIMED document on
+   * first sight (an insert, returned as written); a job seen before is taken over and read back.
    */
-  async update(held: JobClaim, id: string, set: Partial<Omit<SigningJobDoc, '_id'>>): Promise<SigningJobDoc> {
-    if (!(await this.claims.renewIfDue(held.claim, this.leaseMs))) throw new LeaseLostError(id);
-    const updatedAt = this.clock();
-    const result = await this.jobs.updateOne(
-      { _id: id, ...fencedBy(held.claim.generation) },
-      { $set: { ...set, updatedAt } },
+  async claim(id: string, owner: string, init: ClaimInit): Promise<JobClaim | null> {
+    const [result] = await this.claimMany([{ id, init }], owner);
+    if (result instanceof Error) throw result;
+    return result ?? null;
+  }
+
+  /**
+   * claim for a page of jobs: the claims in one insertMany, the new CLAIMED documents in another; jobs seen
+   * before are taken over one by one. Per job, in order: the held job, null (another runner holds it) or
+   * the error that stopped its claim (the claim is then released).
+   */
+  async claimMany(
+    entries: readonly { id: string; init: ClaimInit }[],
+    owner: string,
+  ): Promise<(JobClaim | null | Error)[]> {
+    const claims = await this.claims.acquireMany(
+      entries.map((e) => claimName(e.id)),
+      owner,
+      this.leaseMs,
     );
-    if (result.matchedCount === 0) throw new LeaseLostError(id, 'is fenced by a later claim');
+    const now = this.clock();
+    // A first claim (generation 1) means no runner ever wrote the job: insert it (unless it is there anyway).
+    const fresh = entries.flatMap((entry, index) => {
+      const claim = claims[index];
+      return claim?.generation === 1 ? [{ index, job: newJob(entry.id, entry.init, owner, claim, now) }] : [];
+    });
+    let inserted: Set<string>;
+    try {
+      inserted = await this.insertNew(fresh.map((f) => f.job));
+    } catch (error) {
+      const held = claims.filter((c) => c !== null);
+      await Promise.all(held.map((c) => this.claims.release(c))).catch(() => undefined);
+      throw error;
+    }
+    return Promise.all(
+      entries.map(async (entry, index): Promise<JobClaim | null | Error> => {
+        const claim = claims[index];
+        if (!claim) return null;
+        const fresher = fresh.find((f) => f.index === index);
+        if (fresher && inserted.has(fresher.job._id)) return { claim, job: fresher.job };
+        try {
+          return { claim, job: await this.takeOver(entry.id, owner, claim, now) };
+        } catch (error) {
+          await this.claims.release(claim).catch(() => undefined);
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
+  }
+
+  /** Inserts new CLAIMED jobs in one command; returns the ids inserted (a duplicate was there already). */
+  private async insertNew(jobs: SigningJobDoc[]): Promise<Set<string>> {
+    const inserted = new Set(jobs.map((job) => job._id));
+    if (jobs.length === 0) return inserted;
+    try {
+      await this.jobs.insertMany(jobs, { ordered: false });
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      for (const w of [error.writeErrors].flat()) {
+        if (w.code !== DUPLICATE_KEY) throw error;
+        inserted.delete(jobs[w.index]?._id ?? '');
+      }
+    }
+    return inserted;
+  }
+
+  /** A job seen before (a retry, or a runner that lost its lease or died): fence out older claims, read it. */
+  private async takeOver(id: string, owner: string, claim: Claim, now: Date): Promise<SigningJobDoc> {
+    const generation = claim.generation;
+    const taken = await this.jobs.updateOne(
+      { _id: id, ...fencedBy(generation) },
+      { $set: { owner, fence: generation, updatedAt: now }, $inc: { attempts: 1 } },
+    );
+    if (taken.matchedCount === 0) throw new LeaseLostError(id, 'is fenced by a later claim');
+    const job = await this.jobs.findOne({ _id: id });
+    if (!job) throw new Error(`signing job ${id} disappeared`);
+    return job;
+  }
+
+  /** Throws LeaseLostError unless this runner still holds the job (a round trip only past half the lease). */
+  async checkLease(held: JobClaim, id: string): Promise<void> {
+    if (!(await this.claims.renewIfDue(held.claim, this.leaseMs))) throw new LeaseLostError(id);
+  }
+
+  /**
+   * Writes fields of a job this runner holds, with the job's audit record if given (both grouped with
+   * other jobs' writes: job-writes.ts); throws LeaseLostError when the lease is gone or a later claim has
+   * written the job (the write is fenced by this claim's generation).
+   */
+  async update(
+    held: JobClaim,
+    id: string,
+    set: JobSet,
+    audit?: Omit<AuditRecord, '_id'>,
+  ): Promise<SigningJobDoc> {
+    await this.checkLease(held, id);
+    const updatedAt = this.clock();
+    const written = await this.writer.write({
+      id,
+      generation: held.claim.generation,
+      set: { ...set, updatedAt },
+      ...(audit ? { audit: auditRecord(audit) } : {}),
+    });
     // Only the claim holder writes the job, so the stored document is the held one plus this change.
-    held.job = { ...held.job, ...set, updatedAt };
+    held.job = { ...held.job, ...written.set };
     return held.job;
   }
 
   /**
-   * Stores freshly signed bytes: inserted once into signed_transactions, then the job moves to SIGNED.
-   * When another runner's bytes are already there (its claim expired mid-write, ours took over), those
-   * are the job's bytes: the job is stored with them and ours are thrown away unbroadcast.
+   * Stores freshly signed bytes: inserted once into signed_transactions, then the job moves to SIGNED
+   * (with `extra` fields). When another runner's bytes are already there (its claim expired mid-write,
+   * ours took over), those are the job's bytes: the job is stored with them and ours are thrown away
+   * unbroadcast.
    */
-  async storeSigned(held: JobClaim, id: string, fields: SignedFields): Promise<SigningJobDoc> {
-    if (!(await this.claims.renewIfDue(held.claim, this.leaseMs))) throw new LeaseLostError(id);
-    let bytes: SignedTransactionDoc = {
+  async storeSigned(
+    held: JobClaim,
+    id: string,
+    fields: SignedFields,
+    extra: JobSet = {},
+  ): Promise<SigningJobDoc> {
+    await this.checkLease(held, id);
+    const signedAt = fields.signedAt ?? this.clock();
+    const bytes: SignedTransactionDoc = {
       _id: id,
       signed: fields.signed,
       txId: fields.txId,
@@ -211,26 +293,28 @@ export class JobStore {
       kmsKeyIds: fields.kmsKeyIds,
       generation: held.claim.generation,
       owner: held.claim.owner,
-      signedAt: fields.signedAt ?? this.clock(),
+      signedAt,
     };
-    try {
-      await this.signedTransactions.insertOne(bytes);
-    } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-      const first = await this.signedTransactions.findOne({ _id: id });
-      if (!first) throw new Error(`signed transaction ${id} disappeared`, { cause: error });
-      bytes = first;
-    }
-    return this.update(held, id, {
-      state: 'SIGNED',
-      signed: bytes.signed,
-      txId: bytes.txId,
-      digests: bytes.digests,
-      kmsKeyIds: bytes.kmsKeyIds,
-      spend: fields.spend,
-      signedAt: bytes.signedAt,
-      error: null,
+    const { signed, txId, digests, kmsKeyIds } = fields;
+    const written = await this.writer.write({
+      id,
+      generation: held.claim.generation,
+      bytes,
+      set: {
+        ...extra,
+        state: 'SIGNED',
+        signed,
+        txId,
+        digests,
+        kmsKeyIds,
+        spend: fields.spend,
+        signedAt,
+        error: null,
+        updatedAt: this.clock(),
+      },
     });
+    held.job = { ...held.job, ...written.set };
+    return held.job;
   }
 
   /** Jobs to reconcile: SIGNED ones no runner touched since `staleBefore`, oldest first. */
@@ -282,6 +366,11 @@ export class JobStore {
     return this.claims.release(held.claim);
   }
 
+  /** release for jobs claimed but never started (the pass ran out of time), in one command. */
+  releaseMany(held: readonly JobClaim[]): Promise<void> {
+    return this.claims.releaseMany(held.filter((h) => !isFinal(h.job.state)).map((h) => h.claim));
+  }
+
   /** Sum of `asset` that jobs of `wallet` signed since `since` (SIGNED or BROADCAST; FAILED ones after signing too). */
   async spentSince(wallet: string, asset: string, since: Date, exceptId: string): Promise<bigint> {
     let total = 0n;
@@ -309,6 +398,29 @@ export class JobStore {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+function newJob(id: string, init: ClaimInit, owner: string, claim: Claim, now: Date): SigningJobDoc {
+  return {
+    _id: id,
+    ...init,
+    state: 'CLAIMED',
+    attempts: 1,
+    owner,
+    fence: claim.generation,
+    policy: null,
+    signed: null,
+    txId: null,
+    digests: null,
+    kmsKeyIds: null,
+    spend: [],
+    signedAt: null,
+    broadcastAt: null,
+    broadcastAttempts: 0,
+    error: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
 
 function claimName(id: string): string {
   return `signing-job:${id}`;

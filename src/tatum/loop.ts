@@ -6,15 +6,14 @@ import type { Db } from 'mongodb';
 import type { ChainViews } from '../chain-view/index.js';
 import type { ChainId, NetworkName } from '../chains/index.js';
 import type { DigestSigner } from '../signer/index.js';
-import { mapLimit } from '../util/map-limit.js';
 import type { WalletService } from '../wallets/contract.js';
 import { ActiveWalletIds, DEFAULT_WALLET_REFRESH_MS } from './active-wallet-ids.js';
-import { AuditLog } from './audit.js';
 import { DEFAULT_CONCURRENCY, type SigningPolicy } from './config.js';
 import { errorMessage } from '../util/error-message.js';
 import type { FourEyeMethod } from './four-eye.js';
 import { processJob, type JobContext, type JobHooks, type JobResult } from './job.js';
 import { JobStore } from './jobs.js';
+import { runPending } from './page.js';
 import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
 import { NonceLedger } from './nonce-ledger.js';
 import { confirmationDepth } from './confirmations.js';
@@ -28,7 +27,11 @@ export interface SigningLoopOptions {
   db: Db;
   api: TatumKmsApi;
   /** What the loop reads of the wallet service. */
-  wallets: Pick<WalletService, 'getWallet' | 'existingAddress' | 'countActiveWallets' | 'activeSignatureIds'>;
+  wallets: Pick<
+    WalletService,
+    'getWallet' | 'existingAddress' | 'countActiveWallets' | 'activeSignatureIds'
+  > &
+    Partial<Pick<WalletService, 'getWallets'>>;
   signer: DigestSigner;
   chains: readonly ChainId[];
   network: NetworkName;
@@ -41,8 +44,13 @@ export interface SigningLoopOptions {
   policy?: SigningPolicy;
   /** The trusted view of each chain (EVM completion, P2PKH amounts); see src/chain-view. */
   chainViews?: ChainViews;
-  /** Parallel jobs per pass (default 8). */
+  /** Parallel jobs per pass (default 32). */
   concurrency?: number;
+  /**
+   * Longest a job's write waits to go together with other jobs' writes (default 20 ms; job-writes.ts).
+   * Writes go at once when every running job is waiting on one.
+   */
+  writeWindowMs?: number;
   /** Only these wallets (instead of every ACTIVE wallet of the chain). */
   walletIds?: readonly string[];
   /**
@@ -103,8 +111,9 @@ export class SigningLoop {
     this.leaseMs = leaseMs;
     this.job = {
       ...options,
-      jobs: new JobStore(options.db, leaseMs, this.clock),
-      audit: new AuditLog(options.db),
+      jobs: new JobStore(options.db, leaseMs, this.clock, {
+        ...(options.writeWindowMs === undefined ? {} : { windowMs: options.writeWindowMs }),
+      }),
       spendLocks: new SpendLocks(options.db, this.runnerId, { leaseMs, clock: this.clock }),
       nonces: new NonceLedger(options.db, leaseMs, this.clock),
       runnerId: this.runnerId,
@@ -155,12 +164,10 @@ export class SigningLoop {
       }
       const filter = this.options.transactionIds;
       const todo = pending.filter((p) => !filter || filter.includes(p.id));
-      const chainResults = await mapLimit(
-        todo,
-        this.options.concurrency ?? DEFAULT_CONCURRENCY,
-        (p) => this.processOne(chain, p),
+      const chainResults = await runPending(this.job, chain, todo, {
+        concurrency: this.options.concurrency ?? DEFAULT_CONCURRENCY,
         canStart,
-      );
+      });
       for (const r of chainResults) {
         results.push(r);
         // Only what is final: a retried job (KMS throttled, MongoDB or a node down, Tatum 5xx, four-eyes

@@ -144,6 +144,11 @@ export interface WalletService {
     idempotencyKey?: string,
   ): Promise<{ wallet: WalletView; created: boolean }>;
   getWallet(signatureId: string): Promise<WalletView>;
+  /**
+   * The wallets among `signatureIds` in one query (the signing loop reads a page's wallets at once), keyed
+   * by the ids as given; unknown or malformed ids are absent.
+   */
+  getWallets(signatureIds: readonly string[]): Promise<Map<string, WalletView>>;
   listWallets(query: ListWalletsQuery): Promise<WalletPage>;
   /** Key and address for (signatureId, index); the index key is created in KMS on first use. */
   getAddress(signatureId: string, index: number): Promise<WalletKeyView>;

@@ -20,6 +20,29 @@ export async function getWallet(ctx: ServiceContext, rawSignatureId: string): Pr
   return walletView(doc);
 }
 
+export async function getWallets(
+  ctx: ServiceContext,
+  rawSignatureIds: readonly string[],
+): Promise<Map<string, WalletView>> {
+  const wanted = new Map<string, string[]>();
+  for (const raw of new Set(rawSignatureIds)) {
+    let id: string;
+    try {
+      id = checkSignatureId(raw);
+    } catch {
+      continue; // cannot name a wallet: absent, as an unknown one
+    }
+    wanted.set(id, [...(wanted.get(id) ?? []), raw]);
+  }
+  const views = new Map<string, WalletView>();
+  if (wanted.size === 0) return views;
+  for (const doc of await ctx.wallets.find({ _id: { $in: [...wanted.keys()] } }).toArray()) {
+    const view = walletView(doc);
+    for (const raw of wanted.get(doc._id) ?? []) views.set(raw, view);
+  }
+  return views;
+}
+
 function toFilter(filter: NormalizedListQuery['filter']): Filter<WalletDoc> {
   const out: Filter<WalletDoc> = {};
   if (filter.userId !== undefined) out.userId = filter.userId;

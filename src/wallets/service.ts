@@ -21,6 +21,7 @@ import {
   countActiveWallets,
   exportWallets,
   getWallet,
+  getWallets,
   health,
   listWallets,
   report,
@@ -103,6 +104,7 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
     createWallet: (input, idempotencyKey) =>
       translated(() => createWallet(ctx, input, idempotencyKey === undefined ? {} : { idempotencyKey })),
     getWallet: (signatureId) => translated(() => getWallet(ctx, signatureId)),
+    getWallets: (signatureIds) => translated(() => getWallets(ctx, signatureIds)),
     listWallets: (query) => translated(() => listWallets(ctx, query)),
     getAddress: (signatureId, index) => translated(() => getAddress(ctx, signatureId, index)),
     existingAddress: (signatureId, index) => translated(() => existingAddress(ctx, signatureId, index)),

@@ -221,6 +221,20 @@ export class FakeWalletService implements WalletService {
     return this.call('getWallet', [signatureId], () => this.wallet(signatureId));
   }
 
+  getWallets(signatureIds: readonly string[]): Promise<Map<string, WalletView>> {
+    return this.call('getWallets', [signatureIds], () => {
+      const views = new Map<string, WalletView>();
+      for (const id of signatureIds) {
+        try {
+          views.set(id, this.wallet(id));
+        } catch {
+          // unknown or malformed: absent
+        }
+      }
+      return views;
+    });
+  }
+
   listWallets(query: ListWalletsQuery): Promise<WalletPage> {
     return this.call('listWallets', [query], () => {
       const all = [...this.wallets.values()].filter((w) => matchesQuery(w, query));
