@@ -18,9 +18,11 @@ import { JobStore } from './jobs.js';
 import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
 import { NonceLedger } from './nonce-ledger.js';
 import { confirmationDepth } from './confirmations.js';
+import { DEFAULT_REPORT_RETRIES_AFTER_MS, giveUpOnOldRetries } from './give-up.js';
+import { InvalidEntries, type InvalidReport } from './invalid-entries.js';
 import { reconcile } from './reconcile.js';
 import { SpendLocks } from './spend-locks.js';
-import type { PendingTransaction, TatumKmsApi } from './types.js';
+import type { PendingFetch, PendingTransaction, TatumKmsApi } from './types.js';
 
 export type { JobHooks as LoopHooks, JobOutcome, JobResult } from './job.js';
 
@@ -64,6 +66,11 @@ export interface SigningLoopOptions {
   confirmations?: Partial<Record<ChainId, number>>;
   /** A BROADCAST transaction its node no longer knows after this long is handed to it again (default 10 min). */
   vanishedAfterMs?: number;
+  /**
+   * A job never signed and retried for a temporary cause for longer than this is FAILED and reported once
+   * (give-up.ts; default 1 h; Infinity = never).
+   */
+  reportRetriesAfterMs?: number;
   runnerId?: string;
   clock?: () => Date;
   hooks?: JobHooks;
@@ -84,6 +91,7 @@ export class SigningLoop {
   private readonly activeWallets: ActiveWalletIds;
   private readonly job: JobContext;
   private readonly leaseMs: number;
+  private readonly invalidEntries: InvalidEntries;
   private lastReconcile = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: SigningLoopOptions) {
@@ -101,6 +109,7 @@ export class SigningLoop {
     this.runnerId = options.runnerId ?? `runner-${randomUUID()}`;
     const leaseMs = options.leaseMs ?? 120_000;
     this.leaseMs = leaseMs;
+    this.invalidEntries = new InvalidEntries(options.db, this.clock);
     this.job = {
       ...options,
       jobs: new JobStore(options.db, leaseMs, this.clock),
@@ -130,6 +139,7 @@ export class SigningLoop {
     const results: JobResult[] = [];
     const chainErrors: PassResult['chainErrors'] = [];
     const errors: PassResult['reported'] = [];
+    const invalidReports: InvalidReport[] = [];
     const listing = canStart() ? await this.updateWalletList() : null;
     for (const chain of this.options.chains) {
       if (!canStart()) break;
@@ -140,14 +150,10 @@ export class SigningLoop {
         if (ids.length === 0) continue;
         const fetched = await this.options.api.fetchPending(chain, ids);
         pending = fetched.pending;
-        // Entries Tatum sent that we cannot even parse: reported, never signed.
-        for (const bad of fetched.invalid) {
-          if (bad.id === undefined) continue;
-          if (this.options.transactionIds && !this.options.transactionIds.includes(bad.id)) continue;
-          const error = `malformed pending transaction: ${bad.issues.join('; ')}`;
-          results.push({ id: bad.id, chain, outcome: 'FAILED', error });
-          errors.push({ signatureId: bad.id, error });
-        }
+        // Entries Tatum sent that we cannot even parse: never signed, reported once (invalid-entries.ts).
+        const fresh = await this.firstSightings(chain, fetched.invalid);
+        for (const r of fresh) results.push({ id: r.signatureId, chain, outcome: 'FAILED', error: r.error });
+        invalidReports.push(...fresh);
       } catch (error) {
         chainErrors.push({ chain, error: errorMessage(error) });
         this.log({ event: 'chain-error', chain, error: errorMessage(error) });
@@ -155,11 +161,16 @@ export class SigningLoop {
       }
       const filter = this.options.transactionIds;
       const todo = pending.filter((p) => !filter || filter.includes(p.id));
-      const chainResults = await mapLimit(
-        todo,
-        this.options.concurrency ?? DEFAULT_CONCURRENCY,
-        (p) => this.processOne(chain, p),
-        canStart,
+      const chainResults = await giveUpOnOldRetries(
+        this.job,
+        this.options.db,
+        await mapLimit(
+          todo,
+          this.options.concurrency ?? DEFAULT_CONCURRENCY,
+          (p) => this.processOne(chain, p),
+          canStart,
+        ),
+        this.options.reportRetriesAfterMs ?? DEFAULT_REPORT_RETRIES_AFTER_MS,
       );
       for (const r of chainResults) {
         results.push(r);
@@ -177,14 +188,29 @@ export class SigningLoop {
           errors.push({ signatureId: r.id, error: r.error });
       }
     }
+    errors.push(...invalidReports.map(({ signatureId, error }) => ({ signatureId, error })));
     if (errors.length > 0) {
       try {
         await this.options.api.reportErrors(errors);
       } catch (error) {
         this.log({ event: 'report-errors-failed', count: errors.length, error: errorMessage(error) });
+        // Not reported after all: the next pass reports these invalid entries again.
+        await this.invalidEntries.forget(invalidReports).catch(() => undefined);
       }
     }
     return { results, reported: errors, chainErrors };
+  }
+
+  /** Invalid entries (of the --transactionIds filter, when given) not reported before; [] if unknown now. */
+  private async firstSightings(chain: ChainId, invalid: PendingFetch['invalid']): Promise<InvalidReport[]> {
+    const filter = this.options.transactionIds;
+    const wanted = invalid.filter((bad) => bad.id !== undefined && (!filter || filter.includes(bad.id)));
+    try {
+      return await this.invalidEntries.firstSightings(chain, wanted);
+    } catch (error) {
+      this.log({ event: 'invalid-entries-failed', chain, error: errorMessage(error) });
+      return [];
+    }
   }
 
   /** Stale SIGNED jobs and unconfirmed broadcasts (reconcile.ts), at most every reconcileEveryMs. */
