@@ -21,6 +21,7 @@ import { confirmationDepth } from './confirmations.js';
 import { DEFAULT_REPORT_RETRIES_AFTER_MS, giveUpOnOldRetries } from './give-up.js';
 import { InvalidEntries, type InvalidReport } from './invalid-entries.js';
 import { reconcile } from './reconcile.js';
+import { repairFinalAudits } from './audit-repair.js';
 import { SpendLocks } from './spend-locks.js';
 import type { PendingFetch, PendingTransaction, TatumKmsApi } from './types.js';
 
@@ -77,6 +78,9 @@ export interface SigningLoopOptions {
   log?: (entry: Record<string, unknown>) => void;
 }
 
+/** How far back a new runner looks for final jobs without their audit record. */
+const AUDIT_REPAIR_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+
 export interface PassResult {
   results: JobResult[];
   /** What was sent to reportErrors (one call, only when non-empty): FAILED jobs only. */
@@ -93,6 +97,8 @@ export class SigningLoop {
   private readonly leaseMs: number;
   private readonly invalidEntries: InvalidEntries;
   private lastReconcile = Number.NEGATIVE_INFINITY;
+  /** Jobs that became final before this have been checked for their final audit record. */
+  private auditsCheckedUntil: Date | undefined;
 
   constructor(private readonly options: SigningLoopOptions) {
     if (options.network === 'mainnet' && !options.externalUrl) {
@@ -219,6 +225,7 @@ export class SigningLoop {
     if (now - this.lastReconcile < (this.options.reconcileEveryMs ?? 30_000)) return [];
     this.lastReconcile = now;
     const { confirmations } = this.options;
+    await this.repairAudits(now);
     try {
       return await reconcile(this.job, {
         chains: this.options.chains,
@@ -232,6 +239,20 @@ export class SigningLoop {
     } catch (error) {
       this.log({ event: 'reconcile-failed', error: errorMessage(error) });
       return [];
+    }
+  }
+
+  /** Final jobs a lease old or more without their final audit record get it (audit-repair.ts). */
+  private async repairAudits(now: number): Promise<void> {
+    try {
+      this.auditsCheckedUntil = await repairFinalAudits(this.job, this.options.db, {
+        chains: this.options.chains,
+        since: this.auditsCheckedUntil ?? new Date(now - AUDIT_REPAIR_LOOKBACK_MS),
+        before: new Date(now - this.leaseMs),
+        limit: 500,
+      });
+    } catch (error) {
+      this.log({ event: 'audit-repair-failed', error: errorMessage(error) });
     }
   }
 

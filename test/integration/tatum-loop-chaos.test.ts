@@ -160,7 +160,11 @@ it('SIGKILLed daemons racing each other: every pending transaction mined exactly
       startedB = true;
     }
     final = await jobs.find({ _id: { $in: ids }, state: { $in: ['BROADCAST', 'CONFIRMED'] } }).toArray();
-    if (final.length === ids.length && ids.every((id) => sandbox.completed.has(id))) break;
+    const audited = await env.db
+      .collection(SIGNING_AUDIT)
+      .countDocuments({ pendingId: { $in: ids }, outcome: { $in: ['BROADCAST', 'FAILED'] } });
+    const done = final.length === ids.length && audited === ids.length;
+    if (done && ids.every((id) => sandbox.completed.has(id))) break;
     await pause(1000);
   }
   const settleMs = Date.now() - settleStart;
@@ -169,7 +173,7 @@ it('SIGKILLed daemons racing each other: every pending transaction mined exactly
   console.log(
     `chaos: ${kills} SIGKILLs (${killedWhileWorking} mid-pass), ${everyDaemon.length} daemons, ${ids.length} transactions, settled in ` +
       `${settleMs} ms (daemon up after ${settleStart - chaosEnd} ms); broadcast ${count('broadcast')}, found ${count('broadcast-found')}, ` +
-      `signed-elsewhere ${count('signed-elsewhere')}, job-error ${count('job-error')}, retries ${count('job-retry')}`,
+      `audit-repaired ${count('audit-repaired')}, signed-elsewhere ${count('signed-elsewhere')}, job-error ${count('job-error')}, retries ${count('job-retry')}`,
   );
 
   // Every job final, each with exactly one final audit record.

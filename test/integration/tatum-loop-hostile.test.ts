@@ -12,6 +12,7 @@ import { ChainViews } from '../../src/chain-view/index.js';
 import type { ChainId } from '../../src/chains/index.js';
 import { COLLECTIONS } from '../../src/db/documents.js';
 import { KmsVault } from '../../src/kms/index.js';
+import { SIGNING_AUDIT, finalAuditId, type AuditRecord } from '../../src/tatum/audit.js';
 import { INVALID_PENDING } from '../../src/tatum/invalid-entries.js';
 import { SIGNED_TRANSACTIONS, SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
 import { SigningLoop, type SigningLoopOptions } from '../../src/tatum/loop.js';
@@ -270,5 +271,29 @@ describe('temporary errors', () => {
     const third = await loop({ transactionIds: [id], reportRetriesAfterMs: 1 }).runPass();
     expect(third.results.find((r) => r.id === id)).toMatchObject({ outcome: 'BROADCAST' });
     expect(reportsFor(id)).toEqual([]);
+  });
+});
+
+describe('final audit records', () => {
+  it('a job that became final without its record (runner killed in between) gets one from the reconciler', async () => {
+    const wallet = await fundedEvmWallet(env.service, rpc, 'audit');
+    const id = sandbox.enqueue(
+      evmPending('EVM_DEV', wallet.signatureId, JSON.stringify({ to: DEST, value: '1' })),
+    );
+    expect((await loop({ transactionIds: [id] }).runPass()).results).toContainEqual(
+      expect.objectContaining({ id, outcome: 'BROADCAST' }),
+    );
+    const audit = env.db.collection<AuditRecord>(SIGNING_AUDIT);
+    const written = await audit.findOne({ _id: finalAuditId(id) });
+    await audit.deleteOne({ _id: finalAuditId(id) }); // what a SIGKILL after the BROADCAST write leaves
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await loop({ leaseMs: 100 }).runPass();
+    expect(await audit.findOne({ _id: finalAuditId(id) })).toMatchObject({
+      runner: 'audit-repair',
+      outcome: 'BROADCAST',
+      txId: written?.txId,
+      kmsKeyIds: [wallet.kmsKeyId],
+    });
+    expect(await audit.countDocuments({ pendingId: id, outcome: { $in: ['BROADCAST', 'FAILED'] } })).toBe(1);
   });
 });
