@@ -217,6 +217,15 @@ export function signerKmsStatements(appTag: string, signQuotaCode?: string): Pol
       resources: [accountKeysArn()],
       conditions: own,
     }),
+    // The loop signs only with keys carrying our Application tag (src/wallets/key-ownership.ts); a key
+    // of another application answers AccessDenied here, which the loop takes as "not ours".
+    new PolicyStatement({
+      sid: 'ReadTagsOfOwnKeys',
+      effect: Effect.ALLOW,
+      actions: ['kms:ListResourceTags'],
+      resources: [accountKeysArn()],
+      conditions: own,
+    }),
     denyPolicyLockoutBypass(),
   ];
 }

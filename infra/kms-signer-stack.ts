@@ -182,6 +182,14 @@ export class KmsSignerStack extends Stack {
       schedule: Schedule.expression(rate === 1 ? 'rate(1 minute)' : `rate(${rate} minutes)`),
       targets: [new LambdaFunction(this.signerFunction, { retryAttempts: 0, deadLetterQueue })],
     });
+    // Wallet operations and key batches answer 202 and run afterwards; on Lambda nothing runs them between
+    // requests, so the API function (whose role has the key-administration permissions) is also invoked
+    // every minute to resume what is unfinished (src/api/maintenance.ts).
+    new Rule(this, 'WalletMaintenance', {
+      description: 'Resumes unfinished kms-signer wallet operations and key batches',
+      schedule: Schedule.expression('rate(1 minute)'),
+      targets: [new LambdaFunction(this.apiFunction, { retryAttempts: 0 })],
+    });
 
     if (config.enableEcs) {
       this.daemon = new SignerDaemonService(this, 'Daemon', {

@@ -103,6 +103,8 @@ export interface TatumSandbox {
   broadcastPaths: Readonly<Record<string, string>>;
   /** Queues a pending transaction; returns its id (24-hex, generated unless given). */
   enqueue(pending: Omit<PendingTransaction, 'id' | 'txId'> & { id?: string }): string;
+  /** Changes a queued transaction in place (Tatum re-issuing the same id with another payload). */
+  replace(id: string, change: Partial<Omit<PendingTransaction, 'id'>>): void;
   /** The next `times` (default 1) requests to `path` (e.g. '/v3/kms/pending/BTC') answer `status`
    *  or hang ('timeout'). */
   failNext(path: string, failure: SandboxFailure, times?: number): void;
@@ -428,6 +430,11 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
       if (queue.has(id)) throw new Error(`pending id ${id} is already queued`);
       queue.set(id, { ...structuredClone(pending), id });
       return id;
+    },
+    replace(id, change) {
+      const tx = queue.get(id);
+      if (!tx) throw new Error(`pending id ${id} is not queued`);
+      queue.set(id, { ...tx, ...structuredClone(change), id });
     },
     failNext(path, failure, times = 1) {
       const list = failures.get(path) ?? [];

@@ -21,6 +21,8 @@ export const COLLECTIONS = {
   signedTransactions: 'signed_transactions',
   /** EVM nonces that were signed with (src/tatum/nonce-ledger.ts), one document per nonce. */
   evmNonces: 'evm_nonces',
+  /** Pending entries Tatum sent that can never be decoded, reported once (src/tatum/invalid-entries.ts). */
+  invalidPending: 'invalid_pending',
 } as const;
 
 /** Prefix of the stand-in kmsKeyId/address of a key that does not exist yet (see pendingValue). */

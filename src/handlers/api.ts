@@ -4,8 +4,46 @@
 //
 // API_AUTH defaults to `iam` here: every /v1 route must use AWS_IAM authorization in API Gateway, and
 // this function must never be reachable any other way (no function URL, no unauthenticated route).
-import { createLambdaHandler } from '../api/lambda.js';
-import { createAppContext } from '../app-context.js';
+//
+// The same function is also invoked by an EventBridge schedule (infra: WalletMaintenance): such an
+// invocation is no HTTP request but resumes the wallet operations and key batches left unfinished
+// (src/api/maintenance.ts).
+import { createLambdaHandler, type ApiLambdaContext, type ApiLambdaEvent } from '../api/lambda.js';
+import { isScheduledEvent, runMaintenance, type MaintenanceResult } from '../api/maintenance.js';
+import { createAppContext, type AppContext } from '../app-context.js';
 import { loadConfig } from '../config/index.js';
+import { COLLECTIONS } from '../db/documents.js';
 
-export const handler = createLambdaHandler(() => createAppContext(loadConfig(process.env)));
+let contextPromise: Promise<AppContext> | undefined;
+function appContext(): Promise<AppContext> {
+  contextPromise ??= createAppContext(loadConfig(process.env)).catch((error: unknown) => {
+    contextPromise = undefined;
+    throw error;
+  });
+  return contextPromise;
+}
+
+const api = createLambdaHandler(appContext);
+
+const UNFINISHED = { status: { $in: ['RUNNING', 'PAUSED'] } };
+
+async function maintenance(lambdaContext: ApiLambdaContext | undefined): Promise<MaintenanceResult> {
+  const context = await appContext();
+  const result = await runMaintenance(
+    {
+      resumeUnfinished: () => context.walletService.resumeUnfinished(),
+      countUnfinished: async () =>
+        (await context.db.collection(COLLECTIONS.batches).countDocuments(UNFINISHED)) +
+        (await context.db.collection(COLLECTIONS.walletOperations).countDocuments(UNFINISHED)),
+    },
+    { remainingMs: () => lambdaContext?.getRemainingTimeInMillis() ?? 0 },
+  );
+  // One JSON line (CloudWatch Logs), like the API's request logs.
+  console.log(JSON.stringify({ level: 'INFO', event: 'maintenance-done', ...result }));
+  return result;
+}
+
+export async function handler(event: ApiLambdaEvent, lambdaContext?: ApiLambdaContext) {
+  if (isScheduledEvent(event)) return maintenance(lambdaContext);
+  return api(event, lambdaContext);
+}

@@ -55,6 +55,7 @@ async function build(env: NodeJS.ProcessEnv) {
     policy: tatum.policy,
     // A job cut off by the Lambda timeout is free again after this lease.
     leaseMs: settings.jobBudgetMs * 2,
+    reportRetriesAfterMs: settings.reportRetriesAfterMs,
     externalUrlMethod: settings.externalUrlMethod,
     ...(settings.externalUrl ? { externalUrl: settings.externalUrl } : {}),
     ...(settings.fourEyeSecret ? { fourEyeSecret: settings.fourEyeSecret } : {}),

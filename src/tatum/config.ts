@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { ConfigError } from '../config/index.js';
 import { CHAIN_IDS, NETWORK_NAMES, type ChainId, type NetworkName } from '../chains/index.js';
+import { DEFAULT_REPORT_RETRIES_AFTER_MS } from './give-up.js';
 
 /**
  * Jobs in flight per pass. Little's law: to keep the default 300 Sign/s quota busy, jobs in flight must be
@@ -110,6 +111,12 @@ const loopEnvSchema = z.object({
   SIGNER_WALLET_REFRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Time one job may need (sign + store + broadcast); no job starts with less time left. */
   SIGNER_JOB_BUDGET_MS: z.coerce.number().int().min(1000).default(15_000),
+  /** A never-signed job retried this long is reported as failed once (give-up.ts; 0 = never). */
+  SIGNER_REPORT_RETRIES_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(DEFAULT_REPORT_RETRIES_AFTER_MS / 1000),
   EXTERNAL_URL: z.url().optional(),
   EXTERNAL_URL_METHOD: z.enum(['GET', 'POST']).default('GET'),
   /** HMAC key shared with the four-eyes service (four-eye-signature.ts). */
@@ -125,6 +132,8 @@ export interface LoopEnv {
   concurrency: number;
   walletRefreshMs: number;
   jobBudgetMs: number;
+  /** Infinity when SIGNER_REPORT_RETRIES_AFTER_SECONDS is 0. */
+  reportRetriesAfterMs: number;
   externalUrl?: string;
   externalUrlMethod: 'GET' | 'POST';
   fourEyeSecret?: string;
@@ -148,6 +157,8 @@ export function loadLoopEnv(env: Readonly<Record<string, string | undefined>>): 
     concurrency: e.SIGNER_CONCURRENCY,
     walletRefreshMs: e.SIGNER_WALLET_REFRESH_SECONDS * 1000,
     jobBudgetMs: e.SIGNER_JOB_BUDGET_MS,
+    reportRetriesAfterMs:
+      e.SIGNER_REPORT_RETRIES_AFTER_SECONDS === 0 ? Infinity : e.SIGNER_REPORT_RETRIES_AFTER_SECONDS * 1000,
     ...(e.EXTERNAL_URL !== undefined ? { externalUrl: e.EXTERNAL_URL } : {}),
     externalUrlMethod: e.EXTERNAL_URL_METHOD,
     ...(e.FOUR_EYE_SECRET !== undefined ? { fourEyeSecret: e.FOUR_EYE_SECRET } : {}),

@@ -5,10 +5,12 @@ import { createAppContext, type AppContext, type AppContextOptions } from '../ap
 import { isChainId, type ChainId, type NetworkName } from '../chains/index.js';
 import { SecretCache, type AppConfig } from '../config/index.js';
 import { ChainViews } from '../chain-view/index.js';
+import { KeyOwnership } from '../wallets/key-ownership.js';
 import { apiKeyFromSecret, createTatumClient } from './client.js';
 import { DEFAULT_CHAINS, type SigningPolicy, type TatumConfig } from './config.js';
 import type { FourEyeMethod } from './four-eye.js';
 import { SigningLoop, type LoopHooks, type PassResult, type SigningLoopOptions } from './loop.js';
+import { ownedWallets } from './owned-wallets.js';
 import type { TatumKmsApi } from './types.js';
 
 export interface DaemonDeps {
@@ -41,6 +43,8 @@ export interface DaemonOptions {
   policy?: SigningPolicy;
   signal?: AbortSignal;
   leaseMs?: number;
+  /** See SigningLoopOptions.reportRetriesAfterMs. */
+  reportRetriesAfterMs?: number;
   hooks?: LoopHooks;
   log?: (entry: Record<string, unknown>) => void;
   /** Called after every pass. */
@@ -75,6 +79,7 @@ export function createSigningLoop(options: DaemonOptions): SigningLoop {
     ...(options.wallets ? { walletIds: options.wallets } : {}),
     ...(options.transactionIds ? { transactionIds: options.transactionIds } : {}),
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    ...(options.reportRetriesAfterMs ? { reportRetriesAfterMs: options.reportRetriesAfterMs } : {}),
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
@@ -138,7 +143,14 @@ export async function createDaemonDeps(
   const chainViewsFor = (network: NetworkName) =>
     new ChainViews({ network, env: process.env, tatum: { baseUrl: tatum.apiUrl, apiKey } });
   return {
-    deps: { db: context.db, api, wallets: context.walletService, signer: context.vault, chainViewsFor },
+    deps: {
+      db: context.db,
+      api,
+      // Only keys tagged Application=<APP_TAG> are signed with (owned-wallets.ts).
+      wallets: ownedWallets(context.walletService, new KeyOwnership(context.kms, config.application)),
+      signer: context.vault,
+      chainViewsFor,
+    },
     context,
   };
 }

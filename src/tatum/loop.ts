@@ -17,9 +17,12 @@ import { runPending } from './page.js';
 import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
 import { NonceLedger } from './nonce-ledger.js';
 import { confirmationDepth } from './confirmations.js';
+import { DEFAULT_REPORT_RETRIES_AFTER_MS, giveUpOnOldRetries } from './give-up.js';
+import { InvalidEntries, type InvalidReport } from './invalid-entries.js';
 import { reconcile } from './reconcile.js';
+import { repairFinalAudits } from './audit-repair.js';
 import { SpendLocks } from './spend-locks.js';
-import type { PendingTransaction, TatumKmsApi } from './types.js';
+import type { PendingFetch, PendingTransaction, TatumKmsApi } from './types.js';
 
 export type { JobHooks as LoopHooks, JobOutcome, JobResult } from './job.js';
 
@@ -72,11 +75,19 @@ export interface SigningLoopOptions {
   confirmations?: Partial<Record<ChainId, number>>;
   /** A BROADCAST transaction its node no longer knows after this long is handed to it again (default 10 min). */
   vanishedAfterMs?: number;
+  /**
+   * A job never signed and retried for a temporary cause for longer than this is FAILED and reported once
+   * (give-up.ts; default 1 h; Infinity = never).
+   */
+  reportRetriesAfterMs?: number;
   runnerId?: string;
   clock?: () => Date;
   hooks?: JobHooks;
   log?: (entry: Record<string, unknown>) => void;
 }
+
+/** How far back a new runner looks for final jobs without their audit record. */
+const AUDIT_REPAIR_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 
 export interface PassResult {
   results: JobResult[];
@@ -92,7 +103,10 @@ export class SigningLoop {
   private readonly activeWallets: ActiveWalletIds;
   private readonly job: JobContext;
   private readonly leaseMs: number;
+  private readonly invalidEntries: InvalidEntries;
   private lastReconcile = Number.NEGATIVE_INFINITY;
+  /** Jobs that became final before this have been checked for their final audit record. */
+  private auditsCheckedUntil: Date | undefined;
 
   constructor(private readonly options: SigningLoopOptions) {
     if (options.network === 'mainnet' && !options.externalUrl) {
@@ -109,6 +123,7 @@ export class SigningLoop {
     this.runnerId = options.runnerId ?? `runner-${randomUUID()}`;
     const leaseMs = options.leaseMs ?? 120_000;
     this.leaseMs = leaseMs;
+    this.invalidEntries = new InvalidEntries(options.db, this.clock);
     this.job = {
       ...options,
       jobs: new JobStore(options.db, leaseMs, this.clock, {
@@ -139,6 +154,7 @@ export class SigningLoop {
     const results: JobResult[] = [];
     const chainErrors: PassResult['chainErrors'] = [];
     const errors: PassResult['reported'] = [];
+    const invalidReports: InvalidReport[] = [];
     const listing = canStart() ? await this.updateWalletList() : null;
     for (const chain of this.options.chains) {
       if (!canStart()) break;
@@ -149,14 +165,10 @@ export class SigningLoop {
         if (ids.length === 0) continue;
         const fetched = await this.options.api.fetchPending(chain, ids);
         pending = fetched.pending;
-        // Entries Tatum sent that we cannot even parse: reported, never signed.
-        for (const bad of fetched.invalid) {
-          if (bad.id === undefined) continue;
-          if (this.options.transactionIds && !this.options.transactionIds.includes(bad.id)) continue;
-          const error = `malformed pending transaction: ${bad.issues.join('; ')}`;
-          results.push({ id: bad.id, chain, outcome: 'FAILED', error });
-          errors.push({ signatureId: bad.id, error });
-        }
+        // Entries Tatum sent that we cannot even parse: never signed, reported once (invalid-entries.ts).
+        const fresh = await this.firstSightings(chain, fetched.invalid);
+        for (const r of fresh) results.push({ id: r.signatureId, chain, outcome: 'FAILED', error: r.error });
+        invalidReports.push(...fresh);
       } catch (error) {
         chainErrors.push({ chain, error: errorMessage(error) });
         this.log({ event: 'chain-error', chain, error: errorMessage(error) });
@@ -164,10 +176,15 @@ export class SigningLoop {
       }
       const filter = this.options.transactionIds;
       const todo = pending.filter((p) => !filter || filter.includes(p.id));
-      const chainResults = await runPending(this.job, chain, todo, {
-        concurrency: this.options.concurrency ?? DEFAULT_CONCURRENCY,
-        canStart,
-      });
+      const chainResults = await giveUpOnOldRetries(
+        this.job,
+        this.options.db,
+        await runPending(this.job, chain, todo, {
+          concurrency: this.options.concurrency ?? DEFAULT_CONCURRENCY,
+          canStart,
+        }),
+        this.options.reportRetriesAfterMs ?? DEFAULT_REPORT_RETRIES_AFTER_MS,
+      );
       for (const r of chainResults) {
         results.push(r);
         // Only what is final: a retried job (KMS throttled, MongoDB or a node down, Tatum 5xx, four-eyes
@@ -184,14 +201,29 @@ export class SigningLoop {
           errors.push({ signatureId: r.id, error: r.error });
       }
     }
+    errors.push(...invalidReports.map(({ signatureId, error }) => ({ signatureId, error })));
     if (errors.length > 0) {
       try {
         await this.options.api.reportErrors(errors);
       } catch (error) {
         this.log({ event: 'report-errors-failed', count: errors.length, error: errorMessage(error) });
+        // Not reported after all: the next pass reports these invalid entries again.
+        await this.invalidEntries.forget(invalidReports).catch(() => undefined);
       }
     }
     return { results, reported: errors, chainErrors };
+  }
+
+  /** Invalid entries (of the --transactionIds filter, when given) not reported before; [] if unknown now. */
+  private async firstSightings(chain: ChainId, invalid: PendingFetch['invalid']): Promise<InvalidReport[]> {
+    const filter = this.options.transactionIds;
+    const wanted = invalid.filter((bad) => bad.id !== undefined && (!filter || filter.includes(bad.id)));
+    try {
+      return await this.invalidEntries.firstSightings(chain, wanted);
+    } catch (error) {
+      this.log({ event: 'invalid-entries-failed', chain, error: errorMessage(error) });
+      return [];
+    }
   }
 
   /** Stale SIGNED jobs and unconfirmed broadcasts (reconcile.ts), at most every reconcileEveryMs. */
@@ -200,6 +232,7 @@ export class SigningLoop {
     if (now - this.lastReconcile < (this.options.reconcileEveryMs ?? 30_000)) return [];
     this.lastReconcile = now;
     const { confirmations } = this.options;
+    await this.repairAudits(now);
     try {
       return await reconcile(this.job, {
         chains: this.options.chains,
@@ -213,6 +246,20 @@ export class SigningLoop {
     } catch (error) {
       this.log({ event: 'reconcile-failed', error: errorMessage(error) });
       return [];
+    }
+  }
+
+  /** Final jobs a lease old or more without their final audit record get it (audit-repair.ts). */
+  private async repairAudits(now: number): Promise<void> {
+    try {
+      this.auditsCheckedUntil = await repairFinalAudits(this.job, this.options.db, {
+        chains: this.options.chains,
+        since: this.auditsCheckedUntil ?? new Date(now - AUDIT_REPAIR_LOOKBACK_MS),
+        before: new Date(now - this.leaseMs),
+        limit: 500,
+      });
+    } catch (error) {
+      this.log({ event: 'audit-repair-failed', error: errorMessage(error) });
     }
   }
 

@@ -6,6 +6,7 @@ import { isNetworkName } from '../../chains/index.js';
 import { fourEyeSecretProblem } from '../../tatum/four-eye-signature.js';
 import { DEFAULT_CONCURRENCY, loadTatumConfig, parseChains } from '../../tatum/config.js';
 import { createDaemonDeps, runDaemon, type DaemonDeps } from '../../tatum/daemon.js';
+import { DEFAULT_REPORT_RETRIES_AFTER_MS } from '../../tatum/give-up.js';
 import { reportPendingCounts } from '../../tatum/pending-count.js';
 import { loadCliConfig } from '../config-summary.js';
 import { usageError } from '../errors.js';
@@ -23,6 +24,7 @@ interface DaemonCliOptions {
   concurrency?: string;
   walletRefresh?: string;
   lease?: string;
+  reportRetriesAfter?: string;
 }
 
 /** Builds what the daemon needs; tests replace it. */
@@ -72,6 +74,11 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
       `how long a runner's claim on a job lasts unrenewed (${LEASE_SECONDS.min}-${LEASE_SECONDS.max})`,
       String(LEASE_SECONDS.default),
     )
+    .option(
+      '--reportRetriesAfter <seconds>',
+      'report a transaction to Tatum as failed once it was retried (never signed) this long (0 = never)',
+      String(DEFAULT_REPORT_RETRIES_AFTER_MS / 1000),
+    )
     .addHelpText(
       'after',
       '\n--chain takes a comma-separated list (default: every supported chain). TATUM_API_URL and\n' +
@@ -80,8 +87,9 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
     )
     .action(async (_opts: unknown, command: Command) => {
       const opts = rt.options<DaemonCliOptions>(command);
-      const { period, concurrency, walletRefresh, lease, method, network, fourEyeSecret, chains } =
-        checkedOptions(opts, rt.io.env.FOUR_EYE_SECRET);
+      const checked = checkedOptions(opts, rt.io.env.FOUR_EYE_SECRET);
+      const { period, concurrency, walletRefresh, lease, method, network, fourEyeSecret, chains } = checked;
+      const { reportRetriesAfter } = checked;
       const built = await factory(rt.io.env, opts.envFile === undefined ? {} : { envFile: opts.envFile });
       try {
         const wallets = list(opts.wallets);
@@ -99,6 +107,7 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
           concurrency,
           walletRefreshMs: walletRefresh * 1000,
           leaseMs: lease * 1000,
+          reportRetriesAfterMs: reportRetriesAfter === 0 ? Infinity : reportRetriesAfter * 1000,
           policy: built.policy,
           externalUrlMethod: method,
           ...(fourEyeSecret ? { fourEyeSecret } : {}),
@@ -135,6 +144,9 @@ function checkedOptions(opts: GlobalOptions & DaemonCliOptions, fourEyeSecret: s
       `must be a whole number of seconds from ${LEASE_SECONDS.min} to ${LEASE_SECONDS.max}`,
     );
   }
+  const reportRetriesAfter = Number(opts.reportRetriesAfter ?? DEFAULT_REPORT_RETRIES_AFTER_MS / 1000);
+  if (!Number.isInteger(reportRetriesAfter) || reportRetriesAfter < 0)
+    throw usageError('--reportRetriesAfter', 'must be a whole number of seconds (0 = never)');
   const requested = (opts.externalUrlMethod ?? 'GET').toUpperCase();
   if (requested !== 'GET' && requested !== 'POST') {
     throw usageError('--externalUrlMethod', 'must be GET or POST');
@@ -166,6 +178,7 @@ function checkedOptions(opts: GlobalOptions & DaemonCliOptions, fourEyeSecret: s
     concurrency,
     walletRefresh,
     lease,
+    reportRetriesAfter,
     method: method,
     network,
     fourEyeSecret,

@@ -105,6 +105,8 @@ describe('kms-signer program', () => {
     ['--walletRefresh', '2.5', 'must be a whole number of seconds from 0 to 3600'],
     ['--lease', '5', 'must be a whole number of seconds from 10 to 3600'],
     ['--lease', 'soon', 'must be a whole number of seconds from 10 to 3600'],
+    ['--reportRetriesAfter', '-1', 'must be a whole number of seconds (0 = never)'],
+    ['--reportRetriesAfter', '1h', 'must be a whole number of seconds (0 = never)'],
   ])('daemon %s %s is refused before anything starts (exit 2)', async (flag, value, reason) => {
     const out = await cli(['daemon', '--testnet', '--runOnce', flag, value]);
     expect(out.code).toBe(2);

@@ -305,6 +305,12 @@ function signerRows(app: string, other: string, multiRegion: boolean): Row[] {
       request: onKey('kms:GetPublicKey', { app: other }),
       expect: IMPLICIT,
     },
+    { name: 'ListResourceTags: own key', request: onKey('kms:ListResourceTags', own), expect: ALLOW },
+    {
+      name: "ListResourceTags: another stage's key (the loop's ownership check reads AccessDenied)",
+      request: onKey('kms:ListResourceTags', { app: other }),
+      expect: IMPLICIT,
+    },
     { name: 'CreateKey', request: createKey(app, { multiRegion }), expect: IMPLICIT },
     {
       name: 'TagResource: own key',

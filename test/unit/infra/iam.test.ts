@@ -127,7 +127,7 @@ describe('wallet API role', () => {
 });
 
 describe('signer role', () => {
-  it("may only Sign with each key spec's one mode and read public keys of tagged keys", () => {
+  it("may only Sign with each key spec's one mode and read public keys and tags of tagged keys", () => {
     expect(statementsOf(stack, template, stack.signerFunction.role!)).toEqual([
       {
         Sid: 'SignDigestsWithOwnSecp256k1Keys',
@@ -163,6 +163,13 @@ describe('signer role', () => {
         Sid: 'ReadPublicKeysOfOwnKeys',
         Effect: 'Allow',
         Action: 'kms:GetPublicKey',
+        Resource: KEY_ARN,
+        Condition: OWN_KEY,
+      },
+      {
+        Sid: 'ReadTagsOfOwnKeys',
+        Effect: 'Allow',
+        Action: 'kms:ListResourceTags',
         Resource: KEY_ARN,
         Condition: OWN_KEY,
       },

@@ -77,6 +77,12 @@ describe('Tatum configuration', () => {
       externalUrlMethod: 'GET',
     });
     expect(() => loadLoopEnv({ SIGNER_CHAINS: 'ETH,DOT' })).toThrow(/unknown chain DOT/);
+    expect(loadLoopEnv({}).reportRetriesAfterMs).toBe(3_600_000);
+    expect(loadLoopEnv({ SIGNER_REPORT_RETRIES_AFTER_SECONDS: '600' }).reportRetriesAfterMs).toBe(600_000);
+    expect(loadLoopEnv({ SIGNER_REPORT_RETRIES_AFTER_SECONDS: '0' }).reportRetriesAfterMs).toBe(Infinity);
+    expect(() => loadLoopEnv({ SIGNER_REPORT_RETRIES_AFTER_SECONDS: '-1' })).toThrow(
+      /SIGNER_REPORT_RETRIES_AFTER_SECONDS/,
+    );
     expect(loadLoopEnv({})).toMatchObject({ network: 'mainnet', testnet: false });
     expect(loadLoopEnv({ SIGNER_TESTNET: '1' })).toMatchObject({ network: 'testnet', testnet: true });
     // SIGNER_NETWORK wins over SIGNER_TESTNET.

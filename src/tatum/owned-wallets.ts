@@ -1,0 +1,47 @@
+// The loop signs only with keys of this deployment: every wallet (and index key) it resolves is checked
+// against the KMS key's Application tag (src/wallets/key-ownership.ts) before the signer sees it. A wallet
+// whose key belongs to another application, has no tag, or cannot be read by our role is refused with a
+// WalletResolutionError — a permanent FAILED, reported once — and nothing is signed.
+import type { KeyOwnership, KeyOwnershipAnswer } from '../wallets/key-ownership.js';
+import type { WalletService } from '../wallets/contract.js';
+import { isPending } from '../db/documents.js';
+import { WalletResolutionError } from './errors.js';
+
+/** What the loop reads of the wallet service (SigningLoopOptions.wallets). */
+type LoopWallets = Pick<
+  WalletService,
+  'getWallet' | 'existingAddress' | 'countActiveWallets' | 'activeSignatureIds'
+>;
+
+const REASONS: Record<Exclude<KeyOwnershipAnswer, { ours: true }>['reason'], string> = {
+  'other-application': 'is tagged for another application',
+  untagged: 'has no Application tag',
+  'not-readable': 'cannot be read by this deployment (not its Application tag)',
+  'not-found': 'does not exist in KMS',
+};
+
+/** `wallets` with every resolved key checked for this deployment's Application tag. */
+export function ownedWallets(wallets: LoopWallets, ownership: KeyOwnership): LoopWallets {
+  const check = async (walletId: string, kmsKeyId: string) => {
+    if (isPending(kmsKeyId)) return; // no key yet: resolve-wallets refuses the wallet by its status
+    const answer = await ownership.check(kmsKeyId);
+    if (!answer.ours) {
+      throw new WalletResolutionError(
+        `wallet ${walletId}: its KMS key ${REASONS[answer.reason]}, not Application=${ownership.application}; not signed`,
+      );
+    }
+  };
+  return {
+    ...wallets,
+    getWallet: async (signatureId: string) => {
+      const view = await wallets.getWallet(signatureId);
+      await check(signatureId, view.kmsKeyId);
+      return view;
+    },
+    existingAddress: async (signatureId: string, index: number) => {
+      const key = await wallets.existingAddress(signatureId, index);
+      if (key !== null) await check(signatureId, key.kmsKeyId);
+      return key;
+    },
+  };
+}
