@@ -2,7 +2,7 @@
 // :8669 or a VeChain public node): the genesis block (checked once against the registry's genesis id),
 // the best block (its id's first 8 bytes are a transaction's blockRef: tatum-protocol.md §4.14, thorify
 // reads GET /blocks/best), and the execution gas of a clause (POST /accounts/*, thor's call simulation).
-import { z } from 'zod';
+import * as z from 'zod';
 import { redact } from '../config/index.js';
 import type { RpcEndpoint } from './endpoint.js';
 import { ChainUnavailableError } from './errors.js';
