@@ -123,7 +123,7 @@ export interface ColdStartRow extends BundleOutputs {
   firstNetworkUse: string;
 }
 
-async function probe(bundle: string, handler: Handler): Promise<ProbeResult> {
+export async function probe(bundle: string, handler: Handler): Promise<ProbeResult> {
   const { stdout } = await run(
     process.execPath,
     ['--input-type=module', '-e', PROBE, pathToFileURL(bundle).href, JSON.stringify(HANDLERS[handler])],

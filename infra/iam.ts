@@ -10,23 +10,17 @@
 //   aws:ResourceTag/*, kms:KeySpec, kms:KeyUsage, kms:KeyOrigin, kms:MultiRegion, kms:MultiRegionKeyType.
 //   "kms:KeySpec … Use it to qualify authorization of the CreateKey operation or any operation that is
 //   authorized for a KMS key resource" (docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html).
-// - TagResource: aws:RequestTag/*, aws:TagKeys; ReplicateKey: kms:ReplicaRegion (not granted here: the
+// - TagResource: aws:RequestTag/*, aws:TagKeys (granted by each key's own policy, not here:
+//   src/kms/key-ownership.ts); ReplicateKey: kms:ReplicaRegion (not granted here: the
 //   replicate command runs with the operator's credentials, see README "Multi-Region recovery").
 import { Aws, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
+import { WALLET_TAG_KEY_NAMES } from '../src/kms/key-ownership.js';
 import { SIGNING_MODES, WALLET_KEY_SPECS, type WalletKeySpec } from '../src/kms/key-specs.js';
 
-/** Every tag key kms-signer writes at CreateKey (src/kms/vault.ts, src/wallets/kms-scan.ts). */
-export const WALLET_TAG_KEYS = [
-  'Application',
-  'WalletId',
-  'Chain',
-  'Network',
-  'Asset',
-  'UserId',
-  'KeyIndex',
-] as const;
+/** Every tag key kms-signer writes on a wallet key (src/kms/key-ownership.ts). */
+export const WALLET_TAG_KEYS = WALLET_TAG_KEY_NAMES;
 
 /**
  * The key types kms-signer creates and uses (src/kms/key-specs.ts): signing keys of either wallet key
@@ -70,56 +64,41 @@ function ownKey(appTag: string): Record<string, Record<string, unknown>> {
 
 export function apiKmsStatements(options: KeyPolicyOptions): PolicyStatement[] {
   const { appTag } = options;
-  const requestTags = { 'aws:RequestTag/Application': appTag };
-  const tagKeys = { 'aws:TagKeys': [...WALLET_TAG_KEYS] };
   const multiRegion = String(options.multiRegionKeys);
+  // No tags at CreateKey: tagging on create needs kms:TagResource in an IAM policy covering every key of
+  // the account and Region (developerguide/manage-tags-api.html), which is the untagged-key claim hole
+  // (issue 13). Each key is created with a key policy that lets this role alone tag it, once
+  // (src/kms/key-ownership.ts); IAM grants no TagResource at all.
+  const noTags = { Null: { 'aws:TagKeys': 'true' } };
   return [
     // CreateKey has no resource ARN (the key does not exist yet), so Resource must be "*"; the
-    // conditions pin the key type, the multi-Region setting and the Application tag of every new key.
+    // conditions pin the key type and the multi-Region setting of every new key.
     new PolicyStatement({
-      sid: 'CreateTaggedWalletKeys',
+      sid: 'CreateWalletKeys',
       effect: Effect.ALLOW,
       actions: ['kms:CreateKey'],
       resources: ['*'],
       conditions: {
-        StringEquals: { ...WALLET_KEY_TYPE, 'kms:KeyOrigin': 'AWS_KMS', ...requestTags },
+        StringEquals: { ...WALLET_KEY_TYPE, 'kms:KeyOrigin': 'AWS_KMS' },
         Bool: { 'kms:MultiRegion': multiRegion },
-        'ForAllValues:StringEquals': tagKeys,
+        ...noTags,
       },
     }),
     // Imported keys (storemanagedprivatekey) are always single-Region: the material is gone after the
     // import, so it could never be imported into a replica (multi-Region EXTERNAL replicas need it).
     new PolicyStatement({
-      sid: 'CreateTaggedWalletKeysForImport',
+      sid: 'CreateWalletKeysForImport',
       effect: Effect.ALLOW,
       actions: ['kms:CreateKey'],
       resources: ['*'],
       conditions: {
-        StringEquals: { ...WALLET_KEY_TYPE, 'kms:KeyOrigin': 'EXTERNAL', ...requestTags },
+        StringEquals: { ...WALLET_KEY_TYPE, 'kms:KeyOrigin': 'EXTERNAL' },
         Bool: { 'kms:MultiRegion': 'false' },
-        'ForAllValues:StringEquals': tagKeys,
+        ...noTags,
       },
     }),
-    // Passing Tags to CreateKey needs kms:TagResource "in an IAM policy that isn't restricted to
-    // particular KMS keys" (developerguide/tag-permissions.html), and at that moment the key has no tags:
-    // aws:ResourceTag is absent (LeanerCloud/CUDly#1670), exactly as on an untagged key of someone else.
-    // So the allow is bound to what a key of ours has and a foreign key mostly has not: our key spec,
-    // usage and multi-Region setting, our request tag and tag keys. The key-type keys are IfExists: an
-    // existing key always supplies them (they are properties of the key resource), and a key being
-    // created must not be refused should KMS not supply them for it. UntagResource is never granted.
-    new PolicyStatement({
-      sid: 'TagOwnKeyTypeOnCreate',
-      effect: Effect.ALLOW,
-      actions: ['kms:TagResource'],
-      resources: [accountKeysArn()],
-      conditions: {
-        StringEquals: requestTags,
-        StringEqualsIfExists: { ...WALLET_KEY_TYPE },
-        BoolIfExists: { 'kms:MultiRegion': multiRegion },
-        'ForAllValues:StringEquals': tagKeys,
-      },
-    }),
-    // A key that already belongs to another application (or another stage) can never be re-tagged.
+    // Defence in depth should a key policy ever grant more: a key that already belongs to another
+    // application (or another stage) is never re-tagged.
     new PolicyStatement({
       sid: 'DenyRetaggingForeignKeys',
       effect: Effect.DENY,
@@ -156,7 +135,7 @@ export function apiKmsStatements(options: KeyPolicyOptions): PolicyStatement[] {
       actions: ['kms:ListKeys'],
       resources: ['*'],
     }),
-    denyPolicyLockoutBypass(),
+    denyPolicyLockoutBypass(['kms:PutKeyPolicy']),
   ];
 }
 
@@ -230,12 +209,19 @@ export function signerKmsStatements(appTag: string, signQuotaCode?: string): Pol
   ];
 }
 
-/** kms:BypassPolicyLockoutSafetyCheck is a condition key of CreateKey and PutKeyPolicy. */
-export function denyPolicyLockoutBypass(): PolicyStatement {
+/**
+ * kms:BypassPolicyLockoutSafetyCheck is a condition key of CreateKey and PutKeyPolicy. The API role is
+ * the exception on CreateKey: it bypasses the check on purpose, so that it never needs (nor gets)
+ * PutKeyPolicy on the keys it creates; their policy keeps the account's IAM statement, so nothing is
+ * locked out (src/kms/key-ownership.ts).
+ */
+export function denyPolicyLockoutBypass(
+  actions: string[] = ['kms:CreateKey', 'kms:PutKeyPolicy'],
+): PolicyStatement {
   return new PolicyStatement({
     sid: 'DenyPolicyLockoutBypass',
     effect: Effect.DENY,
-    actions: ['kms:CreateKey', 'kms:PutKeyPolicy'],
+    actions,
     resources: ['*'],
     conditions: { Bool: { 'kms:BypassPolicyLockoutSafetyCheck': 'true' } },
   });
@@ -262,8 +248,8 @@ export function acknowledgeKmsWildcards(role: IConstruct, kind: 'api' | 'signer'
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'kms:CreateKey has no resource ARN (conditioned on KeySpec, KeyUsage, KeyOrigin, MultiRegion, request ' +
-        'tags and tag keys); kms:ListKeys supports no resource or condition and returns key ids only.',
+        'kms:CreateKey has no resource ARN (conditioned on KeySpec, KeyUsage, KeyOrigin, MultiRegion and no ' +
+        'tags); kms:ListKeys supports no resource or condition and returns key ids only.',
     });
   }
 }

@@ -116,6 +116,8 @@ export class KmsSignerStack extends Stack {
       environment: {
         ...common,
         API_AUTH: 'iam',
+        // Each new wallet key's policy lets only this role tag it (src/kms/key-ownership.ts).
+        KMS_KEY_OWNER_ROLE_ARN: apiRole.roleArn,
         ...(config.multiRegionKeys ? { KMS_MULTI_REGION_KEYS: 'true' } : {}),
       },
     });

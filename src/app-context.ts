@@ -80,6 +80,7 @@ export async function createAppContext(
       application: config.application,
       rateLimiter,
       multiRegion: config.kms.multiRegionKeys,
+      ...(config.kms.keyOwnerRoleArn !== undefined ? { keyOwnerRoleArn: config.kms.keyOwnerRoleArn } : {}),
       ...(options.onKmsRetry ? { onRetry: options.onKmsRetry } : {}),
     });
     const walletService = createWalletService({

@@ -5,7 +5,7 @@
 // It also follows our transactions (vechain/docs thor/get-started/api.md: GET /transactions/{id}/receipt is
 // null until the transaction is in a block, whose number is `meta.blockNumber`; GET /transactions/{id}
 // with `pending=true` also returns a transaction still in the pool; POST /transactions {raw} sends one).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RpcEndpoint } from './endpoint.js';
 import { ChainUnavailableError } from './errors.js';
 import { restRequest } from './rest.js';

@@ -31,6 +31,8 @@ export interface AppConfig {
     createKeyRate: number;
     /** KMS_MULTI_REGION_KEYS: new wallet keys are multi-Region primaries (README "Multi-Region recovery"). */
     multiRegionKeys: boolean;
+    /** KMS_KEY_OWNER_ROLE_ARN: new keys get a key policy letting only this role tag them (key-ownership.ts). */
+    keyOwnerRoleArn: string | undefined;
   };
   /** Value of the Application tag on every KMS key (IAM conditions and reconcile select keys by it). */
   application: string;
@@ -122,6 +124,12 @@ const ENV_SCHEMA = z.object({
   KMS_MULTI_REGION_KEYS: z
     .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
     .default('false'),
+  // The role whose key policy statement may tag each new key (src/kms/key-ownership.ts); set by the stack.
+  KMS_KEY_OWNER_ROLE_ARN: optional(
+    z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: 'must be an IAM role ARN' }),
+  ),
   APP_TAG: z
     .string()
     .regex(TAG_VALUE, {
@@ -179,6 +187,7 @@ export function loadConfig(
       },
       createKeyRate: vars.KMS_CREATE_KEY_RATE,
       multiRegionKeys: vars.KMS_MULTI_REGION_KEYS === 'true' || vars.KMS_MULTI_REGION_KEYS === '1',
+      keyOwnerRoleArn: vars.KMS_KEY_OWNER_ROLE_ARN,
     },
     application: vars.APP_TAG,
     apiKeyHashes: parseApiKeyHashes(vars.API_KEY_HASHES),

@@ -43,6 +43,7 @@ import {
   type KmsRequestClass,
 } from './rate-limiter.js';
 import { kmsSignature } from './kms-signature.js';
+import { ownershipCreateParams, tagNewKey, type KeyOwnership } from './key-ownership.js';
 import type { KmsSignature } from '../crypto/signature.js';
 import { DEFAULT_RETRY_POLICY, RetryExhaustedError, withRetry, type RetryPolicy } from './retry.js';
 import type { Secp256k1PublicKey } from '../crypto/secp256k1.js';
@@ -76,6 +77,11 @@ export interface KmsVaultOptions {
    * them to a recovery Region: same key material and key id, so the same addresses. Set at creation only.
    */
   multiRegion?: boolean;
+  /**
+   * KMS_KEY_OWNER_ROLE_ARN: the role that creates keys; each key is created with a key policy that lets
+   * only this role tag it, once (src/kms/key-ownership.ts). Unset: AWS's default key policy.
+   */
+  keyOwnerRoleArn?: string;
 }
 
 export interface KmsRetryEvent {
@@ -159,12 +165,17 @@ export class KmsVault {
   private readonly limiter: KmsRateLimiter;
   private readonly onRetry: ((event: KmsRetryEvent) => void) | undefined;
   private readonly multiRegion: boolean;
+  private readonly ownership: KeyOwnership | undefined;
 
   constructor(options: KmsVaultOptions) {
     this.onRetry = options.onRetry;
     this.multiRegion = options.multiRegion ?? false;
     this.client = options.client;
     this.application = options.application ?? 'kms-signer';
+    this.ownership =
+      options.keyOwnerRoleArn === undefined
+        ? undefined
+        : { ownerRoleArn: options.keyOwnerRoleArn, application: this.application };
     this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.limiter =
       options.rateLimiter ?? new KmsRateLimiter({ ...DEFAULT_KMS_RATE_LIMITS, ...options.rateLimits });
@@ -189,7 +200,7 @@ export class KmsVault {
           KeySpec: keySpec,
           KeyUsage: KEY_USAGE,
           Description: description,
-          Tags: tags,
+          ...this.ownershipParams(),
           ...(this.multiRegion ? { MultiRegion: true } : {}),
         }),
         { abortSignal },
@@ -199,6 +210,10 @@ export class KmsVault {
     const arn = created.KeyMetadata?.Arn;
     if (!keyId || !arn)
       throw new MalformedKmsResponseError('(new key)', 'CreateKey returned no KeyId or Arn');
+    // Tags only through the key's own policy, never at CreateKey (src/kms/key-ownership.ts explains why).
+    await tagNewKey(this.client, keyId, tags, (operation, send) =>
+      this.call(operation, 'keyAdmin', keyId, send),
+    );
 
     if (request.alias !== undefined) {
       const aliasName = request.alias;
@@ -209,6 +224,11 @@ export class KmsVault {
       );
     }
     return { keyId, arn };
+  }
+
+  /** CreateKey parameters that attach the ownership key policy (src/kms/key-ownership.ts). */
+  ownershipParams(): ReturnType<typeof ownershipCreateParams> {
+    return ownershipCreateParams(this.ownership);
   }
 
   /** Reads and validates the key's public key: id-ecPublicKey on secp256k1, a real curve point. */

@@ -28,7 +28,6 @@ import { fourEyeCheck, type FourEyeMethod } from './four-eye.js';
 import { findBroadcast, type BroadcastEvidence } from './find-broadcast.js';
 import { isFinal, type JobClaim, type JobStore, type SigningJobDoc } from './jobs.js';
 import { completeEvmPayload, type CompletedPayload } from './complete-evm.js';
-import { completeVetPayload } from './complete-vet.js';
 import { completeEgldPayload } from './complete-egld.js';
 import { completeSolPayload } from './complete-sol.js';
 import type { NonceLedger } from './nonce-ledger.js';
@@ -335,6 +334,8 @@ class Job {
     const family = getChain(chain).family;
     if (family === 'vet') {
       try {
+        // Loaded on the first VET job only (viem's RLP and the Thor client are not init code).
+        const { completeVetPayload } = await import('./complete-vet.js');
         return await completeVetPayload({
           network: ctx.network,
           wallets: resolved.keys,

@@ -5,6 +5,7 @@
 // it too), and every buffer that held it — including the caller's — is zeroed before returning.
 // After ImportKeyMaterial the key's public key must equal the one computed from the private key, or the
 // key is scheduled for deletion and the import fails.
+import { tagNewKey } from '../kms/key-ownership.js';
 import {
   CreateKeyCommand,
   GetParametersForImportCommand,
@@ -102,12 +103,7 @@ async function createImportedKey(
           KeyUsage: KEY_USAGE,
           Origin: 'EXTERNAL',
           Description: `${ctx.application} imported wallet ${wallet.signatureId} (${wallet.chain})`,
-          Tags: Object.entries({
-            ...tags,
-            [TAG_APPLICATION]: ctx.application,
-            [TAG_WALLET_ID]: wallet.signatureId,
-            [TAG_CHAIN]: wallet.chain,
-          }).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
+          ...ctx.vault.ownershipParams(),
         }),
         { abortSignal },
       ),
@@ -116,6 +112,14 @@ async function createImportedKey(
   const keyId = created.KeyMetadata?.KeyId;
   const arn = created.KeyMetadata?.Arn;
   if (!keyId || !arn) throw new Error('CreateKey returned no KeyId or Arn');
+  // Tags only through the key's own policy, never at CreateKey (src/kms/key-ownership.ts explains why).
+  const keyTags = Object.entries({
+    ...tags,
+    [TAG_APPLICATION]: ctx.application,
+    [TAG_WALLET_ID]: wallet.signatureId,
+    [TAG_CHAIN]: wallet.chain,
+  }).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+  await tagNewKey(ctx.kms, keyId, keyTags, (_operation, send) => retried(send));
   const pkcs8 = Buffer.concat([IMPORT_FORMATS[keySpec].pkcs8Prefix, secret]);
   try {
     await deps.pacer.wait();

@@ -1,5 +1,5 @@
 // The vault against LocalStack KMS: key creation, tags, public keys, signing and the key lifecycle.
-import { CreateKeyCommand } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, GetKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as tiny from 'tiny-secp256k1';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,28 @@ describe('KmsVault on LocalStack', () => {
     const direct = await vault.getPublicKey(keyId);
     expect(Buffer.from(viaAlias.compressed).equals(Buffer.from(direct.compressed))).toBe(true);
     expect(direct.spkiDer).toHaveLength(88);
+  });
+
+  it('creates a key with the ownership key policy, then tags it (issue 13: no tags at CreateKey)', async () => {
+    const ownerRoleArn = 'arn:aws:iam::000000000000:role/kms-signer-api';
+    const owned = testVault(endpoint, { keyOwnerRoleArn: ownerRoleArn, application: 'kms-signer-dev' });
+    const walletId = randomUUID();
+    const { keyId } = await owned.createKey({ walletId, chain: 'ETH' });
+    expect(await owned.listTags(keyId)).toEqual({
+      Application: 'kms-signer-dev',
+      WalletId: walletId,
+      Chain: 'ETH',
+    });
+    const { Policy } = await testKmsClient(endpoint).send(
+      new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }),
+    );
+    const policy = JSON.parse(Policy!) as { Statement: { Sid: string; Principal: { AWS: string } }[] };
+    expect(policy.Statement.map((s) => [s.Sid, s.Principal.AWS])).toEqual([
+      ['EnableIamPolicies', 'arn:aws:iam::000000000000:root'],
+      ['TagOnceByTheCreatingRole', ownerRoleArn],
+      ['WithdrawUntaggedKeyByTheCreatingRole', ownerRoleArn],
+    ]);
+    expect((await owned.describeKey(keyId)).state).toBe('Enabled');
   });
 
   it('walks the lifecycle: disable, enable, schedule deletion (7 days), cancel, enable', async () => {

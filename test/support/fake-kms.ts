@@ -50,6 +50,7 @@ export function createFakeKms(options: { forceHighS?: boolean } = {}): FakeKms {
       () => ({ KeyMetadata: { KeyId: 'fake-key', Arn: 'arn:aws:kms:us-east-1:0:key/fake-key' } }),
     ],
     ['ScheduleKeyDeletionCommand', () => ({ DeletionDate: new Date() })],
+    ['TagResourceCommand', () => ({})],
   ]);
   const client = {
     send: (command: { constructor: { name: string }; input: Record<string, unknown> }) => {

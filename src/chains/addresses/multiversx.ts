@@ -1,7 +1,9 @@
 // MultiversX addresses: bech32 (BIP-173) with the prefix "erd" over the 32-byte account public key, the
 // same on every network (docs.multiversx.com "Accounts management"). Smart contract accounts have
 // addresses of the same form. Encoding and decoding are @multiversx/sdk-core's.
-import { Address } from '@multiversx/sdk-core';
+// The SDK's Address module alone, not the package index (which also loads its networking, bip39 wordlists
+// and mime-db into the handlers' init code): bench/issue-16-cold-start.md.
+import { Address } from '@multiversx/sdk-core/out/core/address.js';
 import { InvalidPublicKeyError } from '../../crypto/public-key.js';
 import { ed25519PublicKeyProblem } from '../../kms/ed25519.js';
 import { decoded, rejected, type DecodeOutcome } from './result.js';

@@ -2,7 +2,9 @@
 // Ed25519 public key ‖ CRC16-XModem, little endian. Encoding and validation are stellar-base's StrKey.
 // Muxed accounts ("M…", an account id plus a 64-bit sub-account) are not accepted as destinations yet:
 // a policy allow-list names plain accounts, and two spellings of one destination would defeat it.
-import { StrKey } from '@stellar/stellar-base';
+// The StrKey module alone, not the package index (which loads the whole XDR codec into the handlers'
+// init code): src/types/stellar-strkey.d.ts, bench/issue-16-cold-start.md.
+import { StrKey } from '@stellar/stellar-base/lib/strkey.js';
 import { InvalidPublicKeyError } from '../../crypto/public-key.js';
 import { ed25519PublicKeyProblem } from '../../kms/ed25519.js';
 import { decoded, rejected, type DecodeOutcome } from './result.js';

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultAppTag } from '../../../infra/config.js';
 import { synthStack } from './harness.js';
-import { identityPolicyOf, keyArn, simulate, type Decision, type KmsRequest } from './simulate.js';
+import { walletKeyPolicy } from '../../../src/kms/key-ownership.js';
+import { PRINCIPAL, identityPolicyOf, keyArn, simulate, type Decision, type KmsRequest } from './simulate.js';
 
 const SECP = 'ECC_SECG_P256K1';
 const ED25519 = 'ECC_NIST_EDWARDS25519';
@@ -38,7 +39,8 @@ function walletTags(app: string, extra: Record<string, string> = {}): Record<str
   };
 }
 
-function createKey(app: string, k: KeyFacts = {}, extra: Record<string, string | string[]> = {}): KmsRequest {
+/** CreateKey as src/kms/vault.ts sends it: no tags, the ownership key policy, the lockout check bypassed. */
+function createKey(k: KeyFacts = {}, extra: Record<string, string | string[]> = {}): KmsRequest {
   return {
     action: 'kms:CreateKey',
     resource: '*',
@@ -47,9 +49,22 @@ function createKey(app: string, k: KeyFacts = {}, extra: Record<string, string |
       'kms:KeyUsage': k.usage ?? 'SIGN_VERIFY',
       'kms:MultiRegion': String(k.multiRegion ?? false),
       'kms:KeyOrigin': k.origin ?? 'AWS_KMS',
-      ...walletTags(app),
+      'kms:BypassPolicyLockoutSafetyCheck': 'true',
       ...extra,
     },
+  };
+}
+
+/** A key of ours right after CreateKey: our key type, no tags yet, the ownership key policy. */
+function newOwnKey(
+  app: string,
+  k: KeyFacts,
+  action: string,
+  extra: Record<string, string | string[]>,
+): KmsRequest {
+  return {
+    ...onKey(action, k, extra),
+    keyPolicy: walletKeyPolicy({ ownerRoleArn: PRINCIPAL, application: app }),
   };
 }
 
@@ -77,78 +92,116 @@ const EXPLICIT: Decision = 'ExplicitlyDenied';
 /** The API role's table for a stage whose tag is `app`; `other` is another stage's tag. */
 function apiRows(app: string, other: string, multiRegion: boolean): Row[] {
   const own: KeyFacts = { app, multiRegion };
-  const creation = { ...existingKey({ multiRegion }), ...walletTags(app) }; // the new key has no tags yet
+  const fresh: KeyFacts = { multiRegion };
+  const claim = 'untagged keys were claimable with TagResource';
   return [
     {
-      name: 'CreateKey: secp256k1 signing key with our tags',
-      request: createKey(app, { multiRegion }),
+      name: 'CreateKey: secp256k1 signing key, no tags, ownership key policy, lockout check bypassed',
+      request: createKey({ multiRegion }),
       expect: ALLOW,
     },
     {
-      name: 'TagResource during CreateKey (the new key has no tags yet)',
-      request: { action: 'kms:TagResource', resource: keyArn('new'), context: creation },
+      name: 'TagResource: our new secp256k1 key with its wallet tags (its key policy names the role)',
+      request: newOwnKey(app, fresh, 'kms:TagResource', walletTags(app)),
       expect: ALLOW,
     },
     {
-      name: 'TagResource during CreateKey, should KMS supply no key properties for the new key',
-      request: { action: 'kms:TagResource', resource: keyArn('new'), context: walletTags(app) },
+      name: 'TagResource: our new Ed25519 key with its wallet tags',
+      request: newOwnKey(app, { ...fresh, spec: ED25519 }, 'kms:TagResource', walletTags(app)),
       expect: ALLOW,
     },
     {
-      name: 'CreateKey: Ed25519 signing key with our tags',
-      request: createKey(app, { spec: ED25519, multiRegion }),
+      name: 'TagResource: our new key with every tag key we write',
+      request: newOwnKey(
+        app,
+        fresh,
+        'kms:TagResource',
+        walletTags(app, { Network: 'mainnet', Asset: 'ETH', UserId: 'u-1', KeyIndex: '0' }),
+      ),
+      expect: ALLOW,
+    },
+    {
+      name: "TagResource: our new key with another stage's Application tag",
+      request: newOwnKey(app, fresh, 'kms:TagResource', walletTags(other)),
+      expect: IMPLICIT,
+      regression: 'stages shared one Application tag',
+    },
+    {
+      name: 'TagResource: our new key with a tag key we never write',
+      request: newOwnKey(app, fresh, 'kms:TagResource', {
+        ...walletTags(app),
+        'aws:TagKeys': ['Application', 'Owner'],
+      }),
+      expect: IMPLICIT,
+    },
+    {
+      name: 'TagResource: our key a second time (tags only once, at creation)',
+      request: newOwnKey(app, own, 'kms:TagResource', walletTags(app, { WalletId: 'w-2' })),
+      expect: IMPLICIT,
+    },
+    {
+      name: 'ScheduleKeyDeletion: withdraw our new key that could not be tagged, 7 days',
+      request: newOwnKey(app, fresh, 'kms:ScheduleKeyDeletion', {
+        'kms:ScheduleKeyDeletionPendingWindowInDays': '7',
+      }),
+      expect: ALLOW,
+    },
+    {
+      name: 'ScheduleKeyDeletion: an untagged key of someone else, 7 days',
+      request: onKey('kms:ScheduleKeyDeletion', fresh, { 'kms:ScheduleKeyDeletionPendingWindowInDays': '7' }),
+      expect: IMPLICIT,
+      regression: claim,
+    },
+    {
+      name: 'CreateKey: with tags (tag-on-create needs TagResource in IAM on every key: the hole)',
+      request: createKey({ multiRegion }, walletTags(app)),
+      expect: IMPLICIT,
+      regression: claim,
+    },
+    {
+      name: 'CreateKey: Ed25519 signing key',
+      request: createKey({ spec: ED25519, multiRegion }),
       expect: ALLOW,
     },
     {
       name: 'CreateKey: Ed25519 EXTERNAL (import), single-Region',
-      request: createKey(app, { spec: ED25519, origin: 'EXTERNAL' }),
+      request: createKey({ spec: ED25519, origin: 'EXTERNAL' }),
       expect: ALLOW,
     },
     {
       name: 'CreateKey: ECC_NIST_P256 (a signing key type no chain of ours uses)',
-      request: createKey(app, { spec: 'ECC_NIST_P256', multiRegion }),
+      request: createKey({ spec: 'ECC_NIST_P256', multiRegion }),
       expect: IMPLICIT,
     },
     {
       name: 'CreateKey: EXTERNAL (import), single-Region',
-      request: createKey(app, { origin: 'EXTERNAL' }),
+      request: createKey({ origin: 'EXTERNAL' }),
       expect: ALLOW,
     },
     {
       name: 'CreateKey: EXTERNAL as multi-Region (material cannot reach replicas)',
-      request: createKey(app, { origin: 'EXTERNAL', multiRegion: true }),
+      request: createKey({ origin: 'EXTERNAL', multiRegion: true }),
       expect: IMPLICIT,
     },
     {
       name: `CreateKey: multi-Region ${!multiRegion}, against the stage setting`,
-      request: createKey(app, { multiRegion: !multiRegion }),
+      request: createKey({ multiRegion: !multiRegion }),
       expect: IMPLICIT,
       regression: 'kms:MultiRegion was free on CreateKey',
     },
     {
       name: 'CreateKey: RSA_2048',
-      request: createKey(app, { spec: 'RSA_2048', multiRegion }),
+      request: createKey({ spec: 'RSA_2048', multiRegion }),
       expect: IMPLICIT,
     },
     {
       name: 'CreateKey: ENCRYPT_DECRYPT usage',
-      request: createKey(app, { usage: 'ENCRYPT_DECRYPT', multiRegion }),
+      request: createKey({ usage: 'ENCRYPT_DECRYPT', multiRegion }),
       expect: IMPLICIT,
     },
     {
-      name: "CreateKey: another stage's Application tag",
-      request: createKey(other, { multiRegion }),
-      expect: IMPLICIT,
-      regression: 'stages shared one Application tag',
-    },
-    {
-      name: 'CreateKey: a tag key we never write',
-      request: createKey(app, { multiRegion }, { 'aws:TagKeys': ['Application', 'Owner'] }),
-      expect: IMPLICIT,
-    },
-    {
-      name: 'CreateKey: bypassing the policy lockout check',
-      request: createKey(app, { multiRegion }, { 'kms:BypassPolicyLockoutSafetyCheck': 'true' }),
+      name: 'PutKeyPolicy: own key, lockout check bypassed',
+      request: onKey('kms:PutKeyPolicy', own, { 'kms:BypassPolicyLockoutSafetyCheck': 'true' }),
       expect: EXPLICIT,
     },
     {
@@ -159,31 +212,32 @@ function apiRows(app: string, other: string, multiRegion: boolean): Row[] {
         walletTags(app),
       ),
       expect: IMPLICIT,
-      regression: 'untagged keys were claimable with TagResource',
+      regression: claim,
     },
     {
       name: 'TagResource: claim an untagged ECC_NIST_P256 signing key of someone else',
       request: onKey('kms:TagResource', { spec: 'ECC_NIST_P256' }, walletTags(app)),
       expect: IMPLICIT,
-      regression: 'untagged keys were claimable with TagResource',
+      regression: claim,
     },
     {
       name: `TagResource: claim an untagged secp256k1 key with multi-Region ${!multiRegion}`,
       request: onKey('kms:TagResource', { multiRegion: !multiRegion }, walletTags(app)),
       expect: IMPLICIT,
-      regression: 'untagged keys were claimable with TagResource',
+      regression: claim,
     },
     {
-      // IAM cannot tell this key from one being created (neither has tags, both have our type):
-      // the residual the README names, closed only by a dedicated account (README "IAM").
-      name: 'TagResource: an untagged secp256k1 signing key of our exact type (residual, see README)',
-      request: onKey('kms:TagResource', { multiRegion }, walletTags(app)),
-      expect: ALLOW,
+      // Until issue 13 closed it, IAM could not tell this key from one being created.
+      name: 'TagResource: claim an untagged secp256k1 signing key of our exact type (foreign key policy)',
+      request: onKey('kms:TagResource', fresh, walletTags(app)),
+      expect: IMPLICIT,
+      regression: claim,
     },
     {
-      name: 'TagResource: an untagged Ed25519 signing key of our exact type (residual, see README)',
+      name: 'TagResource: claim an untagged Ed25519 signing key of our exact type (foreign key policy)',
       request: onKey('kms:TagResource', { spec: ED25519, multiRegion }, walletTags(app)),
-      expect: ALLOW,
+      expect: IMPLICIT,
+      regression: claim,
     },
     {
       name: "TagResource: retag another application's key",
@@ -311,7 +365,12 @@ function signerRows(app: string, other: string, multiRegion: boolean): Row[] {
       request: onKey('kms:ListResourceTags', { app: other }),
       expect: IMPLICIT,
     },
-    { name: 'CreateKey', request: createKey(app, { multiRegion }), expect: IMPLICIT },
+    { name: 'CreateKey', request: createKey({ multiRegion }), expect: EXPLICIT },
+    {
+      name: 'CreateKey without bypassing the lockout check',
+      request: createKey({ multiRegion }, { 'kms:BypassPolicyLockoutSafetyCheck': 'false' }),
+      expect: IMPLICIT,
+    },
     {
       name: 'TagResource: own key',
       request: onKey('kms:TagResource', own, walletTags(app)),

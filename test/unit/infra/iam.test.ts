@@ -34,37 +34,25 @@ describe('wallet API role', () => {
     expect(WALLET_TAG_KEYS).toEqual(TAG_KEYS);
     expect(statements).toEqual([
       {
-        Sid: 'CreateTaggedWalletKeys',
+        Sid: 'CreateWalletKeys',
         Effect: 'Allow',
         Action: 'kms:CreateKey',
         Resource: '*',
         Condition: {
-          StringEquals: { ...KEY_TYPE, 'kms:KeyOrigin': 'AWS_KMS', 'aws:RequestTag/Application': APP_TAG },
+          StringEquals: { ...KEY_TYPE, 'kms:KeyOrigin': 'AWS_KMS' },
           Bool: { 'kms:MultiRegion': 'false' },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': TAG_KEYS },
+          Null: { 'aws:TagKeys': 'true' },
         },
       },
       {
-        Sid: 'CreateTaggedWalletKeysForImport',
+        Sid: 'CreateWalletKeysForImport',
         Effect: 'Allow',
         Action: 'kms:CreateKey',
         Resource: '*',
         Condition: {
-          StringEquals: { ...KEY_TYPE, 'kms:KeyOrigin': 'EXTERNAL', 'aws:RequestTag/Application': APP_TAG },
+          StringEquals: { ...KEY_TYPE, 'kms:KeyOrigin': 'EXTERNAL' },
           Bool: { 'kms:MultiRegion': 'false' },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': TAG_KEYS },
-        },
-      },
-      {
-        Sid: 'TagOwnKeyTypeOnCreate',
-        Effect: 'Allow',
-        Action: 'kms:TagResource',
-        Resource: KEY_ARN,
-        Condition: {
-          StringEquals: { 'aws:RequestTag/Application': APP_TAG },
-          StringEqualsIfExists: KEY_TYPE,
-          BoolIfExists: { 'kms:MultiRegion': 'false' },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': TAG_KEYS },
+          Null: { 'aws:TagKeys': 'true' },
         },
       },
       {
@@ -104,7 +92,7 @@ describe('wallet API role', () => {
         },
       },
       { Sid: 'ListKeysForReconcile', Effect: 'Allow', Action: 'kms:ListKeys', Resource: '*' },
-      DENY_LOCKOUT_BYPASS,
+      { ...DENY_LOCKOUT_BYPASS, Action: 'kms:PutKeyPolicy' },
       {
         Sid: 'ReadOwnSecrets',
         Effect: 'Allow',
@@ -189,11 +177,16 @@ describe('signer role', () => {
     const mr = synthStack({ 'kms-signer:multiRegionKeys': 'true' });
     const sts = statementsOf(mr.stack, mr.template, mr.stack.apiFunction.role!);
     const bySid = (sid: string) => sts.find((x) => x.Sid === sid)?.Condition?.Bool;
-    expect(bySid('CreateTaggedWalletKeys')).toEqual({ 'kms:MultiRegion': 'true' });
-    expect(sts.find((x) => x.Sid === 'TagOwnKeyTypeOnCreate')?.Condition?.BoolIfExists).toEqual({
-      'kms:MultiRegion': 'true',
-    });
-    expect(bySid('CreateTaggedWalletKeysForImport')).toEqual({ 'kms:MultiRegion': 'false' });
+    expect(bySid('CreateWalletKeys')).toEqual({ 'kms:MultiRegion': 'true' });
+    expect(bySid('CreateWalletKeysForImport')).toEqual({ 'kms:MultiRegion': 'false' });
+  });
+
+  it('names the API role as the key owner in the API function environment (src/kms/key-ownership.ts)', () => {
+    const env = template.findResources('AWS::Lambda::Function');
+    const api = Object.entries(env).find(([id]) => id.startsWith('ApiFunction'))?.[1] as {
+      Properties: { Environment: { Variables: Record<string, unknown> }; Role: unknown };
+    };
+    expect(api.Properties.Environment.Variables.KMS_KEY_OWNER_ROLE_ARN).toEqual(api.Properties.Role);
   });
 
   it('follows the appTag context', () => {

@@ -9,6 +9,8 @@ import { statementsOf, type Statement } from './harness.js';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
+/** The role every simulated request comes from. */
+export const PRINCIPAL = `arn:aws:iam::${ACCOUNT}:role/kms-signer-role`;
 export const keyArn = (id: string, region = REGION) => `arn:aws:kms:${region}:${ACCOUNT}:key/${id}`;
 
 const PSEUDO: Record<string, string> = {
@@ -48,7 +50,7 @@ export function identityPolicyOf(
 }
 
 /** The default key policy: the account root may use the key, i.e. access is decided by IAM policies. */
-const DEFAULT_KEY_POLICY = {
+export const DEFAULT_KEY_POLICY = {
   Version: '2012-10-17',
   Statement: [
     {
@@ -68,6 +70,8 @@ export interface KmsRequest {
   /** A key ARN, "*" for CreateKey and ListKeys, or a Service Quotas quota ARN. */
   resource: string;
   context: Record<string, string | string[]>;
+  /** The key's policy; AWS's default key policy (IAM decides) when absent. */
+  keyPolicy?: unknown;
 }
 
 export async function simulate(
@@ -77,7 +81,7 @@ export async function simulate(
   const result = await runSimulation(
     {
       request: {
-        principal: `arn:aws:iam::${ACCOUNT}:role/kms-signer-role`,
+        principal: PRINCIPAL,
         action: request.action,
         resource: { resource: request.resource, accountId: ACCOUNT },
         contextVariables: request.context,
@@ -88,7 +92,7 @@ export async function simulate(
       // Key policies exist for KMS keys only (Service Quotas quotas have no resource policy).
       ...(request.resource === '*' || !request.action.startsWith('kms:')
         ? {}
-        : { resourcePolicy: DEFAULT_KEY_POLICY }),
+        : { resourcePolicy: request.keyPolicy ?? DEFAULT_KEY_POLICY }),
     },
     {},
   );

@@ -177,10 +177,13 @@ describe('KmsVault key lifecycle input checks (fake KMS)', () => {
   it('writes the application, wallet and chain tags and refuses to let extra tags override them', async () => {
     const fake = createFakeKms();
     const vault = new KmsVault({ client: fake.client, application: 'acme-signer' });
-    await vault.createKey({ walletId: 'w-1', chain: 'BTC', tags: { Team: 'payments' } });
-    expect(fake.calls[0]!.input).toMatchObject({
-      KeySpec: 'ECC_SECG_P256K1',
-      KeyUsage: 'SIGN_VERIFY',
+    const { keyId } = await vault.createKey({ walletId: 'w-1', chain: 'BTC', tags: { Team: 'payments' } });
+    expect(fake.calls[0]!.input).toMatchObject({ KeySpec: 'ECC_SECG_P256K1', KeyUsage: 'SIGN_VERIFY' });
+    // No tags at CreateKey (src/kms/key-ownership.ts): one TagResource on the new key carries them all.
+    expect(fake.calls[0]!.input).not.toHaveProperty('Tags');
+    expect(fake.calls[1]!.command).toBe('TagResourceCommand');
+    expect(fake.calls[1]!.input).toMatchObject({
+      KeyId: keyId,
       Tags: expect.arrayContaining([
         { TagKey: 'Application', TagValue: 'acme-signer' },
         { TagKey: 'WalletId', TagValue: 'w-1' },
@@ -195,7 +198,41 @@ describe('KmsVault key lifecycle input checks (fake KMS)', () => {
     await expect(vault.createKey({ walletId: 'w', chain: 'BTC', alias: 'alias/aws/x' })).rejects.toThrow(
       /alias:/,
     );
-    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls).toHaveLength(2);
+  });
+
+  it('creates keys with the ownership key policy when an owner role is configured', async () => {
+    const fake = createFakeKms();
+    const ownerRoleArn = 'arn:aws:iam::123456789012:role/kms-signer-api';
+    const vault = new KmsVault({
+      client: fake.client,
+      application: 'kms-signer-prod',
+      keyOwnerRoleArn: ownerRoleArn,
+    });
+    await vault.createKey({ walletId: 'w-1', chain: 'ETH' });
+    const input = fake.calls[0]!.input as { Policy: string; BypassPolicyLockoutSafetyCheck: boolean };
+    expect(input.BypassPolicyLockoutSafetyCheck).toBe(true);
+    const policy = JSON.parse(input.Policy) as { Statement: { Sid: string; Principal: { AWS: string } }[] };
+    expect(policy.Statement.map((s) => s.Principal.AWS)).toEqual([
+      'arn:aws:iam::123456789012:root',
+      ownerRoleArn,
+      ownerRoleArn,
+    ]);
+    expect(() =>
+      new KmsVault({ client: fake.client, keyOwnerRoleArn: 'arn:aws:iam::1:user/x' }).ownershipParams(),
+    ).toThrow(/must be an IAM role ARN/);
+  });
+
+  it('withdraws a new key it could not tag (7-day deletion) and reports the tagging error', async () => {
+    const fake = createFakeKms();
+    const vault = new KmsVault({ client: fake.client, retry: fastRetry });
+    fake.failFirst('TagResourceCommand', 10, () => awsError('AccessDeniedException', 'not authorized', 400));
+    await expect(vault.createKey({ walletId: 'w-1', chain: 'ETH' })).rejects.toBeInstanceOf(
+      KmsKeyUnusableError,
+    );
+    const names = fake.calls.map((c) => c.command);
+    expect(names).toEqual(['CreateKeyCommand', 'TagResourceCommand', 'ScheduleKeyDeletionCommand']);
+    expect(fake.calls[2]!.input).toMatchObject({ PendingWindowInDays: 7 });
   });
 });
 
