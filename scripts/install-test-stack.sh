@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the local stand-ins the tests start: LocalStack (KMS + Secrets Manager) in a Python venv,
-# FerretDB (MongoDB wire protocol, SQLite backend), btcd (Bitcoin regtest) and thor (VeChainThor solo) built with Go,
+# FerretDB (MongoDB wire protocol, SQLite backend), btcd (Bitcoin regtest), thor (VeChainThor solo) and the Flow emulator built with Go,
 # and Debian's chromium for the approvals console's browser tests.
 # anvil comes from npm (devDependency). Every step is skipped when its result is already present,
 # and everything lands in git-ignored folders (.venv-localstack, .tools).
