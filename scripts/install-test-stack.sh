@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the local stand-ins the tests start: LocalStack (KMS + Secrets Manager) in a Python venv,
-# FerretDB (MongoDB wire protocol, SQLite backend), btcd (Bitcoin regtest) and thor (VeChainThor solo) built with Go,
+# FerretDB (MongoDB wire protocol, SQLite backend), btcd (Bitcoin regtest), thor (VeChainThor solo) and the Flow emulator built with Go,
 # and Debian's chromium for the approvals console's browser tests.
 # anvil comes from npm (devDependency). Every step is skipped when its result is already present,
 # and everything lands in git-ignored folders (.venv-localstack, .tools).
@@ -14,6 +14,8 @@ FERRETDB_VERSION=v1.24.2
 BTCD_VERSION=v0.25.0
 # v2.4.0: the newest thor release the Go module proxy serves here (v2.4.1 answers 403).
 THOR_VERSION=v2.4.0
+# v1.22.0: the newest flow-emulator the Go module proxy serves here (v1.20.x fails with Go 1.26, v1.21.0 is 403).
+FLOW_EMULATOR_VERSION=v1.22.0
 
 need() {
   command -v "$1" >/dev/null 2>&1 || {
@@ -64,6 +66,8 @@ go_build btcd github.com/btcsuite/btcd "$BTCD_VERSION" .
 go_build ferretdb github.com/FerretDB/FerretDB "$FERRETDB_VERSION" cmd/ferretdb
 # VeChainThor `thor solo` for the VET tests (its go.mod has replace directives, so built in the module tree; ≈ 7 min).
 go_build thor github.com/vechain/thor/v2 "$THOR_VERSION" cmd/thor
+# The Flow emulator for the FLOW tests: cgo for its BLS library (blst), built portable as its Dockerfile does.
+(GO_ENV+=(CGO_ENABLED=1 "CGO_CFLAGS=-O2 -D__BLST_PORTABLE__") && go_build flow-emulator github.com/onflow/flow-emulator "$FLOW_EMULATOR_VERSION" cmd/emulator)
 
 # The approvals console's browser tests drive Debian's own Chromium (playwright-core never downloads a
 # browser here). Installed with apt-get when absent and we are root; otherwise say what to install.

@@ -2,7 +2,7 @@
 // demo. It keeps a queue of PendingTransactions, serves the pending fetch (≤ 500 ids per call, 400
 // otherwise), forwards broadcasts to the local nodes (anvil eth_sendRawTransaction, one anvil per chain id
 // for the other EVM chains, btcd sendrawtransaction, the XRP Ledger libraries for XRP, the chain SDKs
-// for ADA/EGLD; the caller mines BTC blocks), completes the pending transaction with the txId,
+// for ADA/EGLD, a VeChainThor node's REST API for VET; the caller mines BTC blocks), completes the pending transaction with the txId,
 // records error reports and checks x-api-key. A second broadcast of a completed transaction with the
 // same bytes returns the same txId; with different bytes it is answered 409 and recorded in
 // `violations` (a double sign). Test controls: failNext (5xx / timeouts), calls, reportedErrors. Tatum's
@@ -50,6 +50,13 @@ export interface TatumSandboxOptions {
   verifyAlgo?: string;
   /** A Solana JSON-RPC node: /v3/solana/broadcast txData (hex wire bytes) goes to its sendTransaction. */
   solanaRpcUrl?: string;
+  /**
+   * A VeChainThor node's REST API (thor solo in tests): /v3/vet/broadcast `{txData, signatureId}` (tatum-js v1
+   * `vetBroadcast`; tatum-php docs/Api/VeChainApi.md "POST /v3/vet/broadcast") is sent on as thor's
+   * `POST /transactions {raw: txData}`, whose `{id}` becomes the txId (vechain/thor v2.4.0
+   * api/transactions/transactions.go handleSendTransaction).
+   */
+  thorUrl?: string;
   /** btcd; bitcoin/litecoin/dogecoin/bcash broadcasts go here (regtest only really works for BTC). */
   btcRpc?: BtcRpcEndpoint;
   /** 0 (default) picks a free port. */
@@ -151,6 +158,21 @@ const errorBatchBody = z.object({
 
 class NodeRefused extends Error {}
 
+/** thor's POST /transactions; a refusal (HTTP 400 bad tx, 403 rejected by the pool) becomes NodeRefused. */
+async function sendToThor(thorUrl: string, raw: string): Promise<string> {
+  const response = await fetch(`${thorUrl.replace(/\/+$/, '')}/transactions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ raw }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new NodeRefused(`thor POST /transactions: HTTP ${response.status} ${text.trim()}`);
+  const id = (JSON.parse(text) as { id?: unknown }).id;
+  if (typeof id !== 'string') throw new NodeRefused(`thor POST /transactions: no id in ${text.trim()}`);
+  return id;
+}
+
 function tatumError(status: 400 | 401 | 403 | 409 | 500, errorCode: string, message: string): Response {
   return Response.json({ statusCode: status, errorCode, message }, { status });
 }
@@ -214,6 +236,9 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
     }
     if (path === TATUM_BROADCAST_PATHS.SOL && options.solanaRpcUrl !== undefined) {
       return solanaSend(options.solanaRpcUrl, txData, ++rpcId);
+    }
+    if (path === TATUM_BROADCAST_PATHS.VET && options.thorUrl !== undefined) {
+      return sendToThor(options.thorUrl, txData);
     }
     if (path === TATUM_BROADCAST_PATHS.XRP && options.verifyXrp === true) {
       try {

@@ -23,7 +23,9 @@ import { startBtcd, type BtcStarted } from './btcd.js';
 import { startFerretDb } from './ferretdb.js';
 import { startLocalStack } from './localstack.js';
 import { startThorSolo } from './thor.js';
+import { startFlowEmulator } from './flow-emulator.js';
 export { THOR_SOLO_MNEMONIC } from './thor.js';
+export { FLOW_EMULATOR_SERVICE_ADDRESS, FLOW_EMULATOR_SERVICE_KEY } from './flow-emulator.js';
 import { prepareLogDir } from './logs.js';
 import { onParentExit, ServiceStartError } from './process.js';
 import { createRunDir, reapStaleRuns } from './run-dir.js';
@@ -220,6 +222,11 @@ export function startChainAnvil(chainId: number): Promise<{ url: string; stop():
 }
 
 /** A `thor solo` node (VET regtest) in its own run directory; `stop()` ends it and removes the directory. */
+/** The Flow emulator (scripts/stack/flow-emulator.ts); url is its REST API. */
+export function startFlowEmulatorNode(): Promise<{ url: string; stop(): Promise<void> }> {
+  return startExtraNode('flow', startFlowEmulator);
+}
+
 export function startThorSoloNode(genesisId: string): Promise<{ url: string; stop(): Promise<void> }> {
   return startExtraNode('vet', (ctx) => startThorSolo(ctx, genesisId));
 }

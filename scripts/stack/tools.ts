@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type ServiceName = 'aws' | 'mongo' | 'evm' | 'btc';
-/** Tools the installer provides: the stack's services, and thor solo (started by the VET tests themselves). */
-export type ToolName = ServiceName | 'vet';
+/** Tools the installer provides: the stack's services, thor solo and the Flow emulator (started by the VET / FLOW tests themselves). */
+export type ToolName = ServiceName | 'vet' | 'flow';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -15,6 +15,7 @@ export const tools = {
   ferretdb: path.join(repoRoot, '.tools', 'bin', 'ferretdb'),
   btcd: path.join(repoRoot, '.tools', 'bin', 'btcd'),
   thor: path.join(repoRoot, '.tools', 'bin', 'thor'),
+  flowEmulator: path.join(repoRoot, '.tools', 'bin', 'flow-emulator'),
   anvil: path.join(repoRoot, 'node_modules', '@foundry-rs', 'anvil-linux-amd64', 'bin', 'anvil'),
 } as const;
 
@@ -75,6 +76,8 @@ function problemsFor(service: ToolName): string[] {
       return isExecutable(tools.btcd) ? [] : [`btcd: ${rel(tools.btcd)} is missing`];
     case 'vet':
       return isExecutable(tools.thor) ? [] : [`thor (VeChainThor solo): ${rel(tools.thor)} is missing`];
+    case 'flow':
+      return isExecutable(tools.flowEmulator) ? [] : [`Flow emulator: ${rel(tools.flowEmulator)} is missing`];
     case 'evm':
       return isExecutable(tools.anvil)
         ? []

@@ -97,6 +97,9 @@ export const DEFAULT_CHAINS: readonly ChainId[] = [
   'DOGE',
   'BSC',
   'TRON',
+  // VET needs KMS_SIGNER_RPC_VET (a Thor REST node) to fill blockRef/gas of Tatum's payload; without it a
+  // VET job needing them waits (RETRY, nothing signed) instead of failing or guessing (complete-vet.ts).
+  'VET',
 ];
 
 const loopEnvSchema = z.object({

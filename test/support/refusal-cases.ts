@@ -18,6 +18,8 @@ export interface RefusalCase {
   wallets?: WalletKey[];
   network?: string;
   options?: Record<string, unknown>;
+  /** Further request fields of this case (e.g. FLOW's `flowAccount`), over the table's `requestDefaults`. */
+  request?: Record<string, unknown>;
 }
 
 /** One `it` per case: SigningRefusedError with the case's code and field, and zero signer calls. */
@@ -25,6 +27,7 @@ export function itRefusesEach(
   chain: ChainId,
   keys: readonly TestKey[],
   cases: Record<string, RefusalCase>,
+  requestDefaults: Record<string, unknown> = {},
 ): void {
   for (const [name, c] of Object.entries(cases)) {
     it(name, async () => {
@@ -36,6 +39,8 @@ export function itRefusesEach(
         signer,
         unsigned: c.unsigned as object,
         options: c.options,
+        ...requestDefaults,
+        ...c.request,
       });
       await expect(attempt).rejects.toBeInstanceOf(SigningRefusedError);
       await expect(attempt).rejects.toMatchObject({ code: c.code, field: c.field });

@@ -18,19 +18,40 @@ export const FLOW_HASH_ALGORITHMS: readonly FlowHashAlgorithm[] = ['SHA2_256', '
 type SdkTransaction = Parameters<typeof encodeTransactionPayload>[0];
 type SdkVoucher = Parameters<typeof encodeTxIdFromVoucher>[0];
 
+/**
+ * The voucher as the SDK's encoders need it: bare (un-0x-prefixed) addresses. The SDK (1.13.7
+ * prepareEnvelope / prepareVoucher) collects the signer list from the addresses as given but looks each
+ * signature's signer index up without 0x, so with 0x addresses every payload signature would be encoded
+ * at signer index 0: a wrong envelope message and a wrong id once an authorizer other than the first
+ * signer has signed. Found and checked against the Flow emulator (test/integration/signer-flow-emulator.test.ts).
+ */
+function sdkForm(voucher: FlowVoucher): SdkTransaction & SdkVoucher {
+  const bare = (address: string): string => address.replace(/^0x/, '');
+  const sigs = (list: FlowVoucher['payloadSigs']) => list.map((s) => ({ ...s, address: bare(s.address) }));
+  const canonical: FlowVoucher = {
+    ...voucher,
+    proposalKey: { ...voucher.proposalKey, address: bare(voucher.proposalKey.address) },
+    payer: bare(voucher.payer),
+    authorizers: voucher.authorizers.map(bare),
+    payloadSigs: sigs(voucher.payloadSigs),
+    envelopeSigs: sigs(voucher.envelopeSigs),
+  };
+  return canonical as unknown as SdkTransaction & SdkVoucher;
+}
+
 /** Domain tag ‖ RLP(payload): what the proposer and non-paying authorizers sign. */
 export function flowPayloadMessage(voucher: FlowVoucher): Uint8Array {
-  return Buffer.from(encodeTransactionPayload(voucher as unknown as SdkTransaction), 'hex');
+  return Buffer.from(encodeTransactionPayload(sdkForm(voucher)), 'hex');
 }
 
-/** Domain tag ‖ RLP([payload, payload signatures]): what the payer signs. */
+/** Domain tag ‖ RLP([payload, payload signatures with signer indexes]): what the payer signs. */
 export function flowEnvelopeMessage(voucher: FlowVoucher): Uint8Array {
-  return Buffer.from(encodeTransactionEnvelope(voucher as unknown as SdkTransaction), 'hex');
+  return Buffer.from(encodeTransactionEnvelope(sdkForm(voucher)), 'hex');
 }
 
-/** The Flow transaction id (SHA3-256 of the fully signed transaction), as explorers show it. */
+/** The Flow transaction id (SHA3-256 of the fully signed transaction), as the access node answers it. */
 export function flowTransactionId(voucher: FlowVoucher): string {
-  return encodeTxIdFromVoucher(voucher as unknown as SdkVoucher);
+  return encodeTxIdFromVoucher(sdkForm(voucher));
 }
 
 export function flowDigest(message: Uint8Array, algorithm: FlowHashAlgorithm): Uint8Array {

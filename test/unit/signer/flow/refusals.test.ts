@@ -1,8 +1,7 @@
 // Every refusal of the FLOW signer: a SigningRefusedError naming the field, and ZERO signer calls.
-import { describe, expect, it } from 'vitest';
+import { describe } from 'vitest';
 
-import { fakeDigestSigner } from '../../../../scripts/fixtures/fake-digest-signer.js';
-import { signTransaction, SigningRefusedError, type RefusalCode } from '../../../../src/signer/index.js';
+import { itRefusesEach, type RefusalCase } from '../../../support/refusal-cases.js';
 import {
   ACCOUNT,
   KEY,
@@ -14,18 +13,8 @@ import {
   WALLET_ACCOUNT,
 } from './fixtures.js';
 
-interface Case {
-  unsigned: unknown;
-  code: RefusalCode;
-  field: string;
-  flowAccount?: unknown;
-  wallets?: (typeof KEY.wallet)[];
-  network?: string;
-  options?: Record<string, unknown>;
-}
-
 const SIG = 'cd'.repeat(64);
-const CASES: Record<string, Case> = {
+const CASES: Record<string, RefusalCase> = {
   'not JSON': { unsigned: '{"cadence":', code: 'MALFORMED_TRANSACTION', field: 'unsigned' },
   'an array': { unsigned: [], code: 'MALFORMED_TRANSACTION', field: 'unsigned' },
   'unknown top-level field': {
@@ -131,25 +120,25 @@ const CASES: Record<string, Case> = {
     unsigned: tatumVoucher(),
     code: 'INVALID_REQUEST',
     field: 'flowAccount',
-    flowAccount: null,
+    request: { flowAccount: undefined },
   },
   'flowAccount address malformed': {
     unsigned: tatumVoucher(),
     code: 'INVALID_REQUEST',
     field: 'flowAccount.address',
-    flowAccount: { ...ACCOUNT, address: 'f8d6e0586b0a20c' },
+    request: { flowAccount: { ...ACCOUNT, address: 'f8d6e0586b0a20c' } },
   },
   'flowAccount key index negative': {
     unsigned: tatumVoucher(),
     code: 'INVALID_REQUEST',
     field: 'flowAccount.keyIndex',
-    flowAccount: { ...ACCOUNT, keyIndex: -1 },
+    request: { flowAccount: { ...ACCOUNT, keyIndex: -1 } },
   },
   'flowAccount hash algorithm unknown': {
     unsigned: tatumVoucher(),
     code: 'INVALID_REQUEST',
     field: 'flowAccount.hashAlgorithm',
-    flowAccount: { ...ACCOUNT, hashAlgorithm: 'KECCAK_256' },
+    request: { flowAccount: { ...ACCOUNT, hashAlgorithm: 'KECCAK_256' } },
   },
   'two wallets': {
     unsigned: tatumVoucher(),
@@ -167,21 +156,5 @@ const CASES: Record<string, Case> = {
 };
 
 describe('FLOW refusals (no KMS call)', () => {
-  for (const [name, c] of Object.entries(CASES)) {
-    it(name, async () => {
-      const signer = fakeDigestSigner([KEY, OTHER]);
-      const attempt = signTransaction({
-        chain: 'FLOW',
-        network: (c.network ?? 'mainnet') as 'mainnet',
-        wallets: c.wallets ?? [KEY.wallet],
-        signer,
-        unsigned: c.unsigned as object,
-        options: c.options,
-        ...(c.flowAccount === null ? {} : { flowAccount: (c.flowAccount ?? ACCOUNT) as typeof ACCOUNT }),
-      });
-      await expect(attempt).rejects.toBeInstanceOf(SigningRefusedError);
-      await expect(attempt).rejects.toMatchObject({ code: c.code, field: c.field });
-      expect(signer.calls).toHaveLength(0);
-    });
-  }
+  itRefusesEach('FLOW', [KEY, OTHER], CASES, { flowAccount: ACCOUNT });
 });
