@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 
-export type LambdaHandler = 'api' | 'signer';
+export type LambdaHandler = 'api' | 'signer' | 'approvals';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

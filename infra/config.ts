@@ -54,6 +54,11 @@ export interface StackConfig {
   cloudTrail: boolean;
   /** The target account of this stage (`kms-signer:<stage>:account`, else CDK_DEFAULT_ACCOUNT). */
   account?: string;
+  /**
+   * Deploy the built-in approvals service (infra/approvals.ts) and point the signer's four-eyes check at
+   * it; APPROVALS_QUORUM JSON for it (`kms-signer:approvalsQuorum`), else its defaults.
+   */
+  approvals?: { quorum?: string };
 }
 
 export const CONTEXT_PREFIX = 'kms-signer:';
@@ -135,9 +140,12 @@ export function readConfig(node: Node, stageName?: string): StackConfig {
   if (externalUrl !== undefined && !/^https?:\/\/\S+$/.test(externalUrl)) {
     throw new Error(`context ${CONTEXT_PREFIX}externalUrl must be an http(s) URL`);
   }
+  const approvals = approvalsSettings(ctx, externalUrl);
   // src/tatum/loop.ts refuses to sign on mainnet without the four-eyes URL; fail at synth instead.
-  if (network === 'mainnet' && externalUrl === undefined) {
-    throw new Error(`context ${CONTEXT_PREFIX}tatumNetwork=mainnet needs ${CONTEXT_PREFIX}externalUrl`);
+  if (network === 'mainnet' && externalUrl === undefined && approvals === undefined) {
+    throw new Error(
+      `context ${CONTEXT_PREFIX}tatumNetwork=mainnet needs ${CONTEXT_PREFIX}externalUrl or ${CONTEXT_PREFIX}approvals=true`,
+    );
   }
   const enableEcs = flag(ctx, 'enableEcs');
   const ecsImage = text(ctx, 'ecsImage');
@@ -185,7 +193,37 @@ export function readConfig(node: Node, stageName?: string): StackConfig {
     ...(account !== undefined ? { account } : {}),
     ...(kmsSignQuotaCode !== undefined ? { kmsSignQuotaCode } : {}),
     ...(kmsSignRate !== undefined ? { kmsSignRate } : {}),
+    ...(approvals !== undefined ? { approvals } : {}),
   };
+}
+
+/** `kms-signer:approvals` (the stack's own four-eyes service) excludes an external one. */
+function approvalsSettings(ctx: Lookup, externalUrl: string | undefined): StackConfig['approvals'] {
+  const quorum = text(ctx, 'approvalsQuorum');
+  if (!flag(ctx, 'approvals')) {
+    if (quorum !== undefined) {
+      throw new Error(`context ${CONTEXT_PREFIX}approvalsQuorum needs ${CONTEXT_PREFIX}approvals=true`);
+    }
+    return undefined;
+  }
+  if (externalUrl !== undefined) {
+    throw new Error(
+      `context ${CONTEXT_PREFIX}approvals=true deploys the four-eyes service: drop ${CONTEXT_PREFIX}externalUrl`,
+    );
+  }
+  if (quorum !== undefined) {
+    // Shape only here; the service validates keys and ranges at start-up (src/approvals/config.ts).
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(quorum);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new Error(`context ${CONTEXT_PREFIX}approvalsQuorum must be a JSON object, e.g. {"default":2}`);
+    }
+  }
+  return quorum !== undefined ? { quorum } : {};
 }
 
 export interface StageDeployment {

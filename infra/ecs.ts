@@ -29,6 +29,7 @@ import { IgnoreMode } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Secret as EcsSecret } from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import type { StackConfig } from './config.js';
 import { acknowledgeKmsWildcards, signerKmsStatements } from './iam.js';
@@ -49,6 +50,8 @@ export interface SignerDaemonServiceProps {
   config: StackConfig;
   environment: Record<string, string>;
   secrets: ISecret[];
+  /** Secret values ECS injects as environment variables (read by the execution role at task start). */
+  containerSecrets?: Record<string, EcsSecret>;
   /** Private networking (PrivateNetwork); without it a minimal public VPC is created. */
   network?: { vpc: IVpc; subnets: SubnetSelection; securityGroup: ISecurityGroup };
 }
@@ -98,6 +101,7 @@ export class SignerDaemonService extends Construct {
         ...daemonEnvironment(config),
         AWS_REGION: Stack.of(this).region,
       },
+      ...(props.containerSecrets ? { secrets: props.containerSecrets } : {}),
       user: DAEMON_USER,
       readonlyRootFilesystem: true,
       logging: LogDrivers.awsLogs({ streamPrefix: 'daemon', logGroup: this.logGroup }),

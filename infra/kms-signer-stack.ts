@@ -25,6 +25,7 @@ import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { SignerAlarms } from './alarms.js';
+import { ApprovalsDeployment, withApprovals } from './approvals.js';
 import { AuditTrail } from './audit-trail.js';
 import type { StackConfig } from './config.js';
 import { SignerDashboard } from './dashboard.js';
@@ -55,6 +56,7 @@ export class KmsSignerStack extends Stack {
   readonly dashboard: SignerDashboard;
   readonly network: PrivateNetwork | undefined;
   readonly daemon: SignerDaemonService | undefined;
+  readonly approvals: ApprovalsDeployment | undefined;
 
   constructor(scope: Construct, id: string, props: KmsSignerStackProps) {
     super(scope, id, props);
@@ -91,6 +93,19 @@ export class KmsSignerStack extends Stack {
       // Powertools Metrics (src/handlers/signer.ts): one namespace per stage, like the alarms'.
       POWERTOOLS_METRICS_NAMESPACE: namespace,
     };
+
+    // ---- approvals service (kms-signer:approvals): the signer's four-eyes check goes to it ----
+    this.approvals = config.approvals
+      ? new ApprovalsDeployment(this, 'Approvals', {
+          stage: config.stage,
+          mongoUriSecret: this.mongoUriSecret,
+          environment: common,
+          ...(config.approvals.quorum !== undefined ? { quorum: config.approvals.quorum } : {}),
+          vpcPlacement: inVpc,
+          accessLogFormat: HTTP_API_ACCESS_LOG,
+        })
+      : undefined;
+    const loop = withApprovals(config, this.approvals);
 
     // ---- wallet API ----
     const apiRole = this.lambdaRole('ApiRole', 'kms-signer wallet API');
@@ -145,7 +160,7 @@ export class KmsSignerStack extends Stack {
     for (const statement of signerKmsStatements(config.appTag, config.kmsSignQuotaCode)) {
       signerRole.addToPolicy(statement);
     }
-    signerRole.addToPolicy(readSecrets([this.mongoUriSecret, this.tatumApiKeySecret]));
+    signerRole.addToPolicy(readSecrets([this.mongoUriSecret, this.tatumApiKeySecret, ...loop.secrets]));
     acknowledgeKmsWildcards(signerRole, 'signer');
     const signerLogs = this.logGroup('SignerLogs');
     signerLogs.grantWrite(signerRole);
@@ -174,7 +189,8 @@ export class KmsSignerStack extends Stack {
         ...common,
         TATUM_API_KEY_SECRET_ARN: this.tatumApiKeySecret.secretArn,
         SIGNER_JOB_BUDGET_MS: '15000',
-        ...lambdaLoopEnvironment(config),
+        ...lambdaLoopEnvironment(loop.config),
+        ...loop.lambdaEnvironment,
         ...signRateEnvironment(config),
       },
     });
@@ -195,7 +211,8 @@ export class KmsSignerStack extends Stack {
 
     if (config.enableEcs) {
       this.daemon = new SignerDaemonService(this, 'Daemon', {
-        config,
+        config: loop.config,
+        containerSecrets: loop.containerSecrets,
         environment: {
           ...common,
           TATUM_API_KEY_SECRET_ARN: this.tatumApiKeySecret.secretArn,

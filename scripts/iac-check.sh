@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Synthesises the dev, prod, VPC and ECS variants of the CDK app offline and checks every template with
+# Synthesises the dev, prod, VPC, ECS and approvals variants of the CDK app offline and checks every template with
 # cfn-lint and checkov (both from PyPI, pinned, in the git-ignored venv .venv-iac, reused when present).
 # Findings are fixed in infra/ or acknowledged there with a reason (infra/iac-acknowledgements.ts).
 set -euo pipefail
@@ -29,6 +29,8 @@ synth prod -c kms-signer:stage=prod -c kms-signer:tatumNetwork=mainnet \
   -c kms-signer:externalUrl=https://approve.example.com -c kms-signer:cloudTrail=true
 synth vpc -c kms-signer:vpc=new -c kms-signer:multiRegionKeys=true
 synth ecs -c kms-signer:enableEcs=true -c kms-signer:vpc=new
+synth approvals -c kms-signer:stage=prod -c kms-signer:tatumNetwork=mainnet -c kms-signer:approvals=true \
+  -c kms-signer:enableEcs=true -c kms-signer:vpc=new
 
 mapfile -t templates < <(ls "$out"/*/*.template.json)
 echo "==> cfn-lint (${#templates[@]} templates)"

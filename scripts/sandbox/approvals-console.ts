@@ -15,13 +15,17 @@ export function hiddenValue(page: string, name: string): string {
 export class ConsoleClient {
   private cookies = new Map<string, string>();
 
-  constructor(private readonly base: string) {}
+  /** `fetcher`: another transport than the network (e.g. the Lambda handler in-process). */
+  constructor(
+    private readonly base: string,
+    private readonly fetcher: typeof fetch = fetch,
+  ) {}
 
   async request(
     path: string,
     init: { method?: string; form?: Record<string, string> } = {},
   ): Promise<Response> {
-    const response = await fetch(`${this.base}${path}`, {
+    const response = await this.fetcher(`${this.base}${path}`, {
       method: init.method ?? (init.form ? 'POST' : 'GET'),
       redirect: 'manual',
       headers: {

@@ -11,6 +11,7 @@ import { createApiApp } from './app.js';
 import type { ApiAuth } from './auth.js';
 import { type ApiContext, apiAuthFor } from './context.js';
 import type { ApiLogger } from './types.js';
+import { onceUnlessFailed } from '../util/memo-retry.js';
 
 // eslint-disable-next-line @typescript-eslint/no-deprecated
 type LambdaHandler = ReturnType<typeof handle>;
@@ -39,8 +40,7 @@ export function createLambdaHandler(
   getContext: () => Promise<ApiContext>,
   options: LambdaHandlerOptions = {},
 ): (event: ApiLambdaEvent, lambdaContext?: ApiLambdaContext) => Promise<ApiLambdaResult> {
-  let ready: Promise<LambdaHandler> | undefined;
-  const build = async (): Promise<LambdaHandler> => {
+  const ready = onceUnlessFailed(async (): Promise<LambdaHandler> => {
     const context = await getContext();
     const auth = options.auth ?? apiAuthFor(context, options.env ?? process.env, 'iam');
     const app = createApiApp({
@@ -50,13 +50,9 @@ export function createLambdaHandler(
     });
     // eslint-disable-next-line @typescript-eslint/no-deprecated
     return handle(app);
-  };
+  });
   return async (event, lambdaContext) => {
-    ready ??= build().catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
-    const run = await ready;
+    const run = await ready();
     return (await run(event, lambdaContext)) as ApiLambdaResult;
   };
 }

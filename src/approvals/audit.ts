@@ -20,7 +20,13 @@ export type ApprovalAuditAction =
   | 'content-changed'
   | 'released'
   | 'loop-refused'
-  | 'operator-created';
+  | 'operator-created'
+  | 'operator-role-changed'
+  | 'operator-disabled'
+  | 'operator-enabled'
+  | 'operator-unlocked'
+  | 'operator-password-reset'
+  | 'password-changed';
 
 export interface ApprovalAuditRecord {
   _id: string;

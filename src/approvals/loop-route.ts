@@ -14,10 +14,10 @@ import {
 } from '../tatum/four-eye-signature.js';
 import type { PendingTransaction } from '../tatum/types.js';
 import { clientOf } from './client-info.js';
+import { FOUR_EYE_PATH } from './paths.js';
 import type { ApprovalsService } from './service.js';
 import type { PendingDoc } from './store.js';
 
-export const FOUR_EYE_PATH = '/four-eye';
 const MAX_BODY_BYTES = 512 * 1024;
 const PENDING_ID = /^[0-9a-f]{24}$/;
 

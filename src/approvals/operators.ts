@@ -22,6 +22,21 @@ export interface OperatorDoc {
   passwordHash: string;
   role: Role;
   createdAt: Date;
+  /** A disabled operator cannot sign in, and their open sessions stop working at once. */
+  disabled?: boolean;
+  /** Set with a one-time password from the admin page: the operator must choose their own first. */
+  mustChangePassword?: boolean;
+}
+
+/** An operator as the admin page lists them. */
+export interface OperatorView {
+  username: string;
+  role: Role;
+  createdAt: Date;
+  disabled: boolean;
+  mustChangePassword: boolean;
+  /** Locked out now: maxFailedLogins failures inside the window. */
+  locked: boolean;
 }
 
 interface LoginFailureDoc {
@@ -56,14 +71,25 @@ export class OperatorStore {
     return this.db.collection<LoginFailureDoc>(APPROVAL_LOGIN_FAILURES);
   }
 
-  async create(username: string, password: string, role: Role): Promise<void> {
+  async create(
+    username: string,
+    password: string,
+    role: Role,
+    options: { mustChangePassword?: boolean } = {},
+  ): Promise<void> {
     const name = normalizeUsername(username);
     if (!USERNAME.test(name)) {
       throw new Error('username: 2–63 characters, lower-case letters, digits, ".", "_" or "-"');
     }
     const passwordHash = await hashPassword(password);
     try {
-      await this.operators.insertOne({ _id: name, passwordHash, role, createdAt: this.clock() });
+      await this.operators.insertOne({
+        _id: name,
+        passwordHash,
+        role,
+        createdAt: this.clock(),
+        ...(options.mustChangePassword ? { mustChangePassword: true } : {}),
+      });
     } catch (error) {
       if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) {
         throw new Error(`username: operator ${name} already exists`);
@@ -79,13 +105,64 @@ export class OperatorStore {
     if (recent >= this.lockout.maxFailedLogins) return { ok: false, reason: 'locked' };
     const operator = await this.operators.findOne({ _id: name });
     const valid = await verifyPassword(password, operator?.passwordHash ?? DUMMY_HASH);
-    if (operator && valid) return { ok: true, username: name, role: operator.role };
+    // A disabled operator's right password still fails (and counts) like a wrong one: nothing to probe.
+    if (operator && valid && operator.disabled !== true)
+      return { ok: true, username: name, role: operator.role };
     await this.failures.insertOne({ _id: randomUUID(), username: name, at: this.clock(), ip });
     const failed = recent + 1;
     return { ok: false, reason: failed >= this.lockout.maxFailedLogins ? 'locked' : 'invalid' };
   }
 
+  /** The operator's role, or null when unknown or disabled (their sessions then count as signed out). */
   async role(username: string): Promise<Role | null> {
-    return (await this.operators.findOne({ _id: username }))?.role ?? null;
+    const operator = await this.operators.findOne({ _id: username });
+    return operator && operator.disabled !== true ? operator.role : null;
+  }
+
+  async mustChangePassword(username: string): Promise<boolean> {
+    return (await this.operators.findOne({ _id: username }))?.mustChangePassword === true;
+  }
+
+  async list(): Promise<OperatorView[]> {
+    const since = new Date(this.clock().getTime() - this.lockout.windowMs);
+    const operators = await this.operators.find({}).sort({ _id: 1 }).toArray();
+    return Promise.all(
+      operators.map(async (o) => ({
+        username: o._id,
+        role: o.role,
+        createdAt: o.createdAt,
+        disabled: o.disabled === true,
+        mustChangePassword: o.mustChangePassword === true,
+        locked:
+          (await this.failures.countDocuments({ username: o._id, at: { $gte: since } })) >=
+          this.lockout.maxFailedLogins,
+      })),
+    );
+  }
+
+  /** false when there is no such operator. */
+  async update(username: string, change: Partial<Pick<OperatorDoc, 'role' | 'disabled'>>): Promise<boolean> {
+    const result = await this.operators.updateOne({ _id: username }, { $set: change });
+    return result.matchedCount === 1;
+  }
+
+  /** Ends a lock-out before its window does: the operator's recorded failures are removed. */
+  async unlock(username: string): Promise<number> {
+    return (await this.failures.deleteMany({ username })).deletedCount;
+  }
+
+  /** A new password; `oneTime` makes the operator choose their own at the next sign-in. */
+  async setPassword(username: string, password: string, oneTime: boolean): Promise<boolean> {
+    const passwordHash = await hashPassword(password);
+    const result = await this.operators.updateOne(
+      { _id: username },
+      { $set: { passwordHash, mustChangePassword: oneTime } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  async checkPassword(username: string, password: string): Promise<boolean> {
+    const operator = await this.operators.findOne({ _id: username });
+    return verifyPassword(password, operator?.passwordHash ?? DUMMY_HASH);
   }
 }

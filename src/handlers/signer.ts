@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AppConfig } from '../config/index.js';
 import { loadConfig } from '../config/index.js';
+import { withSecretFromArn } from '../config/secret-env.js';
 import { loadLoopEnv, loadTatumConfig } from '../tatum/config.js';
 import { createDaemonDeps } from '../tatum/daemon.js';
 import { SigningLoop } from '../tatum/loop.js';
@@ -28,7 +29,10 @@ let loopPromise: Promise<{ loop: SigningLoop; periodMs: number; jobBudgetMs: num
 async function build(env: NodeJS.ProcessEnv) {
   const config: AppConfig = loadConfig(env);
   const tatum = loadTatumConfig(env);
-  const settings = loadLoopEnv(env);
+  // FOUR_EYE_SECRET_ARN (the stack's approvals service): the HMAC key shared with it, read once here.
+  const settings = loadLoopEnv(
+    await withSecretFromArn(env, 'FOUR_EYE_SECRET', 'FOUR_EYE_SECRET_ARN', config.aws),
+  );
   const { deps, context } = await createDaemonDeps(config, tatum, {
     onKmsRetry: (retry) => {
       logger.warn('KMS request retried', { event: 'kms-retry', ...retry });

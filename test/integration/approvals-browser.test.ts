@@ -1,7 +1,9 @@
 // The approvals console in a real headless Chromium, against the real approvals server, FerretDB, the
 // signing loop, LocalStack KMS, the Tatum sandbox and anvil: two operators approve in the browser and
 // only then does the loop sign and broadcast; a rejection fails the job and is reported to Tatum once;
-// expired approvals sign nothing; a form without its CSRF token and a viewer's vote are refused.
+// expired approvals sign nothing; a form without its CSRF token and a viewer's vote are refused. An admin
+// manages operators on the Operators page, by keyboard: add (one-time password, then the operator's own),
+// change role, unlock a locked-out operator, disable — each audited; a viewer and a token-less form are refused.
 // UPDATE_SCREENSHOTS=1 writes the console screenshots shown in the README to docs/.
 import { countingSigner as recordingSigner, evmDevLoopOptions } from '../support/evm-loop.js';
 import { mkdtempSync } from 'node:fs';
@@ -11,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evmPayload, evmPending } from '../../scripts/sandbox/pending-payloads.js';
 import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
+import { APPROVAL_AUDIT, type ApprovalAuditRecord } from '../../src/approvals/audit.js';
 import { APPROVAL_VOTES } from '../../src/approvals/store.js';
 import { SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
 import { SigningLoop } from '../../src/tatum/loop.js';
@@ -61,17 +64,25 @@ const enqueue = (value = 10n ** 15n) =>
     evmPending('EVM_DEV', wallet.signatureId, evmPayload({ to: DEST, value, gasPrice, nonce: nonce++ })),
   );
 
-/** A signed-in operator in their own browser context (own cookies). */
-async function operator(name: string): Promise<Page> {
+/** A signed-in operator in their own browser context (own cookies); `lands` is the first page's heading. */
+async function operator(
+  name: string,
+  password = OPERATOR_PASSWORD,
+  lands = 'Pending transactions',
+): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${approvals.server.url}/`);
   await expect.poll(() => page.url()).toContain('/login');
-  await page.getByLabel('Username').fill(name);
-  await page.getByLabel('Password').fill(OPERATOR_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Pending transactions' }).waitFor();
+  await signIn(page, name, password);
+  await page.getByRole('heading', { name: lands }).waitFor();
   return page;
+}
+
+async function signIn(page: Page, name: string, password: string): Promise<void> {
+  await page.getByLabel('Username').fill(name);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 async function openTransaction(page: Page, id: string): Promise<void> {
@@ -101,6 +112,7 @@ beforeAll(async () => {
     ['alice', 'approver'],
     ['bob', 'approver'],
     ['victor', 'viewer'],
+    ['ada', 'admin'],
   ] as const) {
     await approvals.service.operators.create(name, OPERATOR_PASSWORD, role);
   }
@@ -253,5 +265,106 @@ describe('approvals console in Chromium', () => {
     expect(await votes(id)).toBe(0);
     expect(await pass(id)).toMatchObject({ outcome: 'WAITING' });
     await victor.context().close();
+  });
+
+  it('an admin adds, re-roles, unlocks and disables an operator by keyboard, each audited', async () => {
+    const ada = await operator('ada');
+    // Keyboard only: the nav link, then the add form (typing and Enter).
+    await ada.getByRole('link', { name: 'Operators' }).focus();
+    await ada.keyboard.press('Enter');
+    await ada.getByRole('heading', { name: 'Operators' }).waitFor();
+    await ada.getByLabel('Username').focus();
+    await ada.keyboard.type('carol');
+    await ada.keyboard.press('Tab'); // the role select (default: approver)
+    await ada.keyboard.press('Tab'); // the Add operator button
+    await ada.keyboard.press('Enter');
+    await ada.locator('#one-time-password').waitFor();
+    const oneTime = (await ada.locator('#one-time-password').textContent())!.trim();
+    expect(oneTime).toMatch(/^[\w-]{20}$/);
+
+    // The one-time password leads only to the set-password page.
+    const carol = await operator('carol', oneTime, 'Set your password');
+    await carol.goto(`${approvals.server.url}/`);
+    await carol.getByRole('heading', { name: 'Set your password' }).waitFor();
+    await carol.getByLabel('Current password').fill(oneTime);
+    await carol.getByLabel(/^New password \(/).fill('short');
+    await carol.getByLabel('New password again').fill('short');
+    await carol.getByLabel(/^New password \(/).evaluate((input: unknown) => {
+      (input as { removeAttribute(name: string): void }).removeAttribute('minlength'); // the server's check
+    });
+    await carol.getByRole('button', { name: 'Set password' }).click();
+    expect(await carol.getByRole('alert').textContent()).toContain('at least 12 characters');
+    await carol.getByLabel('Current password').fill(oneTime);
+    await carol.getByLabel(/^New password \(/).fill(OPERATOR_PASSWORD);
+    await carol.getByLabel('New password again').fill(OPERATOR_PASSWORD);
+    await carol.getByRole('button', { name: 'Set password' }).click();
+    await carol.getByRole('heading', { name: 'Pending transactions' }).waitFor();
+
+    // Change role: the row's select and button, by keyboard.
+    await ada.getByLabel('Role for carol').selectOption('viewer');
+    await ada.getByRole('button', { name: 'Change role of carol' }).focus();
+    await ada.keyboard.press('Enter');
+    expect(await ada.getByRole('status').textContent()).toContain('carol is now viewer');
+    await carol.reload();
+    expect(await carol.locator('header').textContent()).toContain('(viewer)');
+
+    // Five wrong passwords lock carol out; the admin unlocks her before the window ends.
+    const stranger = await (await browser.newContext()).newPage();
+    for (let i = 0; i < 5; i++) {
+      await stranger.goto(`${approvals.server.url}/login`);
+      await signIn(stranger, 'carol', `wrong password, attempt ${i}`);
+    }
+    await stranger.goto(`${approvals.server.url}/login`);
+    await signIn(stranger, 'carol', OPERATOR_PASSWORD);
+    expect(await stranger.getByRole('alert').textContent()).toMatch(/locked|too many/i);
+    await ada.goto(`${approvals.server.url}/admin/operators`);
+    expect(await ada.getByRole('row', { name: /carol/ }).textContent()).toContain('locked out');
+    await ada.getByRole('button', { name: 'Unlock carol' }).focus();
+    await ada.keyboard.press('Enter');
+    expect(await ada.getByRole('status').textContent()).toContain('carol can sign in again');
+    await stranger.goto(`${approvals.server.url}/login`);
+    await signIn(stranger, 'carol', OPERATOR_PASSWORD);
+    await stranger.getByRole('heading', { name: 'Pending transactions' }).waitFor();
+    await ada.screenshot({ path: join(SCREENSHOTS, 'approvals-operators.png'), fullPage: true });
+
+    // Disabling ends carol's open sessions at once and refuses her sign-in.
+    await ada.getByRole('button', { name: 'Disable carol' }).click();
+    expect(await ada.getByRole('row', { name: /carol/ }).textContent()).toContain('disabled');
+    await carol.goto(`${approvals.server.url}/`);
+    await expect.poll(() => carol.url()).toContain('/login');
+    await signIn(carol, 'carol', OPERATOR_PASSWORD);
+    expect(await carol.getByRole('alert').count()).toBe(1);
+
+    const audit = await env.db
+      .collection<ApprovalAuditRecord>(APPROVAL_AUDIT)
+      .find({ actor: { $in: ['ada', 'carol'] } })
+      .toArray();
+    const actions = audit.map((r) => `${r.actor} ${r.action}`);
+    for (const expected of [
+      'ada operator-created',
+      'carol password-changed',
+      'ada operator-role-changed',
+      'ada operator-unlocked',
+      'ada operator-disabled',
+    ]) {
+      expect(actions).toContain(expected);
+    }
+    expect(audit.every((r) => r.ip !== 'unknown')).toBe(true);
+    for (const page of [ada, carol, stranger]) await page.context().close();
+  });
+
+  it('the Operators page refuses a viewer and a form without its CSRF token', async () => {
+    const victor = await operator('victor');
+    expect(await victor.getByRole('link', { name: 'Operators' }).count()).toBe(0);
+    const page = await victor.goto(`${approvals.server.url}/admin/operators`);
+    expect(page?.status()).toBe(403);
+    const ada = await operator('ada');
+    const direct = await ada.context().request.post(`${approvals.server.url}/admin/operators`, {
+      form: { username: 'mallory', role: 'admin' },
+      maxRedirects: 0,
+    });
+    expect(direct.status()).toBe(403);
+    expect((await approvals.service.operators.list()).map((o) => o.username)).not.toContain('mallory');
+    for (const p of [victor, ada]) await p.context().close();
   });
 });

@@ -20,6 +20,8 @@ code { font-size: .9em; word-break: break-all; }
 .status.awaiting { background: #fff1c7; color: #5c4400; } .status.neutral { background: #e8e8e8; }
 .error { border: 2px solid #b00020; background: #fdecee; padding: 0 1rem; }
 .notice { border: 2px solid #0b5b1f; background: #e6f5ea; padding: 0 1rem; }
+form.inline { display: inline-flex; gap: .35rem; align-items: center; margin: 0 .5rem .35rem 0; }
+td.actions label { font-size: .9em; }
 .stack { display: grid; gap: .4rem; max-width: 32rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; }
 dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }

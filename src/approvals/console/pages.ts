@@ -35,6 +35,8 @@ export function layout(title: string, body: SafeHtml, viewer: Viewer | null): st
                     <ul>
                       <li><a href="/">Pending transactions</a></li>
                       ${viewer.role === 'admin' ? html`<li><a href="/audit">Audit log</a></li>` : ''}
+                      ${viewer.role === 'admin' ? html`<li><a href="/admin/operators">Operators</a></li>` : ''}
+                      <li><a href="/password">Password</a></li>
                     </ul>
                   </nav>
                   <form method="post" action="/logout" class="signout">

@@ -1,12 +1,13 @@
 // The operators' console: sign-in, the pending list, a transaction's decoded detail, votes, the audit log.
 // Every POST carries a CSRF token (login: double-submit cookie; signed in: the session's own token)
 // checked before anything else; cookies are HttpOnly + SameSite=Strict (+ Secure/__Host- unless disabled).
-import type { Context, Hono } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { clientOf } from '../client-info.js';
 import { canVote } from '../operators.js';
 import type { ApprovalsService } from '../service.js';
 import { randomToken, sameToken } from '../sessions.js';
+import { registerAdminRoutes } from './admin.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { auditPage, detailPage, listPage, loginPage, messagePage, type Viewer } from './pages.js';
 
@@ -60,6 +61,7 @@ class ConsoleRoutes {
       c.header('cache-control', 'no-store');
     });
 
+    app.use('*', this.passwordFirst);
     app.get('/console.css', (c) => c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }));
     app.get('/console.js', (c) =>
       c.body(CONSOLE_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
@@ -72,9 +74,28 @@ class ConsoleRoutes {
     app.get('/tx/:id', (c) => this.detail(c));
     app.post('/tx/:id/vote', (c) => this.vote(c));
     app.get('/audit', (c) => this.audit(c));
+    registerAdminRoutes(app, this.service, this);
   }
 
-  private async viewerOf(c: Context): Promise<(Viewer & { token: string }) | null> {
+  /**
+   * An operator signed in with a one-time password reaches only the set-password page (and sign-out)
+   * until they chose their own; the loop's endpoint and the static files are not operator pages.
+   */
+  private readonly passwordFirst: MiddlewareHandler = async (c, next) => {
+    if (/^\/(password|logout|login|health|console\.(css|js)|four-eye(\/.*)?)$/.test(c.req.path)) {
+      await next();
+      return undefined;
+    }
+    const token = getCookie(c, this.names.session);
+    const session = token ? await this.service.sessions.find(token) : null;
+    if (session && (await this.service.operators.mustChangePassword(session.username))) {
+      return c.redirect('/password', 303);
+    }
+    await next();
+    return undefined;
+  };
+
+  async viewerOf(c: Context): Promise<(Viewer & { token: string }) | null> {
     const token = getCookie(c, this.names.session);
     if (!token) return null;
     const session = await this.service.sessions.find(token);
@@ -84,7 +105,7 @@ class ConsoleRoutes {
   }
 
   /** The form's _csrf matches the session's token; otherwise audited and refused. */
-  private async csrfOk(c: Context, viewer: Viewer, form: FormData, pendingId?: string): Promise<boolean> {
+  async csrfOk(c: Context, viewer: Viewer, form: FormData, pendingId?: string): Promise<boolean> {
     const given = form.get('_csrf');
     if (typeof given === 'string' && sameToken(given, viewer.csrf)) return true;
     await this.service.audit.record({
@@ -97,7 +118,7 @@ class ConsoleRoutes {
     return false;
   }
 
-  private csrfRefusal(c: Context, viewer: Viewer | null) {
+  csrfRefusal(c: Context, viewer: Viewer | null) {
     return c.html(
       messagePage(
         'Form refused',

@@ -1,4 +1,4 @@
-// Bundles both handlers with local esbuild (as `cdk synth` does) and imports the built index.mjs in a
+// Bundles the three handlers with local esbuild (as `cdk synth` does) and imports the built index.mjs in a
 // plain Node child process without AWS access: the bundles must load and initialise (import only), every
 // chunk loaded on first use must load too, and their minified stack traces must map back to src/ with
 // the functions' NODE_OPTIONS. The chain families nothing else needs stay out of the init code.
@@ -37,22 +37,23 @@ function runModule(script: string, env: Record<string, string> = {}): string {
 }
 
 describe('bundled handlers', () => {
-  const app = new App({ outdir });
+  // With the approvals service (kms-signer:approvals): api, signer and approvals.
+  const app = new App({ outdir, context: { 'kms-signer:approvals': 'true' } });
   new KmsSignerStack(app, 'Bundle', { config: readConfig(app.node) });
   app.synth();
   const dirs = assetDirs();
 
   it('produces one bundle per function', () => {
-    expect(dirs).toHaveLength(2);
+    expect(dirs).toHaveLength(3);
   });
 
-  it.each([0, 1])('bundle %i loads in plain Node', (i) => {
+  it.each([0, 1, 2])('bundle %i loads in plain Node', (i) => {
     const entry = join(dirs[i]!, 'index.mjs');
     const script = `const m = await import(${JSON.stringify(entry)}); if (typeof m.handler !== 'function') process.exit(3); console.log('ok');`;
     expect(runModule(script).trim()).toBe('ok');
   });
 
-  it.each([0, 1])('every chunk of bundle %i loads in plain Node', (i) => {
+  it.each([0, 1, 2])('every chunk of bundle %i loads in plain Node', (i) => {
     const chunks = readdirSync(join(dirs[i]!, 'chunks')).filter((f) => f.endsWith('.mjs'));
     expect(chunks.length).toBeGreaterThan(0);
     const urls = chunks.map((f) => JSON.stringify(join(dirs[i]!, 'chunks', f)));
@@ -60,7 +61,7 @@ describe('bundled handlers', () => {
     expect(runModule(script).trim()).toBe('ok');
   });
 
-  it.each([0, 1])('bundle %i reports errors at src/ lines through its source map', (i) => {
+  it.each([0, 1, 2])('bundle %i reports errors at src/ lines through its source map', (i) => {
     const entry = join(dirs[i]!, 'index.mjs');
     const map = JSON.parse(readFileSync(`${entry}.map`, 'utf8')) as { sourcesContent?: unknown };
     expect(map.sourcesContent).toBeUndefined(); // mappings only: a smaller map for Node to read at start-up
