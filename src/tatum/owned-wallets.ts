@@ -10,7 +10,7 @@ import { WalletResolutionError } from './errors.js';
 /** What the loop reads of the wallet service (SigningLoopOptions.wallets). */
 type LoopWallets = Pick<
   WalletService,
-  'getWallet' | 'existingAddress' | 'countActiveWallets' | 'activeSignatureIds'
+  'getWallet' | 'getWallets' | 'existingAddress' | 'countActiveWallets' | 'activeSignatureIds'
 >;
 
 const REASONS: Record<Exclude<KeyOwnershipAnswer, { ours: true }>['reason'], string> = {
@@ -31,8 +31,22 @@ export function ownedWallets(wallets: LoopWallets, ownership: KeyOwnership): Loo
       );
     }
   };
+  // Every read the loop makes is listed (no spread): a read added later cannot slip past the check.
   return {
-    ...wallets,
+    countActiveWallets: (...args) => wallets.countActiveWallets(...args),
+    activeSignatureIds: (...args) => wallets.activeSignatureIds(...args),
+    // A page read keeps only the wallets that pass; the job's own getWallet then refuses the others.
+    getWallets: async (signatureIds) => {
+      const owned = new Map<string, Awaited<ReturnType<LoopWallets['getWallet']>>>();
+      for (const [signatureId, view] of await wallets.getWallets(signatureIds)) {
+        const passes = await check(signatureId, view.kmsKeyId).then(
+          () => true,
+          () => false,
+        );
+        if (passes) owned.set(signatureId, view);
+      }
+      return owned;
+    },
     getWallet: async (signatureId: string) => {
       const view = await wallets.getWallet(signatureId);
       await check(signatureId, view.kmsKeyId);

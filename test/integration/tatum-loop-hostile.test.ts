@@ -21,6 +21,7 @@ import type { WalletView } from '../../src/wallets/contract.js';
 import { KeyOwnership } from '../../src/wallets/key-ownership.js';
 import { countingSigner, fundedEvmWallet } from '../support/evm-loop.js';
 import { EvmRpc } from '../support/evm-rpc.js';
+import { startLiteSvmRpc, type LiteSvmRpc } from '../support/litesvm-rpc.js';
 import { sandboxApi } from '../support/sandbox-api.js';
 import { stackEndpoints } from '../support/stack.js';
 import { walletTestEnv, type WalletTestEnv } from '../support/wallets.js';
@@ -38,6 +39,8 @@ let env: WalletTestEnv;
 let sandbox: TatumSandbox;
 let rpc: EvmRpc;
 let evmRpcUrl: string;
+// SOL payloads are completed with a fresh blockhash before they are decoded, as with a deployed node.
+let solRpc: LiteSvmRpc;
 const signs: string[] = [];
 const wallets = new Map<ChainId, WalletView>();
 
@@ -54,7 +57,7 @@ const loop = (over: Partial<SigningLoopOptions> = {}) =>
     network: 'testnet',
     chainViews: new ChainViews({
       network: 'testnet',
-      env: { KMS_SIGNER_RPC_EVM_DEV: evmRpcUrl },
+      env: { KMS_SIGNER_RPC_EVM_DEV: evmRpcUrl, KMS_SIGNER_RPC_SOL: solRpc.url },
       retries: 0,
     }),
     reconcileEveryMs: 3_600_000,
@@ -120,6 +123,7 @@ beforeAll(async () => {
   env = await walletTestEnv();
   evmRpcUrl = stackEndpoints().evmRpcUrl;
   rpc = new EvmRpc(evmRpcUrl);
+  solRpc = await startLiteSvmRpc();
   sandbox = await startTatumSandbox({ evmRpcUrl });
   for (const { chain, asset } of FAMILIES) {
     const { wallet } = await env.service.createWallet({
@@ -134,6 +138,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sandbox.close();
+  await solRpc.close();
   await env.close();
 });
 
