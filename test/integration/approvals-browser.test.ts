@@ -304,7 +304,7 @@ describe('approvals console in Chromium', () => {
     await ada.getByLabel('Role for carol').selectOption('viewer');
     await ada.getByRole('button', { name: 'Change role of carol' }).focus();
     await ada.keyboard.press('Enter');
-    expect(await ada.getByRole('status').textContent()).toContain('carol is now viewer');
+    await ada.getByRole('status').filter({ hasText: 'carol is now viewer' }).waitFor();
     await carol.reload();
     expect(await carol.locator('header').textContent()).toContain('(viewer)');
 
@@ -321,7 +321,7 @@ describe('approvals console in Chromium', () => {
     expect(await ada.getByRole('row', { name: /carol/ }).textContent()).toContain('locked out');
     await ada.getByRole('button', { name: 'Unlock carol' }).focus();
     await ada.keyboard.press('Enter');
-    expect(await ada.getByRole('status').textContent()).toContain('carol can sign in again');
+    await ada.getByRole('status').filter({ hasText: 'carol can sign in again' }).waitFor();
     await stranger.goto(`${approvals.server.url}/login`);
     await signIn(stranger, 'carol', OPERATOR_PASSWORD);
     await stranger.getByRole('heading', { name: 'Pending transactions' }).waitFor();

@@ -49,6 +49,8 @@ describe('Lambda functions', () => {
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_METRICS_NAMESPACE: 'KmsSigner/dev',
           API_AUTH: 'iam',
+          // Not a secret: the role each new wallet key's policy lets tag it once (src/kms/key-ownership.ts).
+          KMS_KEY_OWNER_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiRole'), 'Arn'] },
         }),
       },
     });
