@@ -5,7 +5,7 @@
 // the job stored, no second broadcast with other bytes (the sandbox answers 409 and records it), and Tatum
 // accepting exactly one broadcast per transaction (a broadcast whose BROADCAST write was killed is settled
 // by the look-up, not sent again). Bounded: ~30 s of kills, ≤ 60 s to settle; the seed is printed and
-// CHAOS_SEED replays it. Longer runs: CHAOS_SECONDS.
+// CHAOS_SEED replays it. Longer runs (bench/issue-17-chaos.md): CHAOS_SECONDS and CHAOS_WAVES.
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -23,9 +23,9 @@ const SEPOLIA = 11155111;
 const BROADCAST_PATH = '/v3/ethereum/broadcast';
 const DEST = '0x8ba1f109551bd432803012645ac136ddd64dba72';
 const WALLETS = 4;
-const WAVES = 6; // one transaction per wallet per wave
+const WAVES = Number(process.env.CHAOS_WAVES ?? 6); // one transaction per wallet per wave
 const CHAOS_MS = Number(process.env.CHAOS_SECONDS ?? 30) * 1000;
-const SETTLE_MS = 60_000;
+const SETTLE_MS = Math.max(60_000, WAVES * WALLETS * 1000);
 const LEASE_S = 10; // the daemon's minimum: a killed runner's jobs are taken over after this
 const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
@@ -123,92 +123,98 @@ async function chaos(state: { s: number }, enqueueWave: (wave: number) => void):
   return kills;
 }
 
-it('SIGKILLed daemons racing each other: every pending transaction mined exactly once', async () => {
-  console.log(`chaos seed ${seed} (CHAOS_SEED=${seed} replays it)`);
-  const state = { s: seed };
-  const wallets = await fundedWallets();
-  const ids: string[] = [];
-  const byWallet = new Map<string, string[]>(wallets.map((w) => [w.address.toLowerCase(), []]));
-  const enqueueWave = () => {
-    for (const wallet of wallets) {
-      // Tatum's shape: no nonce, gas or gas price — the daemon completes them from the node.
-      const id = sandbox.enqueue(
-        evmPending('ETH', wallet.signatureId, JSON.stringify({ to: DEST, value: '1000' })),
+it(
+  'SIGKILLed daemons racing each other: every pending transaction mined exactly once',
+  async () => {
+    console.log(`chaos seed ${seed} (CHAOS_SEED=${seed} replays it)`);
+    const state = { s: seed };
+    const wallets = await fundedWallets();
+    const ids: string[] = [];
+    const byWallet = new Map<string, string[]>(wallets.map((w) => [w.address.toLowerCase(), []]));
+    const enqueueWave = () => {
+      for (const wallet of wallets) {
+        // Tatum's shape: no nonce, gas or gas price — the daemon completes them from the node.
+        const id = sandbox.enqueue(
+          evmPending('ETH', wallet.signatureId, JSON.stringify({ to: DEST, value: '1000' })),
+        );
+        ids.push(id);
+        byWallet.get(wallet.address.toLowerCase())?.push(id);
+      }
+    };
+    const kills = await chaos(state, enqueueWave);
+    expect(ids).toHaveLength(WALLETS * WAVES);
+    expect(crashes).toEqual([]);
+    expect(killedWhileWorking).toBeGreaterThan(0);
+
+    // Left alone: one daemon at once, a second after the killed runners' leases ran out (its first pass
+    // reconciles the SIGNED jobs Tatum no longer lists).
+    // The time to settle counts from the moment the first daemon is up (starting one takes seconds of CPU
+    // on a loaded machine).
+    const chaosEnd = Date.now();
+    await Promise.race([startDaemon('settle-a').ready, pause(SETTLE_MS)]);
+    const settleStart = Date.now();
+    const jobs = env.db.collection<SigningJobDoc>(SIGNING_JOBS);
+    let startedB = false;
+    let final: SigningJobDoc[] = [];
+    while (Date.now() - settleStart < SETTLE_MS) {
+      if (!startedB && Date.now() - chaosEnd > (LEASE_S + 1) * 1000) {
+        startDaemon('settle-b');
+        startedB = true;
+      }
+      final = await jobs.find({ _id: { $in: ids }, state: { $in: ['BROADCAST', 'CONFIRMED'] } }).toArray();
+      const audited = await env.db
+        .collection(SIGNING_AUDIT)
+        .countDocuments({ pendingId: { $in: ids }, outcome: { $in: ['BROADCAST', 'FAILED'] } });
+      const done = final.length === ids.length && audited === ids.length;
+      if (done && ids.every((id) => sandbox.completed.has(id))) break;
+      await pause(1000);
+    }
+    const settleMs = Date.now() - settleStart;
+    const events = everyDaemon.flatMap((d) => d.events());
+    const count = (event: string) => events.filter((e) => e.event === event).length;
+    console.log(
+      `chaos: ${kills} SIGKILLs (${killedWhileWorking} mid-pass), ${everyDaemon.length} daemons, ${ids.length} transactions, settled in ` +
+        `${settleMs} ms (daemon up after ${settleStart - chaosEnd} ms); broadcast ${count('broadcast')}, found ${count('broadcast-found')}, ` +
+        `audit-repaired ${count('audit-repaired')}, signed-elsewhere ${count('signed-elsewhere')}, job-error ${count('job-error')}, retries ${count('job-retry')}`,
+    );
+
+    // Every job final, each with exactly one final audit record.
+    const states = await jobs.find({ _id: { $in: ids } }).toArray();
+    if (states.some((j) => j.state !== 'BROADCAST' && j.state !== 'CONFIRMED')) {
+      for (const d of everyDaemon.slice(-2)) console.log(`--- ${d.name}\n${d.tail(40)}`);
+    }
+    expect(states.filter((j) => j.state !== 'BROADCAST' && j.state !== 'CONFIRMED')).toEqual([]);
+    const audit = env.db.collection(SIGNING_AUDIT);
+    for (const id of ids) {
+      expect(await audit.countDocuments({ pendingId: id, outcome: { $in: ['BROADCAST', 'FAILED'] } })).toBe(
+        1,
       );
-      ids.push(id);
-      byWallet.get(wallet.address.toLowerCase())?.push(id);
     }
-  };
-  const kills = await chaos(state, enqueueWave);
-  expect(ids).toHaveLength(WALLETS * WAVES);
-  expect(crashes).toEqual([]);
-  expect(killedWhileWorking).toBeGreaterThan(0);
+    // Tatum: one accepted broadcast per transaction, never other bytes for a completed one.
+    expect(sandbox.violations).toEqual([]);
+    const accepted = sandbox.calls.filter((c) => c.path === BROADCAST_PATH && c.status === 200).length;
+    expect(accepted).toBe(ids.length);
+    expect(sandbox.reportedErrors).toEqual([]);
 
-  // Left alone: one daemon at once, a second after the killed runners' leases ran out (its first pass
-  // reconciles the SIGNED jobs Tatum no longer lists).
-  // The time to settle counts from the moment the first daemon is up (starting one takes seconds of CPU
-  // on a loaded machine).
-  const chaosEnd = Date.now();
-  await Promise.race([startDaemon('settle-a').ready, pause(SETTLE_MS)]);
-  const settleStart = Date.now();
-  const jobs = env.db.collection<SigningJobDoc>(SIGNING_JOBS);
-  let startedB = false;
-  let final: SigningJobDoc[] = [];
-  while (Date.now() - settleStart < SETTLE_MS) {
-    if (!startedB && Date.now() - chaosEnd > (LEASE_S + 1) * 1000) {
-      startDaemon('settle-b');
-      startedB = true;
+    // The chain: each wallet used exactly its n nonces, and each job's stored hash is the mined one.
+    for (const [address, walletIds] of byWallet) {
+      const nonce = await rpc.call('eth_getTransactionCount', [address, 'latest'], hexQuantity);
+      expect(Number(nonce)).toBe(walletIds.length);
+      const nonces = new Set<number>();
+      for (const id of walletIds) {
+        const job = states.find((j) => j._id === id);
+        expect(job?.txId).toBe(sandbox.completed.get(id)?.txId);
+        const tx = await rpc.call(
+          'eth_getTransactionByHash',
+          [job?.txId],
+          z.object({ from: z.string(), nonce: hexQuantity, blockNumber: z.string().nullable() }),
+        );
+        expect(tx.from.toLowerCase()).toBe(address);
+        expect(tx.blockNumber).not.toBeNull();
+        nonces.add(Number(tx.nonce));
+      }
+      expect([...nonces].sort((a, b) => a - b)).toEqual(walletIds.map((_, i) => i));
     }
-    final = await jobs.find({ _id: { $in: ids }, state: { $in: ['BROADCAST', 'CONFIRMED'] } }).toArray();
-    const audited = await env.db
-      .collection(SIGNING_AUDIT)
-      .countDocuments({ pendingId: { $in: ids }, outcome: { $in: ['BROADCAST', 'FAILED'] } });
-    const done = final.length === ids.length && audited === ids.length;
-    if (done && ids.every((id) => sandbox.completed.has(id))) break;
-    await pause(1000);
-  }
-  const settleMs = Date.now() - settleStart;
-  const events = everyDaemon.flatMap((d) => d.events());
-  const count = (event: string) => events.filter((e) => e.event === event).length;
-  console.log(
-    `chaos: ${kills} SIGKILLs (${killedWhileWorking} mid-pass), ${everyDaemon.length} daemons, ${ids.length} transactions, settled in ` +
-      `${settleMs} ms (daemon up after ${settleStart - chaosEnd} ms); broadcast ${count('broadcast')}, found ${count('broadcast-found')}, ` +
-      `audit-repaired ${count('audit-repaired')}, signed-elsewhere ${count('signed-elsewhere')}, job-error ${count('job-error')}, retries ${count('job-retry')}`,
-  );
-
-  // Every job final, each with exactly one final audit record.
-  const states = await jobs.find({ _id: { $in: ids } }).toArray();
-  if (states.some((j) => j.state !== 'BROADCAST' && j.state !== 'CONFIRMED')) {
-    for (const d of everyDaemon.slice(-2)) console.log(`--- ${d.name}\n${d.tail(40)}`);
-  }
-  expect(states.filter((j) => j.state !== 'BROADCAST' && j.state !== 'CONFIRMED')).toEqual([]);
-  const audit = env.db.collection(SIGNING_AUDIT);
-  for (const id of ids) {
-    expect(await audit.countDocuments({ pendingId: id, outcome: { $in: ['BROADCAST', 'FAILED'] } })).toBe(1);
-  }
-  // Tatum: one accepted broadcast per transaction, never other bytes for a completed one.
-  expect(sandbox.violations).toEqual([]);
-  const accepted = sandbox.calls.filter((c) => c.path === BROADCAST_PATH && c.status === 200).length;
-  expect(accepted).toBe(ids.length);
-  expect(sandbox.reportedErrors).toEqual([]);
-
-  // The chain: each wallet used exactly its n nonces, and each job's stored hash is the mined one.
-  for (const [address, walletIds] of byWallet) {
-    const nonce = await rpc.call('eth_getTransactionCount', [address, 'latest'], hexQuantity);
-    expect(Number(nonce)).toBe(walletIds.length);
-    const nonces = new Set<number>();
-    for (const id of walletIds) {
-      const job = states.find((j) => j._id === id);
-      expect(job?.txId).toBe(sandbox.completed.get(id)?.txId);
-      const tx = await rpc.call(
-        'eth_getTransactionByHash',
-        [job?.txId],
-        z.object({ from: z.string(), nonce: hexQuantity, blockNumber: z.string().nullable() }),
-      );
-      expect(tx.from.toLowerCase()).toBe(address);
-      expect(tx.blockNumber).not.toBeNull();
-      nonces.add(Number(tx.nonce));
-    }
-    expect([...nonces].sort((a, b) => a - b)).toEqual(walletIds.map((_, i) => i));
-  }
-}, 180_000);
+  },
+  Math.max(180_000, CHAOS_MS + 2 * SETTLE_MS + 60_000),
+);
