@@ -185,11 +185,22 @@ it(
     }
     expect(states.filter((j) => j.state !== 'BROADCAST' && j.state !== 'CONFIRMED')).toEqual([]);
     const audit = env.db.collection(SIGNING_AUDIT);
+    const finalRecords = new Map<string, number>();
     for (const id of ids) {
-      expect(await audit.countDocuments({ pendingId: id, outcome: { $in: ['BROADCAST', 'FAILED'] } })).toBe(
-        1,
+      finalRecords.set(
+        id,
+        await audit.countDocuments({ pendingId: id, outcome: { $in: ['BROADCAST', 'FAILED'] } }),
       );
     }
+    // A job without its one final record: print it and every record it has, to see which write was lost.
+    for (const id of ids.filter((id) => finalRecords.get(id) !== 1)) {
+      console.log(
+        `job ${id} has ${finalRecords.get(id)} final audit records`,
+        JSON.stringify(states.find((j) => j._id === id)),
+        JSON.stringify(await audit.find({ pendingId: id }).toArray()),
+      );
+    }
+    expect([...finalRecords.values()].every((n) => n === 1)).toBe(true);
     // Tatum: one accepted broadcast per transaction, never other bytes for a completed one.
     expect(sandbox.violations).toEqual([]);
     const accepted = sandbox.calls.filter((c) => c.path === BROADCAST_PATH && c.status === 200).length;
