@@ -12,7 +12,6 @@
 // EVM nonce the job had marked used is given back: no bytes with it can ever be broadcast.
 import type { Db } from 'mongodb';
 import type { ChainId } from '../chains/index.js';
-import { COLLECTIONS } from '../db/documents.js';
 import { errorMessage } from '../util/error-message.js';
 import type { JobContext, JobResult } from './job.js';
 import { SIGNED_TRANSACTIONS, type SigningJobDoc } from './jobs.js';
@@ -97,7 +96,7 @@ async function giveUp(ctx: JobContext, db: Db, result: JobResult, afterMs: numbe
       },
     );
     // Nothing with the job's nonce can be broadcast any more: the wallet's next job takes it.
-    await db.collection(COLLECTIONS.evmNonces).deleteMany({ jobId: job._id });
+    await ctx.nonces.releaseJob(job._id);
     ctx.log({ event: 'job-gave-up', id: job._id, chain: job.chain, minutes, error });
     return { id: job._id, chain: job.chain as ChainId, outcome: 'FAILED' as const, error };
   } finally {

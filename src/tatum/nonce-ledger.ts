@@ -156,6 +156,11 @@ export class NonceLedger {
     if (existing?.jobId === jobId) await this.used.deleteOne({ _id: key(scope, nonce) });
   }
 
+  /** A job given up before it was signed: every nonce it marked used is free again (the walk finds the gap). */
+  async releaseJob(jobId: string): Promise<void> {
+    await this.used.deleteMany({ jobId });
+  }
+
   /** A fresh pending count: the walk restarts there, so gaps below the old cursor are found again. */
   private async readCursor(wallet: string, readFloor: () => Promise<bigint>): Promise<Cursor> {
     const floor = await readFloor();
