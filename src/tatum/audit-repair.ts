@@ -33,9 +33,16 @@ export async function repairFinalAudits(ctx: JobContext, db: Db, window: AuditRe
     .toArray();
   const audit = db.collection<AuditRecord>(SIGNING_AUDIT);
   const log = new AuditLog(db);
+  // One look-up for the window's records, by _id (the one lookup FerretDB pushes down).
+  const recorded = new Set(
+    (
+      await audit
+        .find({ _id: { $in: jobs.map((job) => finalAuditId(job._id)) } }, { projection: { _id: 1 } })
+        .toArray()
+    ).map((record) => record._id),
+  );
   for (const job of jobs) {
-    // By _id: the one lookup FerretDB pushes down.
-    if (await audit.findOne({ _id: finalAuditId(job._id) }, { projection: { _id: 1 } })) continue;
+    if (recorded.has(finalAuditId(job._id))) continue;
     const written = await log.record({
       pendingId: job._id,
       chain: job.chain,
