@@ -122,8 +122,9 @@ export async function createWallet(
     ({ signatureId, replay } = await claimIdempotencyKey(ctx, options.idempotencyKey, requestHash(input)));
   }
   const doc = newWalletDoc(signatureId, input, ctx.clock(), options);
-  if (replay) {
-    // The first attempt may have died between the idempotency record and the wallet record.
+  if (options.idempotencyKey !== undefined) {
+    // A replay may find the first attempt died before its wallet record, and the first attempt may find a
+    // concurrent replay wrote that record first: both write the same document, whichever lands first wins.
     await insertIfAbsent(ctx.wallets, doc);
   } else {
     await ctx.wallets.insertOne(doc);
