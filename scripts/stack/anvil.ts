@@ -1,15 +1,7 @@
 // anvil 1.7.1 (from npm) as the EVM JSON-RPC node: chain id 31337 for the stack, any other chain id
 // (e.g. 42220 for CELO) for tests of one chain.
 import { freePort } from './ports.js';
-import { spawnService, waitUntilReady } from './process.js';
-import {
-  baseEnv,
-  serviceDir,
-  serviceLog,
-  stopOnFailure,
-  type ServiceContext,
-  type StartedService,
-} from './service.js';
+import { startNodeService, type ServiceContext, type StartedService } from './service.js';
 import { tools } from './tools.js';
 
 export const EVM_CHAIN_ID = 31337;
@@ -33,17 +25,13 @@ export async function startAnvil(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const name = chainId === EVM_CHAIN_ID ? 'anvil' : `anvil-${chainId}`;
-  const proc = spawnService({
+  const proc = await startNodeService(ctx, {
     name,
     command: tools.anvil,
     args: ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--silent'],
-    logFile: serviceLog(ctx, name),
-    cwd: serviceDir(ctx, name),
-    env: baseEnv({}),
+    ready: () => chainIdIs(url, chainId),
+    timeoutMs: 30_000,
+    intervalMs: 100,
   });
-  ctx.track(proc);
-  await stopOnFailure(proc, () =>
-    waitUntilReady(proc, () => chainIdIs(url, chainId), { timeoutMs: 30_000, intervalMs: 100 }),
-  );
   return { endpoint: url, stop: () => proc.stop() };
 }

@@ -7,11 +7,9 @@ import path from 'node:path';
 import { btcRpc, type BtcRpcEndpoint } from './btc-rpc.js';
 import { miningKey } from './btc-mining-key.js';
 import { freePort } from './ports.js';
-import { spawnService, waitUntilReady } from './process.js';
 import {
-  baseEnv,
   serviceDir,
-  serviceLog,
+  startNodeService,
   stopOnFailure,
   type ServiceContext,
   type StartedService,
@@ -54,7 +52,9 @@ export async function startBtcd(ctx: ServiceContext): Promise<StartedService<Btc
     user: 'kms-signer',
     pass: randomBytes(12).toString('hex'),
   };
-  const proc = spawnService({
+  // btcd always creates an empty ~/.btcd (config.go MkdirAll(defaultHomeDir), home taken from
+  // /etc/passwd, not $HOME). On regtest with the default config path it reads/writes no file there.
+  const proc = await startNodeService(ctx, {
     name: 'btcd',
     command: tools.btcd,
     args: [
@@ -71,22 +71,11 @@ export async function startBtcd(ctx: ServiceContext): Promise<StartedService<Btc
       `--miningaddr=${key.address}`,
       '--debuglevel=warn',
     ],
-    logFile: serviceLog(ctx, 'btcd'),
-    cwd: dir,
-    // btcd always creates an empty ~/.btcd (config.go MkdirAll(defaultHomeDir), home taken from
-    // /etc/passwd, not $HOME). On regtest with the default config path it reads/writes no file there.
-    env: baseEnv({}),
+    ready: async () => (await btcRpc<number>(rpc, 'getblockcount', [], undefined, 2_000)) >= 0,
+    timeoutMs: 30_000,
+    intervalMs: 100,
   });
-  ctx.track(proc);
   const miningMs = await stopOnFailure(proc, async () => {
-    await waitUntilReady(
-      proc,
-      async () => (await btcRpc<number>(rpc, 'getblockcount', [], undefined, 2_000)) >= 0,
-      {
-        timeoutMs: 30_000,
-        intervalMs: 100,
-      },
-    );
     const started = performance.now();
     await mineForSegwit(rpc);
     return performance.now() - started;

@@ -3,15 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { freePort } from './ports.js';
-import { spawnService, waitUntilReady } from './process.js';
-import {
-  baseEnv,
-  serviceDir,
-  serviceLog,
-  stopOnFailure,
-  type ServiceContext,
-  type StartedService,
-} from './service.js';
+import { serviceDir, startNodeService, type ServiceContext, type StartedService } from './service.js';
 import { tools } from './tools.js';
 
 function tcpOpen(port: number): Promise<boolean> {
@@ -48,8 +40,8 @@ export async function startFerretDb(ctx: ServiceContext): Promise<StartedService
   const dir = serviceDir(ctx, 'ferretdb');
   const dataDir = serviceDir(ctx, path.join('ferretdb', 'data'));
   const uri = `mongodb://127.0.0.1:${port}/`;
-  const proc = spawnService({
-    name: 'FerretDB',
+  const proc = await startNodeService(ctx, {
+    name: 'ferretdb',
     command: tools.ferretdb,
     args: [
       '--handler=sqlite',
@@ -60,11 +52,9 @@ export async function startFerretDb(ctx: ServiceContext): Promise<StartedService
       '--telemetry=disable',
       '--log-level=warn',
     ],
-    logFile: serviceLog(ctx, 'ferretdb'),
-    cwd: dir,
-    env: baseEnv({ DO_NOT_TRACK: '1' }),
+    env: { DO_NOT_TRACK: '1' },
+    ready: () => answersHello(uri, port),
+    timeoutMs: 30_000,
   });
-  ctx.track(proc);
-  await stopOnFailure(proc, () => waitUntilReady(proc, () => answersHello(uri, port), { timeoutMs: 30_000 }));
   return { endpoint: uri, stop: () => proc.stop() };
 }

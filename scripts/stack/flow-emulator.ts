@@ -5,15 +5,7 @@
 // FLOW_EMULATOR_SERVICE_KEY (ECDSA_P256, SHA3_256): in tests it plays the account Tatum proposes and pays
 // with, and creates wallet accounts.
 import { freePort } from './ports.js';
-import { spawnService, waitUntilReady } from './process.js';
-import {
-  baseEnv,
-  serviceDir,
-  serviceLog,
-  stopOnFailure,
-  type ServiceContext,
-  type StartedService,
-} from './service.js';
+import { startNodeService, type ServiceContext, type StartedService } from './service.js';
 import { tools } from './tools.js';
 
 /** Test-only service account key of the emulator (P-256 scalar, hex); never a real account's key. */
@@ -30,7 +22,7 @@ async function restServes(url: string): Promise<boolean> {
 export async function startFlowEmulator(ctx: ServiceContext): Promise<StartedService<string>> {
   const [grpc, rest, admin, debug] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const url = `http://127.0.0.1:${rest}`;
-  const proc = spawnService({
+  const proc = await startNodeService(ctx, {
     name: 'flow-emulator',
     command: tools.flowEmulator,
     args: [
@@ -54,13 +46,9 @@ export async function startFlowEmulator(ctx: ServiceContext): Promise<StartedSer
       '--setup-vm-bridge=false',
       '--scheduled-transactions=false',
     ],
-    logFile: serviceLog(ctx, 'flow-emulator'),
-    cwd: serviceDir(ctx, 'flow-emulator'),
-    env: baseEnv({}),
+    ready: () => restServes(url),
+    timeoutMs: 90_000,
+    intervalMs: 250,
   });
-  ctx.track(proc);
-  await stopOnFailure(proc, () =>
-    waitUntilReady(proc, () => restServes(url), { timeoutMs: 90_000, intervalMs: 250 }),
-  );
   return { endpoint: url, stop: () => proc.stop() };
 }

@@ -2,15 +2,7 @@
 // .venv-localstack, no Docker. Every variable below matters; see docs test-stack.md §1.4 and §8.
 import path from 'node:path';
 import { freePort } from './ports.js';
-import { spawnService, waitUntilReady } from './process.js';
-import {
-  baseEnv,
-  serviceDir,
-  serviceLog,
-  stopOnFailure,
-  type ServiceContext,
-  type StartedService,
-} from './service.js';
+import { serviceDir, startNodeService, type ServiceContext, type StartedService } from './service.js';
 import { repoRoot, tools } from './tools.js';
 
 const REQUIRED = ['kms', 'secretsmanager'] as const;
@@ -34,15 +26,14 @@ export async function startLocalStack(ctx: ServiceContext): Promise<StartedServi
   const hostPort = `127.0.0.1:${port}`;
   const endpoint = `http://${hostPort}`;
   const dir = serviceDir(ctx, 'localstack');
-  const proc = spawnService({
-    name: 'LocalStack',
+  const proc = await startNodeService(ctx, {
+    name: 'localstack',
     command: tools.localstackPython,
     args: ['-m', 'localstack.runtime.main'],
-    logFile: serviceLog(ctx, 'localstack'),
     // A stable cwd: `python -m` puts it on sys.path, and plux keys its entry-point cache on sys.path
     // (incl. directory mtimes). A per-run cwd would write a new cache file on every start.
     cwd: venvDir,
-    env: baseEnv({
+    env: {
       // The machines have /.dockerenv: without this LocalStack believes it is in a container, listens
       // on 0.0.0.0 and uses /var/lib/localstack etc.
       OVERRIDE_IN_DOCKER: '0',
@@ -66,11 +57,10 @@ export async function startLocalStack(ctx: ServiceContext): Promise<StartedServi
       PYTHONPATH: PY_SHIM_DIR,
       PYTHONDONTWRITEBYTECODE: '1', // no __pycache__ next to the shim in scripts/ (site-packages is precompiled)
       XDG_CACHE_HOME: path.join(venvDir, '.cache'), // plux cache lives and dies with the venv, not in ~/.cache
-    }),
+    },
+    ready: () => healthy(endpoint),
+    timeoutMs: 120_000,
+    intervalMs: 250,
   });
-  ctx.track(proc);
-  await stopOnFailure(proc, () =>
-    waitUntilReady(proc, () => healthy(endpoint), { timeoutMs: 120_000, intervalMs: 250 }),
-  );
   return { endpoint, stop: () => proc.stop(10_000) };
 }

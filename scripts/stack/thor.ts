@@ -3,15 +3,7 @@
 // (--on-demand), and the devnet genesis whose block 0 id ends in 0xf6 (the registry's VET regtest chain
 // tag). Its prefunded dev accounts come from the mnemonic thor solo prints (genesis/devnet.go).
 import { freePort } from './ports.js';
-import { spawnService, waitUntilReady } from './process.js';
-import {
-  baseEnv,
-  serviceDir,
-  serviceLog,
-  stopOnFailure,
-  type ServiceContext,
-  type StartedService,
-} from './service.js';
+import { serviceDir, startNodeService, type ServiceContext, type StartedService } from './service.js';
 import { tools } from './tools.js';
 
 /** thor solo's devnet mnemonic (vechain/thor genesis/devnet.go); account i is m/44'/818'/0'/0/i. */
@@ -29,7 +21,7 @@ async function genesisIs(url: string, expected: string): Promise<boolean> {
 export async function startThorSolo(ctx: ServiceContext, genesisId: string): Promise<StartedService<string>> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawnService({
+  const proc = await startNodeService(ctx, {
     name: 'thor-solo',
     command: tools.thor,
     args: [
@@ -45,13 +37,8 @@ export async function startThorSolo(ctx: ServiceContext, genesisId: string): Pro
       '2',
       '--skip-logs',
     ],
-    logFile: serviceLog(ctx, 'thor-solo'),
-    cwd: serviceDir(ctx, 'thor-solo'),
-    env: baseEnv({}),
+    ready: () => genesisIs(url, genesisId),
+    timeoutMs: 60_000,
   });
-  ctx.track(proc);
-  await stopOnFailure(proc, () =>
-    waitUntilReady(proc, () => genesisIs(url, genesisId), { timeoutMs: 60_000, intervalMs: 200 }),
-  );
   return { endpoint: url, stop: () => proc.stop() };
 }
