@@ -22,6 +22,9 @@ export interface ApprovalsConfig {
   lockoutWindowMs: number;
 }
 
+/** Failed sign-ins that lock an operator out, and the window they count in (the console and the CLI). */
+export const OPERATOR_LOCKOUT = { maxFailedLogins: 5, windowMs: 15 * 60_000 } as const;
+
 /** Two distinct operators on mainnet, as tatum-kms requires a four-eyes service there at all. */
 export function defaultQuorum(network: NetworkName): number {
   return network === 'mainnet' ? 2 : 1;
@@ -98,7 +101,7 @@ export function loadApprovalsConfig(env: Readonly<Record<string, string | undefi
     loopSecret: e.FOUR_EYE_SECRET,
     secureCookies: e.APPROVALS_INSECURE_COOKIES !== 'true',
     sessionTtlMs: e.APPROVALS_SESSION_SECONDS * 1000,
-    maxFailedLogins: 5,
-    lockoutWindowMs: 15 * 60_000,
+    maxFailedLogins: OPERATOR_LOCKOUT.maxFailedLogins,
+    lockoutWindowMs: OPERATOR_LOCKOUT.windowMs,
   };
 }

@@ -5,8 +5,11 @@ import { errorMessage } from '../../util/error-message.js';
 import type { Command } from 'commander';
 import { createAppContext } from '../../app-context.js';
 import {
+  ApprovalAudit,
   ApprovalsService,
   loadApprovalsConfig,
+  OPERATOR_LOCKOUT,
+  OperatorStore,
   ROLES,
   startApprovalsServer,
   type Role,
@@ -22,6 +25,9 @@ interface ServeOptions {
   host: string;
 }
 
+const openContext = (rt: Runtime, envFile: string | undefined) =>
+  createAppContext(loadCliConfig(rt.io.env, envFile === undefined ? {} : { envFile }));
+
 async function openService(rt: Runtime, envFile: string | undefined) {
   const env = rt.io.env;
   let config;
@@ -31,7 +37,7 @@ async function openService(rt: Runtime, envFile: string | undefined) {
     const field = (error as { field?: string }).field ?? 'APPROVALS';
     throw usageError(field, error instanceof Error ? error.message.replace(`${field}: `, '') : '');
   }
-  const context = await createAppContext(loadCliConfig(env, envFile === undefined ? {} : { envFile }));
+  const context = await openContext(rt, envFile);
   const service = new ApprovalsService({
     db: context.db,
     config,
@@ -105,7 +111,10 @@ function registerAddOperator(approvals: Command, rt: Runtime): void {
       if (!(ROLES as readonly string[]).includes(opts.role)) {
         throw usageError('--role', `must be one of ${ROLES.join(', ')}`);
       }
-      const { service, context } = await openService(rt, opts.envFile);
+      // Only the operators' records: no FOUR_EYE_SECRET or quorum needed to create the first admin.
+      const context = await openContext(rt, opts.envFile);
+      const clock = () => new Date();
+      const operators = new OperatorStore(context.db, clock, OPERATOR_LOCKOUT);
       try {
         const raw = rt.tty.stdin
           ? await readHiddenLine(rt.io.stdin, rt.io.stderr, `Password for ${username}: `, 'password')
@@ -113,13 +122,13 @@ function registerAddOperator(approvals: Command, rt: Runtime): void {
         const password = raw.toString('utf8').replace(/\r?\n$/, '');
         raw.fill(0);
         try {
-          await service.operators.create(username, password, opts.role as Role);
+          await operators.create(username, password, opts.role as Role);
         } catch (error) {
           const text = errorMessage(error);
           const [field, ...rest] = text.split(': ');
           throw usageError(field ?? 'operator', rest.join(': '));
         }
-        await service.audit.record({
+        await new ApprovalAudit(context.db, clock).record({
           actor: 'cli',
           action: 'operator-created',
           detail: `${username.toLowerCase()} (${opts.role})`,
