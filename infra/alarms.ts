@@ -1,5 +1,6 @@
-// CloudWatch alarms: signer errors, KMS throttling, missing heartbeat, API 5xx, dead letters, and for
-// the ECS daemon: no running task, no pass, KMS throttling.
+// CloudWatch alarms: signer errors, KMS throttling, missing heartbeat, API 5xx, dead letters; for the ECS
+// daemon: no running task, no pass, KMS throttling; for the approvals service: function errors and 5xx
+// (while it fails, the loop's four-eyes checks wait and no withdrawal is signed).
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -7,6 +8,7 @@ import {
   ComparisonOperator,
   Metric,
   TreatMissingData,
+  type IMetric,
   type IAlarmAction,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -30,6 +32,8 @@ export interface SignerAlarmsProps {
   /** Loop metrics of the Lambda signer's log (infra/log-metrics.ts). */
   signerLoop: LoopLogMetrics;
   daemon?: { service: FargateService; loop: LoopLogMetrics; passes: Metric };
+  /** The approvals service (kms-signer:approvals), when deployed. */
+  approvals?: { function: IFunction; api: HttpApi };
 }
 
 export class SignerAlarms extends Construct {
@@ -49,14 +53,12 @@ export class SignerAlarms extends Construct {
     };
 
     add(
-      new Alarm(this, 'SignerErrors', {
-        alarmDescription: 'The signer Lambda failed (unhandled error or timeout).',
-        metric: props.signer.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      anyInFiveMinutes(
+        this,
+        'SignerErrors',
+        functionErrors(props.signer),
+        'The signer Lambda failed (unhandled error or timeout).',
+      ),
     );
 
     // KMS ThrottlingException anywhere in the signer's log (the vault retries, then logs the error).
@@ -81,32 +83,21 @@ export class SignerAlarms extends Construct {
       }),
     );
 
-    add(
-      new Alarm(this, 'Api5xx', {
-        alarmDescription: 'The wallet API answered 5xx.',
-        metric: props.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    );
+    add(anyInFiveMinutes(this, 'Api5xx', serverErrors(props.api), 'The wallet API answered 5xx.'));
 
     add(
-      new Alarm(this, 'DeadLetters', {
-        alarmDescription: 'Failed asynchronous signer invocations reached the dead-letter queue.',
-        metric: new Metric({
+      anyInFiveMinutes(
+        this,
+        'DeadLetters',
+        new Metric({
           namespace: 'AWS/SQS',
           metricName: 'ApproximateNumberOfMessagesVisible',
           dimensionsMap: { QueueName: props.deadLetterQueue.queueName },
-          period: Duration.minutes(5),
+          period: FIVE_MINUTES,
           statistic: 'Maximum',
         }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+        'Failed asynchronous signer invocations reached the dead-letter queue.',
+      ),
     );
 
     if (props.daemon) {
@@ -134,16 +125,51 @@ export class SignerAlarms extends Construct {
       );
       add(throttlingAlarm(this, 'DaemonKmsThrottling', loop, 'the ECS daemon'));
     }
+
+    if (props.approvals) {
+      const why = 'four-eyes checks wait and no withdrawal is signed until it answers again';
+      add(
+        anyInFiveMinutes(
+          this,
+          'ApprovalsErrors',
+          functionErrors(props.approvals.function),
+          `The approvals service failed (unhandled error or timeout): ${why}.`,
+        ),
+      );
+      add(
+        anyInFiveMinutes(
+          this,
+          'Approvals5xx',
+          serverErrors(props.approvals.api),
+          `The approvals service answered 5xx: ${why}.`,
+        ),
+      );
+    }
   }
 }
 
-function throttlingAlarm(scope: Construct, id: string, loop: LoopLogMetrics, who: string): Alarm {
+const FIVE_MINUTES = Duration.minutes(5);
+
+/** Fires when `metric` (over 5 minutes) reaches 1: any failure at all is worth a look. */
+function anyInFiveMinutes(scope: Construct, id: string, metric: IMetric, description: string): Alarm {
   return new Alarm(scope, id, {
-    alarmDescription: `KMS throttled ${who} (ThrottlingException); check KMS quotas and KMS_SIGN_RATE.`,
-    metric: loop.metric('KmsThrottling', 'Sum', Duration.minutes(5)),
+    alarmDescription: description,
+    metric,
     threshold: 1,
     evaluationPeriods: 1,
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
+}
+
+const functionErrors = (fn: IFunction) => fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' });
+const serverErrors = (api: HttpApi) => api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' });
+
+function throttlingAlarm(scope: Construct, id: string, loop: LoopLogMetrics, who: string): Alarm {
+  return anyInFiveMinutes(
+    scope,
+    id,
+    loop.metric('KmsThrottling', 'Sum', FIVE_MINUTES),
+    `KMS throttled ${who} (ThrottlingException); check KMS quotas and KMS_SIGN_RATE.`,
+  );
 }

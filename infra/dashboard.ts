@@ -28,6 +28,8 @@ export interface SignerDashboardProps {
   /** Loop metrics of each runtime: the Lambda signer, and the ECS daemon when enabled. */
   loops: LoopLogMetrics[];
   daemon?: { service: FargateService; passes: Metric };
+  /** The approvals service (kms-signer:approvals), when deployed. */
+  approvals?: { function: IFunction; api: HttpApi };
 }
 
 const MINUTE = Duration.minutes(1);
@@ -50,6 +52,8 @@ export const DAEMON_WIDGETS = [
   'ECS daemon CPU and memory (%)',
   'ECS daemon running tasks and passes',
 ] as const;
+
+export const APPROVALS_WIDGETS = ['Approvals service: requests, 4xx, 5xx, errors'] as const;
 
 export class SignerDashboard extends Construct {
   readonly dashboard: Dashboard;
@@ -166,6 +170,17 @@ export class SignerDashboard extends Construct {
         graph(DAEMON_WIDGETS[1], [
           runningTasks(service).with({ label: 'running tasks' }),
           passes.with({ label: 'daemon passes' }),
+        ]),
+      );
+    }
+    if (props.approvals) {
+      const { api, function: fn } = props.approvals;
+      widgets.push(
+        graph(APPROVALS_WIDGETS[0], [
+          api.metricCount({ period: MINUTE, statistic: 'Sum', label: 'requests' }),
+          api.metricClientError({ period: MINUTE, statistic: 'Sum', label: '4xx' }),
+          api.metricServerError({ period: MINUTE, statistic: 'Sum', label: '5xx' }),
+          fn.metricErrors({ period: MINUTE, statistic: 'Sum', label: 'function errors' }),
         ]),
       );
     }

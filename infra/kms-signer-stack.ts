@@ -225,6 +225,9 @@ export class KmsSignerStack extends Stack {
     const signerLoop = new LoopLogMetrics(this, 'SignerLoopMetrics', { namespace, logGroup: signerLogs });
     const daemonMetrics = this.daemon ? this.daemonMetrics(this.daemon, `${namespace}/ecs`) : undefined;
 
+    const approvalsMetrics = this.approvals
+      ? { approvals: { function: this.approvals.function, api: this.approvals.api } }
+      : {};
     this.alarms = new SignerAlarms(this, 'Alarms', {
       stage: config.stage,
       signer: this.signerFunction,
@@ -235,6 +238,7 @@ export class KmsSignerStack extends Stack {
       heartbeatMinutes: config.heartbeatMinutes,
       ...(config.alarmTopicArn !== undefined ? { alarmTopicArn: config.alarmTopicArn } : {}),
       ...(daemonMetrics ? { daemon: daemonMetrics } : {}),
+      ...approvalsMetrics,
     });
     this.dashboard = new SignerDashboard(this, 'Dashboard', {
       stage: config.stage,
@@ -245,6 +249,7 @@ export class KmsSignerStack extends Stack {
       signerFunction: this.signerFunction,
       loops: daemonMetrics ? [signerLoop, daemonMetrics.loop] : [signerLoop],
       ...(daemonMetrics ? { daemon: daemonMetrics } : {}),
+      ...approvalsMetrics,
     });
     if (config.cloudTrail) new AuditTrail(this, 'AuditTrail');
 

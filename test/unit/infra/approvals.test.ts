@@ -120,6 +120,30 @@ describe('approvals service in the stack', () => {
       /approvalsQuorum needs kms-signer:approvals=true/,
     );
   });
+
+  it('alarms when the approvals function fails or its API answers 5xx, and not without the service', () => {
+    const { stack, template } = synthStack(APPROVALS);
+    const fnRef = { Ref: stack.getLogicalId(stack.approvals!.function.node.defaultChild as CfnResource) };
+    const apiRef = { Ref: stack.getLogicalId(stack.approvals!.api.node.defaultChild as CfnResource) };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: fnRef }],
+      Threshold: 1,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5xx',
+      Namespace: 'AWS/ApiGateway',
+      Dimensions: Match.arrayWith([{ Name: 'ApiId', Value: apiRef }]),
+      Threshold: 1,
+    });
+    const descriptions = (t: typeof template) =>
+      Object.values(t.findResources('AWS::CloudWatch::Alarm')).map(
+        (a) => (a as { Properties: { AlarmDescription: string } }).Properties.AlarmDescription,
+      );
+    expect(descriptions(template).filter((d) => d.startsWith('The approvals service'))).toHaveLength(2);
+    expect(descriptions(synthStack().template).filter((d) => d.includes('approvals'))).toEqual([]);
+  });
 });
 
 describe('IAM request table, approvals service (mainnet)', () => {

@@ -3,7 +3,7 @@ import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it, vi } from 'vitest';
 import { assertStagesIsolated, readConfig, readStages } from '../../../infra/config.js';
-import { DAEMON_WIDGETS, DASHBOARD_WIDGETS } from '../../../infra/dashboard.js';
+import { APPROVALS_WIDGETS, DAEMON_WIDGETS, DASHBOARD_WIDGETS } from '../../../infra/dashboard.js';
 import { INTERFACE_ENDPOINTS } from '../../../infra/network.js';
 import { synthStack } from './harness.js';
 
@@ -142,6 +142,13 @@ describe('dashboard', () => {
       ...DASHBOARD_WIDGETS,
       ...DAEMON_WIDGETS,
     ]);
+  });
+
+  it('adds the approvals service widget only when the service is deployed', () => {
+    const titles = body(synthStack({ 'kms-signer:approvals': 'true' }).template).flatMap((w) =>
+      w.properties?.title ? [w.properties.title] : [],
+    );
+    expect(titles).toEqual([...DASHBOARD_WIDGETS, ...APPROVALS_WIDGETS]);
   });
 
   it('plots signatures by chain from the stage namespace, for both runtimes with ECS', () => {
