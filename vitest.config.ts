@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks', // CDK local bundling breaks under worker threads (vitest#1544)
+    setupFiles: ['test/setup/address-code.ts'],
     env: {
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_ACCESS_KEY_ID: 'test',

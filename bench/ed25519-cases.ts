@@ -4,7 +4,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { getBase58Decoder } from '@solana/kit';
 import { createHash } from 'node:crypto';
-import { CHAINS, deriveAddress, type ChainId } from '../src/chains/index.js';
+import { CHAINS, deriveAddress, loadAllAddressCode, type ChainId } from '../src/chains/index.js';
 import type { SignTransactionRequest } from '../src/signer/index.js';
 import type { DigestSigner, MessageSigner, WalletKey } from '../src/signer/types.js';
 import { tatumAlgoPayload } from '../test/support/algorand.js';
@@ -12,6 +12,9 @@ import { adaBodyHex } from '../test/support/cardano.js';
 import { tatumEgldPayload } from '../test/support/multiversx.js';
 import { compileLegacyMessage, tatumSolPayload, transferSol } from '../test/support/solana.js';
 import { tatumXlmPayload, xlmPayment } from '../test/support/stellar.js';
+
+// Every chain family's address code (src/chains/addresses/codecs.ts loads them on first use).
+await loadAllAddressCode();
 
 /** The seed of the benchmark's Ed25519 wallet key (what the stand-in KMS signs with). */
 export const ED25519_SEED = Uint8Array.from(createHash('sha256').update('kms-signer bench ed25519').digest());

@@ -2,11 +2,14 @@
 // signer unit-test fixtures (test/unit/signer/*/fixtures.ts) and built with the same test helpers.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { deriveAddress } from '../src/chains/index.js';
+import { deriveAddress, loadAllAddressCode } from '../src/chains/index.js';
 import type { SignTransactionRequest } from '../src/signer/index.js';
 import type { DigestSigner, WalletKey } from '../src/signer/types.js';
 import { bitcorePayload, keyScripts } from '../scripts/sandbox/bitcoin-payloads.js';
 import { blockHeader, RECIPIENT as TRON_RECIPIENT, trxTransfer } from '../scripts/fixtures/tron.js';
+
+// Every chain family's address code (src/chains/addresses/codecs.ts loads them on first use).
+await loadAllAddressCode();
 
 export const SECRET_KEY = sha256(new TextEncoder().encode('kms-signer benchmark wallet'));
 export const WALLET: WalletKey = {

@@ -30,6 +30,7 @@ import {
   type Probe,
 } from './loop-probes.js';
 import type { StandIns, StandInsSnapshot, StartStandIns } from './stand-ins.js';
+import { startCpuProfile } from './cpu-profile.js';
 import { listenerCpuReader } from './process-cpu.js';
 import { summarize } from './stats.js';
 import { insertWalletRecords, walletRecord } from './wallet-records.js';
@@ -257,9 +258,14 @@ async function measureRun(
     const cpuBefore = busyCpuMs();
     const databaseCpu = listenerCpuReader(new URL(options.mongoUri).port);
     const databaseCpuBefore = databaseCpu?.() ?? 0;
+    const stopProfile = await startCpuProfile(
+      `loop-${String(options.transactions)}tx-c${String(options.concurrency)}-${String(Date.now())}`,
+    );
     const startedAt = epochMs();
     const driven = await drive(loop, options, startedAt);
     const wallMs = epochMs() - startedAt;
+    const loopThreadCpuMs = threadCpuMs() - threadCpuBefore; // before the profile is serialised
+    await stopProfile();
     stopMongoTiming();
     return {
       driven,
@@ -270,7 +276,7 @@ async function measureRun(
       startedAt,
       wallMs,
       loopThreadBusy: performance.eventLoopUtilization(elu).utilization,
-      loopThreadCpuMs: threadCpuMs() - threadCpuBefore,
+      loopThreadCpuMs,
       machineCoresBusy: (busyCpuMs() - cpuBefore) / wallMs,
       databaseCoresBusy: databaseCpu ? (databaseCpu() - databaseCpuBefore) / wallMs : null,
     };

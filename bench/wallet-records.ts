@@ -5,9 +5,12 @@
 // (scripts/fixtures/fake-digest-signer.ts) so that their transactions can be signed and checked.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { deriveAddresses } from '../src/chains/index.js';
+import { deriveAddresses, loadAllAddressCode } from '../src/chains/index.js';
 import { checkDoc, COLLECTIONS, walletDocSchema, type WalletDoc } from '../src/db/index.js';
 import type { TestKey } from '../scripts/fixtures/fake-digest-signer.js';
+
+// Every chain family's address code (src/chains/addresses/codecs.ts loads them on first use).
+await loadAllAddressCode();
 
 export const RECORD_CHAIN = 'ETH';
 export const RECORD_NETWORK = 'testnet';

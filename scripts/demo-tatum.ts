@@ -21,7 +21,7 @@ import { createAppContext, type AppContext } from '../src/app-context.js';
 import { APPROVAL_AUDIT, type ApprovalAuditRecord } from '../src/approvals/audit.js';
 import { ApprovalsService, startApprovalsServer } from '../src/approvals/index.js';
 import { startApiServer, type ApiServer } from '../src/api/server.js';
-import { addressToOutputScript, deriveAddress } from '../src/chains/index.js';
+import { addressToOutputScript, deriveAddress, loadAllAddressCode } from '../src/chains/index.js';
 import { hashApiKey, loadConfig } from '../src/config/index.js';
 import { SIGNING_AUDIT, type AuditRecord } from '../src/tatum/audit.js';
 import { createTatumClient, SANDBOX_BROADCAST_PATHS } from '../src/tatum/client.js';
@@ -32,6 +32,9 @@ import { fundScripts } from './sandbox/btc-funding.js';
 import { bitcorePending, erc20TransferPayload, evmPayload, evmPending } from './sandbox/pending-payloads.js';
 import { startTatumSandbox, type TatumSandbox } from './sandbox/tatum-sandbox.js';
 import { btcRpc, formatStartupTimes, startStack, type RunningStack } from './stack/index.js';
+
+// Every chain family's address code (src/chains/addresses/codecs.ts loads them on first use).
+await loadAllAddressCode();
 
 const API_KEY = `demo-${randomBytes(16).toString('hex')}`;
 const FOUR_EYE_SECRET = randomBytes(32).toString('hex');

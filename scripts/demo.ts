@@ -4,10 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
 import * as tiny from 'tiny-secp256k1';
-import { deriveAddresses, listChains, listNetworks } from '../src/chains/index.js';
+import { deriveAddresses, listChains, listNetworks, loadAllAddressCode } from '../src/chains/index.js';
 import { createKmsClient } from '../src/kms/client.js';
 import { KmsVault } from '../src/kms/vault.js';
 import { startStack } from './stack/index.js';
+
+// Every chain family's address code (src/chains/addresses/codecs.ts loads them on first use).
+await loadAllAddressCode();
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 

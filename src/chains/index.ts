@@ -72,6 +72,6 @@ export {
   parsePublicKey,
   type Secp256k1PublicKey,
 } from '../crypto/public-key.js';
-export { deriveAddress, deriveAddresses } from './addresses/index.js';
+export { deriveAddress, deriveAddresses, loadAddressCode, loadAllAddressCode } from './addresses/index.js';
 export { canonicalTronAddress, tronAddressFromHex, tronAddressToHex } from './addresses/tron.js';
 export { addressToOutputScript, toEvmAddress, validateAddress } from './validate.js';

@@ -1,18 +1,15 @@
 // One entry point for every chain: picks the family from the chain registry. `prepareTransaction` is the
 // one decode of an unsigned transaction (every check, every digest, what it moves; SigningRefusedError =
 // nothing signed); `signTransaction` prepares and then signs exactly that prepared transaction.
-import { getChain, isChainId, listChains, retiredChainReason } from '../chains/index.js';
-import {
-  prepareBitcoinTransaction,
-  type BitcoinPrepareRequest,
-  type BitcoinSignOptions,
-} from './bitcoin/index.js';
-import { prepareEvmTransaction, type EvmSignOptions } from './evm/index.js';
+import { getChain, isChainId, listChains, loadAddressCode, retiredChainReason } from '../chains/index.js';
+import type { BitcoinPrepareRequest, BitcoinSignOptions } from './bitcoin/index.js';
+import type { EvmSignOptions } from './evm/index.js';
 import type { PreparedTransaction } from './prepared.js';
-// Families whose libraries nothing else loads (tronweb, ripple-binary-codec, the Solana transaction
-// codecs, Cardano's WASM library, MultiversX's and Flow's SDKs) are imported on first use: in the Lambda bundles they are separate chunks, so a signer that
-// never sees such a chain never parses them (infra/bundling.ts). Their values are not re-exported here
-// for the same reason; import them from the family's module.
+// Every family's signer (ethers, bitcoinjs-lib, tronweb, ripple-binary-codec, the Solana transaction
+// codecs, Cardano's WASM library, MultiversX's and Flow's SDKs) is imported on first use: in the Lambda
+// bundles each is a separate chunk, so a signer that never sees such a chain never parses it
+// (infra/bundling.ts). Their values are not re-exported here for the same reason; import them from the
+// family's module.
 import type { TronSignOptions } from './tron/index.js';
 import type { SolanaRecentBlockhash } from './solana/index.js';
 import type { XrpSignOptions } from './xrp/index.js';
@@ -69,11 +66,12 @@ export async function prepareTransaction(request: PrepareTransactionRequest): Pr
             .join(', ')}`,
     );
   }
+  await loadAddressCode([chain]); // the family's signer derives and validates addresses synchronously
   switch (getChain(chain).family) {
     case 'bitcoin':
-      return prepareBitcoinTransaction(request);
+      return (await import('./bitcoin/index.js')).prepareBitcoinTransaction(request);
     case 'evm':
-      return prepareEvmTransaction(request);
+      return (await import('./evm/index.js')).prepareEvmTransaction(request);
     case 'tron':
       return (await import('./tron/index.js')).prepareTronTransaction(request);
     case 'xrp':
@@ -155,13 +153,8 @@ export async function signTransaction(request: SignTransactionRequest): Promise<
   return (await prepareTransaction(request)).sign(request.signer);
 }
 
-export {
-  PreviousTransactionsNeededError,
-  prepareBitcoinTransaction,
-  signBitcoinTransaction,
-  type BitcoinSignOptions,
-} from './bitcoin/index.js';
-export { evmCompletionGaps, prepareEvmTransaction, signEvmTransaction } from './evm/index.js';
+export type { BitcoinSignOptions } from './bitcoin/index.js';
+export type { EvmSignOptions } from './evm/index.js';
 export type { TronSignOptions } from './tron/index.js';
 export type { XrpSignOptions } from './xrp/index.js';
 export type { SolanaRecentBlockhash, SolanaSignRequest } from './solana/index.js';

@@ -5,7 +5,7 @@
 // as EVM nonces do (nonce-ledger.ts): jobs of one wallet never share a nonce, a nonce is marked used just
 // before the KMS call, and a retried job keeps the nonce it settled on. The gateway form (which names its
 // own nonce) passes unchanged; the signer refuses what is malformed.
-import { deriveAddress } from '../chains/index.js';
+import { deriveAddress, loadAddressCode } from '../chains/index.js';
 import type { CompletedPayload, CompletionContext } from './complete-evm.js';
 import { JobFailure } from './errors.js';
 import type { NonceReservation } from './nonce-ledger.js';
@@ -17,6 +17,7 @@ export async function completeEgldPayload(ctx: EgldCompletionContext): Promise<C
   const unchanged = { unsigned: ctx.unsigned, completion: {}, nonce: undefined };
   const wallet = ctx.wallets[0];
   if (!isTatumForm(ctx.unsigned) || wallet === undefined) return unchanged;
+  await loadAddressCode(['EGLD']);
   const address = deriveAddress('EGLD', ctx.network, wallet.publicKey);
   const scope = { chain: 'EGLD', network: ctx.network, address };
   let nonce: bigint;

@@ -7,7 +7,8 @@
 // the signer's one decode like any other.
 import type { ChainId, NetworkName } from '../chains/index.js';
 import { EvmRevertError, type ChainViews } from '../chain-view/index.js';
-import { evmCompletionGaps, type PrepareTransactionRequest, type WalletKey } from '../signer/index.js';
+import { evmCompletionGaps } from '../signer/evm/index.js';
+import type { PrepareTransactionRequest, WalletKey } from '../signer/index.js';
 import { JobFailure } from './errors.js';
 import {
   NoFreeNonceError,

@@ -5,7 +5,7 @@
 // registry inside the signer. The completed payload then goes through the signer's one decode.
 import { Transaction } from '@vechain/sdk-core';
 
-import { deriveAddress, type NetworkName } from '../chains/index.js';
+import { deriveAddress, loadAddressCode, type NetworkName } from '../chains/index.js';
 import type { ChainViews } from '../chain-view/index.js';
 import type { WalletKey } from '../signer/index.js';
 import type { Completion, CompletedPayload } from './complete-evm.js';
@@ -51,6 +51,7 @@ export async function completeVetPayload(ctx: VetCompletionContext): Promise<Com
   if (needsGas) {
     const clause = callOf(payload);
     if (clause === undefined) return unchanged; // the signer refuses the malformed field with its reason
+    await loadAddressCode(['VET']);
     const caller = deriveAddress('VET', ctx.network, wallet.publicKey);
     const executed = await view.executionGas(caller, clause);
     if (executed.revert !== undefined)

@@ -6,7 +6,6 @@ import { ChainUnavailableError, JsonRpcError, type ChainViews } from '../chain-v
 import { KmsUnavailableError, RetryExhaustedError } from '../kms/index.js';
 import {
   prepareTransaction,
-  PreviousTransactionsNeededError,
   SigningRefusedError,
   summarize,
   type DigestSigner,
@@ -27,7 +26,7 @@ import { errorMessage } from '../util/error-message.js';
 import { fourEyeCheck, type FourEyeMethod } from './four-eye.js';
 import { findBroadcast, type BroadcastEvidence } from './find-broadcast.js';
 import { isFinal, type JobClaim, type JobStore, type SigningJobDoc } from './jobs.js';
-import { completeEvmPayload, type CompletedPayload } from './complete-evm.js';
+import type { CompletedPayload } from './complete-evm.js';
 import { completeEgldPayload } from './complete-egld.js';
 import { completeSolPayload } from './complete-sol.js';
 import type { NonceLedger } from './nonce-ledger.js';
@@ -363,7 +362,8 @@ class Job {
     try {
       if (family === 'solana') return await completeSolPayload(unsigned, ctx.chainViews);
       if (family === 'multiversx') return await completeEgldPayload(completion);
-      return await completeEvmPayload(completion);
+      // Loaded on the first EVM job (its gap check is the EVM signer's decode, with ethers).
+      return await (await import('./complete-evm.js')).completeEvmPayload(completion);
     } catch (error) {
       throw asJobFailure(error);
     }
@@ -398,7 +398,9 @@ class Job {
         return await prepareTransaction(request);
       } catch (error) {
         const view = this.ctx.chainViews?.bitcoin(this.chain);
-        if (!(error instanceof PreviousTransactionsNeededError) || view === undefined) throw error;
+        if (view === undefined) throw error;
+        const { PreviousTransactionsNeededError } = await import('../signer/bitcoin/index.js');
+        if (!(error instanceof PreviousTransactionsNeededError)) throw error;
         const previousTransactions = await view.previousTransactions(error.txids);
         return await prepareTransaction({ ...request, options: { previousTransactions } });
       }

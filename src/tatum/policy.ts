@@ -7,6 +7,7 @@ import {
   addressToOutputScript,
   canonicalTronAddress,
   getChain,
+  loadAddressCode,
   toEvmAddress,
   type ChainId,
   type NetworkName,
@@ -55,6 +56,7 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
   }
   const reasons: string[] = [];
   if (policy.allowedDestinations !== undefined) {
+    await loadAddressCode([input.chain]);
     const allowed = new Set(
       policy.allowedDestinations.map((a) => normalizeDestination(input.chain, input.network, a)),
     );

@@ -14,7 +14,7 @@ import {
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { constants, createPublicKey, publicEncrypt, randomUUID } from 'node:crypto';
-import { chainKeySpec, deriveAddress } from '../chains/index.js';
+import { chainKeySpec, deriveAddress, loadAddressCode } from '../chains/index.js';
 import {
   DEFAULT_RETRY_POLICY,
   ED25519_KEY_SPEC,
@@ -183,6 +183,7 @@ export async function importWallet(
     secret = Buffer.from(privateKey);
     const publicKey = format.publicKey(secret);
     const expectedPublicKey = Buffer.from(publicKey).toString('hex');
+    await loadAddressCode([input.chain]);
     const address = deriveAddress(input.chain, input.network, publicKey);
     if (
       await ctx.wallets.findOne(

@@ -11,7 +11,13 @@
 //   4. GetPublicKey, derive addresses (default format first), set ACTIVE — idempotent, anyone may do it.
 import type { Collection } from 'mongodb';
 import type { z } from 'zod';
-import { chainKeySpec, deriveAddresses, type ChainId, type NetworkName } from '../chains/index.js';
+import {
+  chainKeySpec,
+  deriveAddresses,
+  loadAddressCode,
+  type ChainId,
+  type NetworkName,
+} from '../chains/index.js';
 import {
   checkSet,
   isPending,
@@ -191,6 +197,7 @@ export async function completeSlot(ctx: ServiceContext, target: SlotTarget, doc:
   if (target.expectedPublicKey !== undefined && publicKeyHex !== target.expectedPublicKey) {
     throw new KeyMismatchError(doc.kmsKeyId);
   }
+  await loadAddressCode([target.chain]);
   const addresses = deriveAddresses(target.chain, target.network, publicKey);
   const primary = addresses[0];
   if (!primary) throw new Error(`no address format for ${target.chain}`);

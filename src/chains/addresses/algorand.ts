@@ -5,6 +5,7 @@ import { decodeAddress, encodeAddress } from 'algosdk';
 import { InvalidPublicKeyError } from '../../crypto/public-key.js';
 import { ed25519PublicKeyProblem } from '../../kms/ed25519.js';
 import { decoded, rejected, type DecodeOutcome } from './result.js';
+import type { FamilyAddressCodec } from './codecs.js';
 
 const ALGORAND_ADDRESS = /^[A-Z2-7]{58}$/;
 
@@ -31,3 +32,8 @@ export function decodeAlgorandAddress(address: string): DecodeOutcome {
     return rejected('not the canonical spelling of an Algorand address');
   return decoded('algorand', address);
 }
+
+export const codec: FamilyAddressCodec = {
+  derive: (_chain, _network, _format, publicKey) => deriveAlgorandAddress(publicKey),
+  decode: (_chain, _network, address) => decodeAlgorandAddress(address),
+};

@@ -14,6 +14,8 @@ import { ed25519PublicKeyProblem } from '../../kms/ed25519.js';
 import type { CardanoNetworkParams } from '../types.js';
 import { decoded, rejected, type DecodeOutcome } from './result.js';
 import { errorMessage } from '../../util/error-message.js';
+import type { FamilyAddressCodec } from './codecs.js';
+import { getFamilyChain } from '../registry.js';
 
 /** The enterprise (type 6) address of a wallet's Ed25519 payment key on `params`' network. */
 export function deriveCardanoAddress(params: CardanoNetworkParams, publicKey: Uint8Array): string {
@@ -69,3 +71,10 @@ export function decodeCardanoAddress(params: CardanoNetworkParams, address: stri
     parsed.kind() === AddressKind.Enterprise && parsed.payment_cred()?.has_script_hash() === false;
   return decoded(isOwnFormat ? 'cardano-enterprise' : 'cardano-shelley', lower);
 }
+
+export const codec: FamilyAddressCodec = {
+  derive: (chain, network, _format, publicKey) =>
+    deriveCardanoAddress(getFamilyChain('cardano', chain, network).params, publicKey),
+  decode: (chain, network, address) =>
+    decodeCardanoAddress(getFamilyChain('cardano', chain, network).params, address),
+};

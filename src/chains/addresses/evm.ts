@@ -1,9 +1,13 @@
 import { bech32 } from 'bech32';
 import { computeAddress, getAddress, hexlify } from 'ethers';
 
-import type { Secp256k1PublicKey } from '../../crypto/public-key.js';
+import { parsePublicKey, type Secp256k1PublicKey } from '../../crypto/public-key.js';
 import { decoded, rejected, type DecodeOutcome } from './result.js';
 import { errorMessage } from '../../util/error-message.js';
+import type { FamilyAddressCodec } from './codecs.js';
+import { UnsupportedAddressFormatError } from '../errors.js';
+import { getChain } from '../registry.js';
+import type { AddressFormat } from '../types.js';
 
 /** EIP-55 checksummed address: last 20 bytes of keccak256(X ‖ Y). */
 export function deriveEvmAddress(key: Secp256k1PublicKey): string {
@@ -95,3 +99,20 @@ export function decodeHarmonyAddress(address: string): DecodeOutcome {
   const hex = getAddress(hexlify(Uint8Array.from(bytes)));
   return decoded('one-bech32', address.toLowerCase(), undefined, hex);
 }
+
+/** EVM chains and VeChain: the 0x form everywhere; XDC's xdc… and Harmony's one1… only on their chains. */
+export const codec: FamilyAddressCodec = {
+  derive: (chain, _network, format, publicKey) => {
+    const key = parsePublicKey(publicKey);
+    if (format === 'evm') return deriveEvmAddress(key);
+    if (format === 'xdc') return deriveXdcAddress(key);
+    if (format === 'one-bech32') return deriveHarmonyAddress(key);
+    throw new UnsupportedAddressFormatError(chain, format, getChain(chain).addressFormats);
+  },
+  decode: (chain, _network, address) => {
+    const formats: readonly AddressFormat[] = getChain(chain).addressFormats;
+    if (formats.includes('xdc')) return decodeXdcAddress(address);
+    if (formats.includes('one-bech32')) return decodeHarmonyAddress(address);
+    return decodeEvmAddress(address);
+  },
+};

@@ -1,4 +1,6 @@
 import { decoded, rejected, type DecodeOutcome } from './result.js';
+import type { FamilyAddressCodec } from './codecs.js';
+import { UnsupportedChainError } from '../errors.js';
 
 /**
  * A Flow account address: 8 bytes, written as 16 hex digits with an optional 0x; canonical form is
@@ -13,3 +15,10 @@ export function decodeFlowAddress(address: string): DecodeOutcome {
   if (/^0x0+$/.test(normalized)) return rejected('the zero address is not a Flow account');
   return decoded('flow', normalized);
 }
+
+export const codec: FamilyAddressCodec = {
+  derive: (chain) => {
+    throw new UnsupportedChainError(chain, 'its addresses are assigned by the chain, not derived from a key');
+  },
+  decode: (_chain, _network, address) => decodeFlowAddress(address),
+};

@@ -1,17 +1,7 @@
 import { UnsupportedAddressFormatError, UnsupportedChainError } from '../errors.js';
-import { parsePublicKey, hash160 } from '../../crypto/public-key.js';
-import { assertNetwork, getFamilyChain, getChain } from '../registry.js';
+import { assertNetwork, getChain } from '../registry.js';
 import type { AddressFormat, ChainDefinition, ChainId, NetworkName } from '../types.js';
-import { deriveBitcoinAddress } from './bitcoin.js';
-import { encodeCashAddrP2pkh } from './cashaddr.js';
-import { deriveEvmAddress, deriveHarmonyAddress, deriveXdcAddress } from './evm.js';
-import { deriveXrpAddress } from './xrp.js';
-import { deriveSolanaAddress } from './solana.js';
-import { deriveCardanoAddress } from './cardano.js';
-import { deriveMultiversXAddress } from './multiversx.js';
-import { deriveStellarAddress } from './stellar.js';
-import { deriveAlgorandAddress } from './algorand.js';
-import { deriveTronAddress } from './tron.js';
+import { ALL_FAMILIES, familyAddressCodec, loadFamilyAddressCodecs } from './codecs.js';
 
 /**
  * The address of `publicKey` (33-byte compressed or 65-byte uncompressed secp256k1 point; a 32-byte
@@ -19,7 +9,8 @@ import { deriveTronAddress } from './tron.js';
  * Bitcoin-family formats always hash the COMPRESSED key.
  *
  * Throws UnsupportedChainError, UnsupportedNetworkError, UnsupportedAddressFormatError or InvalidPublicKeyError
- * (chain and network are checked at run time too, for callers that cast unchecked input).
+ * (chain and network are checked at run time too, for callers that cast unchecked input). The chain's family
+ * address code must be loaded first (loadAddressCode; ./codecs.ts).
  */
 export function deriveAddress(
   chain: ChainId,
@@ -44,7 +35,7 @@ export function deriveAddress(
   const cacheKey = `${chain}|${network}|${chosen}|${Buffer.from(publicKey).toString('hex')}`;
   const cached = derivedAddresses.get(cacheKey);
   if (cached !== undefined) return cached;
-  const address = deriveUncached(chain, network, def, chosen, publicKey);
+  const address = familyAddressCodec(def.family).derive(chain, network, chosen, publicKey);
   if (derivedAddresses.size >= DERIVED_ADDRESS_CACHE_SIZE) derivedAddresses.clear();
   derivedAddresses.set(cacheKey, address);
   return address;
@@ -53,44 +44,6 @@ export function deriveAddress(
 /** Enough for every wallet of a busy signer; cleared wholesale when full (no eviction bookkeeping). */
 const DERIVED_ADDRESS_CACHE_SIZE = 50_000;
 const derivedAddresses = new Map<string, string>();
-
-function deriveUncached(
-  chain: ChainId,
-  network: NetworkName,
-  def: ChainDefinition,
-  chosen: AddressFormat,
-  publicKey: Uint8Array,
-): string {
-  if (chosen === 'solana') return deriveSolanaAddress(publicKey);
-  if (chosen === 'cardano-enterprise')
-    return deriveCardanoAddress(getFamilyChain('cardano', chain, network).params, publicKey);
-  if (chosen === 'multiversx') return deriveMultiversXAddress(publicKey);
-  if (chosen === 'stellar') return deriveStellarAddress(publicKey);
-  if (chosen === 'algorand') return deriveAlgorandAddress(publicKey);
-  const key = parsePublicKey(publicKey);
-  switch (chosen) {
-    case 'p2wpkh':
-    case 'p2sh-p2wpkh':
-    case 'p2pkh':
-      return deriveBitcoinAddress(getFamilyChain('bitcoin', chain, network).chain, network, key, chosen);
-    case 'cashaddr': {
-      const { params } = getFamilyChain('bitcoin', chain, network);
-      if (params.cashAddrPrefix === null)
-        throw new UnsupportedAddressFormatError(def.id, chosen, def.addressFormats);
-      return encodeCashAddrP2pkh(params.cashAddrPrefix, hash160(key.compressed));
-    }
-    case 'evm':
-      return deriveEvmAddress(key);
-    case 'tron':
-      return deriveTronAddress(getFamilyChain('tron', chain, network).params, key);
-    case 'xdc':
-      return deriveXdcAddress(key);
-    case 'one-bech32':
-      return deriveHarmonyAddress(key);
-    case 'xrp':
-      return deriveXrpAddress(key);
-  }
-}
 
 /** Every address format of the chain for `publicKey`, default format first. */
 export function deriveAddresses(
@@ -105,4 +58,18 @@ export function deriveAddresses(
     format,
     address: deriveAddress(chain, network, publicKey, format),
   }));
+}
+
+/**
+ * Loads the address code of the chains' families (./codecs.ts: each family is imported on first use, so a
+ * Lambda parses only the SDKs of the chains it serves). Await it before deriving or validating addresses
+ * of these chains; a chain that is not in the registry throws UnsupportedChainError.
+ */
+export async function loadAddressCode(chains: Iterable<string>): Promise<void> {
+  await loadFamilyAddressCodecs([...chains].map((chain) => getChain(chain).family));
+}
+
+/** Every family's address code (the CLI, scripts and tests that touch many chains). */
+export async function loadAllAddressCode(): Promise<void> {
+  await loadFamilyAddressCodecs(ALL_FAMILIES);
 }

@@ -8,6 +8,7 @@ import { InvalidPublicKeyError } from '../../crypto/public-key.js';
 import { ed25519PublicKeyProblem } from '../../kms/ed25519.js';
 import { decoded, rejected, type DecodeOutcome } from './result.js';
 import { errorMessage } from '../../util/error-message.js';
+import type { FamilyAddressCodec } from './codecs.js';
 
 export const MULTIVERSX_HRP = 'erd';
 
@@ -34,3 +35,8 @@ export function decodeMultiversXAddress(address: string): DecodeOutcome {
   if (parsed.getPublicKey().length !== 32) return rejected('the address does not carry 32 bytes');
   return decoded('multiversx', parsed.toBech32());
 }
+
+export const codec: FamilyAddressCodec = {
+  derive: (_chain, _network, _format, publicKey) => deriveMultiversXAddress(publicKey),
+  decode: (_chain, _network, address) => decodeMultiversXAddress(address),
+};

@@ -5,6 +5,7 @@ import { getAddressDecoder, getAddressEncoder, isAddress } from '@solana/kit';
 import { InvalidPublicKeyError } from '../../crypto/public-key.js';
 import { ed25519PublicKeyProblem } from '../../kms/ed25519.js';
 import { decoded, rejected, type DecodeOutcome } from './result.js';
+import type { FamilyAddressCodec } from './codecs.js';
 
 /** The base58 address of a wallet's Ed25519 public key (32 bytes, a canonical point of large order). */
 export function deriveSolanaAddress(publicKey: Uint8Array): string {
@@ -24,3 +25,8 @@ export function solanaAddressBytes(address: string): Uint8Array {
     throw new InvalidPublicKeyError('not a Solana address (base58 of exactly 32 bytes)');
   return Uint8Array.from(getAddressEncoder().encode(address));
 }
+
+export const codec: FamilyAddressCodec = {
+  derive: (_chain, _network, _format, publicKey) => deriveSolanaAddress(publicKey),
+  decode: (_chain, _network, address) => decodeSolanaAddress(address),
+};

@@ -8,6 +8,7 @@ import { StrKey } from '@stellar/stellar-base/lib/strkey.js';
 import { InvalidPublicKeyError } from '../../crypto/public-key.js';
 import { ed25519PublicKeyProblem } from '../../kms/ed25519.js';
 import { decoded, rejected, type DecodeOutcome } from './result.js';
+import type { FamilyAddressCodec } from './codecs.js';
 
 /** The G… address of a wallet's Ed25519 public key (32 bytes, a canonical point of large order). */
 export function deriveStellarAddress(publicKey: Uint8Array): string {
@@ -23,3 +24,8 @@ export function decodeStellarAddress(address: string): DecodeOutcome {
   }
   return rejected('not a Stellar account address (StrKey G… with a valid checksum)');
 }
+
+export const codec: FamilyAddressCodec = {
+  derive: (_chain, _network, _format, publicKey) => deriveStellarAddress(publicKey),
+  decode: (_chain, _network, address) => decodeStellarAddress(address),
+};

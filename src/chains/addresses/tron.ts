@@ -1,12 +1,13 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import bs58check from 'bs58check';
 
-import type { Secp256k1PublicKey } from '../../crypto/public-key.js';
+import { parsePublicKey, type Secp256k1PublicKey } from '../../crypto/public-key.js';
 import { getFamilyChain } from '../registry.js';
 import type { TronNetworkParams } from '../types.js';
 import { base58VersionOwners, usedBy } from './hints.js';
 import { decoded, hex8, rejected, type DecodeOutcome } from './result.js';
 import { errorMessage } from '../../util/error-message.js';
+import type { FamilyAddressCodec } from './codecs.js';
 
 /** Base58Check(prefix ‖ keccak256(X ‖ Y)[12..32]), i.e. the familiar T… address. */
 export function deriveTronAddress(params: TronNetworkParams, key: Secp256k1PublicKey): string {
@@ -59,3 +60,10 @@ export function tronAddressToHex(address: string): string {
 export function canonicalTronAddress(address: string): string {
   return /^(?:0x)?41[0-9a-fA-F]{40}$/.test(address) ? tronAddressFromHex(address) : address;
 }
+
+export const codec: FamilyAddressCodec = {
+  derive: (chain, network, _format, publicKey) =>
+    deriveTronAddress(getFamilyChain('tron', chain, network).params, parsePublicKey(publicKey)),
+  decode: (chain, network, address) =>
+    decodeTronAddress(getFamilyChain('tron', chain, network).params, address),
+};

@@ -1,8 +1,9 @@
 import { decodeAccountID, encodeAccountID, isValidXAddress } from 'ripple-address-codec';
 
-import { hash160, type Secp256k1PublicKey } from '../../crypto/public-key.js';
+import { hash160, parsePublicKey, type Secp256k1PublicKey } from '../../crypto/public-key.js';
 import { decoded, rejected, type DecodeOutcome } from './result.js';
 import { errorMessage } from '../../util/error-message.js';
+import type { FamilyAddressCodec } from './codecs.js';
 
 /**
  * Classic address r…: Base58Check in the XRP Ledger alphabet of 0x00 ‖ RIPEMD-160(SHA-256(compressed key))
@@ -34,3 +35,8 @@ export function decodeXrpAddress(address: string): DecodeOutcome {
   }
   return decoded('xrp', address);
 }
+
+export const codec: FamilyAddressCodec = {
+  derive: (_chain, _network, _format, publicKey) => deriveXrpAddress(parsePublicKey(publicKey)),
+  decode: (_chain, _network, address) => decodeXrpAddress(address),
+};

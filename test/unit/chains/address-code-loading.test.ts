@@ -1,0 +1,66 @@
+// Each chain family's address code loads on first use (src/chains/addresses/codecs.ts). The test set-up
+// loads every family in advance (test/setup/address-code.ts); here each test imports a fresh module graph
+// (vi.resetModules), where nothing is loaded, to prove the per-family loading and the service's own load
+// point in front of the family signers.
+import { computeAddress } from 'ethers';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeDigestSigner, testKey } from '../../../scripts/fixtures/fake-digest-signer.js';
+
+const key = testKey('address code loading');
+const BTC_TESTNET_P2WPKH = 'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx'; // BIP-173's test vector
+
+type Chains = typeof import('../../../src/chains/index.js');
+
+describe('per-family address code', () => {
+  let chains: Chains;
+  beforeEach(async () => {
+    vi.resetModules();
+    chains = await import('../../../src/chains/index.js');
+  });
+
+  it('is not there before its family is loaded: deriving or validating says so', () => {
+    expect(() => chains.deriveAddress('ETH', 'mainnet', key.wallet.publicKey)).toThrow(
+      /evm address code is not loaded yet/,
+    );
+    expect(() => chains.validateAddress('BTC', 'testnet', BTC_TESTNET_P2WPKH)).toThrow(
+      /bitcoin address code is not loaded yet/,
+    );
+  });
+
+  it('loads only the families asked for', async () => {
+    await chains.loadAddressCode(['BSC']);
+    // ethers' own derivation, not ours, is the expected value
+    expect(chains.deriveAddress('ETH', 'mainnet', key.wallet.publicKey)).toBe(
+      computeAddress(`0x${Buffer.from(key.wallet.publicKey).toString('hex')}`),
+    );
+    expect(() => chains.validateAddress('BTC', 'testnet', BTC_TESTNET_P2WPKH)).toThrow(/not loaded/);
+    await chains.loadAddressCode(['LTC', 'BTC']);
+    expect(chains.validateAddress('BTC', 'testnet', BTC_TESTNET_P2WPKH)).toMatchObject({
+      valid: true,
+      format: 'p2wpkh',
+    });
+  });
+
+  it('refuses to load a chain that is not in the registry', async () => {
+    await expect(chains.loadAddressCode(['DOT'])).rejects.toThrow(chains.UnsupportedChainError);
+  });
+
+  it('is loaded by the signing entry point before a family signer runs', async () => {
+    const { signTransaction } = await import('../../../src/signer/index.js');
+    const signed = await signTransaction({
+      chain: 'BSC',
+      network: 'testnet',
+      wallets: [key.wallet],
+      unsigned: JSON.stringify({
+        from: 0,
+        to: '0x' + '44'.repeat(20),
+        value: '1',
+        gas: '21000',
+        gasPrice: '1',
+        nonce: 0,
+      }),
+      signer: fakeDigestSigner([key]),
+    });
+    expect(signed.signed).toMatch(/^0x/);
+  });
+});
