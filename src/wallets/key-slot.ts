@@ -11,7 +11,7 @@
 //   4. GetPublicKey, derive addresses (default format first), set ACTIVE — idempotent, anyone may do it.
 import type { Collection } from 'mongodb';
 import type { z } from 'zod';
-import { chainKeySpec, deriveAddresses, type ChainId, type NetworkName } from '../chains/index.js';
+import { chainKeySpec, deriveAddresses, getChain, type ChainId, type NetworkName } from '../chains/index.js';
 import {
   checkSet,
   isPending,
@@ -191,16 +191,19 @@ export async function completeSlot(ctx: ServiceContext, target: SlotTarget, doc:
   if (target.expectedPublicKey !== undefined && publicKeyHex !== target.expectedPublicKey) {
     throw new KeyMismatchError(doc.kmsKeyId);
   }
-  const addresses = deriveAddresses(target.chain, target.network, publicKey);
+  // FLOW: no address until an account holding the key is registered (flow-registration.ts); the
+  // placeholder stays meanwhile.
+  const derivable = getChain(target.chain).addressFormats.length > 0;
+  const addresses = derivable ? deriveAddresses(target.chain, target.network, publicKey) : [];
   const primary = addresses[0];
-  if (!primary) throw new Error(`no address format for ${target.chain}`);
+  if (derivable && !primary) throw new Error(`no address format for ${target.chain}`);
   const now = ctx.clock();
   await target.collection.updateOne(
     { _id: target.id, status: 'CREATING', kmsKeyId: doc.kmsKeyId },
     {
       $set: checkSet(target.schema, target.collectionName, {
         publicKey: publicKeyHex,
-        address: primary.address,
+        address: primary?.address ?? doc.address,
         addresses,
         status: 'ACTIVE',
         keyIssue: null,
