@@ -183,8 +183,8 @@ export const WalletSchema = z
         keyIndex: z.int(),
         hashAlgorithm: z.enum(['SHA2_256', 'SHA3_256']),
       })
-      .optional()
-      .openapi({ description: 'FLOW: the registered chain account holding the wallet key' }),
+      .nullable()
+      .openapi({ description: 'FLOW: the registered chain account holding the wallet key; null otherwise' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })

@@ -23,7 +23,6 @@ export interface FlowTransactionResult {
   events: { type: string; payload: unknown }[];
 }
 
-
 export class FlowRest {
   private readonly view: FlowChainView;
 
