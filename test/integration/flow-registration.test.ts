@@ -102,6 +102,8 @@ describe('FLOW wallet registration with a chain account, checked on the Flow emu
   it('API: a created FLOW wallet has no address; the node must show its key before the mapping is stored', async () => {
     const { wallet, xy } = await flowWallet();
     expect(wallet).toMatchObject({ chain: 'FLOW', status: 'ACTIVE', address: '', addresses: [] });
+    // One key per FLOW wallet: no index keys (they would be KMS keys no account holds).
+    await expect(env.service.getAddress(wallet.signatureId, 1)).rejects.toThrow(/index: .*one key/);
     const p256Key = Buffer.from(p256.getPublicKey(p256.utils.randomSecretKey(), false).subarray(1)).toString(
       'hex',
     );

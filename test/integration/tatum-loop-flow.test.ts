@@ -220,4 +220,25 @@ describe("Tatum signing loop: FLOW in Tatum's {type, body} shape, through Tatum'
     expect(calls()).toBe(1);
     expect((await flow.account(recipient)).balance).toBe(before + UNITS);
   }, 120_000);
+
+  it('a transfer the chain rejects (more than the balance) is signed once, fails on chain, and is FAILED and reported', async () => {
+    const wallet = await registeredWallet('2.0');
+    const before = (await flow.account(wallet.address)).balance;
+    const id = transfer(wallet, { to: recipient, amount: '1000' });
+    const releases = sandbox.flow?.releases.length ?? 0;
+    const { signer, calls } = counted();
+    const pass = await loop(signer, node.url).runPass();
+    const result = pass.results.find((r) => r.id === id);
+    expect(result?.outcome).toBe('FAILED');
+    expect(result?.error).toMatch(/failed on chain/);
+    expect(calls()).toBe(1);
+    // The proposal key is released with the id of the transaction that failed; nothing moved.
+    const released = sandbox.flow?.releases.slice(releases) ?? [];
+    expect(released).toHaveLength(1);
+    expect((await flow.sealed(released[0]?.txData ?? '')).statusCode).not.toBe(0);
+    expect(sandbox.flow?.held).toBe(0);
+    expect(sandbox.completed.has(id)).toBe(false);
+    expect((await flow.account(wallet.address)).balance).toBe(before);
+    expect(pass.reported.map((r) => r.signatureId)).toEqual([id]);
+  }, 120_000);
 });
