@@ -15,6 +15,7 @@ import {
   type KmsRetryEvent,
   type SignRateDecision,
 } from './kms/index.js';
+import { ChainViews } from './chain-view/index.js';
 import { createWalletService, type KmsWalletService, type WalletHooks } from './wallets/index.js';
 
 export interface AppContext {
@@ -37,6 +38,8 @@ export interface AppContextOptions {
   hooks?: WalletHooks;
   /** Every retried KMS failure (throttling, 5xx, timeouts), for logs and the throttling alarm. */
   onKmsRetry?: (event: KmsRetryEvent) => void;
+  /** Where KMS_SIGNER_RPC_<CHAIN> is read (FLOW registrations check the Flow node); default process.env. */
+  chainEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Resolves the MongoDB URI: MONGODB_URI as given, or the secret behind MONGODB_URI_SECRET_ARN. */
@@ -92,6 +95,7 @@ export async function createAppContext(
       createKeysPerSecond: config.kms.createKeyRate,
       maxQueuedBatchKeys: config.batchMaxQueuedKeys,
       ...(options.hooks ? { hooks: options.hooks } : {}),
+      flowNode: (network) => new ChainViews({ network, env: options.chainEnv ?? process.env }).flow(),
     });
     let closed: Promise<void> | undefined;
     const close = () =>

@@ -18,6 +18,13 @@ import { btcRpc, type BtcRpcEndpoint } from '../stack/btc-rpc.js';
 import { mountNodeGateway } from './node-gateway.js';
 import { acceptXrpBlob } from './xrp-ledger.js';
 import {
+  FLOW_BROADCAST_PATH,
+  flowExecuted,
+  mountFlowTatum,
+  type SandboxFlowLog,
+  type SandboxFlowOptions,
+} from './flow-tatum.js';
+import {
   acceptAlgorandTransaction,
   acceptCardanoTransaction,
   acceptMultiversXTransaction,
@@ -57,6 +64,11 @@ export interface TatumSandboxOptions {
    * api/transactions/transactions.go handleSendTransaction).
    */
   thorUrl?: string;
+  /**
+   * Tatum's FLOW proposer/payer service played by keys of a Flow node (flow-tatum.ts); /v3/flow/broadcast
+   * {txData: txId, signatureId} completes once that node reports the transaction executed.
+   */
+  flow?: SandboxFlowOptions;
   /** btcd; bitcoin/litecoin/dogecoin/bcash broadcasts go here (regtest only really works for BTC). */
   btcRpc?: BtcRpcEndpoint;
   /** 0 (default) picks a free port. */
@@ -121,6 +133,8 @@ export interface TatumSandbox {
   /** Completed pending transactions by id. */
   readonly completed: ReadonlyMap<string, CompletedTransaction>;
   readonly violations: readonly DoubleSignViolation[];
+  /** Tatum's FLOW endpoints as the loop used them (present when `flow` is configured). */
+  readonly flow: SandboxFlowLog | undefined;
   /** Queued transactions (completed ones carry txId). */
   pending(): PendingTransaction[];
   close(): Promise<void>;
@@ -236,6 +250,13 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
     }
     if (path === TATUM_BROADCAST_PATHS.SOL && options.solanaRpcUrl !== undefined) {
       return solanaSend(options.solanaRpcUrl, txData, ++rpcId);
+    }
+    if (path === FLOW_BROADCAST_PATH && options.flow !== undefined) {
+      try {
+        return await flowExecuted(options.flow.accessUrl, txData);
+      } catch (error) {
+        throw new NodeRefused(error instanceof Error ? error.message : String(error));
+      }
     }
     if (path === TATUM_BROADCAST_PATHS.VET && options.thorUrl !== undefined) {
       return sendToThor(options.thorUrl, txData);
@@ -430,6 +451,16 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
       : tatumError(403, 'kms.missing', `No such KMS signature with id '${c.req.param('id')}'.`);
   });
 
+  const flowLog =
+    options.flow &&
+    mountFlowTatum(app, options.flow, tatumError, (c, id, txData) => {
+      const tx = queue.get(id);
+      if (tx && tx.chain !== 'FLOW') {
+        return Promise.resolve(tatumError(400, 'chain.mismatch', `pending transaction ${id} is ${tx.chain}`));
+      }
+      return broadcast(c, FLOW_BROADCAST_PATH, id, txData);
+    });
+
   // Tatum's JSON-RPC gateway paths (the chain view's default endpoint), forwarded to anvil/btcd.
   mountNodeGateway(app, { apiKey: expectedKey, evmRpcUrl: options.evmRpcUrl, btcRpc: options.btcRpc });
 
@@ -470,6 +501,7 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
     reportedErrors,
     completed,
     violations,
+    flow: flowLog,
     pending: () => [...queue.values()].map((tx) => structuredClone(tx)),
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -177,10 +177,27 @@ export const WalletSchema = z
     kmsKeyArn: z.string(),
     keyOrigin: z.enum(['AWS_KMS', 'EXTERNAL']),
     deletionDate: Timestamp.nullable().openapi({ description: 'Set while PENDING_DELETION' }),
+    flowAccount: z
+      .object({
+        address: z.string(),
+        keyIndex: z.int(),
+        hashAlgorithm: z.enum(['SHA2_256', 'SHA3_256']),
+      })
+      .nullable()
+      .openapi({ description: 'FLOW: the registered chain account holding the wallet key; null otherwise' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
   .openapi('Wallet');
+
+export const FlowAccountBody = z
+  .strictObject({
+    address: z.string().openapi({ description: 'Flow account address (16 hex digits, optionally 0x)' }),
+    keyIndex: z.int('must be an integer').min(0, 'must be at least 0').openapi({
+      description: "Index of the wallet's key on that account",
+    }),
+  })
+  .openapi('FlowAccountRequest');
 
 export const WalletKeySchema = z
   .object({

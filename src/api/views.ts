@@ -48,6 +48,7 @@ export function walletJson(w: WalletView): z.infer<typeof WalletSchema> {
     kmsKeyArn: w.kmsKeyArn,
     keyOrigin: w.keyOrigin,
     deletionDate: w.deletionDate === null ? null : iso(w.deletionDate),
+    flowAccount: w.flowAccount ? { ...w.flowAccount } : null,
     createdAt: iso(w.createdAt),
     updatedAt: iso(w.updatedAt),
   };

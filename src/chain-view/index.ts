@@ -10,6 +10,7 @@ import {
   type RpcEndpoint,
 } from './endpoint.js';
 import { EvmChainView } from './evm.js';
+import { FlowChainView } from './flow.js';
 import { JsonRpcClient, type JsonRpcOptions } from './json-rpc.js';
 import { MultiversXChainView } from './multiversx.js';
 import { SolanaChainView } from './solana.js';
@@ -23,6 +24,7 @@ export type { TransactionStatus, TransactionStatusView } from './transaction-sta
 export type { VetChainView, VetClause } from './vet.js';
 export type { SolanaBlockhash, SolanaChainView } from './solana.js';
 export type { MultiversXChainView } from './multiversx.js';
+export type { FlowAccountKeyView, FlowChainView, FlowTransactionResultView } from './flow.js';
 export { fromUrl, type EndpointSource, type RpcEndpoint } from './endpoint.js';
 
 export interface ChainViewsOptions extends EndpointSource, Omit<JsonRpcOptions, 'label'> {
@@ -37,6 +39,7 @@ export class ChainViews {
   private vetView: VetChainView | undefined;
   private solanaView: SolanaChainView | undefined;
   private multiversXView: MultiversXChainView | undefined;
+  private flowView: FlowChainView | undefined;
 
   constructor(private readonly options: ChainViewsOptions) {}
 
@@ -84,6 +87,22 @@ export class ChainViews {
       this.options.timeoutMs,
     );
     return this.vetView;
+  }
+
+  /**
+   * A Flow Access node's REST API: only one configured with KMS_SIGNER_RPC_FLOW[_<NETWORK>] (tatum-js sends
+   * through Flow's own access nodes, access-mainnet-beta / access-testnet.onflow.org); undefined otherwise.
+   */
+  flow(): FlowChainView | undefined {
+    const url = configuredUrl('FLOW', this.options.network, this.options.env);
+    if (url === undefined) return undefined;
+    const { params } = getFamilyChain('flow', 'FLOW', this.options.network);
+    this.flowView ??= new FlowChainView(
+      () => Promise.resolve(fromUrl(url)),
+      `${params.label} access node`,
+      this.options.timeoutMs,
+    );
+    return this.flowView;
   }
 
   /** Solana JSON-RPC: only a node configured with KMS_SIGNER_RPC_SOL[_<NETWORK>]; undefined otherwise. */

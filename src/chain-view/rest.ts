@@ -37,3 +37,30 @@ export async function restRequest<T>(call: RestCall<T>): Promise<T> {
   if (!parsed.success) throw new ChainUnavailableError(scrub(`${what}: unexpected answer`));
   return parsed.data;
 }
+
+/** A node reached through its REST API at one endpoint: the views of VeChainThor and Flow. */
+export class RestNode {
+  constructor(
+    private readonly endpoint: () => Promise<RpcEndpoint>,
+    protected readonly label: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  protected async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: z.ZodType<T>,
+  ): Promise<T> {
+    const endpoint = await this.endpoint();
+    return restRequest({
+      endpoint,
+      label: this.label,
+      method,
+      path,
+      body,
+      schema,
+      timeoutMs: this.timeoutMs,
+    });
+  }
+}

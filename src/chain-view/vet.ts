@@ -6,9 +6,9 @@
 // null until the transaction is in a block, whose number is `meta.blockNumber`; GET /transactions/{id}
 // with `pending=true` also returns a transaction still in the pool; POST /transactions {raw} sends one).
 import * as z from 'zod';
-import type { RpcEndpoint } from './endpoint.js';
 import { ChainUnavailableError } from './errors.js';
-import { restRequest } from './rest.js';
+import type { RpcEndpoint } from './endpoint.js';
+import { RestNode } from './rest.js';
 import type { TransactionStatus, TransactionStatusView } from './transaction-status.js';
 
 const blockSchema = z.object({ id: z.string().regex(/^0x[0-9a-f]{64}$/), number: z.number().int() });
@@ -29,15 +29,17 @@ export interface VetClause {
   data: string;
 }
 
-export class VetChainView implements TransactionStatusView {
+export class VetChainView extends RestNode implements TransactionStatusView {
   private genesisChecked: Promise<void> | undefined;
 
   constructor(
-    private readonly endpoint: () => Promise<RpcEndpoint>,
+    endpoint: () => Promise<RpcEndpoint>,
     private readonly genesisId: string,
-    private readonly label: string,
-    private readonly timeoutMs = 10_000,
-  ) {}
+    label: string,
+    timeoutMs = 10_000,
+  ) {
+    super(endpoint, label, timeoutMs);
+  }
 
   /** GET /blocks/0 must be the registry's genesis block; asked once per process (again after a failure). */
   checkGenesis(): Promise<void> {
@@ -92,23 +94,5 @@ export class VetChainView implements TransactionStatusView {
     if (answered.toLowerCase() !== asked) {
       throw new ChainUnavailableError(`${this.label}: asked for ${asked}, the node answered ${answered}`);
     }
-  }
-
-  private async request<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    body: unknown,
-    schema: z.ZodType<T>,
-  ): Promise<T> {
-    const endpoint = await this.endpoint();
-    return restRequest({
-      endpoint,
-      label: this.label,
-      method,
-      path,
-      body,
-      schema,
-      timeoutMs: this.timeoutMs,
-    });
   }
 }

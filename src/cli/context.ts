@@ -6,6 +6,6 @@ import { loadCliConfig } from './config-summary.js';
 import type { CliContext, CliEnv, ConfigSource } from './io.js';
 
 export async function createDefaultContext(env: CliEnv, source: ConfigSource): Promise<CliContext> {
-  const app = await createAppContext(loadCliConfig(env, source));
+  const app = await createAppContext(loadCliConfig(env, source), { chainEnv: env });
   return { walletService: app.walletService, db: app.db, close: () => app.close() };
 }

@@ -29,6 +29,9 @@ export function renderWallet(wallet: WalletView): string[] {
     ['status', wallet.status],
     ['address', wallet.address],
     ...wallet.addresses.map(({ format, address }): Row => [`  ${format}`, address]),
+    ...(wallet.flowAccount
+      ? [['flowAccount', `key ${wallet.flowAccount.keyIndex} (${wallet.flowAccount.hashAlgorithm})`] as Row]
+      : []),
     ['publicKey', wallet.publicKey],
     ['keyOrigin', wallet.keyOrigin],
     ['kmsKeyId', wallet.kmsKeyId],

@@ -82,6 +82,14 @@ export const walletDocSchema = z.object({
   initialIndex: z.number().int().min(1).nullable(),
   batchId: z.string().nullable(),
   batchSeq: z.number().int().min(0).nullable(),
+  /** FLOW: the account (= `address`) key index and hash algorithm the wallet's key is registered with. */
+  flowAccount: z
+    .object({
+      keyIndex: z.number().int().min(0).max(0xffff_ffff),
+      hashAlgorithm: z.enum(['SHA2_256', 'SHA3_256']),
+    })
+    .nullable()
+    .optional(),
 });
 export type WalletDoc = z.infer<typeof walletDocSchema>;
 

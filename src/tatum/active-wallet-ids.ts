@@ -3,8 +3,9 @@
 // fetch-scale). A stale list never gets anything signed: every job re-reads its wallets and refuses any
 // that is not ACTIVE (resolve-wallets.ts). Staleness only delays a new wallet's transactions, and lets a
 // wallet disabled meanwhile have its transactions fetched and refused, for at most the refresh interval.
-import type { ChainId, NetworkName } from '../chains/index.js';
+import { listNetworks, type ChainId, type NetworkName } from '../chains/index.js';
 import type { WalletService } from '../wallets/contract.js';
+import { checkNetwork } from '../wallets/validation.js';
 import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
 
 /** How long the lists are reused: 12 daemon passes of 5 s; about one scheduled Lambda invocation. */
@@ -28,6 +29,9 @@ export class ActiveWalletIds {
   private readonly listings = new Map<ChainId, Listing>();
   private refreshedAt = Number.NEGATIVE_INFINITY;
   private cheapCount = false;
+  /** Chains without `network` (e.g. ETH on regtest): each refused with its own reason, never counted. */
+  private readonly unsupported = new Map<ChainId, string>();
+  private readonly listable: readonly ChainId[];
 
   constructor(
     private readonly wallets: ActiveWalletSource,
@@ -38,6 +42,17 @@ export class ActiveWalletIds {
   ) {
     // NaN would never expire: the lists would be kept for good.
     if (!(refreshMs >= 0)) throw new Error(`walletRefreshMs must be a number ≥ 0, got ${refreshMs}`);
+    // One chain without the network used to fail the whole count, and every chain then reported that
+    // first chain's refusal ("… for ETH" on BTC, BCH …): now each such chain carries its own.
+    for (const chain of chains) {
+      if (listNetworks(chain).includes(network)) continue;
+      try {
+        checkNetwork(chain, network);
+      } catch (error) {
+        this.unsupported.set(chain, error instanceof Error ? error.message : String(error));
+      }
+    }
+    this.listable = chains.filter((chain) => !this.unsupported.has(chain));
   }
 
   /**
@@ -47,19 +62,21 @@ export class ActiveWalletIds {
    */
   async update(): Promise<void> {
     if (this.now() - this.refreshedAt >= this.refreshMs) {
-      await this.relist(await this.count(), this.chains);
+      await this.relist(await this.count(), this.listable);
       this.refreshedAt = this.now();
     } else if (this.cheapCount) {
       const counts = await this.count();
       await this.relist(
         counts,
-        this.chains.filter((chain) => counts.get(chain) !== this.listings.get(chain)?.count),
+        this.listable.filter((chain) => counts.get(chain) !== this.listings.get(chain)?.count),
       );
     }
   }
 
   /** The ids of `chain` as of the last update; throws above Tatum's limit (they were not listed). */
   ids(chain: ChainId): readonly string[] {
+    const unsupported = this.unsupported.get(chain);
+    if (unsupported !== undefined) throw new Error(unsupported);
     const listing = this.listings.get(chain);
     if (!listing) throw new Error(`the ${chain} wallets have not been listed yet`);
     if (listing.ids === null) throw new Error(tooManySignatureIds(chain, listing.count));
@@ -68,7 +85,7 @@ export class ActiveWalletIds {
 
   private async count(): Promise<Map<ChainId, number>> {
     const startedAt = this.now();
-    const counts = await this.wallets.countActiveWallets(this.chains, this.network);
+    const counts = await this.wallets.countActiveWallets(this.listable, this.network);
     this.cheapCount = this.now() - startedAt <= CHEAP_COUNT_MS;
     return counts;
   }

@@ -15,6 +15,7 @@ import {
   type InvalidPendingTransaction,
   type PendingFetch,
   type PendingTransaction,
+  type TatumFlowApi,
   type TatumKmsApi,
 } from './types.js';
 
@@ -118,6 +119,12 @@ export const pendingTransactionSchema = z.looseObject({
   withdrawalId: optionalString,
   txId: optionalString,
 });
+
+const flowSignKeySchema = z.object({
+  address: z.string().regex(/^(0x)?[0-9a-fA-F]{16}$/),
+  keyId: z.number().int().nonnegative(),
+});
+const flowSignatureSchema = z.object({ signature: z.string().regex(/^(0x)?[0-9a-fA-F]{128}$/) });
 
 const broadcastResponseSchema = z.object({
   txId: z.string().min(1),
@@ -232,6 +239,26 @@ class TatumClient implements TatumKmsApi {
     await this.http.post(ERROR_BATCH_PATH, {
       errors: errors.map(({ signatureId, error }) => ({ signatureId, error: this.http.scrub(error) })),
     });
+  };
+
+  /** tatum-js packages/tatum-flow src/blockchain/flow.ts: flowGetSignKey, flowSignWithKey, flowBroadcastTx. */
+  readonly flow: TatumFlowApi = {
+    signKey: async (isPayer) => {
+      const path = `/v3/flow/proposal/${isPayer}`;
+      const parsed = flowSignKeySchema.safeParse(await this.http.get(path));
+      if (!parsed.success) throw new TatumApiError(`Tatum GET ${path}: not {address, keyId}`, 200, false);
+      return parsed.data;
+    },
+    sign: async (data, isPayer) => {
+      const parsed = flowSignatureSchema.safeParse(await this.http.post('/v3/flow/sign', { data, isPayer }));
+      if (!parsed.success)
+        throw new TatumApiError('Tatum POST /v3/flow/sign: not {signature: r‖s hex}', 200, false);
+      return parsed.data.signature.replace(/^0x/, '').toLowerCase();
+    },
+    broadcast: async (body) => {
+      const answer = (await this.http.post('/v3/flow/broadcast', body)) as { txId?: unknown } | null;
+      return typeof answer?.txId === 'string' ? { txId: answer.txId } : {};
+    },
   };
 
   /** One page of at most 500 ids; every entry validated on its own (a bad one never hides the others). */

@@ -30,8 +30,10 @@ export interface CompletedPayload {
   completion: Completion;
   /** The nonce the transaction will carry, to be marked used just before signing. */
   nonce: { scope: NonceScope; value: bigint; reservation?: NonceReservation } | undefined;
-  /** What the signer needs besides the payload (SOL: the fresh blockhash; EGLD: options.nonce). */
-  request?: Pick<PrepareTransactionRequest, 'recentBlockhash' | 'options'>;
+  /** What the signer needs besides the payload (SOL: the fresh blockhash; EGLD: options.nonce; FLOW: the account). */
+  request?: Pick<PrepareTransactionRequest, 'recentBlockhash' | 'options' | 'flowAccount'>;
+  /** Gives back what the completion took from Tatum (FLOW: the proposal key) when nothing gets broadcast. */
+  release?: () => Promise<void>;
 }
 
 export interface CompletionContext {

@@ -34,7 +34,7 @@ import { NonceTakenError } from './nonce-ledger.js';
 import { evaluatePolicy } from './policy.js';
 import { resolveWallets, type ResolvedWallets } from './resolve-wallets.js';
 import type { SpendLocks } from './spend-locks.js';
-import type { PendingTransaction, TatumKmsApi } from './types.js';
+import type { BroadcastResult, PendingTransaction, TatumKmsApi } from './types.js';
 
 export type JobOutcome =
   | 'BROADCAST'
@@ -318,6 +318,7 @@ class Job {
       // Nothing was signed with a reserved nonce: the next job of the wallet takes it.
       const reservation = this.completed.nonce?.reservation;
       if (reservation) await ctx.nonces.release(reservation).catch(() => undefined);
+      await this.completed.release?.();
       if (error instanceof WalletBusyError) throw new JobFailure(error.message, true, { cause: error });
       throw error;
     }
@@ -340,6 +341,22 @@ class Job {
           wallets: resolved.keys,
           unsigned,
           views: ctx.chainViews,
+        });
+      } catch (error) {
+        throw asJobFailure(error);
+      }
+    }
+    if (family === 'flow') {
+      try {
+        // Loaded on the first FLOW job only (Flow's SDK encoders are not init code).
+        const { completeFlowPayload } = await import('./complete-flow.js');
+        return await completeFlowPayload({
+          network: ctx.network,
+          unsigned,
+          views: ctx.chainViews,
+          api: ctx.api,
+          account: resolved.flowAccount,
+          walletId: resolved.signatureIds[0] ?? '',
         });
       } catch (error) {
         throw asJobFailure(error);
@@ -517,7 +534,7 @@ class Job {
     this.audit.txId = signedJob.txId;
     let result;
     try {
-      result = await ctx.api.broadcast(pending, signed);
+      result = await this.send(signed);
     } catch (error) {
       return this.broadcastFailed(signedJob, error);
     }
@@ -528,6 +545,14 @@ class Job {
       { broadcastAt: ctx.clock(), broadcastAttempts: signedJob.broadcastAttempts + 1 },
       { event: 'broadcast', rebroadcast: this.audit.rebroadcast },
     );
+  }
+
+  /** Tatum's broadcast endpoint; FLOW: Tatum's signatures, the access node, then Tatum (broadcast-flow.ts). */
+  private async send(signed: string): Promise<BroadcastResult> {
+    const { ctx, pending } = this;
+    if (getChain(this.chain).family !== 'flow') return ctx.api.broadcast(pending, signed);
+    const { broadcastFlow } = await import('./broadcast-flow.js');
+    return broadcastFlow(ctx.api, ctx.chainViews?.flow(), pending, signed);
   }
 
   private async broadcastFailed(signedJob: SigningJobDoc, error: unknown): Promise<JobResult> {

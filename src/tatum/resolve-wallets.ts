@@ -3,6 +3,7 @@
 // (disabled, pending deletion, still creating) and wallets of another chain or network.
 import { getChain, type ChainId, type NetworkName } from '../chains/index.js';
 import type { WalletKey } from '../signer/index.js';
+import type { FlowAccountKey } from '../signer/flow/index.js';
 import { WalletError, type WalletService, type WalletView } from '../wallets/contract.js';
 import { WalletResolutionError } from './errors.js';
 import type { PendingTransaction } from './types.js';
@@ -15,6 +16,8 @@ export interface ResolvedWallets {
   kmsKeyIds: string[];
   /** Every address of every signing key (change detection for UTXO chains). */
   ownAddresses: string[];
+  /** FLOW: the account and key index the wallet's key is registered with (wallet registration). */
+  flowAccount?: FlowAccountKey;
 }
 
 type Wallets = Pick<WalletService, 'getWallet' | 'existingAddress'>;
@@ -71,7 +74,9 @@ export async function resolveWallets(
     });
     ownAddresses.push(...key.addresses.map((a) => a.address));
   }
+  const flow = [...views.values()][0]?.flowAccount;
   return {
+    ...(flow ? { flowAccount: flow } : {}),
     keys,
     signatureIds: [...views.keys()],
     kmsKeyIds: [...new Set(keys.map((k) => k.keyId))],

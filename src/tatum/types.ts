@@ -43,6 +43,25 @@ export interface TatumKmsApi {
   getTransaction(id: string): Promise<PendingTransaction | null>;
   /** POST /v3/tatum/kms/batch {errors: [{signatureId: pending.id, error}]}; one call per pass. */
   reportErrors(errors: readonly { signatureId: string; error: string }[]): Promise<void>;
+  /** Tatum's FLOW proposer/payer service (absent in clients that cannot serve FLOW). */
+  flow?: TatumFlowApi;
+}
+
+/**
+ * Tatum's FLOW endpoints, as tatum-js packages/tatum-flow src/blockchain/flow.ts calls them
+ * (tatum-protocol.md §2.8): Tatum holds the proposal keys and the payer account of FLOW transactions.
+ */
+export interface TatumFlowApi {
+  /** GET /v3/flow/proposal/{isPayer} → {address, keyId}: a proposal key (false; held until released) or the payer. */
+  signKey(isPayer: boolean): Promise<{ address: string; keyId: number }>;
+  /** POST /v3/flow/sign {data: <message hex>, isPayer} → {signature} (r‖s hex) of that key. */
+  sign(data: string, isPayer: boolean): Promise<string>;
+  /**
+   * POST /v3/flow/broadcast {txData, signatureId?, proposalKey?}: with proposalKey it releases that proposal
+   * key (txData = the sent transaction's id, '' when nothing was sent); with signatureId it completes the
+   * pending transaction with the Flow transaction id.
+   */
+  broadcast(body: { txData: string; signatureId?: string; proposalKey?: number }): Promise<{ txId?: string }>;
 }
 
 /** A pending-transaction entry Tatum returned that does not match PendingTransaction. */

@@ -40,6 +40,8 @@ export interface WalletView {
   keySpec: WalletKeySpec;
   /** Set while PENDING_DELETION. */
   deletionDate: Date | null;
+  /** FLOW: the chain account holding the wallet's key (registered and checked on a Flow node). */
+  flowAccount?: { address: string; keyIndex: number; hashAlgorithm: 'SHA2_256' | 'SHA3_256' };
   createdAt: Date;
   updatedAt: Date;
 }
@@ -200,6 +202,14 @@ export interface WalletService {
   activeSignatureIds(chain: ChainId, network: NetworkName, limit?: number): Promise<string[]>;
   /** MongoDB and KMS reachable. */
   health(): Promise<{ mongo: 'ok' | 'down'; kms: 'ok' | 'down' }>;
+  /**
+   * FLOW: maps the wallet's key to the chain account that holds it at `keyIndex` (created by someone
+   * else), once a Flow node shows that key there with ECDSA_secp256k1, SHA2/SHA3-256 and weight 1000.
+   */
+  registerFlowAccount?(
+    signatureId: string,
+    input: { address: string; keyIndex: number },
+  ): Promise<WalletView>;
 }
 
 /** Errors every interface maps to a status code (API) or exit code (CLI). */

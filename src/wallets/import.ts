@@ -14,7 +14,7 @@ import {
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { constants, createPublicKey, publicEncrypt, randomUUID } from 'node:crypto';
-import { chainKeySpec, deriveAddress, loadAddressCode } from '../chains/index.js';
+import { chainKeySpec, deriveAddress, getChain, loadAddressCode } from '../chains/index.js';
 import {
   DEFAULT_RETRY_POLICY,
   ED25519_KEY_SPEC,
@@ -175,6 +175,12 @@ export async function importWallet(
   try {
     const input = checkCreateInput(rawInput);
     if (input.index !== null) throw invalid('index', 'an imported wallet has only its own key (index 0)');
+    if (getChain(input.chain).addressFormats.length === 0) {
+      throw invalid(
+        'chain',
+        `${input.chain} keys are not imported yet: create a wallet and register its account`,
+      );
+    }
     const keySpec = chainKeySpec(input.chain);
     const format = IMPORT_FORMATS[keySpec];
     if (!(privateKey instanceof Uint8Array) || privateKey.length !== 32 || !format.isValid(privateKey)) {

@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import {
   chainKeySpec,
   deriveAddresses,
+  getChain,
   loadAddressCode,
   type ChainId,
   type NetworkName,
@@ -197,17 +198,20 @@ export async function completeSlot(ctx: ServiceContext, target: SlotTarget, doc:
   if (target.expectedPublicKey !== undefined && publicKeyHex !== target.expectedPublicKey) {
     throw new KeyMismatchError(doc.kmsKeyId);
   }
-  await loadAddressCode([target.chain]);
-  const addresses = deriveAddresses(target.chain, target.network, publicKey);
+  // FLOW: no address until an account holding the key is registered (flow-registration.ts); the
+  // placeholder stays meanwhile.
+  const derivable = getChain(target.chain).addressFormats.length > 0;
+  if (derivable) await loadAddressCode([target.chain]);
+  const addresses = derivable ? deriveAddresses(target.chain, target.network, publicKey) : [];
   const primary = addresses[0];
-  if (!primary) throw new Error(`no address format for ${target.chain}`);
+  if (derivable && !primary) throw new Error(`no address format for ${target.chain}`);
   const now = ctx.clock();
   await target.collection.updateOne(
     { _id: target.id, status: 'CREATING', kmsKeyId: doc.kmsKeyId },
     {
       $set: checkSet(target.schema, target.collectionName, {
         publicKey: publicKeyHex,
-        address: primary.address,
+        address: primary?.address ?? doc.address,
         addresses,
         status: 'ACTIVE',
         keyIssue: null,

@@ -13,7 +13,8 @@ import { WalletError, type WalletKeyView } from './contract.js';
 import { walletKeyId, type ServiceContext } from './context.js';
 import { insertIfAbsent, notFound } from './errors.js';
 import { indexSlot, provisionKey } from './key-slot.js';
-import { checkIndex, checkSignatureId } from './validation.js';
+import { checkIndex, checkSignatureId, invalid } from './validation.js';
+import { getChain } from '../chains/index.js';
 import { keyView } from './views.js';
 
 export async function getAddress(
@@ -28,6 +29,13 @@ export async function getAddress(
   if (wallet.status === 'CREATING')
     throw new WalletError('INVALID_STATE', 'the wallet is still being created');
   if (index === 0) return keyView(wallet, 0);
+  if (getChain(wallet.chain).addressFormats.length === 0) {
+    // FLOW: one key per wallet, mapped to its chain account by registration (flow-registration.ts).
+    throw invalid(
+      'index',
+      `${wallet.chain} wallets have one key (index 0); register it with its chain account`,
+    );
+  }
   return keyView(await ensureIndexKey(ctx, wallet, index), index);
 }
 

@@ -7,13 +7,22 @@ import { ClaimStore } from '../db/index.js';
 import { DEFAULT_KMS_RATE_LIMITS, KmsRateLimiter, type KmsVault } from '../kms/index.js';
 import { BatchRunner } from './batch.js';
 import { DEFAULT_BATCH_MAX_QUEUED_KEYS } from '../config/config.js';
-import type { BatchView, WalletOperationAction, WalletService } from './contract.js';
+import { ChainViews } from '../chain-view/index.js';
+import type { NetworkName } from '../chains/index.js';
+import {
+  WalletError,
+  type BatchView,
+  type WalletOperationAction,
+  type WalletService,
+  type WalletView,
+} from './contract.js';
 import { collectionsOf, type ServiceContext, type WalletHooks } from './context.js';
 import { paceCreateKey } from './pacing.js';
 import { createWallet } from './create.js';
 import { translated } from './errors.js';
 import { ImportPacer, importWallet } from './import.js';
 import { existingAddress, getAddress } from './keys.js';
+import { registerFlowAccount, type FlowAccountInput, type FlowAccountReader } from './flow-registration.js';
 import { KmsKeyScanner } from './kms-scan.js';
 import { WalletOperationRunner } from './operations.js';
 import {
@@ -54,6 +63,11 @@ export interface WalletServiceDeps {
   hooks?: WalletHooks;
   /** Keys one caller may have queued in unfinished batches (default 1,000). */
   maxQueuedBatchKeys?: number;
+  /**
+   * The Flow node FLOW registrations are checked on (default: KMS_SIGNER_RPC_FLOW[_<NETWORK>] from the
+   * environment, the node the signing loop uses).
+   */
+  flowNode?: (network: NetworkName) => FlowAccountReader | undefined;
 }
 
 export interface KmsWalletService extends WalletService {
@@ -66,6 +80,13 @@ export interface KmsWalletService extends WalletService {
   resumeUnfinished(): Promise<{ batches: number; operations: number }>;
   /** Pauses running batches and key administration jobs after their current key; waits for them. */
   close(): Promise<void>;
+  /** FLOW: see WalletService.registerFlowAccount; checked on deps.flowNode (flow-registration.ts). */
+  registerFlowAccount(signatureId: string, input: FlowAccountInput): Promise<WalletView>;
+}
+
+/** The Flow node of KMS_SIGNER_RPC_FLOW[_<NETWORK>], as the loop's chain view reads it. */
+function flowNodeFromEnv(network: NetworkName): FlowAccountReader | undefined {
+  return new ChainViews({ network, env: process.env }).flow();
 }
 
 export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
@@ -128,6 +149,15 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
     activeSignatureIds: (chain, network, limit) =>
       translated(() => activeSignatureIds(ctx, chain, network, limit)),
     health: () => health(ctx),
+    registerFlowAccount: (signatureId, input) =>
+      translated(async () => {
+        const wallet = await getWallet(ctx, signatureId);
+        const node = (deps.flowNode ?? flowNodeFromEnv)(wallet.network);
+        if (node === undefined) {
+          throw new WalletError('UNAVAILABLE', 'no Flow access node is configured (KMS_SIGNER_RPC_FLOW)');
+        }
+        return registerFlowAccount(ctx, signatureId, input, node);
+      }),
     resumeUnfinished: () =>
       translated(async () => ({
         batches: await batches.resumeUnfinished(),

@@ -86,15 +86,6 @@ export function checkCreateInput(input: unknown): NormalizedWalletInput {
   if (!isRecord(input)) throw invalid('body', 'must be an object');
   const userId = checkUserId(input.userId);
   const chain = checkChain(input.chain);
-  if (getChain(chain).addressFormats.length === 0) {
-    // FLOW: the address exists only once an account holding the key is created on chain; refused here,
-    // before a KMS key is made, until wallets can be registered against such an account.
-    throw invalid(
-      'chain',
-      `${chain} addresses are assigned by the chain when an account is created, not derived from a key; ` +
-        'wallet creation for it is not available yet (the signer takes the account address and key index per request)',
-    );
-  }
   const network = checkNetwork(chain, input.network);
   const asset = checkAsset(chain, input.asset);
   let label: string | null = null;
@@ -107,6 +98,10 @@ export function checkCreateInput(input: unknown): NormalizedWalletInput {
   if (input.index !== undefined && input.index !== null) {
     index = checkIndex(input.index);
     if (index === 0) index = null; // index 0 is the wallet key itself
+    if (index !== null && getChain(chain).addressFormats.length === 0) {
+      // FLOW: the account and its key index are registered after creation, not derived from an index.
+      throw invalid('index', `${chain} wallets have one key; register it with its chain account instead`);
+    }
   }
   return { userId, chain, asset, network, label, index };
 }

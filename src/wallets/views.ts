@@ -24,6 +24,9 @@ export function walletView(doc: WalletDoc): WalletView {
     keyOrigin: doc.keyOrigin,
     keySpec: chainKeySpec(doc.chain),
     deletionDate: doc.deletionDate,
+    ...(doc.flowAccount && !isPending(doc.address)
+      ? { flowAccount: { address: doc.address, ...doc.flowAccount } }
+      : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

@@ -18,7 +18,7 @@ import { TATUM_BROADCAST_PATHS } from '../../src/tatum/client.js';
 import { DEFAULT_CHAINS } from '../../src/tatum/config.js';
 import { SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
 import { SigningLoop } from '../../src/tatum/loop.js';
-import { countingSigner } from '../support/evm-loop.js';
+import { countedSigner } from '../support/evm-loop.js';
 import { sandboxApi } from '../support/sandbox-api.js';
 import { ThorRest } from '../support/thor-rest.js';
 import { walletTestEnv, type WalletTestEnv } from '../support/wallets.js';
@@ -47,15 +47,7 @@ afterAll(async () => {
 const audit = (id: string) => env.db.collection<AuditRecord>(SIGNING_AUDIT).findOne({ pendingId: id });
 const randomAddress = (): string => `0x${randomBytes(20).toString('hex')}`;
 
-/** The vault, counting the loop's KMS Sign calls. */
-function counted(): { signer: DigestSigner; calls: () => number } {
-  let calls = 0;
-  const signer = countingSigner(
-    () => env.vault,
-    () => (calls += 1),
-  );
-  return { signer, calls: () => calls };
-}
+const counted = () => countedSigner(() => env.vault);
 
 function loop(signer: DigestSigner, vetNode: string | undefined): SigningLoop {
   return new SigningLoop({

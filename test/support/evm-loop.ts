@@ -22,6 +22,16 @@ export function countingSigner(
   };
 }
 
+/** The vault, counting the KMS Sign calls made through it. */
+export function countedSigner(vault: () => Pick<KmsVault, 'signDigest'>): {
+  signer: DigestSigner;
+  calls: () => number;
+} {
+  let calls = 0;
+  const signer = countingSigner(vault, () => (calls += 1));
+  return { signer, calls: () => calls };
+}
+
 /** A new EVM_DEV testnet wallet of `userId` holding 1 ETH on anvil. */
 export async function fundedEvmWallet(
   service: WalletService,

@@ -7,23 +7,14 @@ import { p256 } from '@noble/curves/nist.js';
 import { sha3_256 } from '@noble/hashes/sha3.js';
 
 import { FLOW_EMULATOR_SERVICE_ADDRESS, FLOW_EMULATOR_SERVICE_KEY } from '../../scripts/stack/index.js';
+import { fromUrl } from '../../src/chain-view/endpoint.js';
+import { FlowChainView, flowRestTransaction, type FlowAccountView } from '../../src/chain-view/flow.js';
 import {
   flowEnvelopeMessage,
   flowTransactionId,
   type FlowHashAlgorithm,
   type FlowVoucher,
-  type FlowVoucherSignature,
 } from '../../src/signer/flow/index.js';
-
-export interface FlowAccountKeyView {
-  index: number;
-  publicKey: string;
-  signingAlgorithm: string;
-  hashingAlgorithm: string;
-  sequenceNumber: number;
-  weight: number;
-  revoked: boolean;
-}
 
 export interface FlowTransactionResult {
   status: string;
@@ -32,16 +23,12 @@ export interface FlowTransactionResult {
   events: { type: string; payload: unknown }[];
 }
 
-const sans0x = (address: string): string => address.replace(/^0x/, '');
-const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
-const restSignature = (s: FlowVoucherSignature) => ({
-  address: sans0x(s.address),
-  key_index: String(s.keyId),
-  signature: Buffer.from(s.sig, 'hex').toString('base64'),
-});
-
 export class FlowRest {
-  constructor(readonly url: string) {}
+  private readonly view: FlowChainView;
+
+  constructor(readonly url: string) {
+    this.view = new FlowChainView(() => Promise.resolve(fromUrl(url)), 'Flow emulator', 15_000);
+  }
 
   private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.url}${path}`, {
@@ -62,50 +49,15 @@ export class FlowRest {
     return block.header.id;
   }
 
-  async account(address: string): Promise<{ balance: bigint; keys: FlowAccountKeyView[] }> {
-    const raw = await this.request<{
-      balance: string;
-      keys?: {
-        index: string;
-        public_key: string;
-        signing_algorithm: string;
-        hashing_algorithm: string;
-        sequence_number: string;
-        weight: string;
-        revoked: boolean;
-      }[];
-    }>('GET', `/v1/accounts/${sans0x(address)}?expand=keys`);
-    return {
-      balance: BigInt(raw.balance),
-      keys: (raw.keys ?? []).map((k) => ({
-        index: Number(k.index),
-        publicKey: k.public_key,
-        signingAlgorithm: k.signing_algorithm,
-        hashingAlgorithm: k.hashing_algorithm,
-        sequenceNumber: Number(k.sequence_number),
-        weight: Number(k.weight),
-        revoked: k.revoked,
-      })),
-    };
+  /** Balance and keys, read by the product's own Flow view (src/chain-view/flow.ts). */
+  account(address: string): Promise<FlowAccountView> {
+    return this.view.account(address);
   }
 
   /** POST /v1/transactions; resolves with the id the node answers. */
   async send(voucher: FlowVoucher): Promise<string> {
-    const { id } = await this.request<{ id: string }>('POST', '/v1/transactions', {
-      script: base64(voucher.cadence),
-      arguments: voucher.arguments.map((arg) => base64(JSON.stringify(arg))),
-      reference_block_id: voucher.refBlock,
-      gas_limit: String(voucher.computeLimit),
-      payer: sans0x(voucher.payer),
-      proposal_key: {
-        address: sans0x(voucher.proposalKey.address),
-        key_index: String(voucher.proposalKey.keyId),
-        sequence_number: String(voucher.proposalKey.sequenceNum),
-      },
-      authorizers: voucher.authorizers.map(sans0x),
-      payload_signatures: voucher.payloadSigs.map(restSignature),
-      envelope_signatures: voucher.envelopeSigs.map(restSignature),
-    });
+    const body = flowRestTransaction(voucher);
+    const { id } = await this.request<{ id: string }>('POST', '/v1/transactions', body);
     return id;
   }
 
@@ -177,13 +129,17 @@ export class FlowRest {
   }
 
   /**
-   * Creates an account holding `publicKey` (64-byte X‖Y hex) as an ECDSA_secp256k1 key with `hashAlgorithm`
+   * Creates an account holding `publicKey` (64-byte X‖Y hex) as an ECDSA_secp256k1 (or P-256) key with `hashAlgorithm`
    * and weight 1000 (Cadence 1.0 `Account(payer:)` + `keys.add`); returns its chain-assigned address.
    */
-  async createAccount(publicKey: string, hashAlgorithm: FlowHashAlgorithm): Promise<string> {
+  async createAccount(
+    publicKey: string,
+    hashAlgorithm: FlowHashAlgorithm,
+    signatureAlgorithm: 'ECDSA_secp256k1' | 'ECDSA_P256' = 'ECDSA_secp256k1',
+  ): Promise<string> {
     const cadence = `transaction(publicKey: String) {
     prepare(signer: auth(BorrowValue) &Account) {
-        let key = PublicKey(publicKey: publicKey.decodeHex(), signatureAlgorithm: SignatureAlgorithm.ECDSA_secp256k1)
+        let key = PublicKey(publicKey: publicKey.decodeHex(), signatureAlgorithm: SignatureAlgorithm.${signatureAlgorithm})
         let account = Account(payer: signer)
         account.keys.add(publicKey: key, hashAlgorithm: HashAlgorithm.${hashAlgorithm}, weight: 1000.0)
     }

@@ -7,6 +7,7 @@ import type { ApiEnv } from '../types.js';
 import {
   AddressParams,
   CreateWalletBody,
+  FlowAccountBody,
   IdempotencyHeaders,
   ListWalletsQuery,
   SignatureIdParams,
@@ -80,6 +81,22 @@ const getAddress = createRoute({
   },
 });
 
+const registerFlowAccount = createRoute({
+  method: 'put',
+  path: '/v1/wallets/{signatureId}/flow-account',
+  operationId: 'registerFlowAccount',
+  summary: 'FLOW: register the chain account holding the wallet key (checked on a Flow node first)',
+  tags,
+  request: {
+    params: SignatureIdParams,
+    body: jsonBody(FlowAccountBody, 'The account and key index (the account is created by someone else)'),
+  },
+  responses: {
+    200: jsonResponse(WalletSchema, 'The wallet, registered (also when it already was, identically)'),
+    ...v1Problems(400, 404, 409, 413, 415),
+  },
+});
+
 /**
  * The service's "no such wallet" names no field (the CLI adds its own); here the signatureId of the path
  * is the input at fault, so the 404 problem names it.
@@ -112,6 +129,15 @@ export function registerWalletRoutes(app: OpenAPIHono<ApiEnv>, service: WalletSe
 
   app.openapi(getWallet, async (c) => {
     const wallet = await aboutWallet(() => service.getWallet(c.req.valid('param').signatureId));
+    return c.json(walletJson(wallet), 200);
+  });
+
+  app.openapi(registerFlowAccount, async (c) => {
+    const { signatureId } = c.req.valid('param');
+    const register = service.registerFlowAccount?.bind(service);
+    if (register === undefined)
+      throw new WalletError('UNAVAILABLE', 'FLOW registration is not available here');
+    const wallet = await aboutWallet(() => register(signatureId, c.req.valid('json')));
     return c.json(walletJson(wallet), 200);
   });
 

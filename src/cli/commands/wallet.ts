@@ -1,4 +1,4 @@
-// generatemanagedwallet, getmanagedwallet, getaddress, removewallet.
+// generatemanagedwallet, getmanagedwallet, getaddress, removewallet, registerflowaccount.
 import { Option, type Command } from 'commander';
 import { about, CliError, EXIT, usageError } from '../errors.js';
 import {
@@ -25,6 +25,37 @@ export function registerWalletCommands(program: Command, rt: Runtime): void {
   registerGetWallet(program, rt);
   registerGetAddress(program, rt);
   registerRemove(program, rt);
+  registerFlowAccountCommand(program, rt);
+}
+
+function registerFlowAccountCommand(program: Command, rt: Runtime): void {
+  program
+    .command('registerflowaccount')
+    .description("FLOW: register the chain account holding the wallet's key (checked on the Flow node)")
+    .argument('<signatureId>', 'the FLOW wallet id')
+    .argument('<address>', 'the Flow account address (created by someone else with the wallet public key)')
+    .argument('[keyIndex]', "index of the wallet's key on that account", '0')
+    .addHelpText(
+      'after',
+      '\nThe Flow node is KMS_SIGNER_RPC_FLOW (the one the signing loop uses). The key at keyIndex must be\n' +
+        "the wallet's public key, ECDSA_secp256k1 with SHA2_256 or SHA3_256, weight 1000, not revoked.",
+    )
+    .action(async (idArg: string, address: string, indexArg: string, _opts: unknown, command: Command) => {
+      const opts = rt.options(command);
+      const signatureId = parseSignatureId(idArg);
+      const keyIndex = parseIndex(indexArg);
+      const service = await rt.service(opts);
+      const register = service.registerFlowAccount?.bind(service);
+      if (register === undefined)
+        throw new CliError(EXIT.FAILURE, 'signatureId', 'FLOW registration is not available here');
+      if (hasScope(opts)) {
+        checkScope(opts, await about('signatureId', signatureId, () => service.getWallet(signatureId)));
+      }
+      const wallet = await about('signatureId', signatureId, () =>
+        register(signatureId, { address, keyIndex }),
+      );
+      rt.output(opts, wallet, () => renderWallet(wallet));
+    });
 }
 
 function registerGenerate(program: Command, rt: Runtime): void {

@@ -32,7 +32,7 @@ describe('OpenAPI document', () => {
     );
     const documented = new Set(operations(await documentOf(h)).map(([m, p]) => `${m} ${p}`));
     expect([...served].sort()).toEqual([...documented].sort());
-    expect(served.size).toBe(13);
+    expect(served.size).toBe(14);
   });
 
   it('is a valid OpenAPI 3.1 document (swagger-parser) whose $refs all resolve', async () => {

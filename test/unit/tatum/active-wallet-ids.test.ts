@@ -227,3 +227,17 @@ describe('SigningLoop and the wallet lists', () => {
     expect(fetched).toEqual(['ETH:1', 'BSC:1']);
   });
 });
+
+describe('ActiveWalletIds: chains without the network', () => {
+  it('refuses each such chain with its own name and counts only the chains that have the network', async () => {
+    const service = new FakeWalletService();
+    const btc = service.seed({ userId: 'u', chain: 'BTC', asset: 'BTC', network: 'regtest' });
+    const count = vi.spyOn(service, 'countActiveWallets');
+    const cache = new ActiveWalletIds(service, ['ETH', 'BTC', 'TRON'], 'regtest', REFRESH_MS, () => 0);
+    await cache.update();
+    expect(count.mock.calls.map(([chains]) => chains)).toEqual([['BTC']]);
+    expect(cache.ids('BTC')).toEqual([btc.signatureId]);
+    expect(() => cache.ids('ETH')).toThrow('network: must be one of mainnet, testnet for ETH');
+    expect(() => cache.ids('TRON')).toThrow(/^network: must be one of .* for TRON$/);
+  });
+});

@@ -91,9 +91,10 @@ describe('other checks', () => {
 });
 
 describe('checkCreateInput FLOW', () => {
-  it('refuses FLOW before any write: its address exists only once an account holds the key', () => {
+  it('accepts a FLOW wallet (its account is registered after creation) but no extra key index', () => {
     const input = { userId: 'u1', chain: 'FLOW', network: 'testnet', asset: 'FLOW' };
-    expect(validationField(() => checkCreateInput(input))).toBe('chain');
-    expect(() => checkCreateInput(input)).toThrow(/assigned by the chain when an account is created/);
+    expect(checkCreateInput(input)).toMatchObject({ chain: 'FLOW', network: 'testnet', index: null });
+    expect(validationField(() => checkCreateInput({ ...input, index: 3 }))).toBe('index');
+    expect(() => checkCreateInput({ ...input, index: 3 })).toThrow(/register it with its chain account/);
   });
 });
