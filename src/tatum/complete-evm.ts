@@ -43,6 +43,8 @@ export interface CompletionContext {
   ledger: NonceLedger;
   /** The nonce an earlier attempt of this job settled on (kept on the job): reused, never re-reserved. */
   earlierNonce: bigint | undefined;
+  /** The job ran before: a nonce its earlier attempt reserved may have lapsed below the ledger's cursor. */
+  retry?: boolean;
 }
 
 export async function completeEvmPayload(ctx: CompletionContext): Promise<CompletedPayload> {
@@ -89,8 +91,12 @@ export async function completeEvmPayload(ctx: CompletionContext): Promise<Comple
     payload.nonce = nonce.toString();
     completion.nonce = { value: nonce.toString(), from: 'an earlier attempt of this job' };
   } else if (gaps.givenNonce === undefined) {
-    reservation = await reserveNonce(ctx.ledger, scope, ctx.jobId, () =>
-      view.transactionCount(gaps.from, 'pending'),
+    reservation = await reserveNonce(
+      ctx.ledger,
+      scope,
+      ctx.jobId,
+      () => view.transactionCount(gaps.from, 'pending'),
+      ctx.retry === true,
     );
     nonce = reservation.nonce;
     payload.nonce = nonce.toString();
@@ -118,9 +124,10 @@ async function reserveNonce(
   scope: NonceScope,
   jobId: string,
   readFloor: () => Promise<bigint>,
+  retry: boolean,
 ): Promise<NonceReservation> {
   try {
-    return await ledger.reserve(scope, jobId, readFloor);
+    return await ledger.reserve(scope, jobId, readFloor, { retry });
   } catch (error) {
     // A runaway gap: wait for the chain to catch up, never FAILED.
     if (error instanceof NoFreeNonceError) throw new JobFailure(error.message, true, { cause: error });
