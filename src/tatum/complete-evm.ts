@@ -2,7 +2,8 @@
 // every value comes from the trusted chain view, never from a guess. chainId is the registry's (the node
 // must agree); missing gas = eth_estimateGas × 1.2 under a ceiling (a revert fails the job with its
 // reason, before any KMS call); missing or 0 gasPrice = eth_gasPrice (the fee cap still applies); missing
-// nonce = the nonce ledger over the node's pending count (read once per wallet per 3 s). An explicit
+// nonce = the nonce ledger over the node's pending count (read once per wallet per 3 s, and again for a
+// retried job, whose earlier reservation may have lapsed below the ledger's cursor). An explicit
 // nonce below the confirmed count is refused as already used. The completed payload then goes through
 // the signer's one decode like any other.
 import type { ChainId, NetworkName } from '../chains/index.js';
@@ -101,7 +102,8 @@ export async function completeEvmPayload(ctx: CompletionContext): Promise<Comple
     nonce = reservation.nonce;
     payload.nonce = nonce.toString();
     const floor = `node pending count ${reservation.floor}, read ${reservation.floorAgeMs} ms before`;
-    completion.nonce = { value: nonce.toString(), from: `nonce ledger (${floor})` };
+    const walk = ctx.retry === true ? ', a retry: walked from the floor' : '';
+    completion.nonce = { value: nonce.toString(), from: `nonce ledger (${floor}${walk})` };
   } else {
     nonce = gaps.givenNonce;
     const confirmed = await view.transactionCount(gaps.from, 'latest');
