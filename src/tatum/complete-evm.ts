@@ -2,8 +2,8 @@
 // every value comes from the trusted chain view, never from a guess. chainId is the registry's (the node
 // must agree); missing gas = eth_estimateGas × 1.2 under a ceiling (a revert fails the job with its
 // reason, before any KMS call); missing or 0 gasPrice = eth_gasPrice (the fee cap still applies); missing
-// nonce = the nonce ledger over the node's pending count (read once per wallet per 3 s, and again for a
-// retried job, whose earlier reservation may have lapsed below the ledger's cursor). An explicit
+// nonce = the nonce ledger over the node's pending count (read once per wallet per 3 s; a retried job,
+// whose earlier reservation may have lapsed below the ledger's cursor, walks from that floor). An explicit
 // nonce below the confirmed count is refused as already used. The completed payload then goes through
 // the signer's one decode like any other.
 import type { ChainId, NetworkName } from '../chains/index.js';

@@ -16,7 +16,8 @@
 // Crashes: a job whose runner died mid-way comes back as a retry (its claim on the nonce lapses with its
 // lease, or is still live under its own name). A retry never walks on from a cursor — the cursor may be
 // past the lapsed nonce, and the wallet's later nonces would then wait behind a gap nobody fills — but
-// reads the floor again and takes the lowest free nonce, its own live claim included. So every nonce
+// walks again from the floor (read ≤ floorTtlMs ago: no extra RPC call) and takes the lowest free nonce,
+// its own live claim included. So every nonce
 // below the highest signed one belongs to a job that signs it, or is free and taken by the wallet's next
 // reservation; where no job is left to take it, the reconciler reports the gap (nonce-gaps.ts).
 import { MongoServerError, type Collection, type Db } from 'mongodb';
@@ -47,7 +48,7 @@ export interface NonceReservation {
 
 export interface ReserveOptions {
   /**
-   * The job ran before (crashed, lease lost, or retried): the floor is read again, the walk starts there,
+   * The job ran before (crashed, lease lost, or retried): the walk starts at the floor, not the cursor,
    * and a nonce the job itself still holds a live claim on is taken back.
    */
   retry?: boolean;
@@ -128,9 +129,13 @@ export class NonceLedger {
     return this.oneAtATime(wallet, async () => {
       let cursor = this.cursors.get(wallet);
       let fresh = false;
-      if (retry || cursor === undefined || this.now() - cursor.readAt >= this.floorTtlMs) {
+      if (cursor === undefined || this.now() - cursor.readAt >= this.floorTtlMs) {
         cursor = await this.readCursor(wallet, readFloor);
         fresh = true;
+      } else if (retry) {
+        // The floor is recent (a lapsed nonce is at or above it: it was never broadcast); walk from it.
+        cursor.next = cursor.floor;
+        cursor.returned.clear();
       }
       let found = await this.walk(scope, jobId, cursor, retry);
       if (found === undefined && !fresh) {

@@ -53,7 +53,11 @@ async function setup() {
   const runner = () => new NonceLedger(db, LEASE_MS, () => new Date(START + time.ms), { now: () => time.ms });
   const count = (block: 'latest' | 'pending') =>
     rpc.call('eth_getTransactionCount', [key.address, block], hexQuantity);
-  const readFloor = () => count('pending');
+  const floorReads = { count: 0 };
+  const readFloor = () => {
+    floorReads.count++;
+    return count('pending');
+  };
   const gasPrice = await rpc.gasPrice();
   /** What a job does after reserving: mark the nonce used, sign, hand the bytes to the node. */
   const signAndSend = async (ledger: NonceLedger, jobId: string, nonce: bigint) => {
@@ -81,7 +85,7 @@ async function setup() {
     for (const job of ['j0', 'j1', 'j2']) await reserveAndSend(a, job);
     expect(await count('latest')).toBe(3n);
   };
-  return { key, scope, time, runner, count, readFloor, signAndSend, reserveAndSend, firstThree };
+  return { key, scope, time, runner, count, readFloor, floorReads, signAndSend, reserveAndSend, firstThree };
 }
 
 /** Polls until anvil has mined `expected` transactions of the wallet (or gives its count after 5 s). */
@@ -108,8 +112,10 @@ describe('nonce gaps under crashes', () => {
     expect(await t.count('latest')).toBe(3n); // 4 and 5 wait for 3
     // 11 s: j3's claim has lapsed, b's floor is 2 s old. j3 comes back as a retry on runner b.
     t.time.ms = 11_000;
+    const reads = t.floorReads.count;
     const retried = await b.reserve(t.scope, 'j3', t.readFloor, { retry: true });
     expect(retried.nonce).toBe(3n);
+    expect(t.floorReads.count).toBe(reads); // walked from b's recent floor: no extra RPC call
     await t.signAndSend(b, 'j3', retried.nonce);
     expect(await minedCount(t.count, 6n)).toBe(6n);
   });
