@@ -390,6 +390,11 @@ export const CHAINS = {
     nativeAsset: { symbol: 'VET', decimals: 18 },
     addressFormats: ['evm'],
     destinationFormats: ['evm'],
+    // Thor's FAQ (https://github.com/vechain/thor/wiki/FAQ): orphan blocks happen, "verify the fork
+    // situation every 12 block interval" (10 s blocks: 2 minutes). Deterministic finality (VIP-220) comes
+    // 30–60 min after inclusion (docs.vechain.org, "VeChain Blockchain Specifications"): for that, set
+    // KMS_SIGNER_CONFIRMATIONS_VET=360.
+    confirmationDepth: 12,
     networks: {
       mainnet: {
         label: 'VeChainThor mainnet',

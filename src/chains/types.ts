@@ -189,6 +189,11 @@ interface ChainDefinitionBase<Family extends ChainFamily, Params> {
   readonly addressFormats: readonly AddressFormat[];
   /** Formats validateAddress() accepts as a destination on this chain. */
   readonly destinationFormats: readonly DestinationFormat[];
+  /**
+   * Blocks over a broadcast transaction before its job is CONFIRMED, where the chain's own finality facts
+   * call for another depth than its family's default (src/tatum/confirmations.ts).
+   */
+  readonly confirmationDepth?: number;
 }
 
 export interface BitcoinChainDefinition extends ChainDefinitionBase<'bitcoin', BitcoinNetworkParams> {

@@ -2,7 +2,8 @@
 // every value comes from the trusted chain view, never from a guess. chainId is the registry's (the node
 // must agree); missing gas = eth_estimateGas × 1.2 under a ceiling (a revert fails the job with its
 // reason, before any KMS call); missing or 0 gasPrice = eth_gasPrice (the fee cap still applies); missing
-// nonce = the nonce ledger over the node's pending count (read once per wallet per 3 s). An explicit
+// nonce = the nonce ledger over the node's pending count (read once per wallet per 3 s; a retried job,
+// whose earlier reservation may have lapsed below the ledger's cursor, walks from that floor). An explicit
 // nonce below the confirmed count is refused as already used. The completed payload then goes through
 // the signer's one decode like any other.
 import type { ChainId, NetworkName } from '../chains/index.js';
@@ -46,6 +47,8 @@ export interface CompletionContext {
   ledger: NonceLedger;
   /** The nonce an earlier attempt of this job settled on (kept on the job): reused, never re-reserved. */
   earlierNonce: bigint | undefined;
+  /** The job ran before: a nonce its earlier attempt reserved may have lapsed below the ledger's cursor. */
+  retry?: boolean;
 }
 
 export async function completeEvmPayload(ctx: CompletionContext): Promise<CompletedPayload> {
@@ -92,13 +95,18 @@ export async function completeEvmPayload(ctx: CompletionContext): Promise<Comple
     payload.nonce = nonce.toString();
     completion.nonce = { value: nonce.toString(), from: 'an earlier attempt of this job' };
   } else if (gaps.givenNonce === undefined) {
-    reservation = await reserveNonce(ctx.ledger, scope, ctx.jobId, () =>
-      view.transactionCount(gaps.from, 'pending'),
+    reservation = await reserveNonce(
+      ctx.ledger,
+      scope,
+      ctx.jobId,
+      () => view.transactionCount(gaps.from, 'pending'),
+      ctx.retry === true,
     );
     nonce = reservation.nonce;
     payload.nonce = nonce.toString();
     const floor = `node pending count ${reservation.floor}, read ${reservation.floorAgeMs} ms before`;
-    completion.nonce = { value: nonce.toString(), from: `nonce ledger (${floor})` };
+    const walk = ctx.retry === true ? ', a retry: walked from the floor' : '';
+    completion.nonce = { value: nonce.toString(), from: `nonce ledger (${floor}${walk})` };
   } else {
     nonce = gaps.givenNonce;
     const confirmed = await view.transactionCount(gaps.from, 'latest');
@@ -121,9 +129,10 @@ async function reserveNonce(
   scope: NonceScope,
   jobId: string,
   readFloor: () => Promise<bigint>,
+  retry: boolean,
 ): Promise<NonceReservation> {
   try {
-    return await ledger.reserve(scope, jobId, readFloor);
+    return await ledger.reserve(scope, jobId, readFloor, { retry });
   } catch (error) {
     // A runaway gap: wait for the chain to catch up, never FAILED.
     if (error instanceof NoFreeNonceError) throw new JobFailure(error.message, true, { cause: error });

@@ -1,8 +1,9 @@
 // How deep a broadcast transaction must be before its job is CONFIRMED: KMS_SIGNER_CONFIRMATIONS_<CHAIN>
-// (1–10,000), else our default per family. The defaults are our choice, not a chain rule: 6 blocks for
-// the Bitcoin family (the customary settlement depth), 12 for EVM chains. CONFIRMED only records what the
+// (1–10,000), else the chain's registry value (VET: 12, from Thor's own fork advice; see registry.ts),
+// else our default per family. The family defaults are our choice, not a chain rule: 6 blocks for the
+// Bitcoin family (the customary settlement depth), 12 for EVM chains. CONFIRMED only records what the
 // chain shows; nothing is signed or released on it.
-import { getChain, type ChainId } from '../chains/index.js';
+import { getChain, type ChainDefinition, type ChainId } from '../chains/index.js';
 import { ConfigError } from '../config/index.js';
 
 const DEFAULT_DEPTH: Readonly<Record<string, number>> = { bitcoin: 6, evm: 12 };
@@ -21,5 +22,6 @@ export function confirmationDepth(
     }
     return depth;
   }
-  return DEFAULT_DEPTH[getChain(chain).family] ?? 1;
+  const definition: ChainDefinition = getChain(chain);
+  return definition.confirmationDepth ?? DEFAULT_DEPTH[definition.family] ?? 1;
 }

@@ -375,6 +375,7 @@ class Job {
       views: ctx.chainViews,
       ledger: ctx.nonces,
       earlierNonce: earlier === undefined ? undefined : BigInt(earlier),
+      retry: this.held.job.attempts > 1,
     };
     try {
       if (family === 'solana') return await completeSolPayload(unsigned, ctx.chainViews);

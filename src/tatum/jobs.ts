@@ -204,7 +204,7 @@ export class JobStore {
         const fresher = fresh.find((f) => f.index === index);
         if (fresher && inserted.has(fresher.job._id)) return { claim, job: fresher.job };
         try {
-          return { claim, job: await this.takeOver(entry.id, owner, claim, now) };
+          return { claim, job: await this.takeOver(entry, owner, claim, now) };
         } catch (error) {
           await this.claims.release(claim).catch(() => undefined);
           return error instanceof Error ? error : new Error(String(error));
@@ -230,12 +230,27 @@ export class JobStore {
   }
 
   /** A job seen before (a retry, or a runner that lost its lease or died): fence out older claims, read it. */
-  private async takeOver(id: string, owner: string, claim: Claim, now: Date): Promise<SigningJobDoc> {
+  private async takeOver(
+    entry: { id: string; init: ClaimInit },
+    owner: string,
+    claim: Claim,
+    now: Date,
+  ): Promise<SigningJobDoc> {
+    const { id } = entry;
     const generation = claim.generation;
-    const taken = await this.jobs.updateOne(
-      { _id: id, ...fencedBy(generation) },
-      { $set: { owner, fence: generation, updatedAt: now }, $inc: { attempts: 1 } },
-    );
+    const fence = () =>
+      this.jobs.updateOne(
+        { _id: id, ...fencedBy(generation) },
+        { $set: { owner, fence: generation, updatedAt: now }, $inc: { attempts: 1 } },
+      );
+    let taken = await fence();
+    if (taken.matchedCount === 0 && (await this.jobs.findOne({ _id: id })) === null) {
+      // The runner of an earlier claim died between its claim insert and its job insert: nothing was
+      // done for the job, so it starts here (else every later claim would be "fenced" for good).
+      const created = newJob(id, entry.init, owner, claim, now);
+      if ((await this.insertNew([created])).has(id)) return created;
+      taken = await fence(); // that runner had only stalled and inserted it just now: fence it out
+    }
     if (taken.matchedCount === 0) throw new LeaseLostError(id, 'is fenced by a later claim');
     const job = await this.jobs.findOne({ _id: id });
     if (!job) throw new Error(`signing job ${id} disappeared`);

@@ -13,6 +13,13 @@
 // The cursor is only a hint: uniqueness still comes from the inserts above. Each fresh read restarts the
 // walk at the floor, which finds any gap (a nonce another runner reserved and gave back or let expire: the
 // node's pending count stops at such a gap); nonces this process gives back are handed out first.
+// Crashes: a job whose runner died mid-way comes back as a retry (its claim on the nonce lapses with its
+// lease, or is still live under its own name). A retry never walks on from a cursor — the cursor may be
+// past the lapsed nonce, and the wallet's later nonces would then wait behind a gap nobody fills — but
+// walks again from the floor (read ≤ floorTtlMs ago: no extra RPC call) and takes the lowest free nonce,
+// its own live claim included. So every nonce
+// below the highest signed one belongs to a job that signs it, or is free and taken by the wallet's next
+// reservation; where no job is left to take it, the reconciler reports the gap (nonce-gaps.ts).
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { ClaimStore, type Claim } from '../db/claims.js';
 import { COLLECTIONS } from '../db/documents.js';
@@ -37,6 +44,14 @@ export interface NonceReservation {
   /** The node's pending count the walk started from, and how long ago it was read. */
   floor: bigint;
   floorAgeMs: number;
+}
+
+export interface ReserveOptions {
+  /**
+   * The job ran before (crashed, lease lost, or retried): the walk starts at the floor, not the cursor,
+   * and a nonce the job itself still holds a live claim on is taken back.
+   */
+  retry?: boolean;
 }
 
 export interface NonceLedgerOptions {
@@ -103,19 +118,29 @@ export class NonceLedger {
    * Reserves the lowest free nonce at or above the node's pending count (`readFloor`, asked at most once
    * per floorTtlMs per wallet, and once more when the look-ahead is exhausted).
    */
-  reserve(scope: NonceScope, jobId: string, readFloor: () => Promise<bigint>): Promise<NonceReservation> {
+  reserve(
+    scope: NonceScope,
+    jobId: string,
+    readFloor: () => Promise<bigint>,
+    options: ReserveOptions = {},
+  ): Promise<NonceReservation> {
     const wallet = scopeKey(scope);
+    const retry = options.retry === true;
     return this.oneAtATime(wallet, async () => {
       let cursor = this.cursors.get(wallet);
       let fresh = false;
       if (cursor === undefined || this.now() - cursor.readAt >= this.floorTtlMs) {
         cursor = await this.readCursor(wallet, readFloor);
         fresh = true;
+      } else if (retry) {
+        // The floor is recent (a lapsed nonce is at or above it: it was never broadcast); walk from it.
+        cursor.next = cursor.floor;
+        cursor.returned.clear();
       }
-      let found = await this.walk(scope, jobId, cursor);
+      let found = await this.walk(scope, jobId, cursor, retry);
       if (found === undefined && !fresh) {
         cursor = await this.readCursor(wallet, readFloor);
-        found = await this.walk(scope, jobId, cursor);
+        found = await this.walk(scope, jobId, cursor, retry);
       }
       if (found === undefined) throw new NoFreeNonceError(scope, cursor.floor);
       return { scope, ...found, floor: cursor.floor, floorAgeMs: this.now() - cursor.readAt };
@@ -159,6 +184,21 @@ export class NonceLedger {
   /** A job given up before it was signed: every nonce it marked used is free again (the walk finds the gap). */
   async releaseJob(jobId: string): Promise<void> {
     await this.used.deleteMany({ jobId });
+    // Its nonce may lie below a cursor of this process: every wallet reads its floor again first.
+    this.cursors.clear();
+  }
+
+  /**
+   * The nonces in [from, to) of a wallet that no job has signed with and none holds a live claim on:
+   * nobody will sign them, so a transaction at `to` or above waits behind them (a gap).
+   */
+  async unheld(scope: NonceScope, from: bigint, to: bigint): Promise<bigint[]> {
+    const free: bigint[] = [];
+    for (let nonce = from; nonce < to && nonce < from + MAX_AHEAD; nonce++) {
+      if (await this.used.findOne({ _id: key(scope, nonce) })) continue;
+      if ((await this.claims.holder(`nonce:${key(scope, nonce)}`)) === null) free.push(nonce);
+    }
+    return free;
   }
 
   /** A fresh pending count: the walk restarts there, so gaps below the old cursor are found again. */
@@ -174,15 +214,16 @@ export class NonceLedger {
     scope: NonceScope,
     jobId: string,
     cursor: Cursor,
+    retry: boolean,
   ): Promise<{ nonce: bigint; claim: Claim } | undefined> {
     for (const nonce of [...cursor.returned].sort((a, b) => (a < b ? -1 : 1))) {
       cursor.returned.delete(nonce);
-      const claim = await this.tryReserve(scope, jobId, nonce);
+      const claim = await this.tryReserve(scope, jobId, nonce, retry);
       if (claim) return { nonce, claim };
     }
     for (; cursor.next < cursor.floor + MAX_AHEAD; cursor.next++) {
       const nonce = cursor.next;
-      const claim = await this.tryReserve(scope, jobId, nonce);
+      const claim = await this.tryReserve(scope, jobId, nonce, retry);
       if (claim) {
         cursor.next++;
         return { nonce, claim };
@@ -191,9 +232,21 @@ export class NonceLedger {
     return undefined;
   }
 
-  private async tryReserve(scope: NonceScope, jobId: string, nonce: bigint): Promise<Claim | null> {
+  /** The nonce's claim for `jobId`; null if used or held by another job. A retry takes back its own. */
+  private async tryReserve(
+    scope: NonceScope,
+    jobId: string,
+    nonce: bigint,
+    ownClaimToo: boolean,
+  ): Promise<Claim | null> {
     if (await this.used.findOne({ _id: key(scope, nonce) })) return null;
-    return this.claims.acquire(`nonce:${key(scope, nonce)}`, jobId, this.leaseMs);
+    const name = `nonce:${key(scope, nonce)}`;
+    const claim = await this.claims.acquire(name, jobId, this.leaseMs);
+    if (claim !== null || !ownClaimToo) return claim;
+    // A retry before its earlier attempt's claim lapsed: the nonce is still this job's.
+    const holder = await this.claims.holder(name);
+    if (holder?.owner !== jobId) return null;
+    return { name, generation: holder.generation, owner: holder.owner, until: holder.until };
   }
 
   /** Runs the reservations of one wallet in this process one after another. */

@@ -6,11 +6,12 @@
 // CONFIRMED at the configured depth, handing the stored bytes to the node again when it no longer knows
 // them (a dropped transaction would leave a gap every later nonce of the wallet waits behind).
 import type { TransactionStatusView } from '../chain-view/index.js';
-import type { ChainId } from '../chains/index.js';
+import { getChain, type ChainId } from '../chains/index.js';
 import { errorMessage } from '../util/error-message.js';
 import { mapLimit } from '../util/map-limit.js';
 import { processJob, type JobContext, type JobResult } from './job.js';
 import type { SigningJobDoc } from './jobs.js';
+import { reportNonceGap } from './nonce-gaps.js';
 import type { PendingTransaction } from './types.js';
 
 export interface ReconcileSettings {
@@ -100,6 +101,11 @@ async function followBroadcast(
     }
     if (status.state === 'pending') {
       await ctx.jobs.recordChainView(job._id, { confirmations: 0, checkedAt, unseenSince: null }, false);
+      // Unmined for long: an EVM transaction may be waiting behind a lower nonce nobody signs.
+      const waiting = checkedAt.getTime() - (job.broadcastAt?.getTime() ?? 0);
+      if (waiting >= settings.vanishedAfterMs && getChain(chain).family === 'evm') {
+        await reportNonceGap(ctx, job);
+      }
       return;
     }
     const unseenSince = job.unseenSince ?? checkedAt;

@@ -128,6 +128,22 @@ describe('JobStore', () => {
     expect(held.job).toMatchObject({ state: 'SIGNED', signed: '0xbytes', policy });
   });
 
+  it('a runner killed between the claim insert and the job insert: the next runner creates the job', async () => {
+    const jobs = new JobStore(db, LEASE_MS, clock);
+    const id = `job-${randomSuffix()}`;
+    // The dead runner's claim (generation 1) is all it wrote; its job document never was.
+    await new ClaimStore(db, clock).acquire(`signing-job:${id}`, 'runner-dead', LEASE_MS);
+    now += LEASE_MS + 1;
+    const held = await jobs.claim(id, 'runner-b', INIT);
+    expect(held?.claim.generation).toBe(2);
+    expect(held?.job).toMatchObject({ state: 'CLAIMED', owner: 'runner-b', fence: 2, ...INIT });
+    expect(held?.job).toEqual(await stored(id));
+    // Held like any job: its writes go through under the new claim.
+    now += 1_000;
+    if (held) await jobs.update(held, id, { error: 'still ours' });
+    expect(await stored(id)).toMatchObject({ owner: 'runner-b', error: 'still ours' });
+  });
+
   it('renews the lease before a write once half of it has gone, and refuses to write once it was lost', async () => {
     const jobs = new JobStore(db, LEASE_MS, clock);
     const id = `job-${randomSuffix()}`;
