@@ -9,6 +9,14 @@ export class ChainUnavailableError extends Error {
   }
 }
 
+/** A REST node answered 404: what was asked for does not exist there (yet). */
+export class NodeNotFoundError extends ChainUnavailableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NodeNotFoundError';
+  }
+}
+
 /** The node answered the call with a JSON-RPC error object. */
 export class JsonRpcError extends Error {
   constructor(

@@ -6,7 +6,7 @@
 // body @onflow/transport-http sends) and its result (GET /v1/transaction_results/{id}).
 import * as z from 'zod';
 import type { FlowVoucher, FlowVoucherSignature } from '../signer/flow/index.js';
-import { ChainUnavailableError } from './errors.js';
+import { ChainUnavailableError, NodeNotFoundError } from './errors.js';
 import { RestNode } from './rest.js';
 
 const decimal = z.string().regex(/^\d+$/);
@@ -138,6 +138,20 @@ export class FlowChainView extends RestNode {
       resultSchema,
     );
     return { status: raw.status, statusCode: raw.status_code, errorMessage: raw.error_message };
+  }
+
+  /**
+   * Whether the node executed `id` successfully; false when it did not (yet), failed it, or does not know
+   * it — the emulator answers an unknown id with status "", an access node with 404.
+   */
+  async executedSuccessfully(id: string): Promise<boolean> {
+    try {
+      const { status, statusCode } = await this.result(id);
+      return (status === 'Executed' || status === 'Sealed') && statusCode === 0;
+    } catch (error) {
+      if (error instanceof NodeNotFoundError) return false;
+      throw error;
+    }
   }
 
   /** Polls until the transaction is executed or sealed (or expired); a node that never says is unavailable. */

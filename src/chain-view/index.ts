@@ -17,7 +17,7 @@ import { SolanaChainView } from './solana.js';
 import type { TransactionStatusView } from './transaction-status.js';
 import { VetChainView } from './vet.js';
 
-export { ChainUnavailableError, JsonRpcError } from './errors.js';
+export { ChainUnavailableError, JsonRpcError, NodeNotFoundError } from './errors.js';
 export { EvmRevertError, type EvmCall, type EvmChainView } from './evm.js';
 export type { BitcoinChainView } from './bitcoin.js';
 export type { TransactionStatus, TransactionStatusView } from './transaction-status.js';

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { redact } from '../config/index.js';
 import type { RpcEndpoint } from './endpoint.js';
-import { ChainUnavailableError } from './errors.js';
+import { ChainUnavailableError, NodeNotFoundError } from './errors.js';
 
 export interface RestCall<T> {
   endpoint: RpcEndpoint;
@@ -32,6 +32,7 @@ export async function restRequest<T>(call: RestCall<T>): Promise<T> {
   } catch {
     throw new ChainUnavailableError(scrub(`${what}: unreachable or timed out`));
   }
+  if (response.status === 404) throw new NodeNotFoundError(scrub(`${what}: HTTP 404`));
   if (!response.ok) throw new ChainUnavailableError(scrub(`${what}: HTTP ${response.status}`));
   const parsed = call.schema.safeParse(await response.json().catch(() => undefined));
   if (!parsed.success) throw new ChainUnavailableError(scrub(`${what}: unexpected answer`));

@@ -226,7 +226,12 @@ class Job {
   /** Was the job's transaction broadcast already? undefined when neither the chain nor Tatum could say. */
   private async lookUp(job: SigningJobDoc): Promise<BroadcastEvidence | undefined> {
     try {
-      return await findBroadcast(this.ctx.api, this.ctx.chainViews?.transactions(this.chain), job);
+      const evidence = await findBroadcast(this.ctx.api, this.ctx.chainViews?.transactions(this.chain), job);
+      if (evidence.seen || !this.isFlow()) return evidence;
+      // FLOW: Tatum did not complete it; did the node execute one of the transactions we sent?
+      const { findFlowExecuted } = await import('./broadcast-flow.js');
+      const txId = await findFlowExecuted(this.ctx.chainViews?.flow(), job.flowSentIds ?? []);
+      return txId === undefined ? evidence : { seen: true, txId, from: 'chain', confirmations: 0 };
     } catch (error) {
       this.ctx.log({
         event: 'broadcast-lookup-failed',
@@ -239,7 +244,18 @@ class Job {
   }
 
   /** The stored bytes are on the chain (or Tatum completed them): BROADCAST without sending them again. */
-  private markBroadcast(job: SigningJobDoc, evidence: BroadcastEvidence & { seen: true }) {
+  private async markBroadcast(job: SigningJobDoc, evidence: BroadcastEvidence & { seen: true }) {
+    if (this.isFlow() && evidence.from === 'chain') {
+      // Executed but not completed at Tatum (the run ended between the two): complete it now, or wait.
+      try {
+        const { completeFoundFlow } = await import('./broadcast-flow.js');
+        const { parseFlowVoucher } = await import('../signer/flow/index.js');
+        const proposalKey = parseFlowVoucher(job.signed ?? '').proposalKey.keyId;
+        await completeFoundFlow(this.ctx.api, this.pending, proposalKey, evidence.txId);
+      } catch (error) {
+        return this.broadcastRetry(job, `completing the executed FLOW transaction: ${errorMessage(error)}`);
+      }
+    }
     return this.recordBroadcast(
       evidence.txId,
       { broadcastAt: job.broadcastAt ?? this.ctx.clock(), confirmations: evidence.confirmations },
@@ -550,10 +566,16 @@ class Job {
 
   /** Tatum's broadcast endpoint; FLOW: Tatum's signatures, the access node, then Tatum (broadcast-flow.ts). */
   private async send(signed: string): Promise<BroadcastResult> {
-    const { ctx, pending } = this;
-    if (getChain(this.chain).family !== 'flow') return ctx.api.broadcast(pending, signed);
+    const { ctx, pending, held } = this;
+    if (!this.isFlow()) return ctx.api.broadcast(pending, signed);
     const { broadcastFlow } = await import('./broadcast-flow.js');
-    return broadcastFlow(ctx.api, ctx.chainViews?.flow(), pending, signed);
+    return broadcastFlow(ctx.api, ctx.chainViews?.flow(), pending, signed, async (txId) => {
+      await ctx.jobs.update(held, pending.id, { flowSentIds: [...(held.job.flowSentIds ?? []), txId] });
+    });
+  }
+
+  private isFlow(): boolean {
+    return getChain(this.chain).family === 'flow';
   }
 
   private async broadcastFailed(signedJob: SigningJobDoc, error: unknown): Promise<JobResult> {

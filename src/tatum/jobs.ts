@@ -72,6 +72,11 @@ export interface SigningJobDoc {
   checkedAt?: Date | null;
   /** A BROADCAST transaction the chain did not know any more (dropped, or a nonce gap) since then. */
   unseenSince?: Date | null;
+  /**
+   * FLOW: ids of the countersigned transactions handed to the access node, recorded before each send.
+   * Tatum's signatures make each id new, so after a crash these are what the look-up asks the node about.
+   */
+  flowSentIds?: string[];
   /** FAILED: why; otherwise the last retryable error, if any. */
   error: string | null;
   createdAt: Date;

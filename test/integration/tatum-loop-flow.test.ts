@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { FLOW_BROADCAST_PATH } from '../../scripts/sandbox/flow-tatum.js';
 import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
 import {
   FLOW_EMULATOR_SERVICE_ADDRESS,
@@ -219,6 +220,35 @@ describe("Tatum signing loop: FLOW in Tatum's {type, body} shape, through Tatum'
     expect(done.results.find((r) => r.id === id)).toMatchObject({ outcome: 'BROADCAST' });
     expect(calls()).toBe(1);
     expect((await flow.account(recipient)).balance).toBe(before + UNITS);
+  }, 120_000);
+
+  it('a run that ends after the node executed, before Tatum heard: the next pass finds the sent id on the node and completes it — nothing signed or sent again', async () => {
+    const wallet = await registeredWallet('10.0');
+    const before = [await flow.account(wallet.address), await flow.account(recipient)];
+    const id = transfer(wallet, { to: recipient, amount: '2' });
+    // Both calls after the send fail unprocessed: the proposal key's release and the completion.
+    sandbox.failNext(FLOW_BROADCAST_PATH, 503, 2);
+    const { signer, calls } = counted();
+    const first = await loop(signer, node.url).runPass();
+    expect(first.results.find((r) => r.id === id)?.outcome).toBe('RETRY');
+    const stored = await env.db.collection<SigningJobDoc>(SIGNING_JOBS).findOne({ _id: id });
+    expect(stored?.state).toBe('SIGNED');
+    const sent = stored?.flowSentIds ?? [];
+    expect(sent).toHaveLength(1);
+    expect((await flow.sealed(sent[0]!)).statusCode).toBe(0); // executed, but Tatum does not know
+    expect(sandbox.completed.has(id)).toBe(false);
+
+    const second = await loop(signer, node.url).runPass();
+    expect(second.results.find((r) => r.id === id)).toMatchObject({ outcome: 'BROADCAST', txId: sent[0] });
+    expect(calls()).toBe(1);
+    expect(sandbox.completed.get(id)?.txId).toBe(sent[0]);
+    expect(sandbox.flow?.held).toBe(0);
+    const job = await env.db.collection<SigningJobDoc>(SIGNING_JOBS).findOne({ _id: id });
+    expect(job).toMatchObject({ state: 'BROADCAST', txId: sent[0], flowSentIds: sent });
+    const moved = 2n * UNITS;
+    expect((await flow.account(recipient)).balance).toBe(before[1]!.balance + moved);
+    expect((await flow.account(wallet.address)).balance).toBe(before[0]!.balance - moved);
+    expect(sandbox.reportedErrors.filter((e) => e.signatureId === id)).toEqual([]);
   }, 120_000);
 
   it('a transfer the chain rejects (more than the balance) is signed once, fails on chain, and is FAILED and reported', async () => {
