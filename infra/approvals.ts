@@ -33,6 +33,7 @@ import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { FOUR_EYE_PATH } from '../src/approvals/paths.js';
 import { LAMBDA_ENTRY_FILE } from './bundling.js';
+import { NO_SECRETS, type SecretWiring } from './chain-nodes.js';
 import { lambdaCode } from './lambda-code.js';
 
 /** Requests/s and burst of the approvals stage: operators and one loop call per pending transaction. */
@@ -180,15 +181,8 @@ export class ApprovalsDeployment extends Construct {
 export function withApprovals<C extends { externalUrl?: string; externalUrlMethod: 'GET' | 'POST' }>(
   config: C,
   approvals: ApprovalsDeployment | undefined,
-): {
-  config: C;
-  secrets: ISecret[];
-  lambdaEnvironment: Record<string, string>;
-  containerSecrets: Record<string, EcsSecret>;
-} {
-  if (approvals === undefined) {
-    return { config, secrets: [], lambdaEnvironment: {}, containerSecrets: {} };
-  }
+): { config: C } & SecretWiring {
+  if (approvals === undefined) return { config, ...NO_SECRETS };
   return {
     config: { ...config, externalUrl: approvals.fourEyeUrl, externalUrlMethod: 'POST' },
     secrets: [approvals.fourEyeSecret],

@@ -59,9 +59,17 @@ export interface StackConfig {
    * it; APPROVALS_QUORUM JSON for it (`kms-signer:approvalsQuorum`), else its defaults.
    */
   approvals?: { quorum?: string };
+  /**
+   * An existing Secrets Manager secret (complete ARN) holding KMS_SIGNER_RPC_NODES: a JSON object of
+   * `"<CHAIN>[_<NETWORK>]": "<node URL>"` (src/chain-view/endpoint.ts) — node URLs often carry API keys.
+   */
+  chainNodesSecretArn?: string;
 }
 
 export const CONTEXT_PREFIX = 'kms-signer:';
+
+const SECRET_COMPLETE_ARN =
+  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/;
 
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 
@@ -162,6 +170,12 @@ export function readConfig(node: Node, stageName?: string): StackConfig {
   }
   const kmsSignRate =
     text(ctx, 'kmsSignRate') === undefined ? undefined : integer(ctx, 'kmsSignRate', 0, 1, 10_000);
+  const chainNodesSecretArn = text(ctx, 'chainNodesSecretArn');
+  if (chainNodesSecretArn !== undefined && !SECRET_COMPLETE_ARN.test(chainNodesSecretArn)) {
+    throw new Error(
+      `context ${CONTEXT_PREFIX}chainNodesSecretArn must be a complete Secrets Manager secret ARN (…:secret:<name>-<6 characters>)`,
+    );
+  }
   const account = text(ctx, 'account');
   if (account !== undefined && !/^\d{12}$/.test(account)) {
     throw new Error(`context ${CONTEXT_PREFIX}account must be a 12-digit AWS account id`);
@@ -194,6 +208,7 @@ export function readConfig(node: Node, stageName?: string): StackConfig {
     ...(kmsSignQuotaCode !== undefined ? { kmsSignQuotaCode } : {}),
     ...(kmsSignRate !== undefined ? { kmsSignRate } : {}),
     ...(approvals !== undefined ? { approvals } : {}),
+    ...(chainNodesSecretArn !== undefined ? { chainNodesSecretArn } : {}),
   };
 }
 

@@ -26,6 +26,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { SignerAlarms } from './alarms.js';
 import { ApprovalsDeployment, withApprovals } from './approvals.js';
+import { chainNodesWiring } from './chain-nodes.js';
 import { AuditTrail } from './audit-trail.js';
 import type { StackConfig } from './config.js';
 import { SignerDashboard } from './dashboard.js';
@@ -106,12 +107,13 @@ export class KmsSignerStack extends Stack {
         })
       : undefined;
     const loop = withApprovals(config, this.approvals);
+    const nodes = chainNodesWiring(this, config.chainNodesSecretArn);
 
     // ---- wallet API ----
     const apiRole = this.lambdaRole('ApiRole', 'kms-signer wallet API');
     const keyPolicy = { appTag: config.appTag, multiRegionKeys: config.multiRegionKeys };
     for (const statement of apiKmsStatements(keyPolicy)) apiRole.addToPolicy(statement);
-    apiRole.addToPolicy(readSecrets([this.mongoUriSecret]));
+    apiRole.addToPolicy(readSecrets([this.mongoUriSecret, ...nodes.secrets]));
     acknowledgeKmsWildcards(apiRole, 'api');
     const apiLogs = this.logGroup('ApiLogs');
     apiLogs.grantWrite(apiRole);
@@ -134,6 +136,7 @@ export class KmsSignerStack extends Stack {
         // Each new wallet key's policy lets only this role tag it (src/kms/key-ownership.ts).
         KMS_KEY_OWNER_ROLE_ARN: apiRole.roleArn,
         ...(config.multiRegionKeys ? { KMS_MULTI_REGION_KEYS: 'true' } : {}),
+        ...nodes.lambdaEnvironment,
       },
     });
 
@@ -160,7 +163,9 @@ export class KmsSignerStack extends Stack {
     for (const statement of signerKmsStatements(config.appTag, config.kmsSignQuotaCode)) {
       signerRole.addToPolicy(statement);
     }
-    signerRole.addToPolicy(readSecrets([this.mongoUriSecret, this.tatumApiKeySecret, ...loop.secrets]));
+    signerRole.addToPolicy(
+      readSecrets([this.mongoUriSecret, this.tatumApiKeySecret, ...loop.secrets, ...nodes.secrets]),
+    );
     acknowledgeKmsWildcards(signerRole, 'signer');
     const signerLogs = this.logGroup('SignerLogs');
     signerLogs.grantWrite(signerRole);
@@ -191,6 +196,7 @@ export class KmsSignerStack extends Stack {
         SIGNER_JOB_BUDGET_MS: '15000',
         ...lambdaLoopEnvironment(loop.config),
         ...loop.lambdaEnvironment,
+        ...nodes.lambdaEnvironment,
         ...signRateEnvironment(config),
       },
     });
@@ -212,13 +218,13 @@ export class KmsSignerStack extends Stack {
     if (config.enableEcs) {
       this.daemon = new SignerDaemonService(this, 'Daemon', {
         config: loop.config,
-        containerSecrets: loop.containerSecrets,
+        containerSecrets: { ...loop.containerSecrets, ...nodes.containerSecrets },
         environment: {
           ...common,
           TATUM_API_KEY_SECRET_ARN: this.tatumApiKeySecret.secretArn,
           ...signRateEnvironment(config),
         },
-        secrets: [this.mongoUriSecret, this.tatumApiKeySecret],
+        secrets: [this.mongoUriSecret, this.tatumApiKeySecret, ...nodes.secrets],
         ...(this.network ? { network: this.network } : {}),
       });
     }

@@ -9,6 +9,7 @@
 // here as KMS_SIGNER_RPC_<CHAIN>: user-info becomes that basic-auth header). User-info in a URL becomes a
 // basic-auth header (fetch refuses credentials in URLs); every secret is listed so it can be redacted.
 import type { ChainId, NetworkName } from '../chains/index.js';
+import { ConfigError } from '../config/config.js';
 
 export interface RpcEndpoint {
   url: string;
@@ -35,10 +36,8 @@ export async function resolveEndpoint(
   network: NetworkName,
   source: EndpointSource,
 ): Promise<RpcEndpoint | undefined> {
-  const env = source.env ?? {};
-  const configured =
-    env[`KMS_SIGNER_RPC_${chain}_${network.toUpperCase()}`] ?? env[`KMS_SIGNER_RPC_${chain}`];
-  if (configured !== undefined && configured !== '') return fromUrl(configured);
+  const configured = configuredUrl(chain, network, source.env);
+  if (configured !== undefined) return fromUrl(configured);
   if (source.tatum === undefined) return undefined;
   const { baseUrl, apiKey } = source.tatum;
   const key = typeof apiKey === 'string' ? apiKey : await apiKey();
@@ -52,14 +51,51 @@ export async function resolveEndpoint(
   };
 }
 
-/** The URL the environment configures for (chain, network), if any. */
+/**
+ * The URL the environment configures for (chain, network), if any: KMS_SIGNER_RPC_<CHAIN>_<NETWORK>,
+ * KMS_SIGNER_RPC_<CHAIN>, then the same keys (`<CHAIN>_<NETWORK>`, `<CHAIN>`) in KMS_SIGNER_RPC_NODES — a
+ * JSON object a deployment keeps in Secrets Manager, because node URLs often carry an API key.
+ */
 export function configuredUrl(
   chain: ChainId,
   network: NetworkName,
   env: Readonly<Record<string, string | undefined>> = {},
 ): string | undefined {
-  const url = env[`KMS_SIGNER_RPC_${chain}_${network.toUpperCase()}`] ?? env[`KMS_SIGNER_RPC_${chain}`];
-  return url === '' ? undefined : url;
+  const keys = [`${chain}_${network.toUpperCase()}`, chain];
+  const nodes = parseNodeMap(env[NODE_MAP_VARIABLE]);
+  for (const key of keys) {
+    const url = env[`KMS_SIGNER_RPC_${key}`] ?? nodes[key];
+    if (url !== undefined && url !== '') return url;
+  }
+  return undefined;
+}
+
+export const NODE_MAP_VARIABLE = 'KMS_SIGNER_RPC_NODES';
+const NODE_MAP_KEY = /^[A-Z0-9]{2,10}(_(MAINNET|TESTNET|REGTEST))?$/;
+
+/** KMS_SIGNER_RPC_NODES → {"ETH": url, "SOL_TESTNET": url, …}; a malformed map is a configuration error. */
+export function parseNodeMap(text: string | undefined): Readonly<Record<string, string>> {
+  if (text === undefined || text.trim() === '') return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(NODE_MAP_VARIABLE, 'is not JSON');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new ConfigError(NODE_MAP_VARIABLE, 'must be a JSON object of "<CHAIN>[_<NETWORK>]": "<url>"');
+  const map: Record<string, string> = {};
+  for (const [key, value] of Object.entries(json)) {
+    if (!NODE_MAP_KEY.test(key))
+      throw new ConfigError(
+        NODE_MAP_VARIABLE,
+        `key ${JSON.stringify(key)} must be <CHAIN> or <CHAIN>_<NETWORK>`,
+      );
+    if (typeof value !== 'string' || !/^https?:\/\//.test(value) || !URL.canParse(value))
+      throw new ConfigError(NODE_MAP_VARIABLE, `${key} must be an http(s) URL`); // never echo the value: it may hold a key
+    map[key] = value;
+  }
+  return map;
 }
 
 export function fromUrl(text: string): RpcEndpoint {

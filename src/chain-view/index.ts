@@ -25,7 +25,13 @@ export type { VetChainView, VetClause } from './vet.js';
 export type { SolanaBlockhash, SolanaChainView } from './solana.js';
 export type { MultiversXChainView } from './multiversx.js';
 export type { FlowAccountKeyView, FlowChainView, FlowTransactionResultView } from './flow.js';
-export { fromUrl, type EndpointSource, type RpcEndpoint } from './endpoint.js';
+export {
+  fromUrl,
+  NODE_MAP_VARIABLE,
+  parseNodeMap,
+  type EndpointSource,
+  type RpcEndpoint,
+} from './endpoint.js';
 
 export interface ChainViewsOptions extends EndpointSource, Omit<JsonRpcOptions, 'label'> {
   network: NetworkName;

@@ -32,3 +32,20 @@ export async function withSecretFromArn(
     });
   return { ...env, [name]: (await secrets.get(arn)).trim() };
 }
+
+const readIntoProcess = new Set<string>();
+
+/**
+ * Fills `process.env[name]` from the secret behind `arnVariable` (once per process), for code that reads
+ * the environment itself — e.g. KMS_SIGNER_RPC_NODES, read wherever a chain view is made.
+ */
+export async function secretIntoProcessEnv(
+  name: string,
+  arnVariable: string,
+  aws: AppConfig['aws'],
+): Promise<void> {
+  if (readIntoProcess.has(name)) return;
+  const value = (await withSecretFromArn(process.env, name, arnVariable, aws))[name];
+  if (value !== undefined) process.env[name] = value;
+  readIntoProcess.add(name);
+}

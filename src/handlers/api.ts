@@ -11,12 +11,22 @@
 import { createLambdaHandler, type ApiLambdaContext, type ApiLambdaEvent } from '../api/lambda.js';
 import { isScheduledEvent, runMaintenance, type MaintenanceResult } from '../api/maintenance.js';
 import { createAppContext, type AppContext } from '../app-context.js';
+import { NODE_MAP_VARIABLE, parseNodeMap } from '../chain-view/endpoint.js';
 import { loadConfig } from '../config/index.js';
+import { secretIntoProcessEnv } from '../config/secret-env.js';
 import { COLLECTIONS } from '../db/documents.js';
 
 let contextPromise: Promise<AppContext> | undefined;
+
+async function createContext(): Promise<AppContext> {
+  const config = loadConfig(process.env);
+  // The chains' node URLs (FLOW account registration asks the node), kept in a secret: they may hold keys.
+  await secretIntoProcessEnv(NODE_MAP_VARIABLE, `${NODE_MAP_VARIABLE}_ARN`, config.aws);
+  parseNodeMap(process.env[NODE_MAP_VARIABLE]);
+  return createAppContext(config);
+}
 function appContext(): Promise<AppContext> {
-  contextPromise ??= createAppContext(loadConfig(process.env)).catch((error: unknown) => {
+  contextPromise ??= createContext().catch((error: unknown) => {
     contextPromise = undefined;
     throw error;
   });

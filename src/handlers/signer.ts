@@ -7,7 +7,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AppConfig } from '../config/index.js';
 import { loadConfig } from '../config/index.js';
-import { withSecretFromArn } from '../config/secret-env.js';
+import { secretIntoProcessEnv, withSecretFromArn } from '../config/secret-env.js';
+import { NODE_MAP_VARIABLE } from '../chain-view/endpoint.js';
 import { loadLoopEnv, loadTatumConfig } from '../tatum/config.js';
 import { createDaemonDeps } from '../tatum/daemon.js';
 import { SigningLoop } from '../tatum/loop.js';
@@ -33,6 +34,8 @@ async function build(env: NodeJS.ProcessEnv) {
   const settings = loadLoopEnv(
     await withSecretFromArn(env, 'FOUR_EYE_SECRET', 'FOUR_EYE_SECRET_ARN', config.aws),
   );
+  // KMS_SIGNER_RPC_NODES_ARN (kms-signer:chainNodesSecretArn): the chains' node URLs, which may hold keys.
+  await secretIntoProcessEnv(NODE_MAP_VARIABLE, `${NODE_MAP_VARIABLE}_ARN`, config.aws);
   const { deps, context } = await createDaemonDeps(config, tatum, {
     onKmsRetry: (retry) => {
       logger.warn('KMS request retried', { event: 'kms-retry', ...retry });

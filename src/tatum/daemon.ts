@@ -5,6 +5,7 @@ import { createAppContext, type AppContext, type AppContextOptions } from '../ap
 import { isChainId, type ChainId, type NetworkName } from '../chains/index.js';
 import { SecretCache, type AppConfig } from '../config/index.js';
 import { ChainViews } from '../chain-view/index.js';
+import { NODE_MAP_VARIABLE, parseNodeMap } from '../chain-view/endpoint.js';
 import { KeyOwnership } from '../wallets/key-ownership.js';
 import { apiKeyFromSecret, createTatumClient } from './client.js';
 import { DEFAULT_CHAINS, type SigningPolicy, type TatumConfig } from './config.js';
@@ -139,7 +140,9 @@ export async function createDaemonDeps(
       tatum.apiKeySecretArn ?? '',
     );
   const api = createTatumClient({ baseUrl: tatum.apiUrl, apiKey, clientVersion: '8.0.1' });
-  // KMS_SIGNER_RPC_<CHAIN> where set, else Tatum's node gateway for this API key (src/chain-view/endpoint.ts).
+  // KMS_SIGNER_RPC_<CHAIN> (or KMS_SIGNER_RPC_NODES) where set, else Tatum's node gateway for this API key
+  // (src/chain-view/endpoint.ts). A malformed node map stops the start, not each job.
+  parseNodeMap(process.env[NODE_MAP_VARIABLE]);
   const chainViewsFor = (network: NetworkName) =>
     new ChainViews({ network, env: process.env, tatum: { baseUrl: tatum.apiUrl, apiKey } });
   return {

@@ -5,7 +5,6 @@
 // Not filled automatically with a 0-value self-transfer: that would sign a transaction no withdrawal
 // asked for, past four-eyes and policy, and Tatum and the exchange's books would see an outgoing
 // transaction they do not know (see the README, "Nonces under crashes").
-import { Transaction } from 'ethers';
 import type { ChainId } from '../chains/index.js';
 import type { JobContext } from './job.js';
 import type { SigningJobDoc } from './jobs.js';
@@ -20,6 +19,7 @@ export async function reportNonceGap(ctx: JobContext, job: SigningJobDoc): Promi
   const chain = job.chain as ChainId;
   const view = ctx.chainViews?.evm(chain);
   if (view === undefined || job.signed === null) return [];
+  const { Transaction } = await import('ethers'); // on first use: ethers stays out of the signer's init code
   const tx = Transaction.from(job.signed);
   if (tx.from === null) return [];
   const confirmed = await view.transactionCount(tx.from, 'latest');

@@ -209,6 +209,51 @@ describe('dashboard', () => {
   });
 });
 
+describe('chain nodes (kms-signer:chainNodesSecretArn)', () => {
+  const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kms-signer/nodes-AbC123';
+  type Fn = { Properties: { Description: string; Environment: { Variables: Record<string, unknown> } } };
+  type Policy = { Properties: { PolicyDocument: { Statement: { Sid?: string; Resource: unknown }[] } } };
+
+  it('gives the signer and the API only the ARN, lets their roles read exactly it, and has ECS inject the value', () => {
+    const { template } = synthStack({
+      'kms-signer:chainNodesSecretArn': ARN,
+      'kms-signer:enableEcs': 'true',
+      'kms-signer:ecsImage': 'public.ecr.aws/x/k:1',
+    });
+    const fns = Object.values(template.findResources('AWS::Lambda::Function')) as Fn[];
+    for (const pattern of [/scheduled signer/, /wallet API/]) {
+      const fn = fns.find((f) => pattern.test(f.Properties.Description));
+      expect(fn?.Properties.Environment.Variables.KMS_SIGNER_RPC_NODES_ARN, pattern.source).toBe(ARN);
+      expect(fn?.Properties.Environment.Variables).not.toHaveProperty('KMS_SIGNER_RPC_NODES');
+    }
+    const readers = (Object.values(template.findResources('AWS::IAM::Policy')) as Policy[]).filter((p) =>
+      p.Properties.PolicyDocument.Statement.some(
+        (st) => st.Sid === 'ReadOwnSecrets' && JSON.stringify(st.Resource).includes(ARN),
+      ),
+    );
+    expect(readers.length).toBeGreaterThanOrEqual(2); // API role, signer role (and the daemon's)
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: Match.arrayWith([
+        Match.objectLike({
+          Secrets: Match.arrayWith([{ Name: 'KMS_SIGNER_RPC_NODES', ValueFrom: ARN }]),
+        }),
+      ]),
+    });
+  });
+
+  it('is absent by default, and refuses anything but a complete secret ARN', () => {
+    const fns = Object.values(synthStack().template.findResources('AWS::Lambda::Function')) as Fn[];
+    for (const fn of fns)
+      expect(fn.Properties.Environment.Variables).not.toHaveProperty('KMS_SIGNER_RPC_NODES_ARN');
+    for (const bad of ['https://node.example', ARN.replace('-AbC123', ''), `${ARN}x`]) {
+      const app = new App({ context: { 'kms-signer:chainNodesSecretArn': bad } });
+      expect(() => readConfig(app.node), bad).toThrow(
+        /chainNodesSecretArn must be a complete Secrets Manager secret ARN/,
+      );
+    }
+  });
+});
+
 describe('optional CloudTrail trail', () => {
   it('is absent by default and logs every management event (KMS included) when enabled', () => {
     synthStack().template.resourceCountIs('AWS::CloudTrail::Trail', 0);
