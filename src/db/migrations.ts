@@ -155,11 +155,26 @@ const createSpendIndex: Migration = {
   },
 };
 
+/**
+ * The reconciler looks for jobs still carrying their final audit record (src/tatum/audit-repair.ts) every
+ * pass: without an index that is a scan of the whole job history. Jobs without the field sit under null.
+ */
+const createFinalAuditIndex: Migration = {
+  version: 5,
+  name: 'signing jobs final audit index',
+  async up(db) {
+    const carrying = index({ 'finalAudit.finishedAt': 1 }, 'finalAudit_finishedAt');
+    const created = await db.collection(COLLECTIONS.signingJobs).createIndexes([carrying]);
+    return { indexes: created.map((n) => `${COLLECTIONS.signingJobs}.${n}`) };
+  },
+};
+
 export const MIGRATIONS: readonly Migration[] = [
   createCollections,
   createIndexes,
   createLoopIndex,
   createSpendIndex,
+  createFinalAuditIndex,
 ];
 
 export interface MigrationRunOptions {

@@ -51,10 +51,14 @@ export function finalAuditId(pendingId: string): string {
   return `${pendingId}:final`;
 }
 
+/** True for a job's one final record (BROADCAST or FAILED). */
+export function isFinalOutcome(outcome: AuditOutcome): boolean {
+  return FINAL_OUTCOMES.includes(outcome);
+}
+
 /** A record with its _id: a final one gets the job's one final _id, any other a fresh one. */
 export function auditRecord(entry: Omit<AuditRecord, '_id'>): AuditRecord {
-  const final = FINAL_OUTCOMES.includes(entry.outcome);
-  return { _id: final ? finalAuditId(entry.pendingId) : randomUUID(), ...entry };
+  return { _id: isFinalOutcome(entry.outcome) ? finalAuditId(entry.pendingId) : randomUUID(), ...entry };
 }
 
 export class AuditLog {
@@ -69,8 +73,8 @@ export class AuditLog {
       await this.db.collection<AuditRecord>(SIGNING_AUDIT).insertOne(auditRecord(entry));
       return true;
     } catch (error) {
-      const final = FINAL_OUTCOMES.includes(entry.outcome);
-      if (final && error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+      if (isFinalOutcome(entry.outcome) && error instanceof MongoServerError && error.code === DUPLICATE_KEY)
+        return false;
       throw error;
     }
   }

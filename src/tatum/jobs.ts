@@ -74,6 +74,12 @@ export interface SigningJobDoc {
   unseenSince?: Date | null;
   /** FAILED: why; otherwise the last retryable error, if any. */
   error: string | null;
+  /**
+   * The job's final audit record, written in the same update as its final state and removed once the
+   * record is in `signing_audit`: a runner killed between the two commands leaves it here, and the
+   * reconciler copies it over (audit-repair.ts).
+   */
+  finalAudit?: AuditRecord;
   createdAt: Date;
   updatedAt: Date;
 }

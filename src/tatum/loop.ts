@@ -86,8 +86,8 @@ export interface SigningLoopOptions {
   log?: (entry: Record<string, unknown>) => void;
 }
 
-/** How far back a new runner looks for final jobs without their audit record. */
-const AUDIT_REPAIR_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+/** Pages of 500 final records copied into the audit per reconciliation, at most (audit-repair.ts). */
+const AUDIT_REPAIR_PAGES = 20;
 
 export interface PassResult {
   results: JobResult[];
@@ -105,8 +105,6 @@ export class SigningLoop {
   private readonly leaseMs: number;
   private readonly invalidEntries: InvalidEntries;
   private lastReconcile = Number.NEGATIVE_INFINITY;
-  /** Jobs that became final before this have been checked for their final audit record. */
-  private auditsCheckedUntil: Date | undefined;
 
   constructor(private readonly options: SigningLoopOptions) {
     if (options.network === 'mainnet' && !options.externalUrl) {
@@ -249,15 +247,14 @@ export class SigningLoop {
     }
   }
 
-  /** Final jobs a lease old or more without their final audit record get it (audit-repair.ts). */
+  /** Final records jobs still carry a lease after they were written go into the audit (audit-repair.ts). */
   private async repairAudits(now: number): Promise<void> {
     try {
-      this.auditsCheckedUntil = await repairFinalAudits(this.job, this.options.db, {
-        chains: this.options.chains,
-        since: this.auditsCheckedUntil ?? new Date(now - AUDIT_REPAIR_LOOKBACK_MS),
-        before: new Date(now - this.leaseMs),
-        limit: 500,
-      });
+      const page = { chains: this.options.chains, writtenBefore: new Date(now - this.leaseMs), limit: 500 };
+      // Page after page while full (a backlog after an outage), bounded per pass.
+      for (let n = 0; n < AUDIT_REPAIR_PAGES; n++) {
+        if ((await repairFinalAudits(this.job, this.options.db, page)) < page.limit) break;
+      }
     } catch (error) {
       this.log({ event: 'audit-repair-failed', error: errorMessage(error) });
     }
