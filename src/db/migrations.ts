@@ -156,15 +156,17 @@ const createSpendIndex: Migration = {
 };
 
 /**
- * The reconciler looks for jobs still carrying their final audit record (src/tatum/audit-repair.ts) every
- * pass: without an index that is a scan of the whole job history. Jobs without the field sit under null.
+ * Each reconciliation looks for jobs still carrying their final audit record (src/tatum/audit-repair.ts)
+ * and for FAILED jobs whose report Tatum has not accepted (src/tatum/failure-reports.ts): without indexes
+ * each is a scan of the whole job history. Jobs without the field sit under null.
  */
-const createFinalAuditIndex: Migration = {
+const createRepairIndexes: Migration = {
   version: 5,
-  name: 'signing jobs final audit index',
+  name: 'signing jobs repair indexes',
   async up(db) {
     const carrying = index({ 'finalAudit.finishedAt': 1 }, 'finalAudit_finishedAt');
-    const created = await db.collection(COLLECTIONS.signingJobs).createIndexes([carrying]);
+    const unreported = index({ unreported: 1, updatedAt: 1 }, 'unreported_updatedAt');
+    const created = await db.collection(COLLECTIONS.signingJobs).createIndexes([carrying, unreported]);
     return { indexes: created.map((n) => `${COLLECTIONS.signingJobs}.${n}`) };
   },
 };
@@ -174,7 +176,7 @@ export const MIGRATIONS: readonly Migration[] = [
   createIndexes,
   createLoopIndex,
   createSpendIndex,
-  createFinalAuditIndex,
+  createRepairIndexes,
 ];
 
 export interface MigrationRunOptions {

@@ -80,6 +80,12 @@ export interface SigningJobDoc {
    * reconciler copies it over (audit-repair.ts).
    */
   finalAudit?: AuditRecord;
+  /** FAILED and Tatum has not yet accepted its error report (set with the FAILED state; failure-reports.ts). */
+  unreported?: true;
+  /** FAILED by the decoder's refusal of this entry (hash): another entry under the id reopens the job. */
+  refusedPayload?: string | null;
+  /** Times the job was reopened for a corrected entry (refused-payloads.ts); absent = never. */
+  round?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -210,7 +216,7 @@ export class JobStore {
         const fresher = fresh.find((f) => f.index === index);
         if (fresher && inserted.has(fresher.job._id)) return { claim, job: fresher.job };
         try {
-          return { claim, job: await this.takeOver(entry.id, owner, claim, now) };
+          return { claim, job: await this.takeOver(entry, owner, claim, now) };
         } catch (error) {
           await this.claims.release(claim).catch(() => undefined);
           return error instanceof Error ? error : new Error(String(error));
@@ -235,14 +241,28 @@ export class JobStore {
     return inserted;
   }
 
-  /** A job seen before (a retry, or a runner that lost its lease or died): fence out older claims, read it. */
-  private async takeOver(id: string, owner: string, claim: Claim, now: Date): Promise<SigningJobDoc> {
+  /**
+   * A job seen before (a retry, or a runner that lost its lease or died): fence out older claims, read it.
+   * A job claimed before but never written — its first runner died between its claim and the job's insert —
+   * is inserted now under this claim (a late insert of that runner then finds it and is fenced out).
+   */
+  private async takeOver(
+    entry: { id: string; init: ClaimInit },
+    owner: string,
+    claim: Claim,
+    now: Date,
+  ): Promise<SigningJobDoc> {
+    const { id } = entry;
     const generation = claim.generation;
     const taken = await this.jobs.updateOne(
       { _id: id, ...fencedBy(generation) },
       { $set: { owner, fence: generation, updatedAt: now }, $inc: { attempts: 1 } },
     );
-    if (taken.matchedCount === 0) throw new LeaseLostError(id, 'is fenced by a later claim');
+    if (taken.matchedCount === 0) {
+      const job = newJob(id, entry.init, owner, claim, now);
+      if ((await this.insertNew([job])).has(id)) return job;
+      throw new LeaseLostError(id, 'is fenced by a later claim');
+    }
     const job = await this.jobs.findOne({ _id: id });
     if (!job) throw new Error(`signing job ${id} disappeared`);
     return job;
@@ -266,10 +286,12 @@ export class JobStore {
   ): Promise<SigningJobDoc> {
     await this.checkLease(held, id);
     const updatedAt = this.clock();
+    // A FAILED job is to be reported to Tatum, until it accepted the report (failure-reports.ts).
+    const report = set.state === 'FAILED' ? { unreported: true as const } : {};
     const written = await this.writer.write({
       id,
       generation: held.claim.generation,
-      set: { ...set, updatedAt },
+      set: { ...set, ...report, updatedAt },
       ...(audit ? { audit: auditRecord(audit) } : {}),
     });
     // Only the claim holder writes the job, so the stored document is the held one plus this change.

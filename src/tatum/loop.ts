@@ -18,6 +18,7 @@ import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
 import { NonceLedger } from './nonce-ledger.js';
 import { confirmationDepth } from './confirmations.js';
 import { DEFAULT_REPORT_RETRIES_AFTER_MS, giveUpOnOldRetries } from './give-up.js';
+import { FailureReports, type FailureReport } from './failure-reports.js';
 import { InvalidEntries, type InvalidReport } from './invalid-entries.js';
 import { reconcile } from './reconcile.js';
 import { repairFinalAudits } from './audit-repair.js';
@@ -104,6 +105,7 @@ export class SigningLoop {
   private readonly job: JobContext;
   private readonly leaseMs: number;
   private readonly invalidEntries: InvalidEntries;
+  private readonly failureReports: FailureReports;
   private lastReconcile = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: SigningLoopOptions) {
@@ -122,6 +124,7 @@ export class SigningLoop {
     const leaseMs = options.leaseMs ?? 120_000;
     this.leaseMs = leaseMs;
     this.invalidEntries = new InvalidEntries(options.db, this.clock);
+    this.failureReports = new FailureReports(options.db, options.network);
     this.job = {
       ...options,
       jobs: new JobStore(options.db, leaseMs, this.clock, {
@@ -193,23 +196,37 @@ export class SigningLoop {
     }
     // A run limited to some wallets or transactions touches nothing else.
     if (canStart() && !this.options.walletIds && !this.options.transactionIds) {
-      for (const r of await this.reconcileIfDue()) {
+      const { settled, overdue } = await this.reconcileIfDue();
+      for (const r of settled) {
         results.push(r);
         if (r.outcome === 'FAILED' && r.error !== undefined)
           errors.push({ signatureId: r.id, error: r.error });
       }
+      // FAILED jobs whose report Tatum never accepted (a failed report, a runner that died first).
+      errors.push(...overdue.filter((late) => !errors.some((e) => e.signatureId === late.signatureId)));
     }
     errors.push(...invalidReports.map(({ signatureId, error }) => ({ signatureId, error })));
-    if (errors.length > 0) {
-      try {
-        await this.options.api.reportErrors(errors);
-      } catch (error) {
-        this.log({ event: 'report-errors-failed', count: errors.length, error: errorMessage(error) });
-        // Not reported after all: the next pass reports these invalid entries again.
-        await this.invalidEntries.forget(invalidReports).catch(() => undefined);
-      }
-    }
+    await this.report(errors, invalidReports);
     return { results, reported: errors, chainErrors };
+  }
+
+  /** One reportErrors call for the pass; what Tatum accepted is marked reported, the rest stays due. */
+  private async report(errors: FailureReport[], invalidReports: InvalidReport[]): Promise<void> {
+    if (errors.length === 0) return;
+    try {
+      await this.options.api.reportErrors(errors);
+    } catch (error) {
+      this.log({ event: 'report-errors-failed', count: errors.length, error: errorMessage(error) });
+      // Not reported after all: the next pass reports these invalid entries again, the reconciler the jobs.
+      await this.invalidEntries.forget(invalidReports).catch(() => undefined);
+      return;
+    }
+    try {
+      await this.failureReports.accepted(errors.map((e) => e.signatureId));
+    } catch (error) {
+      // The jobs stay marked: the reconciler reports them once more (Tatum hears them twice).
+      this.log({ event: 'report-mark-failed', count: errors.length, error: errorMessage(error) });
+    }
   }
 
   /** Invalid entries (of the --transactionIds filter, when given) not reported before; [] if unknown now. */
@@ -224,13 +241,30 @@ export class SigningLoop {
     }
   }
 
-  /** Stale SIGNED jobs and unconfirmed broadcasts (reconcile.ts), at most every reconcileEveryMs. */
-  private async reconcileIfDue(): Promise<JobResult[]> {
+  /**
+   * Stale SIGNED jobs and unconfirmed broadcasts (reconcile.ts), final audit records still on jobs
+   * (audit-repair.ts) and FAILED jobs never reported (failure-reports.ts), at most every reconcileEveryMs.
+   */
+  private async reconcileIfDue(): Promise<{ settled: JobResult[]; overdue: FailureReport[] }> {
     const now = this.clock().getTime();
-    if (now - this.lastReconcile < (this.options.reconcileEveryMs ?? 30_000)) return [];
+    if (now - this.lastReconcile < (this.options.reconcileEveryMs ?? 30_000)) {
+      return { settled: [], overdue: [] };
+    }
     this.lastReconcile = now;
-    const { confirmations } = this.options;
     await this.repairAudits(now);
+    const settled = await this.settle();
+    const overdue = await this.failureReports
+      .overdue(this.options.chains, new Date(now - this.leaseMs), 500)
+      .catch((error: unknown) => {
+        this.log({ event: 'unreported-failed', error: errorMessage(error) });
+        return [];
+      });
+    return { settled, overdue };
+  }
+
+  /** Stale SIGNED jobs settled, BROADCAST ones followed to their depth (reconcile.ts); never throws. */
+  private async settle(): Promise<JobResult[]> {
+    const { confirmations } = this.options;
     try {
       return await reconcile(this.job, {
         chains: this.options.chains,

@@ -2,7 +2,8 @@
 // state and its audit record are two commands (job-writes.ts); here the second is lost — the runner "killed"
 // between them (the audit insert fails) — on every path that ends a job: a whole batch of broadcasts and a
 // refusal, a give-up, a SIGNED job settled by the look-up at reconciliation, a write that landed after the
-// reconciler had looked past its update time, and more jobs with one update time than a page holds. Then a
+// reconciler had looked past its update time, and more jobs with one update time than a page holds (and a
+// runner killed between its claim and the job's first insert, which left no job at all). Then a
 // healthy runner's reconciliation must leave each job with exactly one final record — the one its runner
 // made — and a repair racing the live writer must not make two.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -225,6 +226,29 @@ describe('a runner killed between the final job writes and their audit records',
     expect(lost.map((r) => [r.pendingId, r.outcome])).toEqual([[id, 'BROADCAST']]);
     await reconcileLater();
     expect(await audit().findOne({ _id: finalAuditId(id) })).toEqual(lost[0]);
+  });
+});
+
+describe('a runner killed between its claim and the job insert', () => {
+  it('leaves a claim without a job: the next runner creates the job and finishes it', async () => {
+    const wallet = await fundedEvmWallet(env.service, rpc, 'claimed-only');
+    const id = sandbox.enqueue(evmPending('EVM_DEV', wallet.signatureId, PAYLOAD));
+    const killed = loop({
+      transactionIds: [id],
+      leaseMs: 100,
+      db: faultyDb(env.db, {
+        [SIGNING_JOBS]: { insertMany: () => Promise.reject(new Error('SIGKILL after the claim')) },
+      }),
+    });
+    expect((await killed.runPass()).results).toContainEqual(
+      expect.objectContaining({ id, outcome: 'RETRY' }),
+    );
+    expect(await jobs().findOne({ _id: id })).toBeNull();
+    await pause(150); // the dead runner's claim expires
+    const next = await loop({ transactionIds: [id], leaseMs: 100 }).runPass();
+    expect(next.results).toContainEqual(expect.objectContaining({ id, outcome: 'BROADCAST' }));
+    expect(await jobs().findOne({ _id: id })).toMatchObject({ state: 'BROADCAST', attempts: 1 });
+    expect(await finalRecords(id)).toBe(1);
   });
 });
 

@@ -184,6 +184,24 @@ it(
       for (const d of everyDaemon.slice(-2)) console.log(`--- ${d.name}\n${d.tail(40)}`);
     }
     expect(states.filter((j) => j.state !== 'BROADCAST' && j.state !== 'CONFIRMED')).toEqual([]);
+    // A pending transaction without any job (a claim whose runner died before the job's insert).
+    const missing = ids.filter((id) => !states.some((j) => j._id === id));
+    for (const id of missing) {
+      const claims = await env.db
+        .collection('claims')
+        .find({ name: `signing-job:${id}` })
+        .toArray();
+      const lines = everyDaemon.flatMap((d) =>
+        d
+          .events()
+          .filter((e) => e.id === id)
+          .map((e) => ({ d: d.name, ...e })),
+      );
+      console.log(
+        `job ${id} missing; claims ${JSON.stringify(claims)}; log lines ${JSON.stringify(lines.slice(-10))}`,
+      );
+    }
+    expect(missing).toEqual([]);
     const audit = env.db.collection(SIGNING_AUDIT);
     const finalRecords = new Map<string, number>();
     for (const id of ids) {
