@@ -279,7 +279,14 @@ class Job {
   private async reopen(): Promise<void> {
     const { ctx, held, pending } = this;
     const round = (held.job.round ?? 0) + 1;
-    await ctx.jobs.update(held, pending.id, { state: 'CLAIMED', error: null, refusedPayload: null, round });
+    // createdAt starts the round: a give-up (give-up.ts) counts the round's retries, not the first entry's age.
+    await ctx.jobs.update(held, pending.id, {
+      state: 'CLAIMED',
+      error: null,
+      refusedPayload: null,
+      round,
+      createdAt: ctx.clock(),
+    });
     this.audit.round = round;
     ctx.log({ event: 'job-reopened', id: pending.id, chain: this.chain, round });
   }
