@@ -9,12 +9,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evmPending } from '../../scripts/sandbox/pending-payloads.js';
 import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
-import { ChainViews } from '../../src/chain-view/index.js';
 import { SIGNING_AUDIT, finalAuditId, type AuditRecord } from '../../src/tatum/audit.js';
 import { JobStore, SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
-import { SigningLoop, type SigningLoopOptions } from '../../src/tatum/loop.js';
-import { countingSigner, evmDevLoopOptions, fundedEvmWallet } from '../support/evm-loop.js';
+import type { SigningLoopOptions } from '../../src/tatum/loop.js';
+import { fundedEvmWallet } from '../support/evm-loop.js';
 import { EvmRpc } from '../support/evm-rpc.js';
+import { reconcilingEvmDevLoop } from '../support/reconciling-loop.js';
 import { faultyDb, gate, type Fault, type Faults } from '../support/faulty-db.js';
 import { stackEndpoints } from '../support/stack.js';
 import { walletTestEnv, type WalletTestEnv } from '../support/wallets.js';
@@ -46,25 +46,7 @@ const isFinal = (record: AuditRecord) => record.outcome === 'BROADCAST' || recor
 const finalRecords = (id: string) =>
   audit().countDocuments({ pendingId: id, outcome: { $in: ['BROADCAST', 'FAILED'] } });
 
-function loop(over: Partial<SigningLoopOptions> = {}): SigningLoop {
-  return new SigningLoop({
-    ...evmDevLoopOptions(
-      env,
-      sandbox,
-      countingSigner(
-        () => env.vault,
-        () => undefined,
-      ),
-    ),
-    chainViews: new ChainViews({
-      network: 'testnet',
-      env: { KMS_SIGNER_RPC_EVM_DEV: evmRpcUrl },
-      retries: 0,
-    }),
-    reconcileEveryMs: 0,
-    ...over,
-  });
-}
+const loop = (over: Partial<SigningLoopOptions> = {}) => reconcilingEvmDevLoop(env, sandbox, evmRpcUrl, over);
 
 /** The final audit records a "killed" runner never wrote (its insert fails; other records go through). */
 function killedBeforeFinalRecords(): { fault: Fault; lost: AuditRecord[] } {

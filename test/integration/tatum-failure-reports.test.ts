@@ -5,14 +5,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { evmPending } from '../../scripts/sandbox/pending-payloads.js';
 import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
-import { ChainViews } from '../../src/chain-view/index.js';
 import { SIGNING_AUDIT, type AuditRecord } from '../../src/tatum/audit.js';
 import { ERROR_BATCH_PATH } from '../../src/tatum/client.js';
 import { SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
-import { SigningLoop, type SigningLoopOptions } from '../../src/tatum/loop.js';
-import { countingSigner, evmDevLoopOptions, fundedEvmWallet } from '../support/evm-loop.js';
+import type { SigningLoopOptions } from '../../src/tatum/loop.js';
+import { fundedEvmWallet } from '../support/evm-loop.js';
 import { EvmRpc } from '../support/evm-rpc.js';
 import { faultyDb } from '../support/faulty-db.js';
+import { reconcilingEvmDevLoop } from '../support/reconciling-loop.js';
 import { stackEndpoints } from '../support/stack.js';
 import { walletTestEnv, type WalletTestEnv } from '../support/wallets.js';
 
@@ -41,24 +41,7 @@ const job = (id: string) => env.db.collection<SigningJobDoc>(SIGNING_JOBS).findO
 
 /** Reconciles every pass; a FAILED job is re-reported a lease (100 ms) after its write. */
 const loop = (over: Partial<SigningLoopOptions> = {}) =>
-  new SigningLoop({
-    ...evmDevLoopOptions(
-      env,
-      sandbox,
-      countingSigner(
-        () => env.vault,
-        () => undefined,
-      ),
-    ),
-    chainViews: new ChainViews({
-      network: 'testnet',
-      env: { KMS_SIGNER_RPC_EVM_DEV: stackEndpoints().evmRpcUrl },
-      retries: 0,
-    }),
-    reconcileEveryMs: 0,
-    leaseMs: 100,
-    ...over,
-  });
+  reconcilingEvmDevLoop(env, sandbox, stackEndpoints().evmRpcUrl, { leaseMs: 100, ...over });
 
 async function refusedEntry(user: string): Promise<string> {
   const wallet = await fundedEvmWallet(env.service, rpc, user);
