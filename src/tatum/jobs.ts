@@ -241,11 +241,7 @@ export class JobStore {
     return inserted;
   }
 
-  /**
-   * A job seen before (a retry, or a runner that lost its lease or died): fence out older claims, read it.
-   * A job claimed before but never written — its first runner died between its claim and the job's insert —
-   * is inserted now under this claim (a late insert of that runner then finds it and is fenced out).
-   */
+  /** A job seen before (a retry, or a runner that lost its lease or died): fence out older claims, read it. */
   private async takeOver(
     entry: { id: string; init: ClaimInit },
     owner: string,
@@ -254,15 +250,20 @@ export class JobStore {
   ): Promise<SigningJobDoc> {
     const { id } = entry;
     const generation = claim.generation;
-    const taken = await this.jobs.updateOne(
-      { _id: id, ...fencedBy(generation) },
-      { $set: { owner, fence: generation, updatedAt: now }, $inc: { attempts: 1 } },
-    );
-    if (taken.matchedCount === 0) {
-      const job = newJob(id, entry.init, owner, claim, now);
-      if ((await this.insertNew([job])).has(id)) return job;
-      throw new LeaseLostError(id, 'is fenced by a later claim');
+    const fence = () =>
+      this.jobs.updateOne(
+        { _id: id, ...fencedBy(generation) },
+        { $set: { owner, fence: generation, updatedAt: now }, $inc: { attempts: 1 } },
+      );
+    let taken = await fence();
+    if (taken.matchedCount === 0 && (await this.jobs.findOne({ _id: id })) === null) {
+      // The runner of an earlier claim died between its claim insert and its job insert: nothing was
+      // done for the job, so it starts here (else every later claim would be "fenced" for good).
+      const created = newJob(id, entry.init, owner, claim, now);
+      if ((await this.insertNew([created])).has(id)) return created;
+      taken = await fence(); // that runner had only stalled and inserted it just now: fence it out
     }
+    if (taken.matchedCount === 0) throw new LeaseLostError(id, 'is fenced by a later claim');
     const job = await this.jobs.findOne({ _id: id });
     if (!job) throw new Error(`signing job ${id} disappeared`);
     return job;
