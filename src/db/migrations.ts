@@ -155,11 +155,28 @@ const createSpendIndex: Migration = {
   },
 };
 
+/**
+ * Each reconciliation looks for jobs still carrying their final audit record (src/tatum/audit-repair.ts)
+ * and for FAILED jobs whose report Tatum has not accepted (src/tatum/failure-reports.ts): without indexes
+ * each is a scan of the whole job history. Jobs without the field sit under null.
+ */
+const createRepairIndexes: Migration = {
+  version: 5,
+  name: 'signing jobs repair indexes',
+  async up(db) {
+    const carrying = index({ 'finalAudit.finishedAt': 1 }, 'finalAudit_finishedAt');
+    const unreported = index({ unreported: 1, updatedAt: 1 }, 'unreported_updatedAt');
+    const created = await db.collection(COLLECTIONS.signingJobs).createIndexes([carrying, unreported]);
+    return { indexes: created.map((n) => `${COLLECTIONS.signingJobs}.${n}`) };
+  },
+};
+
 export const MIGRATIONS: readonly Migration[] = [
   createCollections,
   createIndexes,
   createLoopIndex,
   createSpendIndex,
+  createRepairIndexes,
 ];
 
 export interface MigrationRunOptions {

@@ -1,68 +1,77 @@
-// Every finished job has exactly one final audit record (`<id>:final`). A runner writes it right after the
-// job's final state; one killed in between (SIGKILL, an OOM, a Lambda timeout) leaves a BROADCAST or FAILED
-// job that nothing revisits — final jobs are skipped on sight — without its record (the chaos test saw it).
-// The reconciler therefore looks at jobs that became final a lease ago or more (their runner is done or
-// gone) and writes the missing record from the job itself, marked as written by `audit-repair`. The insert
-// collides with a record written meanwhile, so a job never gets two.
+// Every finished job has exactly one final audit record (`<id>:final`). The runner writes it right after the
+// job's final state, in a second command; one killed in between (SIGKILL, an OOM, a Lambda timeout) or whose
+// audit insert failed leaves a BROADCAST or FAILED job — skipped on sight from then on — without its record.
+// The job's final update therefore carries the record itself (`finalAudit`, job-writes.ts), and the
+// reconciler copies every record still carried by a job into `signing_audit`, then removes it from the job.
+//
+// Selected by that marker, not by a window of update times: a write that landed late (its `updatedAt` older
+// than a window already looked at), a job whose `updatedAt` keeps moving (confirmation checks), or many jobs
+// with one update time cannot slip through. Only records older than `writtenBefore` are taken (their runner
+// had a lease to write them itself); a record written meanwhile collides on its _id, so a job never gets two,
+// and the copy is the record the runner made, not a reconstruction.
 import type { Db } from 'mongodb';
 import type { ChainId } from '../chains/index.js';
-import { AuditLog, SIGNING_AUDIT, finalAuditId, type AuditRecord } from './audit.js';
+import { SIGNING_AUDIT, type AuditRecord } from './audit.js';
 import type { JobContext } from './job.js';
-import { FINAL_STATES, SIGNING_JOBS, type SigningJobDoc } from './jobs.js';
+import { duplicates } from './job-writes.js';
+import { SIGNING_JOBS, type SigningJobDoc } from './jobs.js';
 
-export interface AuditRepairWindow {
+export interface AuditRepairPage {
   chains: readonly ChainId[];
-  /** Jobs whose last write is in [since, before). */
-  since: Date;
-  before: Date;
+  /** Records finished before this (a lease ago): their runner is done or gone. */
+  writtenBefore: Date;
+  /** Most jobs per call; the next call takes the next ones (the copied ones no longer match). */
   limit: number;
 }
 
-/** Writes the missing final records; returns how far it looked (the next window starts there). */
-export async function repairFinalAudits(ctx: JobContext, db: Db, window: AuditRepairWindow): Promise<Date> {
-  const jobs = await db
-    .collection<SigningJobDoc>(SIGNING_JOBS)
-    .find({
-      state: { $in: [...FINAL_STATES] },
-      chain: { $in: [...window.chains] },
-      network: ctx.network,
-      updatedAt: { $gte: window.since, $lt: window.before },
-    })
-    .sort({ updatedAt: 1 })
-    .limit(window.limit)
+/** Copies the final records jobs still carry into the audit; returns how many jobs it looked at. */
+export async function repairFinalAudits(ctx: JobContext, db: Db, page: AuditRepairPage): Promise<number> {
+  const jobs = db.collection<SigningJobDoc>(SIGNING_JOBS);
+  const carrying = await jobs
+    .find(
+      {
+        'finalAudit.finishedAt': { $lt: page.writtenBefore },
+        chain: { $in: [...page.chains] },
+        network: ctx.network,
+      },
+      { projection: { _id: 1, chain: 1, state: 1, finalAudit: 1 } },
+    )
+    .sort({ 'finalAudit.finishedAt': 1 })
+    .limit(page.limit)
     .toArray();
+  const records = carrying.flatMap((job) => (job.finalAudit ? [job.finalAudit] : []));
+  if (records.length === 0) return 0;
   const audit = db.collection<AuditRecord>(SIGNING_AUDIT);
-  const log = new AuditLog(db);
-  // One look-up for the window's records, by _id (the one lookup FerretDB pushes down).
-  const recorded = new Set(
-    (
-      await audit
-        .find({ _id: { $in: jobs.map((job) => finalAuditId(job._id)) } }, { projection: { _id: 1 } })
-        .toArray()
-    ).map((record) => record._id),
+  // One look-up by _id (the one lookup FerretDB pushes down): most records are there already.
+  const present = new Set(
+    (await audit.find({ _id: { $in: records.map((r) => r._id) } }, { projection: { _id: 1 } }).toArray()).map(
+      (r) => r._id,
+    ),
   );
-  for (const job of jobs) {
-    if (recorded.has(finalAuditId(job._id))) continue;
-    const written = await log.record({
-      pendingId: job._id,
-      chain: job.chain,
-      network: job.network,
-      runner: 'audit-repair',
-      wallets: job.signatureIds,
-      kmsKeyIds: job.kmsKeyIds ?? [],
-      decoded: null,
-      digests: job.digests ?? [],
-      fourEye: null,
-      policy: job.policy,
-      txId: job.txId,
-      rebroadcast: false,
-      startedAt: job.updatedAt,
-      outcome: job.state === 'FAILED' ? 'FAILED' : 'BROADCAST',
-      error: job.state === 'FAILED' ? job.error : null,
-      finishedAt: ctx.clock(),
-    });
-    if (written) ctx.log({ event: 'audit-repaired', id: job._id, chain: job.chain, state: job.state });
+  const missing = records.filter((r) => !present.has(r._id));
+  const copied = await insertOnce(db, missing);
+  for (const job of carrying) {
+    if (job.finalAudit && copied.has(job.finalAudit._id)) {
+      ctx.log({ event: 'audit-repaired', id: job._id, chain: job.chain, state: job.state });
+    }
   }
-  const last = jobs.at(-1);
-  return jobs.length === window.limit && last ? last.updatedAt : window.before;
+  // Every record is in the audit now: the jobs stop carrying exactly those (a job's record _id is its own).
+  await jobs.updateMany(
+    { _id: { $in: carrying.map((job) => job._id) }, 'finalAudit._id': { $in: records.map((r) => r._id) } },
+    { $unset: { finalAudit: '' } },
+  );
+  return carrying.length;
+}
+
+/** Inserts the records; returns the _ids this call inserted (one written meanwhile is not a failure). */
+async function insertOnce(db: Db, records: AuditRecord[]): Promise<Set<string>> {
+  if (records.length === 0) return new Set();
+  try {
+    await db.collection<AuditRecord>(SIGNING_AUDIT).insertMany(records, { ordered: false });
+    return new Set(records.map((r) => r._id));
+  } catch (error) {
+    const failed = duplicates(error);
+    if (failed.other) throw failed.other;
+    return new Set(records.filter((_, n) => !failed.duplicate.has(n)).map((r) => r._id));
+  }
 }

@@ -34,6 +34,8 @@ export interface JobAudit {
   /** True when stored bytes were re-broadcast instead of signing. */
   rebroadcast: boolean;
   startedAt: Date;
+  /** The job's round when it was reopened for a corrected entry (refused-payloads.ts); absent = first. */
+  round?: number;
 }
 
 export interface AuditRecord extends JobAudit {
@@ -46,15 +48,23 @@ export interface AuditRecord extends JobAudit {
 const FINAL_OUTCOMES: readonly AuditOutcome[] = ['BROADCAST', 'FAILED'];
 const DUPLICATE_KEY = 11000;
 
-/** The _id of a job's one final record: a second final record of the same job collides and is dropped. */
-export function finalAuditId(pendingId: string): string {
-  return `${pendingId}:final`;
+/**
+ * The _id of a job's one final record (of its round, when reopened for a corrected entry): a second final
+ * record of the same job and round collides and is dropped.
+ */
+export function finalAuditId(pendingId: string, round?: number): string {
+  return round === undefined ? `${pendingId}:final` : `${pendingId}:final:${round}`;
+}
+
+/** True for a job's one final record (BROADCAST or FAILED). */
+export function isFinalOutcome(outcome: AuditOutcome): boolean {
+  return FINAL_OUTCOMES.includes(outcome);
 }
 
 /** A record with its _id: a final one gets the job's one final _id, any other a fresh one. */
 export function auditRecord(entry: Omit<AuditRecord, '_id'>): AuditRecord {
-  const final = FINAL_OUTCOMES.includes(entry.outcome);
-  return { _id: final ? finalAuditId(entry.pendingId) : randomUUID(), ...entry };
+  const final = isFinalOutcome(entry.outcome);
+  return { _id: final ? finalAuditId(entry.pendingId, entry.round) : randomUUID(), ...entry };
 }
 
 export class AuditLog {
@@ -69,8 +79,8 @@ export class AuditLog {
       await this.db.collection<AuditRecord>(SIGNING_AUDIT).insertOne(auditRecord(entry));
       return true;
     } catch (error) {
-      const final = FINAL_OUTCOMES.includes(entry.outcome);
-      if (final && error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+      if (isFinalOutcome(entry.outcome) && error instanceof MongoServerError && error.code === DUPLICATE_KEY)
+        return false;
       throw error;
     }
   }

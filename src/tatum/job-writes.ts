@@ -6,10 +6,16 @@
 // against the job's _id (first bytes win; a later signer gets the stored ones back), each update is
 // conditional on the writer's claim generation (`fence`) and one that matched nothing is a lost lease, a
 // second final audit record of a job collides on its _id and is dropped.
+//
+// A job's final state and its final audit record are two commands, so a runner killed between them (or an
+// audit insert that fails) would leave a final job — never looked at again — without its record. The final
+// record therefore also goes into the job's own update (`finalAudit`, the same document and command as the
+// state): it cannot be lost, and the reconciler copies what is still there into `signing_audit`
+// (audit-repair.ts).
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db } from 'mongodb';
 import { COLLECTIONS } from '../db/documents.js';
 import { GroupCommit } from '../util/group-commit.js';
-import { SIGNING_AUDIT, type AuditRecord } from './audit.js';
+import { SIGNING_AUDIT, isFinalOutcome, type AuditRecord } from './audit.js';
 import { LeaseLostError } from './errors.js';
 import type { SignedTransactionDoc, SigningJobDoc } from './jobs.js';
 
@@ -41,7 +47,7 @@ export interface JobWriterOptions {
 }
 
 /** Indexes of a bulk write's failed items, and the first error that is not a duplicate key. */
-function duplicates(error: unknown): { duplicate: Set<number>; other: Error | undefined } {
+export function duplicates(error: unknown): { duplicate: Set<number>; other: Error | undefined } {
   if (!(error instanceof MongoBulkWriteError)) throw error;
   const duplicate = new Set<number>();
   let other: Error | undefined;
@@ -125,7 +131,10 @@ export class JobWriter {
     const operations: AnyBulkWriteOperation<SigningJobDoc>[] = live.map(({ w, result }) => ({
       updateOne: {
         filter: { _id: w.id, fence: { $not: { $gt: w.generation } } },
-        update: { $set: result.set },
+        update: {
+          $set:
+            w.audit && isFinalOutcome(w.audit.outcome) ? { ...result.set, finalAudit: w.audit } : result.set,
+        },
       },
     }));
     const outcome = await this.jobs.bulkWrite(operations, { ordered: false });

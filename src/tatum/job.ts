@@ -32,6 +32,7 @@ import { completeSolPayload } from './complete-sol.js';
 import type { NonceLedger } from './nonce-ledger.js';
 import { NonceTakenError } from './nonce-ledger.js';
 import { evaluatePolicy } from './policy.js';
+import { pendingHash, reopens } from './refused-payloads.js';
 import { resolveWallets, type ResolvedWallets } from './resolve-wallets.js';
 import type { SpendLocks } from './spend-locks.js';
 import type { BroadcastResult, PendingTransaction, TatumKmsApi } from './types.js';
@@ -123,7 +124,7 @@ export async function processJob(
   const base = { id: pending.id, chain };
   try {
     const existing = await ctx.jobs.get(pending.id);
-    if (isFinal(existing?.state)) return { ...base, outcome: 'SKIPPED' };
+    if (isFinal(existing?.state) && !reopens(existing, pending)) return { ...base, outcome: 'SKIPPED' };
     const held = await ctx.jobs.claim(pending.id, ctx.runnerId, {
       chain,
       network: ctx.network,
@@ -193,12 +194,16 @@ class Job {
       txId: null,
       rebroadcast: held.job.state === 'SIGNED',
       startedAt: ctx.clock(),
+      ...(held.job.round === undefined ? {} : { round: held.job.round }),
     };
   }
 
   async run(): Promise<JobResult> {
+    if (isFinal(this.held.job.state)) {
+      if (!reopens(this.held.job, this.pending)) return { ...this.base, outcome: 'SKIPPED' };
+      await this.reopen();
+    }
     const job = this.held.job;
-    if (isFinal(job.state)) return { ...this.base, outcome: 'SKIPPED' };
     if (job.state === 'SIGNED') {
       // After a crash or a failed broadcast: the SAME bytes, never signed again — and first the question
       // whether they already went out (a lost answer), so they are not sent twice either.
@@ -285,6 +290,22 @@ class Job {
     return { ...this.base, outcome: 'BROADCAST', txId: txId ?? '', rebroadcast };
   }
 
+  /** A refused entry Tatum corrected under the same id: the job starts over as a new round. */
+  private async reopen(): Promise<void> {
+    const { ctx, held, pending } = this;
+    const round = (held.job.round ?? 0) + 1;
+    // createdAt starts the round: a give-up (give-up.ts) counts the round's retries, not the first entry's age.
+    await ctx.jobs.update(held, pending.id, {
+      state: 'CLAIMED',
+      error: null,
+      refusedPayload: null,
+      round,
+      createdAt: ctx.clock(),
+    });
+    this.audit.round = round;
+    ctx.log({ event: 'job-reopened', id: pending.id, chain: this.chain, round });
+  }
+
   /** The job's audit record, ended with `outcome` now: written together with the job's last update. */
   private auditEntry(outcome: AuditOutcome, error: string | null): Omit<AuditRecord, '_id'> {
     return { ...this.audit, outcome, error, finishedAt: this.ctx.clock() };
@@ -303,10 +324,17 @@ class Job {
       this.ctx.log({ event: 'job-retry', id: this.pending.id, chain: this.chain, error: reason });
       return { ...this.base, outcome: 'RETRY', error: reason };
     }
+    // A refusal of the entry itself is remembered with the entry's hash: a corrected one is looked at again.
+    const refused = error instanceof JobFailure && error.cause instanceof SigningRefusedError;
     await this.ctx.jobs.update(
       this.held,
       this.pending.id,
-      { state: 'FAILED', error: reason, policy: this.audit.policy },
+      {
+        state: 'FAILED',
+        error: reason,
+        policy: this.audit.policy,
+        ...(refused ? { refusedPayload: pendingHash(this.pending) } : {}),
+      },
       this.auditEntry('FAILED', reason),
     );
     this.ctx.log({ event: 'job-failed', id: this.pending.id, chain: this.chain, error: reason });

@@ -79,6 +79,18 @@ export interface SigningJobDoc {
   flowSentIds?: string[];
   /** FAILED: why; otherwise the last retryable error, if any. */
   error: string | null;
+  /**
+   * The job's final audit record, written in the same update as its final state and removed once the
+   * record is in `signing_audit`: a runner killed between the two commands leaves it here, and the
+   * reconciler copies it over (audit-repair.ts).
+   */
+  finalAudit?: AuditRecord;
+  /** FAILED and Tatum has not yet accepted its error report (set with the FAILED state; failure-reports.ts). */
+  unreported?: true;
+  /** FAILED by the decoder's refusal of this entry (hash): another entry under the id reopens the job. */
+  refusedPayload?: string | null;
+  /** Times the job was reopened for a corrected entry (refused-payloads.ts); absent = never. */
+  round?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -280,10 +292,12 @@ export class JobStore {
   ): Promise<SigningJobDoc> {
     await this.checkLease(held, id);
     const updatedAt = this.clock();
+    // A FAILED job is to be reported to Tatum, until it accepted the report (failure-reports.ts).
+    const report = set.state === 'FAILED' ? { unreported: true as const } : {};
     const written = await this.writer.write({
       id,
       generation: held.claim.generation,
-      set: { ...set, updatedAt },
+      set: { ...set, ...report, updatedAt },
       ...(audit ? { audit: auditRecord(audit) } : {}),
     });
     // Only the claim holder writes the job, so the stored document is the held one plus this change.

@@ -18,6 +18,7 @@ import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
 import { NonceLedger } from './nonce-ledger.js';
 import { confirmationDepth } from './confirmations.js';
 import { DEFAULT_REPORT_RETRIES_AFTER_MS, giveUpOnOldRetries } from './give-up.js';
+import { FailureReports, type FailureReport } from './failure-reports.js';
 import { InvalidEntries, type InvalidReport } from './invalid-entries.js';
 import { reconcile } from './reconcile.js';
 import { repairFinalAudits } from './audit-repair.js';
@@ -86,8 +87,8 @@ export interface SigningLoopOptions {
   log?: (entry: Record<string, unknown>) => void;
 }
 
-/** How far back a new runner looks for final jobs without their audit record. */
-const AUDIT_REPAIR_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+/** Pages of 500 final records copied into the audit per reconciliation, at most (audit-repair.ts). */
+const AUDIT_REPAIR_PAGES = 20;
 
 export interface PassResult {
   results: JobResult[];
@@ -104,9 +105,8 @@ export class SigningLoop {
   private readonly job: JobContext;
   private readonly leaseMs: number;
   private readonly invalidEntries: InvalidEntries;
+  private readonly failureReports: FailureReports;
   private lastReconcile = Number.NEGATIVE_INFINITY;
-  /** Jobs that became final before this have been checked for their final audit record. */
-  private auditsCheckedUntil: Date | undefined;
 
   constructor(private readonly options: SigningLoopOptions) {
     if (options.network === 'mainnet' && !options.externalUrl) {
@@ -124,6 +124,7 @@ export class SigningLoop {
     const leaseMs = options.leaseMs ?? 120_000;
     this.leaseMs = leaseMs;
     this.invalidEntries = new InvalidEntries(options.db, this.clock);
+    this.failureReports = new FailureReports(options.db, options.network);
     this.job = {
       ...options,
       jobs: new JobStore(options.db, leaseMs, this.clock, {
@@ -195,23 +196,37 @@ export class SigningLoop {
     }
     // A run limited to some wallets or transactions touches nothing else.
     if (canStart() && !this.options.walletIds && !this.options.transactionIds) {
-      for (const r of await this.reconcileIfDue()) {
+      const { settled, overdue } = await this.reconcileIfDue();
+      for (const r of settled) {
         results.push(r);
         if (r.outcome === 'FAILED' && r.error !== undefined)
           errors.push({ signatureId: r.id, error: r.error });
       }
+      // FAILED jobs whose report Tatum never accepted (a failed report, a runner that died first).
+      errors.push(...overdue.filter((late) => !errors.some((e) => e.signatureId === late.signatureId)));
     }
     errors.push(...invalidReports.map(({ signatureId, error }) => ({ signatureId, error })));
-    if (errors.length > 0) {
-      try {
-        await this.options.api.reportErrors(errors);
-      } catch (error) {
-        this.log({ event: 'report-errors-failed', count: errors.length, error: errorMessage(error) });
-        // Not reported after all: the next pass reports these invalid entries again.
-        await this.invalidEntries.forget(invalidReports).catch(() => undefined);
-      }
-    }
+    await this.report(errors, invalidReports);
     return { results, reported: errors, chainErrors };
+  }
+
+  /** One reportErrors call for the pass; what Tatum accepted is marked reported, the rest stays due. */
+  private async report(errors: FailureReport[], invalidReports: InvalidReport[]): Promise<void> {
+    if (errors.length === 0) return;
+    try {
+      await this.options.api.reportErrors(errors);
+    } catch (error) {
+      this.log({ event: 'report-errors-failed', count: errors.length, error: errorMessage(error) });
+      // Not reported after all: the next pass reports these invalid entries again, the reconciler the jobs.
+      await this.invalidEntries.forget(invalidReports).catch(() => undefined);
+      return;
+    }
+    try {
+      await this.failureReports.accepted(errors.map((e) => e.signatureId));
+    } catch (error) {
+      // The jobs stay marked: the reconciler reports them once more (Tatum hears them twice).
+      this.log({ event: 'report-mark-failed', count: errors.length, error: errorMessage(error) });
+    }
   }
 
   /** Invalid entries (of the --transactionIds filter, when given) not reported before; [] if unknown now. */
@@ -226,13 +241,30 @@ export class SigningLoop {
     }
   }
 
-  /** Stale SIGNED jobs and unconfirmed broadcasts (reconcile.ts), at most every reconcileEveryMs. */
-  private async reconcileIfDue(): Promise<JobResult[]> {
+  /**
+   * Stale SIGNED jobs and unconfirmed broadcasts (reconcile.ts), final audit records still on jobs
+   * (audit-repair.ts) and FAILED jobs never reported (failure-reports.ts), at most every reconcileEveryMs.
+   */
+  private async reconcileIfDue(): Promise<{ settled: JobResult[]; overdue: FailureReport[] }> {
     const now = this.clock().getTime();
-    if (now - this.lastReconcile < (this.options.reconcileEveryMs ?? 30_000)) return [];
+    if (now - this.lastReconcile < (this.options.reconcileEveryMs ?? 30_000)) {
+      return { settled: [], overdue: [] };
+    }
     this.lastReconcile = now;
-    const { confirmations } = this.options;
     await this.repairAudits(now);
+    const settled = await this.settle();
+    const overdue = await this.failureReports
+      .overdue(this.options.chains, new Date(now - this.leaseMs), 500)
+      .catch((error: unknown) => {
+        this.log({ event: 'unreported-failed', error: errorMessage(error) });
+        return [];
+      });
+    return { settled, overdue };
+  }
+
+  /** Stale SIGNED jobs settled, BROADCAST ones followed to their depth (reconcile.ts); never throws. */
+  private async settle(): Promise<JobResult[]> {
+    const { confirmations } = this.options;
     try {
       return await reconcile(this.job, {
         chains: this.options.chains,
@@ -249,15 +281,14 @@ export class SigningLoop {
     }
   }
 
-  /** Final jobs a lease old or more without their final audit record get it (audit-repair.ts). */
+  /** Final records jobs still carry a lease after they were written go into the audit (audit-repair.ts). */
   private async repairAudits(now: number): Promise<void> {
     try {
-      this.auditsCheckedUntil = await repairFinalAudits(this.job, this.options.db, {
-        chains: this.options.chains,
-        since: this.auditsCheckedUntil ?? new Date(now - AUDIT_REPAIR_LOOKBACK_MS),
-        before: new Date(now - this.leaseMs),
-        limit: 500,
-      });
+      const page = { chains: this.options.chains, writtenBefore: new Date(now - this.leaseMs), limit: 500 };
+      // Page after page while full (a backlog after an outage), bounded per pass.
+      for (let n = 0; n < AUDIT_REPAIR_PAGES; n++) {
+        if ((await repairFinalAudits(this.job, this.options.db, page)) < page.limit) break;
+      }
     } catch (error) {
       this.log({ event: 'audit-repair-failed', error: errorMessage(error) });
     }

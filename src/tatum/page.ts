@@ -8,6 +8,7 @@ import type { ChainId } from '../chains/index.js';
 import type { WalletView } from '../wallets/contract.js';
 import { jobError, runClaimed, type JobContext, type JobResult } from './job.js';
 import { isFinal, type JobClaim } from './jobs.js';
+import { reopens } from './refused-payloads.js';
 import type { PendingTransaction } from './types.js';
 
 /** A started job's result, or the job claimed and waiting for a worker. */
@@ -48,7 +49,7 @@ async function claimPage(
 ): Promise<Slot[]> {
   try {
     const stored = await ctx.jobs.getMany(page.map((p) => p.id));
-    const open = page.filter((p) => !isFinal(stored.get(p.id)?.state));
+    const open = page.filter((p) => !isFinal(stored.get(p.id)?.state) || reopens(stored.get(p.id), p));
     const claimed = await ctx.jobs.claimMany(
       open.map((p) => ({
         id: p.id,

@@ -28,7 +28,7 @@ describe('runMigrations', () => {
   it('applies every version once, records what the server supports, and is a no-op the second time', async () => {
     const db = freshDb();
     const first = await runMigrations(db);
-    expect(first.applied).toEqual([1, 2, 3, 4]);
+    expect(first.applied).toEqual([1, 2, 3, 4, 5]);
     // FerretDB 1.24 refuses $jsonSchema validators (NotImplemented); validation is done by the app.
     expect(first.results[1]).toMatchObject({ serverValidator: 'unsupported', applicationValidation: 'zod' });
     const second = await runMigrations(db);
@@ -53,15 +53,22 @@ describe('runMigrations', () => {
     expect(jobIndexes.find((i: { name?: unknown }) => i.name === 'signatureIds_signedAt')).toMatchObject({
       key: { signatureIds: 1, signedAt: 1 },
     });
+    // The reconciler's look-ups of jobs still carrying their final audit record or unreported (version 5).
+    expect(jobIndexes.map((i: { name?: unknown }) => i.name)).toEqual(
+      expect.arrayContaining(['finalAudit_finishedAt', 'unreported_updatedAt']),
+    );
   });
 
-  it('upgrades a database migrated before version 3: only the signing loop and spend indexes are added', async () => {
+  it('upgrades a database migrated before version 3: only the signing loop, spend and repair indexes are added', async () => {
     const db = freshDb();
     expect((await runMigrations(db, { migrations: MIGRATIONS.slice(0, 2) })).applied).toEqual([1, 2]);
     const upgrade = await runMigrations(db);
-    expect(upgrade).toMatchObject({ applied: [3, 4], alreadyDone: [1, 2] });
+    expect(upgrade).toMatchObject({ applied: [3, 4, 5], alreadyDone: [1, 2] });
     expect(upgrade.results[3]).toEqual({ indexes: ['wallets.chain_network_status_signatureId'] });
     expect(upgrade.results[4]).toEqual({ indexes: ['signing_jobs.signatureIds_signedAt'] });
+    expect(upgrade.results[5]).toEqual({
+      indexes: ['signing_jobs.finalAudit_finishedAt', 'signing_jobs.unreported_updatedAt'],
+    });
   });
 
   it('runs each version exactly once when four processes start together', async () => {

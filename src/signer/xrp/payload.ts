@@ -87,7 +87,8 @@ export function payloadObject(input: unknown): Record<string, unknown> {
 export function parseXrpPayment(input: unknown, network: NetworkName): XrpPayment {
   const payload = payloadObject(input);
   for (const key of Object.keys(payload)) {
-    const refused = REFUSED_FIELDS[key];
+    // Own entries only: `__proto__` or `constructor` would otherwise find Object.prototype's members.
+    const refused = Object.hasOwn(REFUSED_FIELDS, key) ? REFUSED_FIELDS[key] : undefined;
     if (refused !== undefined) {
       refuse(key === 'TxnSignature' ? 'ALREADY_SIGNED' : 'UNSUPPORTED_TRANSACTION', key, refused);
     }

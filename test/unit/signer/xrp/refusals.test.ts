@@ -164,3 +164,23 @@ describe('XRP refusals (no KMS call)', () => {
     expect(signer.calls).toHaveLength(0);
   });
 });
+
+describe('prototype member names as fields', () => {
+  // JSON.parse makes `__proto__` an own member; a lookup in a plain object would find Object.prototype.
+  it.each(['__proto__', 'constructor', 'toString'])('%s is refused by name, with the reason', async (key) => {
+    const unsigned = `{${JSON.stringify(key)}:{"polluted":true},${JSON.stringify(PAYMENT).slice(1)}`;
+    const signer = fakeDigestSigner([KEY]);
+    const refusal = signTransaction({
+      chain: 'XRP',
+      network: 'mainnet',
+      wallets: [KEY.wallet],
+      unsigned,
+      signer,
+    });
+    await expect(refusal).rejects.toMatchObject({ code: 'UNSUPPORTED_TRANSACTION', field: key });
+    await expect(refusal).rejects.toThrow(
+      `${key}: is not a field this signer understands; refusing to ignore it`,
+    );
+    expect(signer.calls).toHaveLength(0);
+  });
+});
