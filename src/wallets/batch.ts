@@ -14,6 +14,7 @@ import type { CreateOptions } from './create.js';
 import { createWallet } from './create.js';
 import { toWalletError } from './errors.js';
 import { checkBatchCount, checkCreateInput, checkSignatureId } from './validation.js';
+import { presentedDoc } from './resumable-status.js';
 
 export interface BatchInput {
   userId: string;
@@ -227,21 +228,18 @@ export class BatchRunner {
     }
   }
 
-  private async view(doc: BatchDoc): Promise<BatchView> {
+  private async view(stored: BatchDoc): Promise<BatchView> {
+    const doc = await presentedDoc(stored, {
+      runningHere: this.running.has(stored._id),
+      hasClaimHolder: async () => (await this.ctx.claims.holder(batchClaim(stored._id))) !== null,
+      reread: () => this.ctx.batches.findOne({ _id: stored._id }),
+    });
     const signatureIds = await this.ctx.wallets
       .find({ batchId: doc._id }, { projection: { signatureId: 1 } })
       .sort({ batchSeq: 1 })
       .map((w) => w.signatureId)
       .toArray();
-    // RUNNING with nobody running it: the runner died (or its process stopped) — resumable.
-    let status = doc.status;
-    if (
-      status === 'RUNNING' &&
-      !this.running.has(doc._id) &&
-      !(await this.ctx.claims.holder(batchClaim(doc._id)))
-    ) {
-      status = 'PAUSED';
-    }
+    const status = doc.status;
     return {
       batchId: doc._id,
       chain: doc.chain,

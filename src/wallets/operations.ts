@@ -26,6 +26,7 @@ import { sleep, type ServiceContext } from './context.js';
 import { isDuplicateKey, toWalletError } from './errors.js';
 import { checkTransition, finishTransition, TRANSITIONS, walletClaim } from './lifecycle.js';
 import { checkPendingWindow, checkSignatureId } from './validation.js';
+import { presentedDoc } from './resumable-status.js';
 
 const KEY_ATTEMPTS = 4;
 
@@ -282,15 +283,13 @@ export class WalletOperationRunner {
     return next;
   }
 
-  private async view(doc: WalletOperationDoc): Promise<WalletOperationView> {
-    let status = doc.status;
-    if (
-      status === 'RUNNING' &&
-      !this.running.has(doc._id) &&
-      !(await this.ctx.claims.holder(walletClaim(doc.signatureId)))
-    ) {
-      status = 'PAUSED';
-    }
+  private async view(stored: WalletOperationDoc): Promise<WalletOperationView> {
+    const doc = await presentedDoc(stored, {
+      runningHere: this.running.has(stored._id),
+      hasClaimHolder: async () => (await this.ctx.claims.holder(walletClaim(stored.signatureId))) !== null,
+      reread: () => this.ctx.walletOperations.findOne({ _id: stored._id }),
+    });
+    const status = doc.status;
     return {
       operationId: doc._id,
       signatureId: doc.signatureId,
