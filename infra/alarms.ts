@@ -1,6 +1,6 @@
-// CloudWatch alarms: signer errors, KMS throttling, missing heartbeat, API 5xx, dead letters; for the ECS
-// daemon: no running task, no pass, KMS throttling; for the approvals service: function errors and 5xx
-// (while it fails, the loop's four-eyes checks wait and no withdrawal is signed).
+// CloudWatch alarms: signer errors, KMS throttling, nonce gaps, missing heartbeat, API 5xx, dead letters;
+// for the ECS daemon: no running task, no pass, KMS throttling, nonce gaps; for the approvals service:
+// function errors and 5xx (while it fails, the loop's four-eyes checks wait and nothing is signed).
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -60,6 +60,8 @@ export class SignerAlarms extends Construct {
         'The signer Lambda failed (unhandled error or timeout).',
       ),
     );
+
+    add(nonceGapAlarm(this, 'NonceGap', props.signerLoop, 'the signer'));
 
     // KMS ThrottlingException anywhere in the signer's log (the vault retries, then logs the error).
     add(throttlingAlarm(this, 'KmsThrottling', props.signerLoop, 'the signer'));
@@ -124,6 +126,7 @@ export class SignerAlarms extends Construct {
         }),
       );
       add(throttlingAlarm(this, 'DaemonKmsThrottling', loop, 'the ECS daemon'));
+      add(nonceGapAlarm(this, 'DaemonNonceGap', loop, 'the ECS daemon'));
     }
 
     if (props.approvals) {
@@ -171,5 +174,15 @@ function throttlingAlarm(scope: Construct, id: string, loop: LoopLogMetrics, who
     id,
     loop.metric('KmsThrottling', 'Sum', FIVE_MINUTES),
     `KMS throttled ${who} (ThrottlingException); check KMS quotas and KMS_SIGN_RATE.`,
+  );
+}
+
+function nonceGapAlarm(scope: Construct, id: string, loop: LoopLogMetrics, who: string): Alarm {
+  return anyInFiveMinutes(
+    scope,
+    id,
+    loop.metric('NonceGaps', 'Sum', FIVE_MINUTES),
+    `${who} reported a nonce gap: an EVM transaction waits behind a nonce no job holds; see the nonce-gap log ` +
+      "line (wallet, missing nonces) — the wallet's next withdrawal or an operator's transaction fills it.",
   );
 }

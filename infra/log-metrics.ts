@@ -14,6 +14,8 @@ export const LOOP_EVENT_METRICS = {
   JobErrors: { event: 'job-error', byChain: true },
   ChainErrors: { event: 'chain-error', byChain: true },
   KmsRetries: { event: 'kms-retry', byChain: false },
+  // An EVM transaction unmined behind a nonce no job holds (src/tatum/nonce-gaps.ts).
+  NonceGaps: { event: 'nonce-gap', byChain: false },
 } as const;
 
 export type LoopMetricName =

@@ -260,8 +260,21 @@ describe('HTTP API', () => {
 });
 
 describe('alarms', () => {
-  it('has the five alarms', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+  it('has the six alarms', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    // A nonce-gap line (src/tatum/nonce-gaps.ts) counted from the signer's log pages an operator.
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.event = "nonce-gap" }',
+      MetricTransformations: [
+        Match.objectLike({ MetricName: 'NonceGaps', MetricNamespace: 'KmsSigner/dev' }),
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'KmsSigner/dev',
+      MetricName: 'NonceGaps',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
@@ -378,8 +391,8 @@ describe('optional ECS daemon', () => {
         ]),
       },
     });
-    // 5 Lambda alarms + daemon not running, daemon heartbeat, daemon KMS throttling
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    // 6 Lambda alarms + daemon not running, daemon heartbeat, daemon KMS throttling, daemon nonce gap
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'ECS/ContainerInsights',
       MetricName: 'RunningTaskCount',
