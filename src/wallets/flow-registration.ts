@@ -7,7 +7,7 @@
 // wallet's address (unique per chain and network; `addresses` stays empty: no derived format) and the
 // hash algorithm is taken from the node.
 import type { FlowAccountKeyView } from '../chain-view/index.js';
-import { getChain } from '../chains/index.js';
+import { getChain, type NetworkName } from '../chains/index.js';
 import { isPending, checkSet, walletDocSchema } from '../db/index.js';
 import { parsePublicKey } from '../crypto/public-key.js';
 import { flowAddress } from '../signer/flow/voucher.js';
@@ -72,7 +72,8 @@ export async function registerFlowAccount(
   ctx: ServiceContext,
   rawSignatureId: string,
   input: FlowAccountInput,
-  node: FlowAccountReader,
+  /** The wallet network's Flow node; asked only once the request and the wallet passed their checks. */
+  nodeFor: (network: NetworkName) => FlowAccountReader | undefined,
 ): Promise<WalletView> {
   const signatureId = checkSignatureId(rawSignatureId);
   const address = checkAddress(input.address);
@@ -90,6 +91,10 @@ export async function registerFlowAccount(
   if (!isPending(wallet.address)) {
     if (wallet.address === address && wallet.flowAccount?.keyIndex === keyIndex) return walletView(wallet);
     throw new WalletError('CONFLICT', `the wallet is registered with ${wallet.address} already`);
+  }
+  const node = nodeFor(wallet.network);
+  if (node === undefined) {
+    throw new WalletError('UNAVAILABLE', 'no Flow access node is configured (KMS_SIGNER_RPC_FLOW)');
   }
   const { keys } = await node.account(address);
   const hashAlgorithm = checkKey(

@@ -10,7 +10,6 @@ import { DEFAULT_BATCH_MAX_QUEUED_KEYS } from '../config/config.js';
 import { ChainViews } from '../chain-view/index.js';
 import type { NetworkName } from '../chains/index.js';
 import {
-  WalletError,
   type BatchView,
   type WalletOperationAction,
   type WalletService,
@@ -150,14 +149,7 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
       translated(() => activeSignatureIds(ctx, chain, network, limit)),
     health: () => health(ctx),
     registerFlowAccount: (signatureId, input) =>
-      translated(async () => {
-        const wallet = await getWallet(ctx, signatureId);
-        const node = (deps.flowNode ?? flowNodeFromEnv)(wallet.network);
-        if (node === undefined) {
-          throw new WalletError('UNAVAILABLE', 'no Flow access node is configured (KMS_SIGNER_RPC_FLOW)');
-        }
-        return registerFlowAccount(ctx, signatureId, input, node);
-      }),
+      translated(() => registerFlowAccount(ctx, signatureId, input, deps.flowNode ?? flowNodeFromEnv)),
     resumeUnfinished: () =>
       translated(async () => ({
         batches: await batches.resumeUnfinished(),

@@ -4,7 +4,7 @@
 // and the CLI (registerflowaccount). The node is asked first: a key index that holds another key, a P-256
 // key, a key of weight below 1000 or an account that does not exist is refused (and nothing changes); a
 // second wallet cannot take an account already registered; no node configured → 503 / refusal.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -159,6 +159,30 @@ describe('FLOW wallet registration with a chain account, checked on the Flow emu
     const reply = await register(wallet.signatureId, { address: '0x01cf0e2f2f715450', keyIndex: 0 });
     expect(reply.status).toBe(400);
     expect(JSON.stringify(reply.body)).toMatch(/derived, not registered/);
+  });
+
+  it('without a Flow node, bad input and unknown wallets still get their own errors; only a valid request waits for the node', async () => {
+    const { wallet } = await flowWallet();
+    const noNode = env.newService({ flowNode: () => undefined });
+    const refusal = (signatureId: string, body: { address: string; keyIndex: number }) =>
+      noNode.registerFlowAccount(signatureId, body).then(
+        () => ({ code: 'accepted' }),
+        (e: unknown) => e as { code: string; field?: string; message: string },
+      );
+    // The request schemathesis sent in CI (an empty address) is a 400, not a 503.
+    expect(await refusal(wallet.signatureId, { address: '', keyIndex: 0 })).toMatchObject({
+      code: 'VALIDATION',
+      field: 'address',
+      message: expect.stringMatching(/address: must be a Flow address/) as string,
+    });
+    expect(await refusal(randomUUID(), { address: '0x01cf0e2f2f715450', keyIndex: 0 })).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await refusal(wallet.signatureId, { address: '0x01cf0e2f2f715450', keyIndex: 0 })).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringMatching(/KMS_SIGNER_RPC_FLOW/) as string,
+    });
+    expect((await env.service.getWallet(wallet.signatureId)).address).toBe('');
   });
 
   it('CLI: registerflowaccount checks the node of KMS_SIGNER_RPC_FLOW; without one it is refused', async () => {
