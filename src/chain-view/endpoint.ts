@@ -73,9 +73,17 @@ export function configuredUrl(
 export const NODE_MAP_VARIABLE = 'KMS_SIGNER_RPC_NODES';
 const NODE_MAP_KEY = /^[A-Z0-9]{2,10}(_(MAINNET|TESTNET|REGTEST))?$/;
 
+// configuredUrl runs whenever a job asks for a chain view: the map is parsed once per distinct text.
+let parsedNodeMap: { text: string; map: Readonly<Record<string, string>> } | undefined;
+
 /** KMS_SIGNER_RPC_NODES → {"ETH": url, "SOL_TESTNET": url, …}; a malformed map is a configuration error. */
 export function parseNodeMap(text: string | undefined): Readonly<Record<string, string>> {
   if (text === undefined || text.trim() === '') return {};
+  if (parsedNodeMap?.text !== text) parsedNodeMap = { text, map: readNodeMap(text) };
+  return parsedNodeMap.map;
+}
+
+function readNodeMap(text: string): Readonly<Record<string, string>> {
   let json: unknown;
   try {
     json = JSON.parse(text);
