@@ -3,7 +3,7 @@
 // fetch-scale). A stale list never gets anything signed: every job re-reads its wallets and refuses any
 // that is not ACTIVE (resolve-wallets.ts). Staleness only delays a new wallet's transactions, and lets a
 // wallet disabled meanwhile have its transactions fetched and refused, for at most the refresh interval.
-import { listNetworks, type ChainId, type NetworkName } from '../chains/index.js';
+import type { ChainId, NetworkName } from '../chains/index.js';
 import type { WalletService } from '../wallets/contract.js';
 import { checkNetwork } from '../wallets/validation.js';
 import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
@@ -45,7 +45,6 @@ export class ActiveWalletIds {
     // One chain without the network used to fail the whole count, and every chain then reported that
     // first chain's refusal ("… for ETH" on BTC, BCH …): now each such chain carries its own.
     for (const chain of chains) {
-      if (listNetworks(chain).includes(network)) continue;
       try {
         checkNetwork(chain, network);
       } catch (error) {
