@@ -6,7 +6,7 @@
 // whose earlier reservation may have lapsed below the ledger's cursor, walks from that floor). An explicit
 // nonce below the confirmed count is refused as already used. The completed payload then goes through
 // the signer's one decode like any other.
-import type { ChainId, NetworkName } from '../chains/index.js';
+import { loadAddressCode, type ChainId, type NetworkName } from '../chains/index.js';
 import { EvmRevertError, type ChainViews } from '../chain-view/index.js';
 import { evmCompletionGaps } from '../signer/evm/index.js';
 import type { PrepareTransactionRequest, WalletKey } from '../signer/index.js';
@@ -52,6 +52,8 @@ export interface CompletionContext {
 }
 
 export async function completeEvmPayload(ctx: CompletionContext): Promise<CompletedPayload> {
+  // The gap check derives the sender's address; nothing before it in a job needs the EVM address code.
+  await loadAddressCode([ctx.chain]);
   const gaps = evmCompletionGaps({
     chain: ctx.chain,
     network: ctx.network,

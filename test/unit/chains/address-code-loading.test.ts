@@ -5,6 +5,8 @@
 import { computeAddress } from 'ethers';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeDigestSigner, testKey } from '../../../scripts/fixtures/fake-digest-signer.js';
+import type { Db } from 'mongodb';
+import { NonceLedger } from '../../../src/tatum/nonce-ledger.js';
 
 const key = testKey('address code loading');
 const BTC_TESTNET_P2WPKH = 'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx'; // BIP-173's test vector
@@ -63,4 +65,36 @@ describe('per-family address code', () => {
     });
     expect(signed.signed).toMatch(/^0x/);
   });
+
+  // Found by the chaos test in CI: the bundled daemon's EVM jobs failed with "not loaded yet" because the
+  // completion derives the sender before the signer entry point loads anything.
+  it('is loaded by the EVM completion, which derives the sender before the signer runs', async () => {
+    const { completeEvmPayload } = await import('../../../src/tatum/complete-evm.js');
+    const unsigned = JSON.stringify({ to: '0x' + '44'.repeat(20), value: '1', gasPrice: '1' });
+    const completed = await completeEvmPayload({
+      chain: 'ETH',
+      network: 'testnet',
+      jobId: 'job-1',
+      wallets: [key.wallet],
+      unsigned,
+      views: undefined, // nothing to complete from: the payload comes back as it was
+      ledger: unusedLedger(),
+      earlierNonce: undefined,
+    });
+    expect(completed).toEqual({ unsigned, completion: {}, nonce: undefined });
+    expect(chains.deriveAddress('ETH', 'testnet', key.wallet.publicKey)).toBe(
+      computeAddress(`0x${Buffer.from(key.wallet.publicKey).toString('hex')}`),
+    );
+  });
 });
+
+/** A ledger over a database that throws on any use: nothing to complete must reserve nothing. */
+function unusedLedger(): NonceLedger {
+  const untouched = new Proxy(Object.create(null) as object, {
+    get: (_target, name) => {
+      if (name === 'collection') return () => untouched;
+      throw new Error(`the nonce ledger's database was used (${String(name)}) with nothing to complete`);
+    },
+  });
+  return new NonceLedger(untouched as Db, 1_000);
+}
