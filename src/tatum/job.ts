@@ -1,7 +1,7 @@
 // One pending transaction through the exactly-once state machine of jobs.ts: claim → wallets → the one
 // decode (prepareTransaction) → four-eyes → policy → sign that decoded transaction → store bytes →
 // broadcast. Every failure is recorded on the job and in the audit; a SIGNED job is only re-broadcast.
-import { getChain, type ChainId, type NetworkName } from '../chains/index.js';
+import { getChain, loadAddressCode, type ChainId, type NetworkName } from '../chains/index.js';
 import { ChainUnavailableError, JsonRpcError, type ChainViews } from '../chain-view/index.js';
 import { KmsUnavailableError, RetryExhaustedError } from '../kms/index.js';
 import {
@@ -199,6 +199,10 @@ class Job {
   }
 
   async run(): Promise<JobResult> {
+    // The one load point of a job: completion, the decode, policy and the broadcast look-ups derive or
+    // compare addresses of the job's chain synchronously (src/chains/addresses/codecs.ts). Only the
+    // families of jobs that run are loaded, never all at init (the Lambda bundles' init size, issue 16).
+    await loadAddressCode([this.chain]);
     if (isFinal(this.held.job.state)) {
       if (!reopens(this.held.job, this.pending)) return { ...this.base, outcome: 'SKIPPED' };
       await this.reopen();

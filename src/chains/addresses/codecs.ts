@@ -33,8 +33,9 @@ const loaded = new Map<ChainFamily, FamilyAddressCodec>();
 /**
  * Imports the address code of each family (once; later calls return at once). deriveAddress,
  * validateAddress and the other address functions are synchronous — they run inside parsers — and need
- * their chain's family loaded first: by src/signer/index.ts before a family's signer runs, by the wallet
- * and loop code before they derive or compare addresses (see loadAddressCode in ../index.ts).
+ * their chain's family loaded first: by src/signer/index.ts before a family's signer runs, by each loop job
+ * at its start (src/tatum/job.ts), by the wallet code before it derives addresses (see loadAddressCode in
+ * ../index.ts). test/integration/address-code-fresh.test.ts runs these paths with nothing preloaded.
  */
 export async function loadFamilyAddressCodecs(families: Iterable<ChainFamily>): Promise<void> {
   const missing = [...new Set(families)].filter((family) => !loaded.has(family));

@@ -6,10 +6,13 @@ import { computeAddress } from 'ethers';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeDigestSigner, testKey } from '../../../scripts/fixtures/fake-digest-signer.js';
 import type { Db } from 'mongodb';
+import type { JobContext } from '../../../src/tatum/job.js';
+import type { JobClaim, SigningJobDoc } from '../../../src/tatum/jobs.js';
 import { NonceLedger } from '../../../src/tatum/nonce-ledger.js';
 
 const key = testKey('address code loading');
 const BTC_TESTNET_P2WPKH = 'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx'; // BIP-173's test vector
+const XRP_ADDRESS = 'rJHMeqKu8Ep7Fazx8MQG6JunaafBXz93YQ';
 
 type Chains = typeof import('../../../src/chains/index.js');
 
@@ -85,6 +88,25 @@ describe('per-family address code', () => {
     expect(chains.deriveAddress('ETH', 'testnet', key.wallet.publicKey)).toBe(
       computeAddress(`0x${Buffer.from(key.wallet.publicKey).toString('hex')}`),
     );
+  });
+
+  // The loop's one load point: every job loads its chain's family before any step (completion, decode,
+  // policy, broadcast look-ups) can derive or compare an address — and loads no other family.
+  it("is loaded by each loop job at its start, for the job's chain only", async () => {
+    const { runClaimed } = await import('../../../src/tatum/job.js');
+    const done = { state: 'BROADCAST', signatureIds: ['wallet-1'] } as unknown as SigningJobDoc;
+    const ctx = {
+      jobs: { working: <T>(work: () => Promise<T>) => work(), release: () => Promise.resolve() },
+      network: 'testnet',
+      runnerId: 'runner-1',
+      clock: () => new Date(),
+      log: () => undefined,
+    } as unknown as JobContext;
+    const pending = { id: 'job-2', chain: 'XRP', hashes: ['wallet-1'], serializedTransaction: '{}' };
+    const held = { claim: {}, job: done } as unknown as JobClaim;
+    expect(await runClaimed(ctx, 'XRP', pending, held)).toMatchObject({ outcome: 'SKIPPED' });
+    expect(chains.validateAddress('XRP', 'testnet', XRP_ADDRESS)).toMatchObject({ valid: true });
+    expect(() => chains.validateAddress('BTC', 'testnet', BTC_TESTNET_P2WPKH)).toThrow(/not loaded/);
   });
 });
 
