@@ -3,16 +3,21 @@
 // in the EVM completion that failed every ETH job of the bundled daemon. Here nothing is preloaded:
 // - the API Lambda's real handler (src/handlers/api.ts) runs in a fresh module graph (vi.resetModules):
 //   wallet creation and a further address key derive addresses of five families;
+// - the bundled CLI imports an XRP private key (`storemanagedprivatekey`, src/wallets/import.ts);
 // - the bundled `kms-signer daemon --runOnce` (test/support/daemon-process.ts), a process of its own, signs
 //   one pending transaction each of BTC (regtest), ETH, TRON, XRP and EGLD (testnet) through completion,
 //   four-eyes, an allow-list policy per chain (which normalises addresses), KMS, and broadcast.
 // Every job must reach BROADCAST and no log line may say the address code was not loaded. Every signed
 // transaction is checked by something we did not write: btcd and anvil mine them; ripple-keypairs (XRP)
 // and @multiversx/sdk-core (EGLD) verify them in the sandbox; tronweb and tiny-secp256k1 verify TRON's.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rm } from 'node:fs/promises';
 import { payments, networks } from 'bitcoinjs-lib';
+import * as keypairs from 'ripple-keypairs';
+import * as tiny from 'tiny-secp256k1';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { keyScripts } from '../../scripts/sandbox/bitcoin-payloads.js';
@@ -127,6 +132,36 @@ function startDaemon(name: string, args: string[], policy: object): DaemonProces
   return daemon;
 }
 
+/** One run of the bundled CLI (a process of its own), `stdin` piped in; its JSON output. */
+async function runCli(args: string[], stdin: string): Promise<unknown> {
+  const child = spawn(process.execPath, [cli, ...args], {
+    env: daemonEnv(env.db.databaseName, env.application),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  child.stdin.end(stdin);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const stderr = Buffer.concat(err).toString();
+  expect(code, stderr).toBe(0);
+  expect(stderr).not.toMatch(NOT_LOADED);
+  return JSON.parse(Buffer.concat(out).toString()) as unknown;
+}
+
+/** An XRP wallet imported from a private key by `kms-signer storemanagedprivatekey` (src/wallets/import.ts). */
+async function importedXrpWallet(): Promise<CreatedWallet> {
+  const privateKey = randomBytes(32);
+  const imported = walletSchema.parse(
+    await runCli(['storemanagedprivatekey', 'XRP', '--testnet', '--json'], `${privateKey.toString('hex')}\n`),
+  );
+  // ripple-keypairs' address of the key's public key, not our derivation, is the expected address.
+  const publicKey = tiny.pointFromScalar(privateKey, true) ?? expect.unreachable('invalid key');
+  expect(imported.address).toBe(keypairs.deriveAddress(Buffer.from(publicKey).toString('hex').toUpperCase()));
+  return imported;
+}
+
 it('API and bundled daemon load each family themselves: wallets of five families created, their pending transactions signed and broadcast', async () => {
   const { chains, call } = await freshApiLambda();
   // Nothing is loaded in this graph (the set-up's preload went to the graph the test file imported).
@@ -155,6 +190,9 @@ it('API and bundled daemon load each family themselves: wallets of five families
     index: 1,
     address: payments.p2wpkh({ pubkey, network: networks.regtest }).address,
   });
+
+  // XRP is signed with an imported key: the import path derives the address too.
+  created.set('XRP', await importedXrpWallet());
 
   const ids = new Map<string, string>();
   // BTC: a bitcore-JSON spend of a btcd regtest output the wallet's P2WPKH holds.
