@@ -13,6 +13,7 @@ import { loadLoopEnv, loadTatumConfig } from '../tatum/config.js';
 import { createDaemonDeps } from '../tatum/daemon.js';
 import { SigningLoop } from '../tatum/loop.js';
 import { reportPendingCounts } from '../tatum/pending-count.js';
+import { checkAllowedDestinations } from '../tatum/policy.js';
 import { runScheduledPasses, type InvocationClock, type ScheduledRunResult } from '../tatum/scheduled.js';
 
 // Powertools structured JSON logs; `event` keys are top-level fields, which the CDK metric filters read
@@ -34,6 +35,7 @@ async function build(env: NodeJS.ProcessEnv) {
   const settings = loadLoopEnv(
     await withSecretFromArn(env, 'FOUR_EYE_SECRET', 'FOUR_EYE_SECRET_ARN', config.aws),
   );
+  await checkAllowedDestinations(tatum.policy, settings.network);
   // KMS_SIGNER_RPC_NODES_ARN (kms-signer:chainNodesSecretArn): the chains' node URLs, which may hold keys.
   await secretIntoProcessEnv(NODE_MAP_VARIABLE, `${NODE_MAP_VARIABLE}_ARN`, config.aws);
   const { deps, context } = await createDaemonDeps(config, tatum, {

@@ -7,13 +7,16 @@ import {
   addressToOutputScript,
   canonicalTronAddress,
   getChain,
+  listNetworks,
   loadAddressCode,
   toEvmAddress,
+  validateAddress,
   type ChainId,
   type NetworkName,
 } from '../chains/index.js';
 import { transferView, type PreparedTransaction, type TransferView } from '../signer/index.js';
-import type { ChainPolicy } from './config.js';
+import { ConfigError } from '../config/index.js';
+import type { ChainPolicy, SigningPolicy } from './config.js';
 
 export interface PolicyDecision {
   allowed: boolean;
@@ -88,6 +91,30 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
     }
   }
   return { allowed: reasons.length === 0, reasons, transfers: views, policy: true };
+}
+
+/**
+ * Refuses a policy whose allow-list holds an address that is not valid on the loop's network (typo, wrong
+ * network, bad checksum): at start-up, naming the entry, instead of failing every job of the chain later.
+ * Chains without that network cannot have jobs on it and are not checked.
+ */
+export async function checkAllowedDestinations(policy: SigningPolicy, network: NetworkName): Promise<void> {
+  const lists = Object.entries(policy).filter(
+    (entry): entry is [ChainId, ChainPolicy & { allowedDestinations: string[] }] =>
+      entry[1].allowedDestinations !== undefined && listNetworks(entry[0]).includes(network),
+  );
+  await loadAddressCode(lists.map(([chain]) => chain));
+  for (const [chain, { allowedDestinations }] of lists) {
+    allowedDestinations.forEach((address, index) => {
+      const result = validateAddress(chain, network, address);
+      if (!result.valid) {
+        throw new ConfigError(
+          'SIGNING_POLICY',
+          `${chain}.allowedDestinations.${index}: ${JSON.stringify(address)} is not a ${network} address: ${result.reason}`,
+        );
+      }
+    });
+  }
 }
 
 /** A configured destination in the form the decode reports (see Transfer in src/signer/prepared.ts). */

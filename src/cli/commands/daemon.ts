@@ -4,10 +4,11 @@
 import type { Command } from 'commander';
 import { isNetworkName } from '../../chains/index.js';
 import { fourEyeSecretProblem } from '../../tatum/four-eye-signature.js';
-import { DEFAULT_CONCURRENCY, loadTatumConfig, parseChains } from '../../tatum/config.js';
+import { DEFAULT_CONCURRENCY, loadTatumConfig, parseChains, parseSigningPolicy } from '../../tatum/config.js';
 import { createDaemonDeps, runDaemon, type DaemonDeps } from '../../tatum/daemon.js';
 import { DEFAULT_REPORT_RETRIES_AFTER_MS } from '../../tatum/give-up.js';
 import { reportPendingCounts } from '../../tatum/pending-count.js';
+import { checkAllowedDestinations } from '../../tatum/policy.js';
 import { loadCliConfig } from '../config-summary.js';
 import { usageError } from '../errors.js';
 import type { CliEnv, ConfigSource } from '../io.js';
@@ -90,6 +91,8 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
       const checked = checkedOptions(opts, rt.io.env.FOUR_EYE_SECRET);
       const { period, concurrency, walletRefresh, lease, method, network, fourEyeSecret, chains } = checked;
       const { reportRetriesAfter } = checked;
+      // A bad allow-list entry is refused before anything connects, naming the entry.
+      await checkAllowedDestinations(parseSigningPolicy(rt.io.env.SIGNING_POLICY), network);
       const built = await factory(rt.io.env, opts.envFile === undefined ? {} : { envFile: opts.envFile });
       try {
         const wallets = list(opts.wallets);

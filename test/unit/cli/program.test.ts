@@ -113,6 +113,24 @@ describe('kms-signer program', () => {
     expect(out.stderr).toContain(`${flag}: ${reason}`);
   });
 
+  it('daemon refuses a policy whose allow-list holds an address of another network, naming the entry (exit 2)', async () => {
+    const policy = JSON.stringify({
+      BTC: {
+        allowedDestinations: [
+          'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx',
+          'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq',
+        ],
+      },
+    });
+    const out = await cli(['daemon', '--testnet', '--runOnce', '--externalUrl', 'http://127.0.0.1:9/x'], {
+      env: { SIGNING_POLICY: policy },
+    });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(
+      'SIGNING_POLICY: BTC.allowedDestinations.1: "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq" is not a testnet address',
+    );
+  });
+
   it('getprivatekey says keys never leave KMS', async () => {
     const out = await cli(['getprivatekey', ID]);
     expect(out.stderr).toBe(

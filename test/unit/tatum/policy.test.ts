@@ -1,11 +1,12 @@
 // Policy: what a transaction moves comes from the signer's one decode (EVM value + ERC-20, TRON TRX +
 // TRC-20, Bitcoin outputs minus change), and the allow-list / per-transaction / daily rules apply to
 // exactly that; deny wins, a decode that does not account for everything → denied.
+import { getAddress } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { deriveAddress, tronAddressFromHex } from '../../../src/chains/index.js';
+import { deriveAddress, tronAddressFromHex, type NetworkName } from '../../../src/chains/index.js';
 import { prepareTransaction, type PrepareTransactionRequest } from '../../../src/signer/index.js';
 import { parseSigningPolicy } from '../../../src/tatum/config.js';
-import { evaluatePolicy, type PolicyInput } from '../../../src/tatum/policy.js';
+import { checkAllowedDestinations, evaluatePolicy, type PolicyInput } from '../../../src/tatum/policy.js';
 import { bitcorePayload, keyScripts, previousTransaction, utxosOf } from '../../support/bitcoin-payloads.js';
 import { testKey } from '../../../scripts/fixtures/fake-digest-signer.js';
 import { trc20Transfer, trxTransfer } from '../../../scripts/fixtures/tron.js';
@@ -130,5 +131,40 @@ describe('evaluatePolicy', () => {
       /SIGNING_POLICY/,
     );
     expect(() => parseSigningPolicy('{"NOPE": {}}')).toThrow(/SIGNING_POLICY/);
+  });
+});
+
+describe('checkAllowedDestinations (at start-up)', () => {
+  const XRP_GENESIS = 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh';
+  const check = (policy: Record<string, unknown>, network: NetworkName = 'testnet') =>
+    checkAllowedDestinations(parseSigningPolicy(JSON.stringify(policy)), network);
+
+  it('accepts every spelling the loop compares: EIP-55, all-lower and all-upper hex, XRP, TRON', async () => {
+    await expect(
+      check({
+        ETH: { allowedDestinations: [getAddress(TO), TO, TO.toUpperCase().replace('0X', '0x')] },
+        XRP: { allowedDestinations: [XRP_GENESIS] },
+        TRON: { allowedDestinations: ['TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t'] },
+      }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('refuses a mistyped checksum or a foreign address, naming the chain, the entry and the reason', async () => {
+    const typo = getAddress(TO).replace(/[A-F]/, (c) => c.toLowerCase()); // breaks EIP-55's checksum
+    await expect(check({ ETH: { allowedDestinations: [TO, typo] } })).rejects.toThrow(
+      /^SIGNING_POLICY: ETH\.allowedDestinations\.1: ".+" is not a testnet address: /,
+    );
+    await expect(check({ XRP: { allowedDestinations: [TO] } })).rejects.toThrow(
+      /^SIGNING_POLICY: XRP\.allowedDestinations\.0: /,
+    );
+  });
+
+  it('leaves out chains the network does not have (no job of theirs can run on it)', async () => {
+    await expect(
+      check({ TRON: { allowedDestinations: ['not an address'] } }, 'regtest'),
+    ).resolves.toBeUndefined();
+    await expect(check({ BTC: { allowedDestinations: ['not an address'] } }, 'regtest')).rejects.toThrow(
+      /BTC\.allowedDestinations\.0/,
+    );
   });
 });
