@@ -4,7 +4,7 @@
 // $inc updates (src/db/claims.ts), and a password-guessing burst is exactly a concurrent one.
 import { randomUUID } from 'node:crypto';
 import { MongoServerError, type Db } from 'mongodb';
-import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.js';
+import { DUMMY_HASH, hashPassword, isBelowCurrentCost, verifyPassword } from './passwords.js';
 
 export const APPROVAL_OPERATORS = 'approval_operators';
 export const APPROVAL_LOGIN_FAILURES = 'approval_login_failures';
@@ -106,11 +106,22 @@ export class OperatorStore {
     const operator = await this.operators.findOne({ _id: name });
     const valid = await verifyPassword(password, operator?.passwordHash ?? DUMMY_HASH);
     // A disabled operator's right password still fails (and counts) like a wrong one: nothing to probe.
-    if (operator && valid && operator.disabled !== true)
+    if (operator && valid && operator.disabled !== true) {
+      if (isBelowCurrentCost(operator.passwordHash))
+        await this.upgradeHash(name, operator.passwordHash, password);
       return { ok: true, username: name, role: operator.role };
+    }
     await this.failures.insertOne({ _id: randomUUID(), username: name, at: this.clock(), ip });
     const failed = recent + 1;
     return { ok: false, reason: failed >= this.lockout.maxFailedLogins ? 'locked' : 'invalid' };
+  }
+
+  /** Re-hashes at the current cost; conditional on the old hash, so a password changed meanwhile is kept. */
+  private async upgradeHash(username: string, oldHash: string, password: string): Promise<void> {
+    await this.operators.updateOne(
+      { _id: username, passwordHash: oldHash },
+      { $set: { passwordHash: await hashPassword(password) } },
+    );
   }
 
   /** The operator's role, or null when unknown or disabled (their sessions then count as signed out). */

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evmPayload, evmPending } from '../../scripts/sandbox/pending-payloads.js';
 import { APPROVAL_AUDIT, type ApprovalAuditRecord } from '../../src/approvals/audit.js';
+import { APPROVAL_OPERATORS } from '../../src/approvals/operators.js';
 import { APPROVAL_VOTES } from '../../src/approvals/store.js';
 import { signFourEyeRequest } from '../../src/tatum/four-eye-signature.js';
 import type { PendingTransaction } from '../../src/tatum/types.js';
@@ -15,6 +16,7 @@ import {
   startApprovals,
   type ApprovalsHarness,
 } from '../support/approvals.js';
+import { legacyScryptHash } from '../support/legacy-password-hash.js';
 import { walletTestEnv, type WalletTestEnv } from '../support/wallets.js';
 
 const DEST = '0x8ba1f109551bd432803012645ac136ddd64dba72';
@@ -168,6 +170,21 @@ describe('approvals: the loop-facing endpoint', () => {
     for (const name of ['alice', 'bob'])
       expect((await (await signedIn(name)).vote(pending.id, 'approve')).status).toBe(303);
     expect((await loopCall(approvals, 'GET', pending.id)).status).toBe(200);
+  });
+
+  it('re-hashes a password stored at an older scrypt cost when its operator signs in', async () => {
+    await approvals.service.operators.create('legacy-op', OPERATOR_PASSWORD, 'approver');
+    const operators = env.db.collection<{ _id: string; passwordHash: string }>(APPROVAL_OPERATORS);
+    const legacy = legacyScryptHash(OPERATOR_PASSWORD, { logN: 15, r: 8, p: 1 });
+    await operators.updateOne({ _id: 'legacy-op' }, { $set: { passwordHash: legacy } });
+    expect(
+      (await new ConsoleClient(approvals.server.url).signIn('legacy-op', 'a wrong password!')).status,
+    ).toBe(401);
+    expect((await operators.findOne({ _id: 'legacy-op' }))?.passwordHash).toBe(legacy);
+    await signedIn('legacy-op');
+    const upgraded = (await operators.findOne({ _id: 'legacy-op' }))?.passwordHash ?? '';
+    expect(upgraded).toMatch(/^scrypt\$15\$8\$3\$/);
+    await signedIn('legacy-op');
   });
 
   it('locks an operator out after five failed sign-ins, even with the right password', async () => {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { loadApprovalsConfig, quorumFor } from '../../../src/approvals/config.js';
 import { html } from '../../../src/approvals/console/html.js';
 import { formatAmount } from '../../../src/approvals/console/pages.js';
-import { hashPassword, verifyPassword } from '../../../src/approvals/passwords.js';
+import { hashPassword, isBelowCurrentCost, verifyPassword } from '../../../src/approvals/passwords.js';
+import { legacyScryptHash } from '../../support/legacy-password-hash.js';
 import { decide, type Vote } from '../../../src/approvals/quorum.js';
 import { contentHash } from '../../../src/approvals/store.js';
 
@@ -70,11 +71,34 @@ describe('passwords', () => {
   it('scrypt hashes verify only the same password and never repeat', async () => {
     const a = await hashPassword('a long enough password');
     const b = await hashPassword('a long enough password');
-    expect(a).toMatch(/^scrypt\$15\$8\$1\$/);
+    expect(a).toMatch(/^scrypt\$15\$8\$3\$/);
     expect(a).not.toBe(b);
     expect(await verifyPassword('a long enough password', a)).toBe(true);
     expect(await verifyPassword('a long enough passworD', a)).toBe(false);
     await expect(hashPassword('short')).rejects.toThrow(/at least 12 characters/);
+  });
+
+  it('verifies hashes made at an older cost and marks them for re-hashing; new hashes are current', async () => {
+    const legacy = legacyScryptHash('a long enough password', { logN: 15, r: 8, p: 1 });
+    expect(await verifyPassword('a long enough password', legacy)).toBe(true);
+    expect(await verifyPassword('another long password', legacy)).toBe(false);
+    expect(isBelowCurrentCost(legacy)).toBe(true);
+    expect(isBelowCurrentCost(await hashPassword('a long enough password'))).toBe(false);
+  });
+
+  it('refuses stored hashes whose cost is out of bounds instead of computing them', async () => {
+    for (const cost of [
+      { logN: 24, r: 8, p: 1 },
+      { logN: 15, r: 64, p: 1 },
+      { logN: 15, r: 8, p: 0 },
+    ]) {
+      const stored = legacyScryptHash('a long enough password', { logN: 10, r: 1, p: 1 }).replace(
+        /^scrypt\$10\$1\$1\$/,
+        `scrypt$${cost.logN}$${cost.r}$${cost.p}$`,
+      );
+      expect(await verifyPassword('a long enough password', stored)).toBe(false);
+      expect(isBelowCurrentCost(stored)).toBe(true);
+    }
   });
 });
 
