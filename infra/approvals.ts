@@ -47,6 +47,8 @@ export interface ApprovalsDeploymentProps {
   environment: Record<string, string>;
   /** APPROVALS_QUORUM JSON (src/approvals/config.ts); unset: 2 on mainnet, 1 elsewhere. */
   quorum?: string;
+  /** APPROVALS_REQUIRE_TWO_STEP: operators enrol an authenticator app before anything else. */
+  requireTwoStep: boolean;
   /** VPC placement, as the other functions (kms-signer:vpc). */
   vpcPlacement?: Pick<FunctionOptions, 'vpc' | 'vpcSubnets' | 'securityGroups'>;
   accessLogFormat: Record<string, string>;
@@ -111,6 +113,7 @@ export class ApprovalsDeployment extends Construct {
         ...props.environment,
         FOUR_EYE_SECRET_ARN: this.fourEyeSecret.secretArn,
         ...(props.quorum !== undefined ? { APPROVALS_QUORUM: props.quorum } : {}),
+        APPROVALS_REQUIRE_TWO_STEP: String(props.requireTwoStep),
       },
     });
 

@@ -56,9 +56,10 @@ export interface StackConfig {
   account?: string;
   /**
    * Deploy the built-in approvals service (infra/approvals.ts) and point the signer's four-eyes check at
-   * it; APPROVALS_QUORUM JSON for it (`kms-signer:approvalsQuorum`), else its defaults.
+   * it; APPROVALS_QUORUM JSON for it (`kms-signer:approvalsQuorum`), else its defaults. Operators must
+   * enrol two-step sign-in unless `kms-signer:approvalsTwoStep=false`.
    */
-  approvals?: { quorum?: string };
+  approvals?: { quorum?: string; requireTwoStep: boolean };
   /**
    * An existing Secrets Manager secret (complete ARN) holding KMS_SIGNER_RPC_NODES: a JSON object of
    * `"<CHAIN>[_<NETWORK>]": "<node URL>"` (src/chain-view/endpoint.ts) — node URLs often carry API keys.
@@ -103,9 +104,9 @@ function integer(raw: Lookup, name: string, fallback: number, min: number, max: 
   return n;
 }
 
-function flag(raw: Lookup, name: string): boolean {
+function flag(raw: Lookup, name: string, fallback = false): boolean {
   const value = text(raw, name);
-  if (value === undefined) return false;
+  if (value === undefined) return fallback;
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   throw new Error(`context ${CONTEXT_PREFIX}${name} must be true or false, got ${value}`);
@@ -216,11 +217,14 @@ export function readConfig(node: Node, stageName?: string): StackConfig {
 function approvalsSettings(ctx: Lookup, externalUrl: string | undefined): StackConfig['approvals'] {
   const quorum = text(ctx, 'approvalsQuorum');
   if (!flag(ctx, 'approvals')) {
-    if (quorum !== undefined) {
-      throw new Error(`context ${CONTEXT_PREFIX}approvalsQuorum needs ${CONTEXT_PREFIX}approvals=true`);
+    for (const name of ['approvalsQuorum', 'approvalsTwoStep']) {
+      if (text(ctx, name) !== undefined) {
+        throw new Error(`context ${CONTEXT_PREFIX}${name} needs ${CONTEXT_PREFIX}approvals=true`);
+      }
     }
     return undefined;
   }
+  const requireTwoStep = flag(ctx, 'approvalsTwoStep', true);
   if (externalUrl !== undefined) {
     throw new Error(
       `context ${CONTEXT_PREFIX}approvals=true deploys the four-eyes service: drop ${CONTEXT_PREFIX}externalUrl`,
@@ -238,7 +242,7 @@ function approvalsSettings(ctx: Lookup, externalUrl: string | undefined): StackC
       throw new Error(`context ${CONTEXT_PREFIX}approvalsQuorum must be a JSON object, e.g. {"default":2}`);
     }
   }
-  return quorum !== undefined ? { quorum } : {};
+  return quorum !== undefined ? { quorum, requireTwoStep } : { requireTwoStep };
 }
 
 export interface StageDeployment {

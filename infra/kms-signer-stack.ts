@@ -102,6 +102,7 @@ export class KmsSignerStack extends Stack {
           mongoUriSecret: this.mongoUriSecret,
           environment: common,
           ...(config.approvals.quorum !== undefined ? { quorum: config.approvals.quorum } : {}),
+          requireTwoStep: config.approvals.requireTwoStep,
           vpcPlacement: inVpc,
           accessLogFormat: HTTP_API_ACCESS_LOG,
         })

@@ -165,6 +165,7 @@ async function main(): Promise<void> {
         sessionTtlMs: 60 * 60_000,
         maxFailedLogins: 5,
         lockoutWindowMs: 15 * 60_000,
+        requireTwoStep: false,
       },
     });
     const approvals = await startApprovalsServer({ service: approvalsService, port: 0 });

@@ -42,9 +42,24 @@ export class ConsoleClient {
     return response;
   }
 
-  async signIn(username: string, password = OPERATOR_PASSWORD): Promise<Response> {
+  /** `code`: the one-time code of an operator who enrolled two-step sign-in. */
+  async signIn(username: string, password = OPERATOR_PASSWORD, code = ''): Promise<Response> {
     const page = await (await this.request('/login')).text();
-    return this.request('/login', { form: { _csrf: hiddenValue(page, '_csrf'), username, password } });
+    return this.request('/login', {
+      form: { _csrf: hiddenValue(page, '_csrf'), username, password, code },
+    });
+  }
+
+  /** Starts two-step enrolment as a signed-in operator: the key the page shows (spaces removed) and its form's token. */
+  async twoStepEnrolment(): Promise<{ seed: string; csrf: string }> {
+    const page = await (await this.request('/two-step')).text();
+    const seed = /<code id="two-step-seed">([A-Z2-7 ]+)<\/code>/.exec(page)?.[1];
+    if (!seed) throw new Error('no two-step key on the page');
+    return { seed: seed.replaceAll(' ', ''), csrf: hiddenValue(page, '_csrf') };
+  }
+
+  async confirmTwoStep(csrf: string, code: string): Promise<Response> {
+    return this.request('/two-step', { form: { _csrf: csrf, code } });
   }
 
   /** The detail page's CSRF token and content hash. */

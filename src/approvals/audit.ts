@@ -26,7 +26,9 @@ export type ApprovalAuditAction =
   | 'operator-enabled'
   | 'operator-unlocked'
   | 'operator-password-reset'
-  | 'password-changed';
+  | 'password-changed'
+  | 'two-step-enabled'
+  | 'two-step-reset';
 
 export interface ApprovalAuditRecord {
   _id: string;

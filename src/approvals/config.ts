@@ -20,6 +20,8 @@ export interface ApprovalsConfig {
   /** Failed sign-ins within `lockoutWindowMs` that lock an operator out until they age out. */
   maxFailedLogins: number;
   lockoutWindowMs: number;
+  /** Every operator must enrol a one-time-code app before any other page (APPROVALS_REQUIRE_TWO_STEP). */
+  requireTwoStep: boolean;
 }
 
 /** Failed sign-ins that lock an operator out, and the window they count in (the console and the CLI). */
@@ -55,6 +57,7 @@ const envSchema = z.object({
     .default(24 * 3600),
   FOUR_EYE_SECRET: z.string(),
   APPROVALS_INSECURE_COOKIES: z.enum(['true', 'false']).default('false'),
+  APPROVALS_REQUIRE_TWO_STEP: z.enum(['true', 'false']).default('false'),
   APPROVALS_SESSION_SECONDS: z.coerce
     .number()
     .int()
@@ -103,5 +106,6 @@ export function loadApprovalsConfig(env: Readonly<Record<string, string | undefi
     sessionTtlMs: e.APPROVALS_SESSION_SECONDS * 1000,
     maxFailedLogins: OPERATOR_LOCKOUT.maxFailedLogins,
     lockoutWindowMs: OPERATOR_LOCKOUT.windowMs,
+    requireTwoStep: e.APPROVALS_REQUIRE_TWO_STEP === 'true',
   };
 }

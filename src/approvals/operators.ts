@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { MongoServerError, type Db } from 'mongodb';
 import { DUMMY_HASH, hashPassword, isBelowCurrentCost, verifyPassword } from './passwords.js';
+import type { EnrolledTwoStep, PendingTwoStep, TwoStepStore } from './two-step/store.js';
 
 export const APPROVAL_OPERATORS = 'approval_operators';
 export const APPROVAL_LOGIN_FAILURES = 'approval_login_failures';
@@ -26,6 +27,9 @@ export interface OperatorDoc {
   disabled?: boolean;
   /** Set with a one-time password from the admin page: the operator must choose their own first. */
   mustChangePassword?: boolean;
+  /** Enrolled second sign-in step (two-step/store.ts). */
+  twoStep?: EnrolledTwoStep;
+  twoStepPending?: PendingTwoStep;
 }
 
 /** An operator as the admin page lists them. */
@@ -35,6 +39,7 @@ export interface OperatorView {
   createdAt: Date;
   disabled: boolean;
   mustChangePassword: boolean;
+  twoStep: boolean;
   /** Locked out now: maxFailedLogins failures inside the window. */
   locked: boolean;
 }
@@ -61,6 +66,8 @@ export class OperatorStore {
     private readonly db: Db,
     private readonly clock: () => Date,
     private readonly lockout: { maxFailedLogins: number; windowMs: number },
+    /** Checks enrolled operators' one-time codes; without it they cannot sign in here. */
+    private readonly twoStep: TwoStepStore | null = null,
   ) {}
 
   private get operators() {
@@ -98,7 +105,8 @@ export class OperatorStore {
     }
   }
 
-  async signIn(username: string, password: string, ip: string): Promise<SignInResult> {
+  /** `code`: the one-time code, required once the operator enrolled a second step (counts as a failure if wrong). */
+  async signIn(username: string, password: string, ip: string, code = ''): Promise<SignInResult> {
     const name = normalizeUsername(username);
     const since = new Date(this.clock().getTime() - this.lockout.windowMs);
     const recent = await this.failures.countDocuments({ username: name, at: { $gte: since } });
@@ -106,7 +114,9 @@ export class OperatorStore {
     const operator = await this.operators.findOne({ _id: name });
     const valid = await verifyPassword(password, operator?.passwordHash ?? DUMMY_HASH);
     // A disabled operator's right password still fails (and counts) like a wrong one: nothing to probe.
-    if (operator && valid && operator.disabled !== true) {
+    // The code is checked (and its step used up) only after the right password: a guess cannot burn it.
+    const passed = valid && (await this.secondStepPassed(operator, code));
+    if (operator && passed && operator.disabled !== true) {
       if (isBelowCurrentCost(operator.passwordHash))
         await this.upgradeHash(name, operator.passwordHash, password);
       return { ok: true, username: name, role: operator.role };
@@ -114,6 +124,11 @@ export class OperatorStore {
     await this.failures.insertOne({ _id: randomUUID(), username: name, at: this.clock(), ip });
     const failed = recent + 1;
     return { ok: false, reason: failed >= this.lockout.maxFailedLogins ? 'locked' : 'invalid' };
+  }
+
+  private async secondStepPassed(operator: OperatorDoc | null, code: string): Promise<boolean> {
+    if (!operator?.twoStep) return true;
+    return this.twoStep !== null && this.twoStep.verify(operator, code);
   }
 
   /** Re-hashes at the current cost; conditional on the old hash, so a password changed meanwhile is kept. */
@@ -144,6 +159,7 @@ export class OperatorStore {
         createdAt: o.createdAt,
         disabled: o.disabled === true,
         mustChangePassword: o.mustChangePassword === true,
+        twoStep: o.twoStep !== undefined,
         locked:
           (await this.failures.countDocuments({ username: o._id, at: { $gte: since } })) >=
           this.lockout.maxFailedLogins,

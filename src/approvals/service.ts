@@ -11,6 +11,8 @@ import { decodePending } from './decode.js';
 import { OperatorStore } from './operators.js';
 import { SessionStore } from './sessions.js';
 import { ApprovalStore, type PendingDoc } from './store.js';
+import { sealKey } from './two-step/seed-seal.js';
+import { TwoStepStore } from './two-step/store.js';
 import type { QuorumState } from './quorum.js';
 
 export interface ApprovalsDeps {
@@ -25,6 +27,7 @@ export class ApprovalsService {
   readonly config: ApprovalsConfig;
   readonly store: ApprovalStore;
   readonly operators: OperatorStore;
+  readonly twoStep: TwoStepStore;
   readonly sessions: SessionStore;
   readonly audit: ApprovalAudit;
   readonly clock: () => Date;
@@ -33,10 +36,13 @@ export class ApprovalsService {
     this.config = deps.config;
     this.clock = deps.clock ?? (() => new Date());
     this.store = new ApprovalStore(deps.db, this.clock);
-    this.operators = new OperatorStore(deps.db, this.clock, {
-      maxFailedLogins: deps.config.maxFailedLogins,
-      windowMs: deps.config.lockoutWindowMs,
-    });
+    this.twoStep = new TwoStepStore(deps.db, this.clock, sealKey(deps.config.loopSecret));
+    this.operators = new OperatorStore(
+      deps.db,
+      this.clock,
+      { maxFailedLogins: deps.config.maxFailedLogins, windowMs: deps.config.lockoutWindowMs },
+      this.twoStep,
+    );
     this.sessions = new SessionStore(deps.db, this.clock, deps.config.sessionTtlMs);
     this.audit = new ApprovalAudit(deps.db, this.clock);
   }

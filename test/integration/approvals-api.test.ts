@@ -6,11 +6,13 @@ import { evmPayload, evmPending } from '../../scripts/sandbox/pending-payloads.j
 import { APPROVAL_AUDIT, type ApprovalAuditRecord } from '../../src/approvals/audit.js';
 import { APPROVAL_OPERATORS } from '../../src/approvals/operators.js';
 import { APPROVAL_VOTES } from '../../src/approvals/store.js';
+import { codeAt } from '../../src/approvals/two-step/codes.js';
 import { signFourEyeRequest } from '../../src/tatum/four-eye-signature.js';
 import type { PendingTransaction } from '../../src/tatum/types.js';
 import type { WalletView } from '../../src/wallets/contract.js';
 import {
   ConsoleClient,
+  hiddenValue,
   loopCall,
   OPERATOR_PASSWORD,
   startApprovals,
@@ -185,6 +187,73 @@ describe('approvals: the loop-facing endpoint', () => {
     const upgraded = (await operators.findOne({ _id: 'legacy-op' }))?.passwordHash ?? '';
     expect(upgraded).toMatch(/^scrypt\$15\$8\$3\$/);
     await signedIn('legacy-op');
+  });
+
+  it('two-step sign-in: enrolled by a first code, then required at sign-in, each code once, reset by an admin', async () => {
+    await approvals.service.operators.create('carol', OPERATOR_PASSWORD, 'approver');
+    await approvals.service.operators.create('root', OPERATOR_PASSWORD, 'admin');
+    const carol = await signedIn('carol');
+    const { seed, csrf } = await carol.twoStepEnrolment();
+    const now = () => approvals.service.clock();
+    const wrong = String((Number(codeAt(seed, now())) + 1) % 1_000_000).padStart(6, '0');
+    expect((await carol.confirmTwoStep(csrf, wrong)).status).toBe(400);
+    const again = await carol.twoStepEnrolment();
+    expect((await carol.confirmTwoStep(again.csrf, codeAt(again.seed, now()))).status).toBe(303);
+    const audit = env.db.collection<ApprovalAuditRecord>(APPROVAL_AUDIT);
+    expect(await audit.countDocuments({ actor: 'carol', action: 'two-step-enabled' })).toBe(1);
+    const stored = await env.db
+      .collection<{ _id: string; twoStep?: { sealed: string } }>(APPROVAL_OPERATORS)
+      .findOne({ _id: 'carol' });
+    expect(stored?.twoStep?.sealed).toBeDefined();
+    expect(JSON.stringify(stored)).not.toContain(again.seed);
+
+    approvals.advance(30_000); // the enrolment used this step's code
+    const client = new ConsoleClient(approvals.server.url);
+    expect((await client.signIn('carol')).status).toBe(401);
+    expect((await client.signIn('carol', OPERATOR_PASSWORD, wrong)).status).toBe(401);
+    const code = codeAt(again.seed, now());
+    expect((await client.signIn('carol', 'a wrong password!', code)).status).toBe(401);
+    expect((await client.signIn('carol', OPERATOR_PASSWORD, code)).status).toBe(303);
+    // The same code again, or the previous step's (still inside the drift allowance): refused even with the
+    // right password, and counted like any failure.
+    await approvals.service.operators.unlock('carol');
+    const previous = codeAt(again.seed, new Date(now().getTime() - 30_000));
+    for (const replay of [code, previous]) {
+      const replayed = new ConsoleClient(approvals.server.url);
+      expect((await replayed.signIn('carol', OPERATOR_PASSWORD, replay)).status).toBe(401);
+    }
+    expect(await audit.countDocuments({ actor: 'carol', action: 'login-failed' })).toBe(5);
+
+    const root = await signedIn('root');
+    const page = await (await root.request('/admin/operators')).text();
+    expect(page).toContain('two-step on');
+    const reset = await root.request('/admin/operators/carol', {
+      form: { _csrf: hiddenValue(page, '_csrf'), action: 'reset-two-step' },
+    });
+    expect(reset.status).toBe(200);
+    expect(await audit.countDocuments({ actor: 'root', action: 'two-step-reset', detail: 'carol' })).toBe(1);
+    await signedIn('carol'); // password only again
+  });
+
+  it('with two-step required, an operator without it reaches only the enrolment page; the loop is not affected', async () => {
+    const strict = await startApprovals(env, { requireTwoStep: true });
+    try {
+      await strict.service.operators.create('dave', OPERATOR_PASSWORD, 'approver');
+      const dave = new ConsoleClient(strict.server.url);
+      expect((await dave.signIn('dave')).status).toBe(303);
+      for (const path of ['/', '/audit', '/tx/0123456789abcdef01234567']) {
+        const response = await dave.request(path);
+        expect(response.status).toBe(303);
+        expect(response.headers.get('location')).toBe('/two-step');
+      }
+      const { seed, csrf } = await dave.twoStepEnrolment();
+      expect((await dave.confirmTwoStep(csrf, codeAt(seed, strict.service.clock()))).status).toBe(303);
+      expect((await dave.request('/')).status).toBe(200);
+      const pending = newPending();
+      expect((await loopCall(strict, 'GET', pending.id)).status).toBe(404);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('locks an operator out after five failed sign-ins, even with the right password', async () => {

@@ -4,6 +4,7 @@
 // expired approvals sign nothing; a form without its CSRF token and a viewer's vote are refused. An admin
 // manages operators on the Operators page, by keyboard: add (one-time password, then the operator's own),
 // change role, unlock a locked-out operator, disable — each audited; a viewer and a token-less form are refused.
+// An operator enrols two-step sign-in from its QR page and then needs the code to sign in.
 // UPDATE_SCREENSHOTS=1 writes the console screenshots shown in the README to docs/.
 import { countingSigner as recordingSigner, evmDevLoopOptions } from '../support/evm-loop.js';
 import { mkdtempSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { evmPayload, evmPending } from '../../scripts/sandbox/pending-payloads.j
 import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
 import { APPROVAL_AUDIT, type ApprovalAuditRecord } from '../../src/approvals/audit.js';
 import { APPROVAL_VOTES } from '../../src/approvals/store.js';
+import { codeAt } from '../../src/approvals/two-step/codes.js';
 import { SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
 import { SigningLoop } from '../../src/tatum/loop.js';
 import type { WalletView } from '../../src/wallets/contract.js';
@@ -366,5 +368,33 @@ describe('approvals console in Chromium', () => {
     expect(direct.status()).toBe(403);
     expect((await approvals.service.operators.list()).map((o) => o.username)).not.toContain('mallory');
     for (const p of [victor, ada]) await p.context().close();
+  });
+
+  it('an operator turns on two-step sign-in from the QR page; then the code is needed to sign in', async () => {
+    await approvals.service.operators.create('erin', OPERATOR_PASSWORD, 'approver');
+    const erin = await operator('erin');
+    await erin.getByRole('link', { name: 'Two-step sign-in' }).click();
+    await erin.getByRole('heading', { name: 'Two-step sign-in' }).waitFor();
+    expect(await erin.locator('figure.qr svg').count()).toBe(1);
+    const seed = (await erin.locator('#two-step-seed').textContent())!.replaceAll(' ', '');
+    await erin.getByLabel('Code from the app').fill('000000');
+    await erin.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    expect(await erin.getByRole('alert').textContent()).toContain('does not match');
+    await erin.getByLabel('Code from the app').fill(codeAt(seed, approvals.service.clock()));
+    await erin.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    await erin.getByRole('heading', { name: 'Pending transactions' }).waitFor();
+    await erin.getByRole('button', { name: 'Sign out' }).click();
+    await erin.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+    approvals.advance(30_000); // the enrolment used this step's code
+    await signIn(erin, 'erin', OPERATOR_PASSWORD);
+    expect(await erin.getByRole('alert').textContent()).toContain(
+      'Wrong username, password or one-time code',
+    );
+    await erin.getByLabel('Password').fill(OPERATOR_PASSWORD);
+    await erin.getByLabel('One-time code').fill(codeAt(seed, approvals.service.clock()));
+    await erin.getByRole('button', { name: 'Sign in' }).click();
+    await erin.getByRole('heading', { name: 'Pending transactions' }).waitFor();
+    await erin.context().close();
   });
 });

@@ -95,6 +95,7 @@ beforeAll(async () => {
       sessionTtlMs: 3_600_000,
       maxFailedLogins: 5,
       lockoutWindowMs: 900_000,
+      requireTwoStep: false,
     },
   });
   for (const name of ['alice', 'bob']) await service.operators.create(name, OPERATOR_PASSWORD, 'approver');

@@ -40,6 +40,7 @@ export async function startApprovals(
       sessionTtlMs: 60 * 60_000,
       maxFailedLogins: 5,
       lockoutWindowMs: 15 * 60_000,
+      requireTwoStep: false,
       ...overrides,
     },
   });

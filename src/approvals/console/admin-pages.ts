@@ -25,6 +25,7 @@ function statusOf(o: OperatorView): string {
   const parts = [o.disabled ? 'disabled' : 'active'];
   if (o.locked) parts.push('locked out');
   if (o.mustChangePassword) parts.push('must set a password');
+  parts.push(o.twoStep ? 'two-step on' : 'no two-step');
   return parts.join(', ');
 }
 
@@ -47,7 +48,8 @@ function operatorActions(viewer: Viewer, o: OperatorView): SafeHtml {
     </form>
     ${o.disabled ? actionForm(viewer, o, 'enable', 'Enable') : actionForm(viewer, o, 'disable', 'Disable')}
     ${o.locked ? actionForm(viewer, o, 'unlock', 'Unlock') : ''}
-    ${actionForm(viewer, o, 'reset-password', 'Reset password')}`;
+    ${actionForm(viewer, o, 'reset-password', 'Reset password')}
+    ${o.twoStep ? actionForm(viewer, o, 'reset-two-step', 'Reset two-step') : ''}`;
 }
 
 export function operatorsPage(input: OperatorsPageInput): string {

@@ -132,6 +132,11 @@ class AdminRoutes {
           oneTime: { username, password },
         });
       }
+      case 'reset-two-step': {
+        await this.service.twoStep.reset(username);
+        await this.record(c, viewer, 'two-step-reset', username);
+        return this.page(c, viewer, { notice: `${username} must set up two-step sign-in again.` });
+      }
       default:
         return this.page(c, viewer, { error: 'Unknown action.', status: 400 });
     }

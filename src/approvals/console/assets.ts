@@ -30,6 +30,7 @@ button.approve { background: #0b5b1f; color: #fff; border-color: #0b5b1f; }
 button.reject { background: #8a1010; color: #fff; border-color: #8a1010; }
 .buttons { display: flex; gap: .75rem; } .hint { color: #444; font-size: .9em; }
 input, textarea { font: inherit; padding: .3rem; }
+.qr svg { width: 12rem; height: 12rem; display: block; }
 `;
 
 export const CONSOLE_JS = `

@@ -37,6 +37,7 @@ export function layout(title: string, body: SafeHtml, viewer: Viewer | null): st
                       ${viewer.role === 'admin' ? html`<li><a href="/audit">Audit log</a></li>` : ''}
                       ${viewer.role === 'admin' ? html`<li><a href="/admin/operators">Operators</a></li>` : ''}
                       <li><a href="/password">Password</a></li>
+                      <li><a href="/two-step">Two-step sign-in</a></li>
                     </ul>
                   </nav>
                   <form method="post" action="/logout" class="signout">
@@ -66,6 +67,8 @@ export function loginPage(csrf: string, error: string | null, username = ''): st
         <input id="username" name="username" autocomplete="username" required value="${username}" autofocus />
         <label for="password">Password</label>
         <input id="password" name="password" type="password" autocomplete="current-password" required />
+        <label for="code">One-time code <span class="hint">(if you turned on two-step sign-in)</span></label>
+        <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" />
         <button type="submit">Sign in</button>
       </form>`,
     null,

@@ -8,6 +8,7 @@ import { canVote } from '../operators.js';
 import type { ApprovalsService } from '../service.js';
 import { randomToken, sameToken } from '../sessions.js';
 import { registerAdminRoutes } from './admin.js';
+import { registerTwoStepRoutes } from './two-step.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { auditPage, detailPage, listPage, loginPage, messagePage, type Viewer } from './pages.js';
 
@@ -75,11 +76,13 @@ class ConsoleRoutes {
     app.post('/tx/:id/vote', (c) => this.vote(c));
     app.get('/audit', (c) => this.audit(c));
     registerAdminRoutes(app, this.service, this);
+    registerTwoStepRoutes(app, this.service, this);
   }
 
   /**
    * An operator signed in with a one-time password reaches only the set-password page (and sign-out)
-   * until they chose their own; the loop's endpoint and the static files are not operator pages.
+   * until they chose their own; then, where two-step sign-in is required, only the enrolment page until
+   * they enrolled. The loop's endpoint and the static files are not operator pages.
    */
   private readonly passwordFirst: MiddlewareHandler = async (c, next) => {
     if (/^\/(password|logout|login|health|console\.(css|js)|four-eye(\/.*)?)$/.test(c.req.path)) {
@@ -90,6 +93,14 @@ class ConsoleRoutes {
     const session = token ? await this.service.sessions.find(token) : null;
     if (session && (await this.service.operators.mustChangePassword(session.username))) {
       return c.redirect('/password', 303);
+    }
+    if (
+      session &&
+      this.service.config.requireTwoStep &&
+      c.req.path !== '/two-step' &&
+      (await this.service.twoStep.enabledAt(session.username)) === null
+    ) {
+      return c.redirect('/two-step', 303);
     }
     await next();
     return undefined;
@@ -182,20 +193,21 @@ class ConsoleRoutes {
     }
     const username = field(form, 'username').slice(0, 64);
     const password = field(form, 'password').slice(0, 1024);
-    const result = await this.service.operators.signIn(username, password, client.ip);
+    const code = field(form, 'code').slice(0, 16);
+    const result = await this.service.operators.signIn(username, password, client.ip, code);
     if (!result.ok) {
       const locked = result.reason === 'locked';
       await this.service.audit.record({
         actor: username.toLowerCase() || 'anonymous',
         action: locked ? 'login-locked' : 'login-failed',
-        detail: locked ? 'too many failed sign-ins' : 'wrong username or password',
+        detail: locked ? 'too many failed sign-ins' : 'wrong username, password or one-time code',
         ...client,
       });
       const csrf = randomToken();
       setCookie(c, this.names.login, csrf, { ...this.cookieOptions, maxAge: 15 * 60 });
       const message = locked
         ? 'Too many failed sign-ins for this operator. Sign-in is locked for 15 minutes; ask an admin if this was not you.'
-        : 'Wrong username or password.';
+        : 'Wrong username, password or one-time code.';
       return c.html(loginPage(csrf, message, username), locked ? 429 : 401);
     }
     deleteCookie(c, this.names.login, this.cookieOptions);

@@ -52,6 +52,16 @@ describe('quorum', () => {
     expect(quorumFor(custom, 'ETH', 'testnet')).toBe(3);
   });
 
+  it('requires two-step sign-in only when APPROVALS_REQUIRE_TWO_STEP=true', () => {
+    expect(loadApprovalsConfig({ FOUR_EYE_SECRET: SECRET }).requireTwoStep).toBe(false);
+    expect(
+      loadApprovalsConfig({ FOUR_EYE_SECRET: SECRET, APPROVALS_REQUIRE_TWO_STEP: 'true' }).requireTwoStep,
+    ).toBe(true);
+    expect(() => loadApprovalsConfig({ FOUR_EYE_SECRET: SECRET, APPROVALS_REQUIRE_TWO_STEP: 'yes' })).toThrow(
+      /^APPROVALS_REQUIRE_TWO_STEP/,
+    );
+  });
+
   it('refuses bad settings naming the variable', () => {
     expect(() => loadApprovalsConfig({})).toThrow(/^FOUR_EYE_SECRET/);
     expect(() => loadApprovalsConfig({ FOUR_EYE_SECRET: 'short' })).toThrow(/at least 32 characters/);

@@ -72,6 +72,7 @@ describe('approvals service in the stack', () => {
     expect(env.FOUR_EYE_SECRET_ARN).toEqual({ Ref: secretId });
     expect(env.MONGODB_URI_SECRET_ARN).toBeDefined();
     expect(env.APPROVALS_QUORUM).toBe('{"default":3}');
+    expect(env.APPROVALS_REQUIRE_TWO_STEP).toBe('true');
     expect(env).not.toHaveProperty('FOUR_EYE_SECRET');
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
@@ -118,6 +119,17 @@ describe('approvals service in the stack', () => {
     );
     expect(() => synthStack({ 'kms-signer:approvalsQuorum': '{"default":2}' })).toThrow(
       /approvalsQuorum needs kms-signer:approvals=true/,
+    );
+    expect(() => synthStack({ 'kms-signer:approvalsTwoStep': 'false' })).toThrow(
+      /approvalsTwoStep needs kms-signer:approvals=true/,
+    );
+  });
+
+  it('requires two-step sign-in for operators unless approvalsTwoStep=false', () => {
+    const { template } = synthStack({ ...APPROVALS, 'kms-signer:approvalsTwoStep': 'false' });
+    expect(envOf(template, /approvals service/).APPROVALS_REQUIRE_TWO_STEP).toBe('false');
+    expect(() => synthStack({ ...APPROVALS, 'kms-signer:approvalsTwoStep': 'maybe' })).toThrow(
+      /approvalsTwoStep must be true or false/,
     );
   });
 
