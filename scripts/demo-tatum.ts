@@ -27,6 +27,7 @@ import { SIGNING_AUDIT, type AuditRecord } from '../src/tatum/audit.js';
 import { createTatumClient, SANDBOX_BROADCAST_PATHS } from '../src/tatum/client.js';
 import { runDaemon, type DaemonDeps } from '../src/tatum/daemon.js';
 import type { JobResult } from '../src/tatum/loop.js';
+import { codeAt } from '../src/approvals/two-step/codes.js';
 import { ConsoleClient, OPERATOR_PASSWORD } from './sandbox/approvals-console.js';
 import { fundScripts } from './sandbox/btc-funding.js';
 import { bitcorePending, erc20TransferPayload, evmPayload, evmPending } from './sandbox/pending-payloads.js';
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
         sessionTtlMs: 60 * 60_000,
         maxFailedLogins: 5,
         lockoutWindowMs: 15 * 60_000,
-        requireTwoStep: false,
+        requireTwoStep: true,
       },
     });
     const approvals = await startApprovalsServer({ service: approvalsService, port: 0 });
@@ -338,6 +339,12 @@ async function main(): Promise<void> {
       const console_ = new ConsoleClient(approvals.url);
       const signIn = await console_.signIn(name);
       if (signIn.status !== 303) throw new Error(`${name} could not sign in: HTTP ${signIn.status}`);
+      // The console requires two-step sign-in (as deployed): the operator's app would show this code.
+      const { seed, csrf } = await console_.twoStepEnrolment();
+      const enrolled = await console_.confirmTwoStep(csrf, codeAt(seed, new Date()));
+      if (enrolled.status !== 303)
+        throw new Error(`${name} could not enrol two-step: HTTP ${enrolled.status}`);
+      info(`${name} signs in and enrols two-step sign-in (the console requires it)`);
       for (const id of queued) {
         const response = await console_.vote(id, 'approve');
         const doc = await approvalsService.store.get(id);
