@@ -35,7 +35,7 @@ async function build(env: NodeJS.ProcessEnv) {
   const settings = loadLoopEnv(
     await withSecretFromArn(env, 'FOUR_EYE_SECRET', 'FOUR_EYE_SECRET_ARN', config.aws),
   );
-  await checkAllowedDestinations(tatum.policy, settings.network);
+  await checkAllowedDestinations(tatum.policy, settings.network, settings.chains);
   // KMS_SIGNER_RPC_NODES_ARN (kms-signer:chainNodesSecretArn): the chains' node URLs, which may hold keys.
   await secretIntoProcessEnv(NODE_MAP_VARIABLE, `${NODE_MAP_VARIABLE}_ARN`, config.aws);
   const { deps, context } = await createDaemonDeps(config, tatum, {

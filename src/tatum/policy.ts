@@ -96,12 +96,19 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
 /**
  * Refuses a policy whose allow-list holds an address that is not valid on the loop's network (typo, wrong
  * network, bad checksum): at start-up, naming the entry, instead of failing every job of the chain later.
- * Chains without that network cannot have jobs on it and are not checked.
+ * Only the runner's chains are checked (one policy may serve runners of several networks and chains), and
+ * of those only the ones that have the network: no job of the others can run here.
  */
-export async function checkAllowedDestinations(policy: SigningPolicy, network: NetworkName): Promise<void> {
+export async function checkAllowedDestinations(
+  policy: SigningPolicy,
+  network: NetworkName,
+  chains: readonly ChainId[],
+): Promise<void> {
   const lists = Object.entries(policy).filter(
     (entry): entry is [ChainId, ChainPolicy & { allowedDestinations: string[] }] =>
-      entry[1].allowedDestinations !== undefined && listNetworks(entry[0]).includes(network),
+      entry[1].allowedDestinations !== undefined &&
+      chains.includes(entry[0] as ChainId) &&
+      listNetworks(entry[0]).includes(network),
   );
   await loadAddressCode(lists.map(([chain]) => chain));
   for (const [chain, { allowedDestinations }] of lists) {

@@ -92,7 +92,7 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
       const { period, concurrency, walletRefresh, lease, method, network, fourEyeSecret, chains } = checked;
       const { reportRetriesAfter } = checked;
       // A bad allow-list entry is refused before anything connects, naming the entry.
-      await checkAllowedDestinations(parseSigningPolicy(rt.io.env.SIGNING_POLICY), network);
+      await checkAllowedDestinations(parseSigningPolicy(rt.io.env.SIGNING_POLICY), network, chains);
       const built = await factory(rt.io.env, opts.envFile === undefined ? {} : { envFile: opts.envFile });
       try {
         const wallets = list(opts.wallets);

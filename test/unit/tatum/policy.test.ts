@@ -3,7 +3,13 @@
 // exactly that; deny wins, a decode that does not account for everything → denied.
 import { getAddress } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { deriveAddress, tronAddressFromHex, type NetworkName } from '../../../src/chains/index.js';
+import {
+  CHAIN_IDS,
+  deriveAddress,
+  tronAddressFromHex,
+  type ChainId,
+  type NetworkName,
+} from '../../../src/chains/index.js';
 import { prepareTransaction, type PrepareTransactionRequest } from '../../../src/signer/index.js';
 import { parseSigningPolicy } from '../../../src/tatum/config.js';
 import { checkAllowedDestinations, evaluatePolicy, type PolicyInput } from '../../../src/tatum/policy.js';
@@ -136,8 +142,11 @@ describe('evaluatePolicy', () => {
 
 describe('checkAllowedDestinations (at start-up)', () => {
   const XRP_GENESIS = 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh';
-  const check = (policy: Record<string, unknown>, network: NetworkName = 'testnet') =>
-    checkAllowedDestinations(parseSigningPolicy(JSON.stringify(policy)), network);
+  const check = (
+    policy: Record<string, unknown>,
+    network: NetworkName = 'testnet',
+    chains: readonly ChainId[] = CHAIN_IDS,
+  ) => checkAllowedDestinations(parseSigningPolicy(JSON.stringify(policy)), network, chains);
 
   it('accepts every spelling the loop compares: EIP-55, all-lower and all-upper hex, XRP, TRON', async () => {
     await expect(
@@ -166,5 +175,14 @@ describe('checkAllowedDestinations (at start-up)', () => {
     await expect(check({ BTC: { allowedDestinations: ['not an address'] } }, 'regtest')).rejects.toThrow(
       /BTC\.allowedDestinations\.0/,
     );
+  });
+
+  it("checks only the runner's chains: one policy may list a regtest BTC address beside a testnet ETH runner", async () => {
+    const policy = {
+      BTC: { allowedDestinations: ['bcrt1qmfrdx7a7dhhqc282cusmx5t0epeu6la5a30l4q'] },
+      ETH: { allowedDestinations: [TO] },
+    };
+    await expect(check(policy, 'testnet', ['ETH'])).resolves.toBeUndefined();
+    await expect(check(policy, 'testnet', ['ETH', 'BTC'])).rejects.toThrow(/BTC\.allowedDestinations\.0/);
   });
 });
