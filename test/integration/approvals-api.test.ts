@@ -222,7 +222,17 @@ describe('approvals: the loop-facing endpoint', () => {
       const replayed = new ConsoleClient(approvals.server.url);
       expect((await replayed.signIn('carol', OPERATOR_PASSWORD, replay)).status).toBe(401);
     }
-    expect(await audit.countDocuments({ actor: 'carol', action: 'login-failed' })).toBe(5);
+    // Three sign-ins racing with the next step's code: exactly one passes.
+    approvals.advance(30_000);
+    const fresh = codeAt(again.seed, now());
+    const racing = await Promise.all(
+      [0, 1, 2].map(
+        async () =>
+          (await new ConsoleClient(approvals.server.url).signIn('carol', OPERATOR_PASSWORD, fresh)).status,
+      ),
+    );
+    expect(racing.sort()).toEqual([303, 401, 401]);
+    expect(await audit.countDocuments({ actor: 'carol', action: 'login-failed' })).toBe(7);
 
     const root = await signedIn('root');
     const page = await (await root.request('/admin/operators')).text();

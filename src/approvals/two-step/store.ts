@@ -1,11 +1,15 @@
 // Operators' second sign-in step, kept on their operator document: `twoStep` once enrolled (the sealed seed
 // and the last time step accepted), `twoStepPending` while an enrolment waits for its first code. A step is
-// accepted at most once: the update that records it is conditional on a lower last step, so two sign-ins
-// racing with the same code cannot both pass.
-import type { Collection, Db } from 'mongodb';
+// accepted at most once per operator: it must be above the last one accepted, and it is claimed by inserting
+// `<operator>:<step>` into `approval_two_step_codes` — an insert against the unique _id is the one operation
+// FerretDB 1.24 makes atomic (src/db/claims.ts), so two sign-ins racing with the same code cannot both pass.
+import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { APPROVAL_OPERATORS, type OperatorDoc } from '../operators.js';
 import { codeStep, newSeed, seedUri } from './codes.js';
 import { openSeed, sealSeed, type SealKey } from './seed-seal.js';
+
+export const APPROVAL_TWO_STEP_CODES = 'approval_two_step_codes';
+const DUPLICATE_KEY = 11000;
 
 export interface EnrolledTwoStep {
   sealed: string;
@@ -66,7 +70,7 @@ export class TwoStepStore {
     const pending = operator?.twoStepPending;
     const seed = pending ? openSeed(this.key, pending.sealed, username) : null;
     const step = seed ? codeStep(seed, code, this.clock()) : null;
-    if (!pending || step === null) return false;
+    if (!pending || step === null || !(await this.claimStep(username, step))) return false;
     const enrolled: EnrolledTwoStep = { sealed: pending.sealed, lastStep: step, enabledAt: this.clock() };
     const result = await this.operators.updateOne(
       { _id: username, 'twoStepPending.sealed': pending.sealed, twoStep: { $exists: false } },
@@ -80,12 +84,26 @@ export class TwoStepStore {
     if (!operator.twoStep) return false;
     const seed = openSeed(this.key, operator.twoStep.sealed, operator._id);
     const step = seed ? codeStep(seed, code, this.clock()) : null;
-    if (step === null) return false;
-    const result = await this.operators.updateOne(
+    if (step === null || step <= operator.twoStep.lastStep || !(await this.claimStep(operator._id, step)))
+      return false;
+    await this.operators.updateOne(
       { _id: operator._id, 'twoStep.sealed': operator.twoStep.sealed, 'twoStep.lastStep': { $lt: step } },
       { $set: { 'twoStep.lastStep': step } },
     );
-    return result.modifiedCount === 1;
+    return true;
+  }
+
+  /** True for the first caller with this (operator, step); every later one is a replay. */
+  private async claimStep(username: string, step: number): Promise<boolean> {
+    try {
+      await this.db
+        .collection<{ _id: string; at: Date }>(APPROVAL_TWO_STEP_CODES)
+        .insertOne({ _id: `${username}:${step}`, at: this.clock() });
+      return true;
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+      throw error;
+    }
   }
 
   /** An admin's reset (lost phone, rotated FOUR_EYE_SECRET): the operator enrols again. */
