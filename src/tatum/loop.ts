@@ -221,6 +221,7 @@ export class SigningLoop {
     if (sent.kept.length > 0) {
       const why = sent.temporary === undefined ? {} : { error: errorMessage(sent.temporary) };
       this.log({ event: 'report-errors-failed', count: sent.kept.length, ...why });
+      // Not reported after all: the next pass reports these invalid entries again, the reconciler the jobs.
       const kept = new Set(sent.kept.map((r) => r.signatureId));
       const again = invalidReports.filter((r) => kept.has(r.signatureId));
       await this.invalidEntries.forget(again).catch(() => undefined);
