@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MongoNetworkError } from 'mongodb';
 import { evmPending } from '../../scripts/sandbox/pending-payloads.js';
-import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
 import type { ChainId } from '../../src/chains/index.js';
 import { ChainViews, type EvmChainView } from '../../src/chain-view/index.js';
 import { COLLECTIONS } from '../../src/db/documents.js';
@@ -14,29 +13,21 @@ import { SIGNING_AUDIT } from '../../src/tatum/audit.js';
 import { SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
 import type { SigningLoopOptions } from '../../src/tatum/loop.js';
 import { fundedEvmWallet } from '../support/evm-loop.js';
-import { EvmRpc } from '../support/evm-rpc.js';
+import { startEvmSandboxStack, type EvmSandboxStack } from '../support/evm-sandbox.js';
 import { faultyDb } from '../support/faulty-db.js';
 import { reconcilingEvmDevLoop } from '../support/reconciling-loop.js';
 import { stackEndpoints } from '../support/stack.js';
-import { walletTestEnv, type WalletTestEnv } from '../support/wallets.js';
 
 const DEST = '0x8ba1f109551bd432803012645ac136ddd64dba72';
 const BUG = "Cannot read properties of undefined (reading 'gasPrice')";
 
-let env: WalletTestEnv;
-let sandbox: TatumSandbox;
-let rpc: EvmRpc;
+let stack: EvmSandboxStack;
 
 beforeAll(async () => {
-  env = await walletTestEnv();
-  rpc = new EvmRpc(stackEndpoints().evmRpcUrl);
-  sandbox = await startTatumSandbox({ evmRpcUrl: stackEndpoints().evmRpcUrl });
+  stack = await startEvmSandboxStack();
 });
 
-afterAll(async () => {
-  await sandbox.close();
-  await env.close();
-});
+afterAll(() => stack.close());
 
 /** The node's view, whose first `faults` look-ups by the EVM completion throw a TypeError (a bug in it). */
 class BuggyViews extends ChainViews {
@@ -50,20 +41,22 @@ class BuggyViews extends ChainViews {
   }
 }
 
-const reportsOf = (id: string) => sandbox.reportedErrors.filter((e) => e.signatureId === id);
-const job = (id: string) => env.db.collection<SigningJobDoc>(SIGNING_JOBS).findOne({ _id: id });
+const reportsOf = (id: string) => stack.sandbox.reportedErrors.filter((e) => e.signatureId === id);
+const job = (id: string) => stack.env.db.collection<SigningJobDoc>(SIGNING_JOBS).findOne({ _id: id });
 const finalRecords = (id: string) =>
-  env.db
+  stack.env.db
     .collection(SIGNING_AUDIT)
     .countDocuments({ pendingId: id, outcome: { $in: ['BROADCAST', 'FAILED'] } });
 
 async function transfer(user: string): Promise<string> {
-  const wallet = await fundedEvmWallet(env.service, rpc, user);
-  return sandbox.enqueue(evmPending('EVM_DEV', wallet.signatureId, JSON.stringify({ to: DEST, value: '1' })));
+  const wallet = await fundedEvmWallet(stack.env.service, stack.rpc, user);
+  return stack.sandbox.enqueue(
+    evmPending('EVM_DEV', wallet.signatureId, JSON.stringify({ to: DEST, value: '1' })),
+  );
 }
 
 function loop(id: string, logs: Record<string, unknown>[], over: Partial<SigningLoopOptions> = {}) {
-  return reconcilingEvmDevLoop(env, sandbox, stackEndpoints().evmRpcUrl, {
+  return reconcilingEvmDevLoop(stack.env, stack.sandbox, stackEndpoints().evmRpcUrl, {
     transactionIds: [id],
     log: (entry) => logs.push(entry),
     ...over,
@@ -89,7 +82,7 @@ it('a TypeError in the first pass is retried, not reported; the next pass broadc
 
   const second = await loop(id, logs, { chainViews: new BuggyViews(0) }).runPass();
   expect(second.results).toEqual([expect.objectContaining({ id, outcome: 'BROADCAST' })]);
-  expect(sandbox.completed.get(id)).toBeDefined();
+  expect(stack.sandbox.completed.get(id)).toBeDefined();
   expect(await job(id)).toMatchObject({ state: 'BROADCAST', error: null });
   expect(reportsOf(id)).toEqual([]);
   expect(await finalRecords(id)).toBe(1);
@@ -115,7 +108,7 @@ it('a TypeError on every pass: FAILED and reported once after the give-up age, w
   await loop(id, logs, buggy).runPass();
   expect(reportsOf(id)).toHaveLength(1);
   expect(logs.filter((l) => l.event === 'job-internal-error')).toHaveLength(2);
-  expect(sandbox.completed.get(id)).toBeUndefined();
+  expect(stack.sandbox.completed.get(id)).toBeUndefined();
 });
 
 it('a MongoDB network error before signing is a temporary cause: retried, then broadcast', async () => {
@@ -123,7 +116,7 @@ it('a MongoDB network error before signing is a temporary cause: retried, then b
   const logs: Record<string, unknown>[] = [];
   let blips = 1;
   // The nonce ledger's insert (markUsed, right before the KMS call) loses its connection once.
-  const db = faultyDb(env.db, {
+  const db = faultyDb(stack.env.db, {
     [COLLECTIONS.evmNonces]: {
       insertOne: (call) =>
         blips-- > 0
