@@ -1,5 +1,6 @@
-// CloudWatch alarms: signer errors, KMS throttling, nonce gaps, missing heartbeat, API 5xx, dead letters;
-// for the ECS daemon: no running task, no pass, KMS throttling, nonce gaps; for the approvals service:
+// CloudWatch alarms: signer errors, KMS throttling, nonce gaps, internal errors, missing heartbeat, API 5xx,
+// dead letters; for the ECS daemon: no running task, no pass, KMS throttling, nonce gaps, internal errors;
+// for the approvals service:
 // function errors and 5xx (while it fails, the loop's four-eyes checks wait and nothing is signed).
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -62,6 +63,7 @@ export class SignerAlarms extends Construct {
     );
 
     add(nonceGapAlarm(this, 'NonceGap', props.signerLoop, 'the signer'));
+    add(internalErrorAlarm(this, 'InternalErrors', props.signerLoop, 'the signer'));
 
     // KMS ThrottlingException anywhere in the signer's log (the vault retries, then logs the error).
     add(throttlingAlarm(this, 'KmsThrottling', props.signerLoop, 'the signer'));
@@ -127,6 +129,7 @@ export class SignerAlarms extends Construct {
       );
       add(throttlingAlarm(this, 'DaemonKmsThrottling', loop, 'the ECS daemon'));
       add(nonceGapAlarm(this, 'DaemonNonceGap', loop, 'the ECS daemon'));
+      add(internalErrorAlarm(this, 'DaemonInternalErrors', loop, 'the ECS daemon'));
     }
 
     if (props.approvals) {
@@ -184,5 +187,15 @@ function nonceGapAlarm(scope: Construct, id: string, loop: LoopLogMetrics, who: 
     loop.metric('NonceGaps', 'Sum', FIVE_MINUTES),
     `${who} reported a nonce gap: an EVM transaction waits behind a nonce no job holds; see the nonce-gap log ` +
       "line (wallet, missing nonces) — the wallet's next withdrawal or an operator's transaction fills it.",
+  );
+}
+
+function internalErrorAlarm(scope: Construct, id: string, loop: LoopLogMetrics, who: string): Alarm {
+  return anyInFiveMinutes(
+    scope,
+    id,
+    loop.metric('InternalErrors', 'Sum', FIVE_MINUTES),
+    `${who} hit an unexpected error before signing (a bug or a library error); the job is retried, not ` +
+      'reported, until the give-up age — see the job-internal-error log line (reason and stack).',
   );
 }

@@ -117,6 +117,8 @@ export class SignerDashboard extends Construct {
           total(loop, 'BroadcastFailed'),
           total(loop, 'JobsFailed'),
           total(loop, 'JobErrors'),
+          // Not by chain: an unexpected error before signing, retried (src/tatum/job-errors.ts).
+          loop.metric('InternalErrors').with({ label: label(loop, 'job-internal-error') }),
         ]),
       ),
       graph(

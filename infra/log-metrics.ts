@@ -16,6 +16,8 @@ export const LOOP_EVENT_METRICS = {
   KmsRetries: { event: 'kms-retry', byChain: false },
   // An EVM transaction unmined behind a nonce no job holds (src/tatum/nonce-gaps.ts).
   NonceGaps: { event: 'nonce-gap', byChain: false },
+  // An unexpected error before signing (a bug, a library error): retried, never reported (src/tatum/job-errors.ts).
+  InternalErrors: { event: 'job-internal-error', byChain: false },
 } as const;
 
 export type LoopMetricName =

@@ -5,7 +5,7 @@
 // for ADA/EGLD, a VeChainThor node's REST API for VET; the caller mines BTC blocks), completes the pending transaction with the txId,
 // records error reports and checks x-api-key. A second broadcast of a completed transaction with the
 // same bytes returns the same txId; with different bytes it is answered 409 and recorded in
-// `violations` (a double sign). Test controls: failNext (5xx / timeouts), calls, reportedErrors. Tatum's
+// `violations` (a double sign). Test controls: failNext (5xx / timeouts), refuseReports, calls, reportedErrors. Tatum's
 // node-gateway paths forward JSON-RPC to the same nodes (node-gateway.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -127,6 +127,12 @@ export interface TatumSandbox {
   /** The next `times` (default 1) requests to `path` (e.g. '/v3/kms/pending/BTC') answer `status`
    *  or hang ('timeout'). */
   failNext(path: string, failure: SandboxFailure, times?: number): void;
+  /**
+   * From now on an error batch (POST /v3/tatum/kms/batch) naming one of `ids` is refused as a whole with
+   * 403 kms.missing, as Tatum answers for an id it does not know (tatum-protocol.md §2.3); nothing of it
+   * is recorded.
+   */
+  refuseReports(ids: readonly string[]): void;
   /** Every request, in arrival order. */
   readonly calls: readonly SandboxCall[];
   readonly reportedErrors: readonly { signatureId: string; error: string }[];
@@ -218,6 +224,7 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
   const completed = new Map<string, CompletedTransaction>();
   const violations: DoubleSignViolation[] = [];
   const failures = new Map<string, SandboxFailure[]>();
+  const refusedReports = new Set<string>();
   /** Broadcasts in flight per pending id, so concurrent duplicates are judged one after another. */
   const inFlight = new Map<string, Promise<unknown>>();
   const hanging = new Set<() => void>();
@@ -440,6 +447,10 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
     const parsed = errorBatchBody.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success)
       return tatumError(400, 'validation.failed', 'body must be {errors: [{signatureId, error}]}');
+    const refused = parsed.data.errors.find((e) => refusedReports.has(e.signatureId));
+    if (refused) {
+      return tatumError(403, 'kms.missing', `No such KMS signature with id '${refused.signatureId}'.`);
+    }
     reportedErrors.push(...parsed.data.errors);
     return c.json({});
   });
@@ -496,6 +507,9 @@ export async function startTatumSandbox(options: TatumSandboxOptions = {}): Prom
       const list = failures.get(path) ?? [];
       for (let i = 0; i < times; i++) list.push(failure);
       failures.set(path, list);
+    },
+    refuseReports(ids) {
+      for (const id of ids) refusedReports.add(id);
     },
     calls,
     reportedErrors,

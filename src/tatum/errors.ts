@@ -10,10 +10,18 @@ export class TatumLoopError extends Error {
   }
 }
 
+/** What Tatum said in an error answer's JSON body (`{statusCode, errorCode?, message}`), API key scrubbed. */
+export interface TatumAnswer {
+  errorCode?: string;
+  message?: string;
+}
+
 /** An HTTP failure talking to Tatum; `retryable` for 5xx, 429, timeouts and network errors. */
 export class TatumApiError extends TatumLoopError {
   /** Retry-After hint of a 429/503 answer, in milliseconds. */
   retryAfterMs?: number;
+  /** Tatum's error body, when the answer had one. */
+  answer?: TatumAnswer;
 
   constructor(
     message: string,
@@ -23,6 +31,18 @@ export class TatumApiError extends TatumLoopError {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * 4xx answers that say nothing about what was sent: credentials (401), billing (402), a proxy (407), a
+ * timeout (408), the rate (429). The same request can succeed later.
+ */
+const NOT_ABOUT_THE_REQUEST: ReadonlySet<number> = new Set([401, 402, 407, 408, 429]);
+
+/** Tatum refused the request itself (any other 4xx, e.g. 403 kms.missing): sent again, it is refused again. */
+export function isTatumRefusal(error: unknown): error is TatumApiError {
+  const status = error instanceof TatumApiError ? error.status : undefined;
+  return status !== undefined && status >= 400 && status < 500 && !NOT_ABOUT_THE_REQUEST.has(status);
 }
 
 /**

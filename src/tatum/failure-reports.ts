@@ -8,7 +8,8 @@
 // acceptance and removing the mark), which nobody can tell from a failure; Tatum then hears it twice.
 import type { Db } from 'mongodb';
 import type { ChainId, NetworkName } from '../chains/index.js';
-import { SIGNING_JOBS, type SigningJobDoc } from './jobs.js';
+import type { TatumApiError } from './errors.js';
+import { SIGNING_JOBS, type ReportRefusal, type SigningJobDoc } from './jobs.js';
 
 export interface FailureReport {
   signatureId: string;
@@ -48,5 +49,14 @@ export class FailureReports {
   async accepted(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.jobs.updateMany({ _id: { $in: [...ids] }, unreported: true }, { $unset: { unreported: '' } });
+  }
+
+  /** Tatum refused the report of job `id` sent alone: never sent again, the answer kept on the job. */
+  async refused(id: string, refusal: TatumApiError, at: Date): Promise<void> {
+    const reportRefused: ReportRefusal = { status: refusal.status ?? 0, ...refusal.answer, at };
+    await this.jobs.updateOne(
+      { _id: id, unreported: true },
+      { $unset: { unreported: '' }, $set: { reportRefused } },
+    );
   }
 }

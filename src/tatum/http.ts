@@ -2,7 +2,7 @@
 // per attempt, retries with exponential backoff (honouring Retry-After) for retryable failures (network,
 // timeout, 5xx, 429), and the API key scrubbed from every error and log line, even if a server echoes it.
 import { redact } from '../config/index.js';
-import { TatumApiError } from './errors.js';
+import { TatumApiError, type TatumAnswer } from './errors.js';
 import { errorMessage } from '../util/error-message.js';
 
 export interface TatumHttpLogEntry {
@@ -126,6 +126,8 @@ export class TatumHttp {
       );
       const hint = retryAfterMs(response.headers.get('retry-after'));
       if (hint !== undefined) error.retryAfterMs = hint;
+      const answer = tatumAnswer(text, (field) => this.scrub(field.slice(0, 500)));
+      if (answer !== undefined) error.answer = answer;
       throw error;
     }
     if (text.trim() === '') return undefined;
@@ -168,6 +170,25 @@ export class TatumHttp {
 function causeOf(error: unknown): string {
   const cause: unknown = error instanceof Error ? error.cause : undefined;
   return cause instanceof Error ? ` (${cause.message})` : '';
+}
+
+/** errorCode and message of Tatum's error body (api_schema.json Error4xx/5xx), when it is such JSON. */
+function tatumAnswer(text: string, clean: (field: string) => string): TatumAnswer | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const { errorCode, message } = (typeof body === 'object' && body !== null ? body : {}) as Record<
+    string,
+    unknown
+  >;
+  const answer: TatumAnswer = {
+    ...(typeof errorCode === 'string' ? { errorCode: clean(errorCode) } : {}),
+    ...(typeof message === 'string' ? { message: clean(message) } : {}),
+  };
+  return Object.keys(answer).length > 0 ? answer : undefined;
 }
 
 function retryAfterMs(header: string | null): number | undefined {

@@ -24,6 +24,7 @@ import {
 } from './errors.js';
 import { errorMessage } from '../util/error-message.js';
 import { fourEyeCheck, type FourEyeMethod } from './four-eye.js';
+import { classifyJobError } from './job-errors.js';
 import { findBroadcast, type BroadcastEvidence } from './find-broadcast.js';
 import { isFinal, type JobClaim, type JobStore, type SigningJobDoc } from './jobs.js';
 import type { CompletedPayload } from './complete-evm.js';
@@ -171,6 +172,8 @@ export function jobError(
 class Job {
   private readonly audit: JobAudit;
   private completed: CompletedPayload | undefined;
+  /** KMS produced the signature: from here on an error is not an error "before signing". */
+  private signatureMade = false;
   private readonly base: { id: string; chain: ChainId };
 
   constructor(
@@ -315,17 +318,25 @@ class Job {
     return { ...this.audit, outcome, error, finishedAt: this.ctx.clock() };
   }
 
-  /** Records a failure before signing: permanent (FAILED) or retried next pass. */
+  /**
+   * Records a failure of sign(): FAILED, or retried next pass — a known temporary cause or an internal
+   * error before signing (job-errors.ts).
+   */
   private async fail(error: unknown): Promise<JobResult> {
-    const reason = errorMessage(error);
-    if (error instanceof JobFailure && error.retryable) {
+    const verdict = classifyJobError(error, this.signatureMade);
+    const { reason } = verdict;
+    if (verdict.kind !== 'failed') {
       await this.ctx.jobs.update(
         this.held,
         this.pending.id,
         { error: reason },
         this.auditEntry('RETRY', reason),
       );
-      this.ctx.log({ event: 'job-retry', id: this.pending.id, chain: this.chain, error: reason });
+      const line = { id: this.pending.id, chain: this.chain, error: reason };
+      // The InternalErrors metric and its alarm count these lines (infra/log-metrics.ts).
+      if (verdict.kind === 'internal')
+        this.ctx.log({ event: 'job-internal-error', ...line, stack: verdict.stack });
+      else this.ctx.log({ event: 'job-retry', ...line });
       return { ...this.base, outcome: 'RETRY', error: reason };
     }
     // A refusal of the entry itself is remembered with the entry's hash: a corrected one is looked at again.
@@ -543,6 +554,7 @@ class Job {
     let result;
     try {
       result = await prepared.sign(ctx.signer);
+      this.signatureMade = true;
     } catch (error) {
       if (nonce) await ctx.nonces.unmarkUsed(nonce.scope, nonce.value, pending.id).catch(() => undefined);
       const retryable = error instanceof KmsUnavailableError || error instanceof RetryExhaustedError;

@@ -37,6 +37,14 @@ export function isFinal(state: JobState | undefined): boolean {
   return state !== undefined && FINAL_STATES.includes(state);
 }
 
+/** Tatum's answer to a job's error report it refused (HTTP status, its errorCode and message). */
+export interface ReportRefusal {
+  status: number;
+  errorCode?: string;
+  message?: string;
+  at: Date;
+}
+
 export interface SigningJobDoc {
   _id: string;
   chain: string;
@@ -87,6 +95,8 @@ export interface SigningJobDoc {
   finalAudit?: AuditRecord;
   /** FAILED and Tatum has not yet accepted its error report (set with the FAILED state; failure-reports.ts). */
   unreported?: true;
+  /** FAILED and Tatum refused its error report sent alone: not sent again (report-sender.ts). */
+  reportRefused?: ReportRefusal;
   /** FAILED by the decoder's refusal of this entry (hash): another entry under the id reopens the job. */
   refusedPayload?: string | null;
   /** Times the job was reopened for a corrected entry (refused-payloads.ts); absent = never. */

@@ -1,6 +1,6 @@
 // One pass of the Tatum signing loop: for each chain, fetch what Tatum queued for our ACTIVE wallets and
 // run every pending transaction as a job (job.ts) concurrently, bounded; then report all of the pass's
-// failures to Tatum in one reportErrors call.
+// failures to Tatum in one reportErrors call (entry by entry when Tatum refuses the batch: report-sender.ts).
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { ChainViews } from '../chain-view/index.js';
@@ -20,6 +20,7 @@ import { confirmationDepth } from './confirmations.js';
 import { DEFAULT_REPORT_RETRIES_AFTER_MS, giveUpOnOldRetries } from './give-up.js';
 import { FailureReports, type FailureReport } from './failure-reports.js';
 import { InvalidEntries, type InvalidReport } from './invalid-entries.js';
+import { sendFailureReports } from './report-sender.js';
 import { reconcile } from './reconcile.js';
 import { repairFinalAudits } from './audit-repair.js';
 import { SpendLocks } from './spend-locks.js';
@@ -92,7 +93,7 @@ const AUDIT_REPAIR_PAGES = 20;
 
 export interface PassResult {
   results: JobResult[];
-  /** What was sent to reportErrors (one call, only when non-empty): FAILED jobs only. */
+  /** What the pass sent to reportErrors, accepted or not: FAILED jobs and invalid entries. */
   reported: { signatureId: string; error: string }[];
   /** Chains whose pending list could not be fetched. */
   chainErrors: { chain: ChainId; error: string }[];
@@ -210,19 +211,31 @@ export class SigningLoop {
     return { results, reported: errors, chainErrors };
   }
 
-  /** One reportErrors call for the pass; what Tatum accepted is marked reported, the rest stays due. */
+  /**
+   * The pass's reports (report-sender.ts): what Tatum accepted is marked reported, what it refused alone is
+   * dropped with its answer, the rest stays due (invalid entries forgotten, so the next pass sends them).
+   */
   private async report(errors: FailureReport[], invalidReports: InvalidReport[]): Promise<void> {
     if (errors.length === 0) return;
-    try {
-      await this.options.api.reportErrors(errors);
-    } catch (error) {
-      this.log({ event: 'report-errors-failed', count: errors.length, error: errorMessage(error) });
+    const sent = await sendFailureReports((batch) => this.options.api.reportErrors(batch), errors);
+    if (sent.kept.length > 0) {
+      const why = sent.temporary === undefined ? {} : { error: errorMessage(sent.temporary) };
+      this.log({ event: 'report-errors-failed', count: sent.kept.length, ...why });
       // Not reported after all: the next pass reports these invalid entries again, the reconciler the jobs.
-      await this.invalidEntries.forget(invalidReports).catch(() => undefined);
-      return;
+      const kept = new Set(sent.kept.map((r) => r.signatureId));
+      const again = invalidReports.filter((r) => kept.has(r.signatureId));
+      await this.invalidEntries.forget(again).catch(() => undefined);
+    }
+    for (const { report, refusal } of sent.refused) {
+      const { signatureId } = report;
+      this.log({ event: 'report-refused', signatureId, status: refusal.status, ...refusal.answer });
     }
     try {
-      await this.failureReports.accepted(errors.map((e) => e.signatureId));
+      await this.failureReports.accepted(sent.accepted.map((e) => e.signatureId));
+      const at = this.clock();
+      for (const { report, refusal } of sent.refused) {
+        await this.failureReports.refused(report.signatureId, refusal, at);
+      }
     } catch (error) {
       // The jobs stay marked: the reconciler reports them once more (Tatum hears them twice).
       this.log({ event: 'report-mark-failed', count: errors.length, error: errorMessage(error) });

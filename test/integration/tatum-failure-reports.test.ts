@@ -2,6 +2,8 @@
 // when the report endpoint fails for a while, or the runner dies between the FAILED write and the report.
 // Against the Tatum sandbox's error-batch endpoint (POST /v3/tatum/kms/batch), failing then recovering.
 // And a refused entry is remembered with its hash: corrected under the same id, it is looked at again.
+// A batch Tatum refuses because of one id (403 kms.missing, the sandbox's refuseReports) is re-sent entry
+// by entry: the others are reported, the refused one is dropped with `reportRefused` (report-sender.ts).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { evmPending } from '../../scripts/sandbox/pending-payloads.js';
 import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
@@ -131,4 +133,94 @@ it('a refused entry Tatum corrects under the same id is looked at again; unchang
   ]);
   await loop(only).runPass();
   expect(reportsOf(id)).toHaveLength(2);
+});
+
+/** `n` FAILED-to-be entries (refused by the decoder) of one wallet. */
+async function refusedEntries(user: string, n: number): Promise<string[]> {
+  const wallet = await fundedEvmWallet(env.service, rpc, user);
+  return Array.from({ length: n }, () => sandbox.enqueue(evmPending('EVM_DEV', wallet.signatureId, REFUSED)));
+}
+
+const refusedCalls = () => reportCalls().filter((c) => c.status === 403).length;
+
+it('one id Tatum refuses: the others are reported the same pass, it is dropped with reportRefused', async () => {
+  const [first, unknown, last] = await refusedEntries('report-refused', 3);
+  if (first === undefined || unknown === undefined || last === undefined) throw new Error('three entries');
+  sandbox.refuseReports([unknown]);
+  const logs: Record<string, unknown>[] = [];
+  const calls = reportCalls().length;
+  const pass = await loop({ transactionIds: [first, unknown, last], log: (e) => logs.push(e) }).runPass();
+  expect(pass.results.filter((r) => r.outcome === 'FAILED').map((r) => r.id)).toHaveLength(3);
+  // The batch (403), then each entry alone: two accepted, one refused again.
+  const statuses = reportCalls()
+    .slice(calls)
+    .map((c) => c.status);
+  expect(statuses[0]).toBe(403);
+  expect(statuses.slice(1).sort()).toEqual([200, 200, 403]);
+  expect(reportsOf(first)).toHaveLength(1);
+  expect(reportsOf(last)).toHaveLength(1);
+  expect(reportsOf(unknown)).toEqual([]);
+  expect((await job(first))?.unreported).toBeUndefined();
+  const refused = await job(unknown);
+  expect(refused).toMatchObject({
+    state: 'FAILED',
+    error: expect.stringMatching(/^signing refused \(/) as string,
+    reportRefused: {
+      status: 403,
+      errorCode: 'kms.missing',
+      message: `No such KMS signature with id '${unknown}'.`,
+      at: expect.any(Date) as Date,
+    },
+  });
+  expect(refused?.unreported).toBeUndefined();
+  const line = logs.filter((l) => l.event === 'report-refused');
+  expect(line).toEqual([
+    expect.objectContaining({
+      signatureId: unknown,
+      status: 403,
+      errorCode: 'kms.missing',
+      message: `No such KMS signature with id '${unknown}'.`,
+    }),
+  ]);
+  // Tatum's answer only, not the report's text.
+  expect(JSON.stringify(line)).not.toContain('signing refused');
+  // Later passes (reconciling every pass, another runner too) never send it again.
+  const refusals = refusedCalls();
+  for (let n = 0; n < 3; n++) {
+    await pause(150);
+    await loop().runPass();
+  }
+  expect(refusedCalls()).toBe(refusals);
+  expect(reportsOf(unknown)).toEqual([]);
+  expect(reportsOf(first)).toHaveLength(1);
+  expect(await job(unknown)).toMatchObject({ state: 'FAILED', reportRefused: { status: 403 } });
+});
+
+it('a 500 on a batch keeps every entry (no single calls); the next pass reports them in one call', async () => {
+  const ids = await refusedEntries('report-500', 3);
+  sandbox.failNext(ERROR_BATCH_PATH, 500);
+  const calls = reportCalls().length;
+  await loop({ transactionIds: ids }).runPass();
+  expect(
+    reportCalls()
+      .slice(calls)
+      .map((c) => c.status),
+  ).toEqual([500]);
+  for (const id of ids) {
+    expect(reportsOf(id)).toEqual([]);
+    expect(await job(id)).toMatchObject({ state: 'FAILED', unreported: true });
+  }
+  await pause(150);
+  await loop().runPass();
+  expect(
+    reportCalls()
+      .slice(calls)
+      .map((c) => c.status),
+  ).toEqual([500, 200]);
+  for (const id of ids) {
+    expect(reportsOf(id)).toHaveLength(1);
+    const reported = await job(id);
+    expect(reported?.unreported).toBeUndefined();
+    expect(reported?.reportRefused).toBeUndefined();
+  }
 });

@@ -222,6 +222,38 @@ describe("Tatum signing loop: FLOW in Tatum's {type, body} shape, through Tatum'
     expect((await flow.account(recipient)).balance).toBe(before + UNITS);
   }, 120_000);
 
+  it('Tatum answering 500 for a key while the payload is completed: the job waits, nothing reported; then it goes', async () => {
+    const wallet = await registeredWallet('5.0');
+    const id = transfer(wallet, { to: recipient, amount: '1' });
+    const { signer, calls } = counted();
+    // The payer first, then the proposal key (complete-flow.ts): one 500 each, on two passes.
+    sandbox.failNext('/v3/flow/proposal/true', 500);
+    const noPayer = await loop(signer, node.url).runPass();
+    sandbox.failNext('/v3/flow/proposal/false', 500);
+    const noProposer = await loop(signer, node.url).runPass();
+    for (const [pass, path] of [
+      [noPayer, '/v3/flow/proposal/true'],
+      [noProposer, '/v3/flow/proposal/false'],
+    ] as const) {
+      const result = pass.results.find((r) => r.id === id);
+      expect(result).toMatchObject({
+        outcome: 'RETRY',
+        error: expect.stringContaining(`${path}: HTTP 500`) as string,
+      });
+      expect(pass.reported.filter((r) => r.signatureId === id)).toEqual([]);
+    }
+    expect(calls()).toBe(0);
+    expect(sandbox.flow?.held).toBe(0);
+    expect((await env.db.collection<SigningJobDoc>(SIGNING_JOBS).findOne({ _id: id }))?.state).toBe(
+      'CLAIMED',
+    );
+
+    const done = await loop(signer, node.url).runPass();
+    expect(done.results.find((r) => r.id === id)).toMatchObject({ outcome: 'BROADCAST' });
+    expect(calls()).toBe(1);
+    expect(sandbox.reportedErrors.filter((e) => e.signatureId === id)).toEqual([]);
+  }, 120_000);
+
   it('a run that ends after the node executed, before Tatum heard: the next pass finds the sent id on the node and completes it — nothing signed or sent again', async () => {
     const wallet = await registeredWallet('10.0');
     const before = [await flow.account(wallet.address), await flow.account(recipient)];

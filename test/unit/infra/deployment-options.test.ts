@@ -160,6 +160,13 @@ describe('dashboard', () => {
     expect(signatures).toContain(`SEARCH('{KmsSigner/dev/ecs,Chain} MetricName=\\"Broadcast\\"'`);
   });
 
+  it('plots internal errors (retried, never reported) among the job outcomes', () => {
+    const outcomes = JSON.stringify(
+      body(synthStack().template).find((w) => w.properties?.title === DASHBOARD_WIDGETS[2]),
+    );
+    expect(outcomes).toContain('"KmsSigner/dev","InternalErrors"');
+  });
+
   it("plots the pending count Tatum listed per chain, from the loop's pending lines", () => {
     const { template } = synthStack();
     template.hasResourceProperties('AWS::Logs::MetricFilter', {

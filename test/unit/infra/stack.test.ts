@@ -260,8 +260,23 @@ describe('HTTP API', () => {
 });
 
 describe('alarms', () => {
-  it('has the six alarms', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  it('has the seven alarms', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    // An unexpected error before signing (src/tatum/job-errors.ts) is retried silently: the alarm says so.
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.event = "job-internal-error" }',
+      MetricTransformations: [
+        Match.objectLike({ MetricName: 'InternalErrors', MetricNamespace: 'KmsSigner/dev', DefaultValue: 0 }),
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'KmsSigner/dev',
+      MetricName: 'InternalErrors',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
     // A nonce-gap line (src/tatum/nonce-gaps.ts) counted from the signer's log pages an operator.
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern: '{ $.event = "nonce-gap" }',
@@ -391,8 +406,8 @@ describe('optional ECS daemon', () => {
         ]),
       },
     });
-    // 6 Lambda alarms + daemon not running, daemon heartbeat, daemon KMS throttling, daemon nonce gap
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    // 7 Lambda alarms + daemon not running, heartbeat, KMS throttling, nonce gap, internal errors
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 12);
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'ECS/ContainerInsights',
       MetricName: 'RunningTaskCount',
@@ -407,6 +422,10 @@ describe('optional ECS daemon', () => {
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'KmsSigner/dev/ecs',
       MetricName: 'KmsThrottling',
+    });
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'KmsSigner/dev/ecs',
+      MetricName: 'InternalErrors',
     });
   });
 

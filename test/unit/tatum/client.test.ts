@@ -313,6 +313,32 @@ describe('headers, retries and timeouts', () => {
   });
 });
 
+describe('a refused error report', () => {
+  it("fails with Tatum's status and answer (errorCode, message), not retried; the sandbox records nothing", async () => {
+    const refused = 'e'.repeat(24);
+    sandbox.refuseReports([refused]);
+    const since = sandbox.calls.length;
+    const recorded = sandbox.reportedErrors.length;
+    const error = await sandboxClient()
+      .reportErrors([
+        { signatureId: 'f'.repeat(24), error: 'fine' },
+        { signatureId: refused, error: 'unknown id' },
+      ])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TatumApiError);
+    expect(error).toMatchObject({
+      status: 403,
+      retryable: false,
+      answer: { errorCode: 'kms.missing', message: `No such KMS signature with id '${refused}'.` },
+    });
+    expect(callsTo('/v3/tatum/kms/batch', since)).toHaveLength(1);
+    expect(sandbox.reportedErrors).toHaveLength(recorded);
+    // Without the refused id the same endpoint accepts.
+    await sandboxClient().reportErrors([{ signatureId: 'f'.repeat(24), error: 'fine' }]);
+    expect(sandbox.reportedErrors.slice(recorded)).toEqual([{ signatureId: 'f'.repeat(24), error: 'fine' }]);
+  });
+});
+
 describe('the API key stays secret', () => {
   const SECRET = 'tatum-secret-KEY-4f9a2c';
 
@@ -338,6 +364,8 @@ describe('the API key stays secret', () => {
       .catch((e: unknown) => e);
 
     expect(httpError).toBeInstanceOf(TatumApiError);
+    // Tatum's answer kept on the error (a refused report is logged with it) is scrubbed too.
+    expect((httpError as TatumApiError).answer).toEqual({ message: 'bad key <redacted>' });
     expect(networkError).toMatchObject({ name: 'TatumApiError', status: undefined, retryable: true });
     const text = [httpError, networkError]
       .map((e) => `${(e as Error).message} ${(e as Error).stack ?? ''}`)
