@@ -171,7 +171,16 @@ export class JobWriter {
         { ordered: false },
       );
     } catch (error) {
-      const failed = duplicates(error);
+      // The job updates went through: a failed insert fails only the writes that carried a record (a final
+      // one is still on its job, `finalAudit`, for the reconciler), never another job's write in the batch —
+      // e.g. a SIGNED write whose bytes and state are stored, which must go on to its broadcast.
+      const failed =
+        error instanceof MongoBulkWriteError
+          ? duplicates(error)
+          : {
+              duplicate: new Set<number>(),
+              other: error instanceof Error ? error : new Error(String(error)),
+            };
       if (failed.other) {
         for (const r of records) results[r.index] = failed.other;
         return;

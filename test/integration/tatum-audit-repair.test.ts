@@ -6,11 +6,18 @@
 // runner killed between its claim and the job's first insert, which left no job at all). Then a
 // healthy runner's reconciliation must leave each job with exactly one final record — the one its runner
 // made — and a repair racing the live writer must not make two.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evmPending } from '../../scripts/sandbox/pending-payloads.js';
 import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
 import { SIGNING_AUDIT, finalAuditId, type AuditRecord } from '../../src/tatum/audit.js';
-import { JobStore, SIGNING_JOBS, type SigningJobDoc } from '../../src/tatum/jobs.js';
+import { JobWriter } from '../../src/tatum/job-writes.js';
+import {
+  JobStore,
+  SIGNING_JOBS,
+  type SignedTransactionDoc,
+  type SigningJobDoc,
+} from '../../src/tatum/jobs.js';
 import type { SigningLoopOptions } from '../../src/tatum/loop.js';
 import { fundedEvmWallet } from '../support/evm-loop.js';
 import { EvmRpc } from '../support/evm-rpc.js';
@@ -302,5 +309,49 @@ describe('the reconciler finds every job still without its record', () => {
     await expect(write.done).resolves.toMatchObject({ state: 'BROADCAST' });
     expect(await finalRecords(id)).toBe(1);
     expect(await audit().findOne({ _id: finalAuditId(id) })).toMatchObject({ runner: 'slow-runner' });
+  });
+});
+
+describe('a job write batch whose audit insert fails', () => {
+  it('fails only the writes that carried a record: a SIGNED write in the same batch stands', async () => {
+    const at = new Date();
+    const [signedId, failedId] = [0, 1].map(() => randomBytes(12).toString('hex')) as [string, string];
+    const claimed = (id: string) =>
+      ({ ...finalJob(id, at), state: 'CLAIMED', fence: 1, finalAudit: undefined }) as SigningJobDoc;
+    await jobs().insertMany([claimed(signedId), claimed(failedId)]);
+    const writer = new JobWriter(
+      faultyDb(env.db, {
+        [SIGNING_AUDIT]: {
+          insertMany: () => Promise.reject(new Error('connection reset during the audit insert')),
+        },
+      }),
+      { windowMs: 5_000, maxBatch: 10, flushNow: (queued) => queued >= 2 },
+    );
+    const bytes: SignedTransactionDoc = {
+      _id: signedId,
+      signed: '0x02f8',
+      txId: `0x${signedId}`,
+      digests: [],
+      kmsKeyIds: [],
+      generation: 1,
+      owner: 'runner',
+      signedAt: at,
+    };
+    const failedRecord: AuditRecord = {
+      _id: finalAuditId(failedId),
+      ...finalEntry(failedId, 'runner', at),
+      outcome: 'FAILED',
+      error: 'refused by policy',
+    };
+    const [signed, failed] = await Promise.allSettled([
+      writer.write({ id: signedId, generation: 1, set: { state: 'SIGNED' }, bytes }),
+      writer.write({ id: failedId, generation: 1, set: { state: 'FAILED' }, audit: failedRecord }),
+    ]);
+    expect(signed.status).toBe('fulfilled');
+    expect(failed.status).toBe('rejected');
+    expect((await jobs().findOne({ _id: signedId }))?.state).toBe('SIGNED');
+    const failedJob = await jobs().findOne({ _id: failedId });
+    expect(failedJob?.state).toBe('FAILED');
+    expect(failedJob?.finalAudit?._id).toBe(finalAuditId(failedId)); // for the reconciler to copy
   });
 });
