@@ -1,6 +1,7 @@
-// CloudWatch alarms: signer errors, KMS throttling, nonce gaps, missing heartbeat, API 5xx, dead letters;
-// for the ECS daemon: no running task, no pass, KMS throttling, nonce gaps; for the approvals service:
-// function errors and 5xx (while it fails, the loop's four-eyes checks wait and nothing is signed).
+// CloudWatch alarms: signer errors, KMS throttling, nonce gaps, SOL broadcasts expired unlanded, missing
+// heartbeat, API 5xx, dead letters; for the ECS daemon: no running task, no pass, KMS throttling, nonce gaps,
+// expired SOL broadcasts; for the approvals service: function errors and 5xx (while it fails, the loop's
+// four-eyes checks wait and nothing is signed).
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -62,6 +63,7 @@ export class SignerAlarms extends Construct {
     );
 
     add(nonceGapAlarm(this, 'NonceGap', props.signerLoop, 'the signer'));
+    add(broadcastExpiredAlarm(this, 'BroadcastExpired', props.signerLoop, 'the signer'));
 
     // KMS ThrottlingException anywhere in the signer's log (the vault retries, then logs the error).
     add(throttlingAlarm(this, 'KmsThrottling', props.signerLoop, 'the signer'));
@@ -127,6 +129,7 @@ export class SignerAlarms extends Construct {
       );
       add(throttlingAlarm(this, 'DaemonKmsThrottling', loop, 'the ECS daemon'));
       add(nonceGapAlarm(this, 'DaemonNonceGap', loop, 'the ECS daemon'));
+      add(broadcastExpiredAlarm(this, 'DaemonBroadcastExpired', loop, 'the ECS daemon'));
     }
 
     if (props.approvals) {
@@ -184,5 +187,15 @@ function nonceGapAlarm(scope: Construct, id: string, loop: LoopLogMetrics, who: 
     loop.metric('NonceGaps', 'Sum', FIVE_MINUTES),
     `${who} reported a nonce gap: an EVM transaction waits behind a nonce no job holds; see the nonce-gap log ` +
       "line (wallet, missing nonces) — the wallet's next withdrawal or an operator's transaction fills it.",
+  );
+}
+
+function broadcastExpiredAlarm(scope: Construct, id: string, loop: LoopLogMetrics, who: string): Alarm {
+  return anyInFiveMinutes(
+    scope,
+    id,
+    loop.metric('BroadcastsExpired', 'Sum', FIVE_MINUTES),
+    `${who} found a SOL transaction Tatum completed that never landed (blockhash expired); see the ` +
+      'broadcast-expired log line — nothing was spent, the withdrawal must be queued again at Tatum.',
   );
 }

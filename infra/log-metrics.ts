@@ -16,6 +16,8 @@ export const LOOP_EVENT_METRICS = {
   KmsRetries: { event: 'kms-retry', byChain: false },
   // An EVM transaction unmined behind a nonce no job holds (src/tatum/nonce-gaps.ts).
   NonceGaps: { event: 'nonce-gap', byChain: false },
+  // A SOL broadcast Tatum completed whose blockhash expired before it landed (src/tatum/reconcile.ts).
+  BroadcastsExpired: { event: 'broadcast-expired', byChain: false },
 } as const;
 
 export type LoopMetricName =

@@ -260,8 +260,21 @@ describe('HTTP API', () => {
 });
 
 describe('alarms', () => {
-  it('has the six alarms', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  it('has the seven alarms', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    // A broadcast-expired line (src/tatum/reconcile.ts: a SOL broadcast that never landed) pages too.
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.event = "broadcast-expired" }',
+      MetricTransformations: [
+        Match.objectLike({ MetricName: 'BroadcastsExpired', MetricNamespace: 'KmsSigner/dev' }),
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'KmsSigner/dev',
+      MetricName: 'BroadcastsExpired',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
     // A nonce-gap line (src/tatum/nonce-gaps.ts) counted from the signer's log pages an operator.
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern: '{ $.event = "nonce-gap" }',
@@ -391,8 +404,8 @@ describe('optional ECS daemon', () => {
         ]),
       },
     });
-    // 6 Lambda alarms + daemon not running, daemon heartbeat, daemon KMS throttling, daemon nonce gap
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    // 7 Lambda alarms + daemon not running, heartbeat, KMS throttling, nonce gap, broadcast expired
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 12);
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'ECS/ContainerInsights',
       MetricName: 'RunningTaskCount',
