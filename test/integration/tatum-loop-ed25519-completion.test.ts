@@ -321,6 +321,7 @@ describe('SOL: settled on the cluster (getSignatureStatuses, finalized getBlockH
     expect(events).toContainEqual(
       expect.objectContaining({ event: 'broadcast-expired', id, txId: settled?.txId }),
     );
+    await pause(400); // past a lease: the reconciler would report any FAILED job still unreported
     await settling().runPass();
     expect(reports(id)).toEqual([]);
     expect([signCalls, received()]).toEqual([signed, 0n]);
