@@ -1,7 +1,7 @@
-// CloudWatch alarms: signer errors, KMS throttling, nonce gaps, internal errors, missing heartbeat, API 5xx,
-// dead letters; for the ECS daemon: no running task, no pass, KMS throttling, nonce gaps, internal errors;
-// for the approvals service:
-// function errors and 5xx (while it fails, the loop's four-eyes checks wait and nothing is signed).
+// CloudWatch alarms: signer errors, KMS throttling, nonce gaps, internal errors, SOL broadcasts expired
+// unlanded, missing heartbeat, API 5xx, dead letters; for the ECS daemon: no running task, no pass, KMS
+// throttling, nonce gaps, internal errors, expired SOL broadcasts; for the approvals service: function errors
+// and 5xx (while it fails, the loop's four-eyes checks wait and nothing is signed).
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -64,6 +64,7 @@ export class SignerAlarms extends Construct {
 
     add(nonceGapAlarm(this, 'NonceGap', props.signerLoop, 'the signer'));
     add(internalErrorAlarm(this, 'InternalErrors', props.signerLoop, 'the signer'));
+    add(broadcastExpiredAlarm(this, 'BroadcastExpired', props.signerLoop, 'the signer'));
 
     // KMS ThrottlingException anywhere in the signer's log (the vault retries, then logs the error).
     add(throttlingAlarm(this, 'KmsThrottling', props.signerLoop, 'the signer'));
@@ -130,6 +131,7 @@ export class SignerAlarms extends Construct {
       add(throttlingAlarm(this, 'DaemonKmsThrottling', loop, 'the ECS daemon'));
       add(nonceGapAlarm(this, 'DaemonNonceGap', loop, 'the ECS daemon'));
       add(internalErrorAlarm(this, 'DaemonInternalErrors', loop, 'the ECS daemon'));
+      add(broadcastExpiredAlarm(this, 'DaemonBroadcastExpired', loop, 'the ECS daemon'));
     }
 
     if (props.approvals) {
@@ -197,5 +199,15 @@ function internalErrorAlarm(scope: Construct, id: string, loop: LoopLogMetrics, 
     loop.metric('InternalErrors', 'Sum', FIVE_MINUTES),
     `${who} hit an unexpected error before signing (a bug or a library error); the job is retried, not ` +
       'reported, until the give-up age — see the job-internal-error log line (reason and stack).',
+  );
+}
+
+function broadcastExpiredAlarm(scope: Construct, id: string, loop: LoopLogMetrics, who: string): Alarm {
+  return anyInFiveMinutes(
+    scope,
+    id,
+    loop.metric('BroadcastsExpired', 'Sum', FIVE_MINUTES),
+    `${who} found a SOL transaction Tatum completed that never landed (blockhash expired); see the ` +
+      'broadcast-expired log line — nothing was spent, the withdrawal must be queued again at Tatum.',
   );
 }

@@ -18,6 +18,8 @@ export const LOOP_EVENT_METRICS = {
   NonceGaps: { event: 'nonce-gap', byChain: false },
   // An unexpected error before signing (a bug, a library error): retried, never reported (src/tatum/job-errors.ts).
   InternalErrors: { event: 'job-internal-error', byChain: false },
+  // A SOL broadcast Tatum completed whose blockhash expired before it landed (src/tatum/reconcile.ts).
+  BroadcastsExpired: { event: 'broadcast-expired', byChain: false },
 } as const;
 
 export type LoopMetricName =

@@ -22,7 +22,7 @@ export { EvmRevertError, type EvmCall, type EvmChainView } from './evm.js';
 export type { BitcoinChainView } from './bitcoin.js';
 export type { TransactionStatus, TransactionStatusView } from './transaction-status.js';
 export type { VetChainView, VetClause } from './vet.js';
-export type { SolanaBlockhash, SolanaChainView } from './solana.js';
+export type { SolanaBlockhash, SolanaChainView, SolanaSignatureStatus } from './solana.js';
 export type { MultiversXChainView } from './multiversx.js';
 export type { FlowAccountKeyView, FlowChainView, FlowTransactionResultView } from './flow.js';
 export {
@@ -75,6 +75,7 @@ export class ChainViews {
     if (family === 'evm') return this.evm(chain);
     if (family === 'bitcoin') return this.bitcoin(chain);
     if (family === 'vet') return this.vet();
+    if (family === 'solana') return this.solana();
     return undefined;
   }
 

@@ -287,6 +287,11 @@ export const CHAINS = {
     nativeAsset: { symbol: 'SOL', decimals: 9 },
     addressFormats: ['solana'],
     destinationFormats: ['solana'],
+    // Confirmed when finalized: getSignatureStatuses reports `confirmationStatus: "finalized"` once the
+    // block is rooted (no rollback) and counts no depth past it (https://solana.com/docs/rpc/http/
+    // getsignaturestatuses); the SOL view reports a finalized transaction as 1 confirmation.
+    confirmationDepth: 1,
+    confirmedWhenFinalized: true,
     networks: {
       mainnet: { label: 'Solana mainnet-beta', genesisHash: '5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d' },
       testnet: { label: 'Solana devnet', genesisHash: 'EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG' },

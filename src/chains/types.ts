@@ -194,6 +194,8 @@ interface ChainDefinitionBase<Family extends ChainFamily, Params> {
    * call for another depth than its family's default (src/tatum/confirmations.ts).
    */
   readonly confirmationDepth?: number;
+  /** The node tells finality, not depth (SOL): confirmationDepth is fixed, no override is accepted. */
+  readonly confirmedWhenFinalized?: true;
 }
 
 export interface BitcoinChainDefinition extends ChainDefinitionBase<'bitcoin', BitcoinNetworkParams> {

@@ -27,6 +27,11 @@ export async function completeSolPayload(
         value: blockhash,
         from: `getLatestBlockhash finalized (slot ${fresh.slot}, valid to height ${fresh.lastValidBlockHeight})`,
       },
+      // What proves, later, that these bytes can never land (sol-expiry.ts).
+      lastValidBlockHeight: {
+        value: String(fresh.lastValidBlockHeight),
+        from: `getLatestBlockhash finalized (blockhash ${blockhash})`,
+      },
     },
     nonce: undefined,
     request: { recentBlockhash: { blockhash, genesisHash } },

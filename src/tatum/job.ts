@@ -35,6 +35,7 @@ import { NonceTakenError } from './nonce-ledger.js';
 import { evaluatePolicy } from './policy.js';
 import { pendingHash, reopens } from './refused-payloads.js';
 import { resolveWallets, type ResolvedWallets } from './resolve-wallets.js';
+import { expiryReason, provenSolExpiry, type SolExpiry } from './sol-expiry.js';
 import type { SpendLocks } from './spend-locks.js';
 import type { BroadcastResult, PendingTransaction, TatumKmsApi } from './types.js';
 
@@ -221,6 +222,10 @@ class Job {
       if (evidence === undefined)
         return { ...this.base, outcome: 'RETRY', error: 'broadcast look-up failed' };
       if (evidence.seen) return this.markBroadcast(job, evidence);
+      const expiry = await this.solExpiry(job);
+      if (expiry === 'unknown')
+        return { ...this.base, outcome: 'RETRY', error: 'blockhash expiry check failed' };
+      if (expiry !== undefined) return this.failUnsent(job, expiryReason(expiry), job.broadcastAttempts);
       return this.broadcast(job);
     }
     let signedJob: SigningJobDoc;
@@ -630,15 +635,44 @@ class Job {
     const evidence = await this.lookUp(signedJob);
     if (evidence?.seen === true) return this.markBroadcast(signedJob, evidence);
     if (evidence === undefined) return this.broadcastRetry(signedJob, reason);
+    // SOL: refused because the blockhash expired says more than the node's words (sol-expiry.ts).
+    const expiry = await this.solExpiry(signedJob);
+    const why = expiry === undefined || expiry === 'unknown' ? reason : expiryReason(expiry);
+    return this.failUnsent(signedJob, why, signedJob.broadcastAttempts + 1);
+  }
+
+  /** Signed bytes that are nowhere and will not be sent (again): FAILED, reported to Tatum by the pass. */
+  private async failUnsent(signedJob: SigningJobDoc, reason: string, attempts: number): Promise<JobResult> {
     const { ctx, chain, pending, held } = this;
     await ctx.jobs.update(
       held,
       pending.id,
-      { broadcastAttempts: signedJob.broadcastAttempts + 1, error: reason, state: 'FAILED' },
+      { broadcastAttempts: attempts, error: reason, state: 'FAILED' },
       this.auditEntry('FAILED', reason),
     );
     ctx.log({ event: 'broadcast-failed', id: pending.id, chain, retryable: false, error: reason });
     return { ...this.base, outcome: 'FAILED', error: reason };
+  }
+
+  /**
+   * SOL bytes nowhere on the cluster: their expiry when proven (they can never land), undefined when they
+   * may still land or the chain is not SOL, 'unknown' when the node could not say.
+   */
+  private async solExpiry(job: SigningJobDoc): Promise<SolExpiry | 'unknown' | undefined> {
+    if (getChain(this.chain).family !== 'solana') return undefined;
+    const view = this.ctx.chainViews?.solana();
+    if (view === undefined) return undefined;
+    try {
+      return await provenSolExpiry(view, job);
+    } catch (error) {
+      this.ctx.log({
+        event: 'expiry-check-failed',
+        id: job._id,
+        chain: this.chain,
+        error: errorMessage(error),
+      });
+      return 'unknown';
+    }
   }
 
   /** The stored bytes stay SIGNED; the next pass (or the reconciler) looks them up, then re-broadcasts. */

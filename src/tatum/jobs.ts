@@ -80,6 +80,13 @@ export interface SigningJobDoc {
   checkedAt?: Date | null;
   /** A BROADCAST transaction the chain did not know any more (dropped, or a nonce gap) since then. */
   unseenSince?: Date | null;
+  /** Mined but failed on the chain (SOL `err` as JSON): the fee is spent, the transfer did not happen. */
+  failedOnChain?: string;
+  /**
+   * FAILED after BROADCAST: Tatum took the txId, but the transaction never landed and its blockhash
+   * expired (SOL, sol-expiry.ts). Not reported to Tatum (it completed the pending transaction).
+   */
+  expiredUnlanded?: true;
   /**
    * FLOW: ids of the countersigned transactions handed to the access node, recorded before each send.
    * Tatum's signatures make each id new, so after a crash these are what the look-up asks the node about.
@@ -390,13 +397,22 @@ export class JobStore {
    */
   async recordChainView(
     id: string,
-    set: Pick<SigningJobDoc, 'confirmations' | 'checkedAt' | 'unseenSince'>,
+    set: Pick<SigningJobDoc, 'confirmations' | 'checkedAt' | 'unseenSince' | 'failedOnChain'>,
     confirmed: boolean,
   ): Promise<void> {
     const now = this.clock();
     await this.jobs.updateOne(
       { _id: id, state: 'BROADCAST' },
       { $set: { ...set, updatedAt: now, ...(confirmed ? { state: 'CONFIRMED', confirmedAt: now } : {}) } },
+    );
+  }
+
+  /** A BROADCAST job whose transaction can never land (reconcile.ts): FAILED, not to be reported. */
+  async recordNeverLanded(id: string, set: { checkedAt: Date; error: string }): Promise<void> {
+    const now = this.clock();
+    await this.jobs.updateOne(
+      { _id: id, state: 'BROADCAST' },
+      { $set: { ...set, state: 'FAILED', expiredUnlanded: true, updatedAt: now } },
     );
   }
 

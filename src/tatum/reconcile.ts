@@ -12,6 +12,7 @@ import { mapLimit } from '../util/map-limit.js';
 import { processJob, type JobContext, type JobResult } from './job.js';
 import type { SigningJobDoc } from './jobs.js';
 import { reportNonceGap } from './nonce-gaps.js';
+import { expiryReason, provenSolExpiry } from './sol-expiry.js';
 import type { PendingTransaction } from './types.js';
 
 export interface ReconcileSettings {
@@ -84,11 +85,17 @@ async function followBroadcast(
     const status = await view.transactionStatus(job.txId);
     if (status.state === 'mined') {
       const confirmed = status.confirmations >= settings.depth(chain);
+      const failed = status.failed === undefined ? {} : { failedOnChain: status.failed };
       await ctx.jobs.recordChainView(
         job._id,
-        { confirmations: status.confirmations, checkedAt, unseenSince: null },
+        { confirmations: status.confirmations, checkedAt, unseenSince: null, ...failed },
         confirmed,
       );
+      // Landed but failed (SOL `err`; the fee is spent): Tatum completed it, so it is recorded and logged
+      // for an operator, like any mined transaction it still settles as CONFIRMED.
+      if (status.failed !== undefined && job.failedOnChain === undefined) {
+        ctx.log({ event: 'failed-on-chain', id: job._id, chain, txId: job.txId, error: status.failed });
+      }
       if (confirmed)
         ctx.log({
           event: 'confirmed',
@@ -108,6 +115,7 @@ async function followBroadcast(
       }
       return;
     }
+    if (await neverLands(ctx, job, checkedAt)) return;
     const unseenSince = job.unseenSince ?? checkedAt;
     await ctx.jobs.recordChainView(job._id, { confirmations: 0, checkedAt, unseenSince }, false);
     const broadcastAt = job.broadcastAt?.getTime() ?? 0;
@@ -125,4 +133,20 @@ async function followBroadcast(
   } catch (error) {
     ctx.log({ event: 'confirmation-check-failed', id: job._id, chain, error: errorMessage(error) });
   }
+}
+
+/**
+ * SOL: a broadcast the cluster does not know, whose blockhash expired (sol-expiry.ts), never landed and
+ * never will. Tatum completed it with our txId, so nothing is reported to Tatum: the job is FAILED with
+ * `expiredUnlanded` and a `broadcast-expired` line for an operator (metric and alarm BroadcastsExpired).
+ */
+async function neverLands(ctx: JobContext, job: SigningJobDoc, checkedAt: Date): Promise<boolean> {
+  const view = getChain(job.chain as ChainId).family === 'solana' ? ctx.chainViews?.solana() : undefined;
+  if (view === undefined) return false;
+  const expiry = await provenSolExpiry(view, job);
+  if (expiry === undefined) return false;
+  const error = `broadcast as ${job.txId ?? '?'} but never landed: ${expiryReason(expiry)}`;
+  await ctx.jobs.recordNeverLanded(job._id, { checkedAt, error });
+  ctx.log({ event: 'broadcast-expired', id: job._id, chain: job.chain, txId: job.txId, ...expiry });
+  return true;
 }

@@ -6,6 +6,9 @@
 // SOL broadcasts go through the sandbox to LiteSVM's sendTransaction, which executes them: the balance
 // moves only if the signature verifies and the blockhash is LiteSVM's own. EGLD broadcasts are accepted
 // only if @multiversx/sdk-core verifies them (no MultiversX runtime installs here).
+// SOL jobs are then settled on the same LiteSVM cluster (last, since refused leftovers of the SOL tests
+// above are reported when these passes reach them): confirmed when finalized, a lost answer found by
+// signature, bytes whose blockhash expired unlanded FAILED (SIGNED: reported; BROADCAST: expiredUnlanded).
 import type { Address } from '@solana/kit';
 import { lamports } from '@solana/kit';
 import { randomUUID } from 'node:crypto';
@@ -13,9 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainViews } from '../../src/chain-view/index.js';
 import { CHAINS, deriveAddress } from '../../src/chains/index.js';
 import { COLLECTIONS } from '../../src/db/documents.js';
+import { TATUM_BROADCAST_PATHS } from '../../src/tatum/client.js';
+import type { SigningJobDoc } from '../../src/tatum/jobs.js';
+import type { SigningLoopOptions } from '../../src/tatum/loop.js';
 import type { DigestSigner, MessageSigner } from '../../src/signer/types.js';
 import { startEd25519LoopHarness, type Ed25519LoopHarness } from '../support/ed25519-loop.js';
-import { startLiteSvmRpc, type LiteSvmRpc } from '../support/litesvm-rpc.js';
+import { FINALITY_SLOTS, startLiteSvmRpc, type LiteSvmRpc } from '../support/litesvm-rpc.js';
 import { startMultiversXGateway, type FakeMultiversXGateway } from '../support/multiversx-gateway.js';
 import { tatumEgldPayload } from '../support/multiversx.js';
 import { compileLegacyMessage, ed25519TestKey, tatumSolPayload, transferSol } from '../support/solana.js';
@@ -49,13 +55,17 @@ function countingSigner(): DigestSigner & MessageSigner {
   };
 }
 
-function loop(chain: 'SOL' | 'EGLD', env: Record<string, string> = {}) {
+function loop(
+  chain: 'SOL' | 'EGLD',
+  env: Record<string, string> = {},
+  more: Partial<SigningLoopOptions> = {},
+) {
   const chainViews = new ChainViews({
     network: 'testnet',
     env: { KMS_SIGNER_RPC_SOL: rpc.url, KMS_SIGNER_RPC_EGLD: gateway.url, ...env },
     retries: 0,
   });
-  return h.loop([chain], { chainViews, signer: countingSigner(), leaseMs: 5_000 });
+  return h.loop([chain], { chainViews, signer: countingSigner(), leaseMs: 5_000, ...more });
 }
 
 const jobDoc = (id: string) =>
@@ -191,5 +201,129 @@ describe('EGLD: the nonce comes from the gateway through the nonce ledger', () =
     expect(result?.error).toMatch(/chain id "1", expected "D"/);
     expect(signCalls).toBe(before);
     expect(h.sandbox.completed.has(id)).toBe(false);
+  });
+});
+
+describe('SOL: settled on the cluster (getSignatureStatuses, finalized getBlockHeight, blockhash expiry)', () => {
+  const events: Record<string, unknown>[] = [];
+  /** A loop that settles on every pass, with a short lease so a SIGNED job is taken over quickly. */
+  const settling = () => loop('SOL', {}, { reconcileEveryMs: 0, leaseMs: 300, log: (e) => events.push(e) });
+  const sends = () => rpc.calls.filter((method) => method === 'sendTransaction').length;
+  const job = (id: string) =>
+    h.env.db.collection<SigningJobDoc>(COLLECTIONS.signingJobs).findOne({ _id: id });
+  const reports = (id: string) => h.sandbox.reportedErrors.filter((r) => r.signatureId === id);
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const SOL_BROADCAST = TATUM_BROADCAST_PATHS.SOL ?? '/v3/solana/broadcast';
+
+  async function enqueueTransfer(amount: bigint) {
+    const wallet = await h.createWallet('SOL');
+    rpc.svm.airdrop(wallet.address as Address, lamports(1_000_000_000n));
+    const destination = ed25519TestKey(`sol-settle-${randomUUID()}`).address;
+    const id = h.sandbox.enqueue({
+      chain: 'SOL',
+      hashes: [wallet.signatureId],
+      serializedTransaction: tatumSolPayload(
+        compileLegacyMessage(wallet.address, [transferSol(wallet.address, destination, amount)]),
+      ),
+    });
+    return { id, received: () => rpc.svm.getBalance(destination as Address) ?? 0n };
+  }
+
+  it('(a) a broadcast SOL transaction is followed until finalized, then CONFIRMED', async () => {
+    const { id, received } = await enqueueTransfer(3_000_000n);
+    const first = await settling().runPass();
+    expect(first.results.find((r) => r.id === id)).toMatchObject({ outcome: 'BROADCAST' });
+    expect(received()).toBe(3_000_000n);
+    // Landed but not finalized yet: still BROADCAST.
+    await settling().runPass();
+    expect(await job(id)).toMatchObject({ state: 'BROADCAST', confirmations: 0 });
+    rpc.finalize();
+    await settling().runPass();
+    expect(await job(id)).toMatchObject({ state: 'CONFIRMED', confirmations: 1 });
+    expect(events).toContainEqual(expect.objectContaining({ event: 'confirmed', id }));
+    expect(rpc.calls).toEqual(expect.arrayContaining(['getSignatureStatuses']));
+  });
+
+  it('(b) a lost broadcast answer: found on the cluster, BROADCAST with no second send or signature', async () => {
+    const { id, received } = await enqueueTransfer(4_000_000n);
+    h.sandbox.failNext(SOL_BROADCAST, 'lost');
+    const first = await settling().runPass();
+    expect(first.results.find((r) => r.id === id)).toMatchObject({ outcome: 'RETRY' });
+    expect((await job(id))?.state).toBe('SIGNED');
+    const [signed, sent] = [signCalls, sends()];
+    await pause(400); // the first runner's lease lapses; Tatum no longer lists the transaction
+    const second = await settling().runPass();
+    expect(second.results.find((r) => r.id === id)).toMatchObject({
+      outcome: 'BROADCAST',
+      rebroadcast: false,
+    });
+    expect(events).toContainEqual(expect.objectContaining({ event: 'broadcast-found', id, from: 'chain' }));
+    expect([signCalls, sends()]).toEqual([signed, sent]);
+    expect(received()).toBe(4_000_000n);
+  });
+
+  it('(c) refused, then the blockhash expired: FAILED with the reason, reported once, never signed again', async () => {
+    const { id, received } = await enqueueTransfer(5_000_000n);
+    h.sandbox.failNext(SOL_BROADCAST, 503);
+    const first = await settling().runPass();
+    expect(first.results.find((r) => r.id === id)).toMatchObject({ outcome: 'RETRY' });
+    const stored = await job(id);
+    const validTo = Number(stored?.completion?.lastValidBlockHeight?.value);
+    const [signed, sent] = [signCalls, sends()];
+    rpc.expireBlockhash();
+
+    const second = await settling().runPass();
+    const failed = second.results.find((r) => r.id === id);
+    expect(failed).toMatchObject({ outcome: 'FAILED' });
+    const height = Number(rpc.svm.getClock().slot) - FINALITY_SLOTS;
+    const reason = `blockhash expired at block height ${height} (valid to ${validTo}) before the transaction landed; nothing was spent`;
+    expect(failed?.error).toBe(reason);
+    expect(await job(id)).toMatchObject({ state: 'FAILED', error: reason });
+    expect(await job(id)).not.toHaveProperty('unreported');
+    await settling().runPass();
+    expect(reports(id)).toEqual([{ signatureId: id, error: reason }]);
+    expect([signCalls, sends(), received()]).toEqual([signed, sent, 0n]);
+  });
+
+  it('(d) refused while the blockhash is valid: the same bytes are sent again and execute once', async () => {
+    const { id, received } = await enqueueTransfer(6_000_000n);
+    h.sandbox.failNext(SOL_BROADCAST, 503);
+    await settling().runPass();
+    const stored = await job(id);
+    expect(stored?.state).toBe('SIGNED');
+    const signed = signCalls;
+    const second = await settling().runPass();
+    expect(second.results.find((r) => r.id === id)).toMatchObject({
+      outcome: 'BROADCAST',
+      rebroadcast: true,
+    });
+    expect(h.sandbox.completed.get(id)?.txData).toBe(stored?.signed);
+    expect(signCalls).toBe(signed);
+    expect(received()).toBe(6_000_000n);
+    expect(reports(id)).toEqual([]);
+  });
+
+  it('(e) completed by Tatum but dropped by the node, blockhash expired: FAILED expiredUnlanded, not reported', async () => {
+    const { id, received } = await enqueueTransfer(7_000_000n);
+    rpc.dropping = true;
+    const first = await settling().runPass();
+    rpc.dropping = false;
+    expect(first.results.find((r) => r.id === id)).toMatchObject({ outcome: 'BROADCAST' });
+    // Still valid: the job waits (the vanished-broadcast resend comes only after 10 minutes).
+    await settling().runPass();
+    expect((await job(id))?.state).toBe('BROADCAST');
+    const signed = signCalls;
+    rpc.expireBlockhash();
+    await settling().runPass();
+    const settled = await job(id);
+    expect(settled).toMatchObject({ state: 'FAILED', expiredUnlanded: true });
+    expect(settled?.error).toMatch(/never landed: blockhash expired at block height \d+ \(valid to \d+\)/);
+    expect(events).toContainEqual(
+      expect.objectContaining({ event: 'broadcast-expired', id, txId: settled?.txId }),
+    );
+    await pause(400); // past a lease: the reconciler would report any FAILED job still unreported
+    await settling().runPass();
+    expect(reports(id)).toEqual([]);
+    expect([signCalls, received()]).toEqual([signed, 0n]);
   });
 });

@@ -66,6 +66,103 @@ describe('SolanaChainView', () => {
   });
 });
 
+describe('SolanaChainView: settling (getSignatureStatuses, getBlockHeight)', () => {
+  const SIGNATURE = '5'.repeat(87);
+  const status = (fields: Record<string, unknown> | null) => ({ context: { slot: 90 }, value: [fields] });
+  /** A node answering the genesis check, `statuses` for getSignatureStatuses and `height` for getBlockHeight. */
+  async function node(statuses: unknown, height: unknown = 500, asked: unknown[][] = []) {
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const rpc = JSON.parse(body) as { id: number; method: string; params: unknown[] };
+        asked.push([rpc.method, ...rpc.params]);
+        const result =
+          rpc.method === 'getGenesisHash' ? DEVNET : rpc.method === 'getBlockHeight' ? height : statuses;
+        const reply =
+          result === 'node error' ? { error: { code: -32005, message: 'Node is behind' } } : { result };
+        res.writeHead(200).end(JSON.stringify({ jsonrpc: '2.0', id: rpc.id, ...reply }));
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const view = views({ KMS_SIGNER_RPC_SOL: url }).solana();
+    if (view === undefined) throw new Error('no view');
+    return view;
+  }
+
+  it('asks with the whole history searched and the finalized commitment', async () => {
+    const asked: unknown[][] = [];
+    const view = await node(status(null), 500, asked);
+    await expect(view.signatureStatus(SIGNATURE)).resolves.toBeNull();
+    await expect(view.blockHeight()).resolves.toBe(500);
+    expect(asked).toContainEqual(['getSignatureStatuses', [SIGNATURE], { searchTransactionHistory: true }]);
+    expect(asked).toContainEqual(['getBlockHeight', { commitment: 'finalized' }]);
+  });
+
+  it.each([
+    ['finalized', null, { state: 'mined', confirmations: 1 }],
+    [
+      'finalized',
+      { InstructionError: [0, { Custom: 1 }] },
+      { state: 'mined', confirmations: 1, failed: '{"InstructionError":[0,{"Custom":1}]}' },
+    ],
+    ['confirmed', null, { state: 'pending' }],
+    ['processed', null, { state: 'pending' }],
+  ])('maps %s (err %j) for the settling code', async (confirmationStatus, err, expected) => {
+    const view = await node(
+      status({ slot: 80, confirmations: null, err, status: { Ok: null }, confirmationStatus }),
+    );
+    await expect(view.transactionStatus(SIGNATURE)).resolves.toEqual(expected);
+  });
+
+  it('a signature the node does not know is unknown', async () => {
+    await expect((await node(status(null))).transactionStatus(SIGNATURE)).resolves.toEqual({
+      state: 'unknown',
+    });
+  });
+
+  it.each([
+    ['no value array', { context: { slot: 1 } }, 500],
+    ['two statuses for one signature', { context: { slot: 1 }, value: [null, null] }, 500],
+    ['an unknown confirmationStatus', status({ slot: 1, err: null, confirmationStatus: 'rooted' }), 500],
+    ['a negative slot', status({ slot: -1, err: null, confirmationStatus: 'finalized' }), 500],
+    ['a node error object', 'node error', 500],
+  ])('refuses %s as ChainUnavailableError (the job waits)', async (_, statuses, height) => {
+    const answer = (await node(statuses, height)).signatureStatus(SIGNATURE);
+    await expect(answer).rejects.toBeInstanceOf(ChainUnavailableError);
+  });
+
+  it.each([
+    ['a fractional height', 1.5],
+    ['a height as text', '500'],
+    ['a node error object', 'node error'],
+  ])('refuses %s from getBlockHeight as ChainUnavailableError', async (_, height) => {
+    await expect((await node(status(null), height)).blockHeight()).rejects.toBeInstanceOf(
+      ChainUnavailableError,
+    );
+  });
+
+  it('asks nothing about a malformed signature', async () => {
+    const asked: unknown[][] = [];
+    const view = await node(status(null), 500, asked);
+    await expect(view.signatureStatus('0xdeadbeef')).rejects.toThrow(/base58 signature/);
+    expect(asked).toEqual([]);
+  });
+
+  it('takes no height or status from another cluster (its heights would "expire" our blockhashes)', async () => {
+    const mainnet = CHAINS.SOL.networks.mainnet.genesisHash;
+    const url = await serve((m) => [
+      200,
+      m === 'getGenesisHash' ? mainnet : m === 'getBlockHeight' ? 10 ** 9 : null,
+    ]);
+    const view = views({ KMS_SIGNER_RPC_SOL: url }).solana();
+    await expect(view?.blockHeight()).rejects.toThrow(/genesis 5eykt4/);
+    await expect(view?.signatureStatus(SIGNATURE)).rejects.toThrow(/genesis 5eykt4/);
+  });
+});
+
 describe('MultiversXChainView', () => {
   const gateway =
     (chainId: string, nonce: unknown) =>

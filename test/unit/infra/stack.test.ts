@@ -260,8 +260,8 @@ describe('HTTP API', () => {
 });
 
 describe('alarms', () => {
-  it('has the seven alarms', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+  it('has the eight alarms', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     // An unexpected error before signing (src/tatum/job-errors.ts) is retried silently: the alarm says so.
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern: '{ $.event = "job-internal-error" }',
@@ -276,6 +276,19 @@ describe('alarms', () => {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
+    });
+    // A broadcast-expired line (src/tatum/reconcile.ts: a SOL broadcast that never landed) pages too.
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.event = "broadcast-expired" }',
+      MetricTransformations: [
+        Match.objectLike({ MetricName: 'BroadcastsExpired', MetricNamespace: 'KmsSigner/dev' }),
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'KmsSigner/dev',
+      MetricName: 'BroadcastsExpired',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
     // A nonce-gap line (src/tatum/nonce-gaps.ts) counted from the signer's log pages an operator.
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
@@ -406,8 +419,8 @@ describe('optional ECS daemon', () => {
         ]),
       },
     });
-    // 7 Lambda alarms + daemon not running, heartbeat, KMS throttling, nonce gap, internal errors
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 12);
+    // 8 Lambda alarms + daemon not running, heartbeat, KMS throttling, nonce gap, internal errors, expired SOL
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 14);
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'ECS/ContainerInsights',
       MetricName: 'RunningTaskCount',

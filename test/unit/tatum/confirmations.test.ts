@@ -16,4 +16,10 @@ describe('confirmationDepth', () => {
     expect(confirmationDepth('VET', { KMS_SIGNER_CONFIRMATIONS_VET: '360' })).toBe(360);
     expect(() => confirmationDepth('VET', { KMS_SIGNER_CONFIRMATIONS_VET: '0' })).toThrow(ConfigError);
   });
+
+  it('confirms SOL when finalized: 1 from the registry, no other depth accepted', () => {
+    expect(confirmationDepth('SOL', {})).toBe(1);
+    expect(confirmationDepth('SOL', { KMS_SIGNER_CONFIRMATIONS_SOL: '1' })).toBe(1);
+    expect(() => confirmationDepth('SOL', { KMS_SIGNER_CONFIRMATIONS_SOL: '32' })).toThrow(/finalized/);
+  });
 });
