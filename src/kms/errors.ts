@@ -67,6 +67,9 @@ export class KmsUnavailableError extends KmsSignerError {
   }
 }
 
+/** Unavailable because the attempts timed out (KMS or the network path to it hangs): same code, its own class. */
+export class KmsTimeoutError extends KmsUnavailableError {}
+
 /** KMS answered with bytes we cannot trust (bad DER, wrong curve, point off the curve). */
 export class MalformedKmsResponseError extends KmsSignerError {
   constructor(

@@ -12,6 +12,7 @@ import {
   type Secp256k1PublicKey,
 } from '../crypto/secp256k1.js';
 import type { KmsSignature } from '../crypto/signature.js';
+import { recordRecoveryProof } from '../crypto/recovery-proofs.js';
 
 export function kmsSignature(
   keyId: string,
@@ -35,7 +36,7 @@ export function kmsSignature(
   if (recoveryId === undefined) {
     throw new SignatureVerificationError(keyId, 'signature does not verify against the wallet public key');
   }
-  return {
+  const signature: KmsSignature = {
     r,
     s,
     recoveryId,
@@ -43,4 +44,7 @@ export function kmsSignature(
     compact: compactSignature(r, s),
     normalized: isHighS(rawS),
   };
+  // The recovery that found the id is the proof; the EVM final check reuses it (src/signer/evm/finish.ts).
+  recordRecoveryProof(signature, { digest, r, s, recoveryId, publicKey: expectedKey.uncompressed });
+  return signature;
 }

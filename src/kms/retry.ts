@@ -74,6 +74,15 @@ export class AttemptTimeoutError extends Error {
   override readonly name = 'AttemptTimeoutError';
 }
 
+/**
+ * True for an attempt that ran out of time: our own attempt timer, or the HTTP handler's request,
+ * connection or socket timeout (@smithy/node-http-handler names all of these TimeoutError).
+ */
+export function isTimeoutError(error: unknown): boolean {
+  if (error instanceof AttemptTimeoutError) return true;
+  return typeof error === 'object' && error !== null && (error as ErrorShape).name === 'TimeoutError';
+}
+
 export interface RetryOutcome {
   attempts: number;
   elapsedMs: number;
@@ -86,6 +95,15 @@ export class RetryExhaustedError extends Error {
   ) {
     super('retries exhausted', { cause: lastError });
   }
+}
+
+/** Retries exhausted because the attempts kept timing out (the last one did): KMS or the path to it hangs. */
+export class RetryTimedOutError extends RetryExhaustedError {}
+
+function exhausted(lastError: unknown, outcome: RetryOutcome): RetryExhaustedError {
+  return isTimeoutError(lastError)
+    ? new RetryTimedOutError(lastError, outcome)
+    : new RetryExhaustedError(lastError, outcome);
 }
 
 /**
@@ -109,10 +127,12 @@ export async function withRetry<T>(
   policy: RetryPolicy,
   options: RetryOptions = {},
 ): Promise<T> {
-  const isRetryable = options.isRetryable ?? isRetryableKmsError;
+  const retryable = options.isRetryable ?? isRetryableKmsError;
+  const isRetryable = (error: unknown) => isTimeoutError(error) || retryable(error);
   const gate = options.gate ?? (<R>(attempt: () => Promise<R>) => attempt());
   const start = performance.now();
   let attempts = 0;
+  let lastError: unknown;
   const elapsed = () => Math.round(performance.now() - start);
   try {
     return await pRetry(
@@ -122,19 +142,17 @@ export async function withRetry<T>(
           return await gate(() => {
             const remaining = policy.deadlineMs - elapsed();
             if (remaining <= 0) {
-              throw new RetryExhaustedError(
-                new Error('deadline reached while waiting for the rate limiter'),
-                {
-                  attempts,
-                  elapsedMs: elapsed(),
-                },
-              );
+              // Report what used the time up: the last failed attempt, if there was one.
+              const reason = lastError ?? new Error('deadline reached while waiting for the rate limiter');
+              throw exhausted(reason, { attempts, elapsedMs: elapsed() });
             }
             return runWithTimeout(operation, Math.min(policy.attemptTimeoutMs, remaining));
           });
         } catch (error) {
           if (error instanceof RetryExhaustedError) throw new AbortError(error);
-          // Non-retryable errors stop the loop at once and keep their identity.
+          lastError = error;
+          // Non-retryable errors stop the loop at once and keep their identity. A timed-out attempt is
+          // always retried: it was abandoned, its late answer is never used.
           if (!isRetryable(error))
             throw new AbortError(error instanceof Error ? error : new Error(String(error)));
           throw error;
@@ -154,21 +172,33 @@ export async function withRetry<T>(
     );
   } catch (error) {
     if (error instanceof RetryExhaustedError) throw error;
-    if (isRetryable(error)) throw new RetryExhaustedError(error, { attempts, elapsedMs: elapsed() });
+    if (isRetryable(error)) throw exhausted(error, { attempts, elapsedMs: elapsed() });
     throw error;
   }
 }
 
+/**
+ * Runs one attempt for at most `timeoutMs`. On timeout the attempt's signal is aborted (for operations
+ * that pass it on) and the attempt is abandoned: its promise may still settle later — the HTTP handler's
+ * own requestTimeout destroys the request — but that late result or error is dropped, never returned.
+ */
 async function runWithTimeout<T>(
   operation: (signal: AbortSignal) => Promise<T>,
   timeoutMs: number,
 ): Promise<T> {
   const controller = new AbortController();
-  const timer = setTimeout(() => {
-    controller.abort(new AttemptTimeoutError(`attempt timed out after ${timeoutMs} ms`));
-  }, timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new AttemptTimeoutError(`attempt timed out after ${timeoutMs} ms`);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  const attempt = (async () => operation(controller.signal))();
+  attempt.catch(() => undefined); // an abandoned attempt's late failure is nobody's error
   try {
-    return await operation(controller.signal);
+    return await Promise.race([attempt, timedOut]);
   } catch (error) {
     // The SDK reports an aborted request as its own AbortError; surface it as our timeout.
     if (controller.signal.aborted) throw controller.signal.reason as Error;

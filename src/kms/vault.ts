@@ -31,6 +31,7 @@ import {
   describeError,
   InvalidInputError,
   KmsKeyUnusableError,
+  KmsTimeoutError,
   KmsUnavailableError,
   MalformedKmsResponseError,
   SignatureVerificationError,
@@ -45,7 +46,13 @@ import {
 import { kmsSignature } from './kms-signature.js';
 import { ownershipCreateParams, tagNewKey, type KeyOwnership } from './key-ownership.js';
 import type { KmsSignature } from '../crypto/signature.js';
-import { DEFAULT_RETRY_POLICY, RetryExhaustedError, withRetry, type RetryPolicy } from './retry.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  RetryExhaustedError,
+  RetryTimedOutError,
+  withRetry,
+  type RetryPolicy,
+} from './retry.js';
 import type { Secp256k1PublicKey } from '../crypto/secp256k1.js';
 import { InvalidPublicKeyError, parsePublicKey } from '../crypto/public-key.js';
 
@@ -194,7 +201,7 @@ export class KmsVault {
     if (description.length > 8192)
       throw new InvalidInputError('description', 'must be at most 8192 characters');
 
-    const created = await this.call('CreateKey', 'createKey', undefined, (abortSignal) =>
+    const created = await this.call('CreateKey', 'createKey', undefined, () =>
       this.client.send(
         new CreateKeyCommand({
           KeySpec: keySpec,
@@ -203,7 +210,6 @@ export class KmsVault {
           ...this.ownershipParams(),
           ...(this.multiRegion ? { MultiRegion: true } : {}),
         }),
-        { abortSignal },
       ),
     );
     const keyId = created.KeyMetadata?.KeyId;
@@ -217,10 +223,8 @@ export class KmsVault {
 
     if (request.alias !== undefined) {
       const aliasName = request.alias;
-      await this.call('CreateAlias', 'alias', keyId, (abortSignal) =>
-        this.client.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }), {
-          abortSignal,
-        }),
+      await this.call('CreateAlias', 'alias', keyId, () =>
+        this.client.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId })),
       );
     }
     return { keyId, arn };
@@ -262,7 +266,7 @@ export class KmsVault {
     }
     const expectedKey = resolvePublicKey(publicKey);
 
-    const response = await this.call('Sign', 'sign', keyId, (abortSignal) =>
+    const response = await this.call('Sign', 'sign', keyId, () =>
       this.client.send(
         new SignCommand({
           KeyId: keyId,
@@ -270,7 +274,6 @@ export class KmsVault {
           MessageType: SIGNING_MODES[SECP256K1_KEY_SPEC].messageType,
           SigningAlgorithm: SIGNING_ALGORITHM,
         }),
-        { abortSignal },
       ),
     );
     if (!response.Signature) throw new MalformedKmsResponseError(keyId, 'Sign returned no Signature');
@@ -304,7 +307,7 @@ export class KmsVault {
     const problem = ed25519PublicKeyProblem(publicKey);
     if (problem) throw new InvalidInputError('publicKey', problem);
 
-    const response = await this.call('Sign', 'sign', keyId, (abortSignal) =>
+    const response = await this.call('Sign', 'sign', keyId, () =>
       this.client.send(
         new SignCommand({
           KeyId: keyId,
@@ -312,7 +315,6 @@ export class KmsVault {
           MessageType: SIGNING_MODES[ED25519_KEY_SPEC].messageType,
           SigningAlgorithm: ED25519_SIGNING_ALGORITHM,
         }),
-        { abortSignal },
       ),
     );
     const signature = response.Signature;
@@ -344,8 +346,8 @@ export class KmsVault {
 
   async describeKey(keyId: string): Promise<KeyDescription> {
     assertKeyId(keyId);
-    const response = await this.call('DescribeKey', 'describeKey', keyId, (abortSignal) =>
-      this.client.send(new DescribeKeyCommand({ KeyId: keyId }), { abortSignal }),
+    const response = await this.call('DescribeKey', 'describeKey', keyId, () =>
+      this.client.send(new DescribeKeyCommand({ KeyId: keyId })),
     );
     if (!response.KeyMetadata)
       throw new MalformedKmsResponseError(keyId, 'DescribeKey returned no KeyMetadata');
@@ -357,8 +359,8 @@ export class KmsVault {
     const tags: Record<string, string> = {};
     let marker: string | undefined;
     do {
-      const page = await this.call('ListResourceTags', 'describeKey', keyId, (abortSignal) =>
-        this.client.send(new ListResourceTagsCommand({ KeyId: keyId, Marker: marker }), { abortSignal }),
+      const page = await this.call('ListResourceTags', 'describeKey', keyId, () =>
+        this.client.send(new ListResourceTagsCommand({ KeyId: keyId, Marker: marker })),
       );
       for (const tag of page.Tags ?? []) if (tag.TagKey) tags[tag.TagKey] = tag.TagValue ?? '';
       marker = page.Truncated ? page.NextMarker : undefined;
@@ -368,15 +370,15 @@ export class KmsVault {
 
   async disableKey(keyId: string): Promise<void> {
     assertKeyId(keyId);
-    await this.call('DisableKey', 'keyAdmin', keyId, (abortSignal) =>
-      this.client.send(new DisableKeyCommand({ KeyId: keyId }), { abortSignal }),
+    await this.call('DisableKey', 'keyAdmin', keyId, () =>
+      this.client.send(new DisableKeyCommand({ KeyId: keyId })),
     );
   }
 
   async enableKey(keyId: string): Promise<void> {
     assertKeyId(keyId);
-    await this.call('EnableKey', 'keyAdmin', keyId, (abortSignal) =>
-      this.client.send(new EnableKeyCommand({ KeyId: keyId }), { abortSignal }),
+    await this.call('EnableKey', 'keyAdmin', keyId, () =>
+      this.client.send(new EnableKeyCommand({ KeyId: keyId })),
     );
   }
 
@@ -396,12 +398,9 @@ export class KmsVault {
         `must be a whole number of days from ${MIN_PENDING_WINDOW_DAYS} to ${MAX_PENDING_WINDOW_DAYS}, got ${pendingWindowInDays}`,
       );
     }
-    const response = await this.call('ScheduleKeyDeletion', 'keyAdmin', keyId, (abortSignal) =>
+    const response = await this.call('ScheduleKeyDeletion', 'keyAdmin', keyId, () =>
       this.client.send(
         new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: pendingWindowInDays }),
-        {
-          abortSignal,
-        },
       ),
     );
     return response.DeletionDate;
@@ -410,8 +409,8 @@ export class KmsVault {
   /** Cancels a scheduled deletion. KMS leaves the key DISABLED afterwards; enable it to sign again. */
   async cancelKeyDeletion(keyId: string): Promise<void> {
     assertKeyId(keyId);
-    await this.call('CancelKeyDeletion', 'keyAdmin', keyId, (abortSignal) =>
-      this.client.send(new CancelKeyDeletionCommand({ KeyId: keyId }), { abortSignal }),
+    await this.call('CancelKeyDeletion', 'keyAdmin', keyId, () =>
+      this.client.send(new CancelKeyDeletionCommand({ KeyId: keyId })),
     );
   }
 
@@ -449,8 +448,8 @@ export class KmsVault {
     parse: (spki: Uint8Array) => Uint8Array,
   ): Promise<{ spkiDer: Uint8Array; key: Uint8Array }> {
     assertKeyId(keyId);
-    const response = await this.call('GetPublicKey', 'getPublicKey', keyId, (abortSignal) =>
-      this.client.send(new GetPublicKeyCommand({ KeyId: keyId }), { abortSignal }),
+    const response = await this.call('GetPublicKey', 'getPublicKey', keyId, () =>
+      this.client.send(new GetPublicKeyCommand({ KeyId: keyId })),
     );
     if (response.KeySpec !== keySpec || response.KeyUsage !== KEY_USAGE) {
       throw new KmsKeyUnusableError(
@@ -468,7 +467,11 @@ export class KmsVault {
     }
   }
 
-  /** Rate-limits, retries and translates errors for one KMS request. */
+  /**
+   * Rate-limits, retries and translates errors for one KMS request. The vault's sends take no per-call
+   * options (no abortSignal): the client's requestTimeout destroys a hung request (src/kms/client.ts) and
+   * withRetry abandons an attempt past its timeout, so the SDK can reuse its resolved middleware.
+   */
   private async call<T>(
     operation: string,
     requestClass: KmsRequestClass,
@@ -483,7 +486,8 @@ export class KmsVault {
       });
     } catch (error) {
       if (error instanceof RetryExhaustedError) {
-        throw new KmsUnavailableError(
+        const Unavailable = error instanceof RetryTimedOutError ? KmsTimeoutError : KmsUnavailableError;
+        throw new Unavailable(
           operation,
           keyId,
           error.outcome.attempts,

@@ -6,6 +6,7 @@
 // UTF-8), or a lone surrogate escape ("\ud800", which no UTF-8 store can hold: the driver would write
 // U+FFFD). The grammar check is @humanwhocodes/momoa's strict `json` mode; the value is JSON.parse's.
 import { parse, type Node } from '@humanwhocodes/momoa';
+import { provesNoAmbiguity } from './unambiguous-json-scan.js';
 
 /** Why a JSON text was refused; `path` names where (e.g. `outputs[1].address`, `(body)` for the whole). */
 export class StrictJsonError extends Error {
@@ -67,8 +68,22 @@ function checkTree(root: Node): void {
  * JSON.parse, but refusing what readers could disagree on: duplicate member names and lone surrogates.
  * Throws StrictJsonError (path + reason); a syntax error has path `(body)`, and so has nesting too deep
  * for momoa's recursive parser (a few thousand levels: its stack overflow is caught and refused).
+ * Most texts are settled by a one-pass scan and JSON.parse alone; momoa's full parse runs only for what
+ * the scan cannot prove unambiguous or JSON.parse refuses, so every refusal is worded as before.
  */
 export function parseStrictJson(text: string): unknown {
+  if (provesNoAmbiguity(text)) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // Not JSON: momoa's parse below words the refusal.
+    }
+  }
+  return parseStrictJsonWithMomoa(text);
+}
+
+/** The full check alone: momoa's AST, walked for duplicate names and lone surrogates, then JSON.parse. */
+export function parseStrictJsonWithMomoa(text: string): unknown {
   let document;
   try {
     document = parse(text, { mode: 'json' });

@@ -27,15 +27,22 @@ export class Pacer {
 
 const MIDDLEWARE_NAME = 'kmsSignerCreateKeyPacer';
 
+/** The pacer each client's middleware consults, so installing again swaps the pacer, not the middleware. */
+const pacers = new WeakMap<KMSClient, Pacer>();
+
 /**
  * Makes `kms` send at most `perSecond` CreateKey requests per second (every CreateKey of the process,
- * batches, single creates and imports alike, whoever sends them). Installing again replaces the pace.
+ * batches, single creates and imports alike, whoever sends them). Installing again replaces the pace —
+ * also after CreateKey requests were sent, when the client's cached middleware (cacheMiddleware) would
+ * not see a newly added one.
  */
 export function paceCreateKey(kms: KMSClient, perSecond: number): void {
-  const pacer = new Pacer(perSecond);
+  const installed = pacers.has(kms);
+  pacers.set(kms, new Pacer(perSecond));
+  if (installed) return;
   kms.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'CreateKeyCommand') await pacer.wait();
+      if (context.commandName === 'CreateKeyCommand') await pacers.get(kms)?.wait();
       return next(args);
     },
     { step: 'finalizeRequest', priority: 'low', name: MIDDLEWARE_NAME, override: true },

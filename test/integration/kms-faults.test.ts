@@ -1,14 +1,21 @@
 // Retries, backoff, deadlines, rate limiting and tampered answers, injected by a proxy in front of
 // LocalStack so the vault talks real HTTP to a real KMS emulator throughout.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import * as tiny from 'tiny-secp256k1';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeSecp256k1Spki } from '../../src/kms/der.js';
-import { KmsKeyUnusableError, KmsUnavailableError, MalformedKmsResponseError } from '../../src/kms/errors.js';
-import type { KmsPublicKey } from '../../src/kms/vault.js';
+import { createKmsClient } from '../../src/kms/client.js';
+import {
+  KmsKeyUnusableError,
+  KmsTimeoutError,
+  KmsUnavailableError,
+  MalformedKmsResponseError,
+} from '../../src/kms/errors.js';
+import { KmsVault, type KmsPublicKey } from '../../src/kms/vault.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { stackEndpoints } from '../support/stack.js';
-import { testVault } from '../../scripts/fixtures/vault.js';
+import { TEST_CREDENTIALS, testVault } from '../../scripts/fixtures/vault.js';
 
 const fast = { baseDelayMs: 20, maxDelayMs: 200, attemptTimeoutMs: 2_000 };
 
@@ -128,6 +135,49 @@ describe('the deadline bounds the whole call', () => {
       KmsUnavailableError,
     );
     expect(performance.now() - started).toBeLessThan(600 + 400);
+  });
+});
+
+describe('an endpoint that accepts the connection and never answers', () => {
+  it('fails Sign with a timeout after ≈ requestTimeout × attempts instead of hanging', async () => {
+    // A loopback server that takes every connection and never writes a byte (a KMS or proxy gone silent).
+    const connections: Socket[] = [];
+    const silent = createServer((socket) => void connections.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const requestTimeoutMs = 300;
+    const attempts = 3;
+    const client = createKmsClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: TEST_CREDENTIALS,
+      requestTimeoutMs,
+    });
+    // The vault's own attempt timer and deadline are far away: only the client's requestTimeout can end
+    // an attempt early (without throwOnRequestTimeout the handler would only log a warning and wait).
+    const vault = new KmsVault({
+      client,
+      retry: { ...fast, maxAttempts: attempts, attemptTimeoutMs: 8_000, deadlineMs: 8_000 },
+    });
+    try {
+      const started = performance.now();
+      const error = await vault.signDigest(keyId, randomBytes(32), publicKey).catch((e: unknown) => e);
+      const elapsed = performance.now() - started;
+      expect(error).toBeInstanceOf(KmsTimeoutError);
+      expect(error).toBeInstanceOf(KmsUnavailableError);
+      expect(error).toMatchObject({ operation: 'Sign', keyId, attempts });
+      expect((error as Error).message).toMatch(
+        /TimeoutError: .*exceeded the configured 300 ms requestTimeout/,
+      );
+      // Each timed-out request was destroyed, so each retry needed a new connection.
+      expect(connections).toHaveLength(attempts);
+      expect(elapsed).toBeGreaterThanOrEqual(attempts * requestTimeoutMs - 50);
+      expect(elapsed).toBeLessThan(attempts * requestTimeoutMs + 1_500);
+    } finally {
+      client.destroy();
+      for (const socket of connections) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 
