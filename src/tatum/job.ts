@@ -225,7 +225,7 @@ class Job {
       const expiry = await this.solExpiry(job);
       if (expiry === 'unknown')
         return { ...this.base, outcome: 'RETRY', error: 'blockhash expiry check failed' };
-      if (expiry !== undefined) return this.failUnsent(job, expiryReason(expiry), job.broadcastAttempts);
+      if (expiry !== undefined) return this.failExpired(job, expiry, job.broadcastAttempts);
       return this.broadcast(job);
     }
     let signedJob: SigningJobDoc;
@@ -637,17 +637,28 @@ class Job {
     if (evidence === undefined) return this.broadcastRetry(signedJob, reason);
     // SOL: refused because the blockhash expired says more than the node's words (sol-expiry.ts).
     const expiry = await this.solExpiry(signedJob);
-    const why = expiry === undefined || expiry === 'unknown' ? reason : expiryReason(expiry);
-    return this.failUnsent(signedJob, why, signedJob.broadcastAttempts + 1);
+    const attempts = signedJob.broadcastAttempts + 1;
+    if (expiry !== undefined && expiry !== 'unknown') return this.failExpired(signedJob, expiry, attempts);
+    return this.failUnsent(signedJob, reason, attempts);
+  }
+
+  /** SOL bytes proven never to land: FAILED and reported, and marked so daily limits do not count them. */
+  private failExpired(signedJob: SigningJobDoc, expiry: SolExpiry, attempts: number): Promise<JobResult> {
+    return this.failUnsent(signedJob, expiryReason(expiry), attempts, { expiredUnlanded: true });
   }
 
   /** Signed bytes that are nowhere and will not be sent (again): FAILED, reported to Tatum by the pass. */
-  private async failUnsent(signedJob: SigningJobDoc, reason: string, attempts: number): Promise<JobResult> {
+  private async failUnsent(
+    signedJob: SigningJobDoc,
+    reason: string,
+    attempts: number,
+    proof: { expiredUnlanded?: true } = {},
+  ): Promise<JobResult> {
     const { ctx, chain, pending, held } = this;
     await ctx.jobs.update(
       held,
       pending.id,
-      { broadcastAttempts: attempts, error: reason, state: 'FAILED' },
+      { broadcastAttempts: attempts, error: reason, state: 'FAILED', ...proof },
       this.auditEntry('FAILED', reason),
     );
     ctx.log({ event: 'broadcast-failed', id: pending.id, chain, retryable: false, error: reason });

@@ -83,8 +83,9 @@ export interface SigningJobDoc {
   /** Mined but failed on the chain (SOL `err` as JSON): the fee is spent, the transfer did not happen. */
   failedOnChain?: string;
   /**
-   * FAILED after BROADCAST: Tatum took the txId, but the transaction never landed and its blockhash
-   * expired (SOL, sol-expiry.ts). Not reported to Tatum (it completed the pending transaction).
+   * FAILED with proof that its bytes can never land (SOL blockhash expired, sol-expiry.ts): nothing was
+   * spent, so daily limits do not count it. After BROADCAST (Tatum took the txId) it is not reported to
+   * Tatum, which completed the pending transaction; before, it is reported like any failure.
    */
   expiredUnlanded?: true;
   /**
@@ -436,7 +437,8 @@ export class JobStore {
     let total = 0n;
     const cursor = this.jobs.find({ signatureIds: wallet, signedAt: { $gte: since } });
     for await (const job of cursor) {
-      if (job._id === exceptId || job.signed === null) continue;
+      // Bytes proven never to land spent nothing; any other signed job counts, final or not.
+      if (job._id === exceptId || job.signed === null || job.expiredUnlanded === true) continue;
       for (const s of job.spend) if (s.wallet === wallet && s.asset === asset) total += BigInt(s.amount);
     }
     return total;

@@ -17,7 +17,7 @@ import { ChainViews } from '../../src/chain-view/index.js';
 import { CHAINS, deriveAddress } from '../../src/chains/index.js';
 import { COLLECTIONS } from '../../src/db/documents.js';
 import { TATUM_BROADCAST_PATHS } from '../../src/tatum/client.js';
-import type { SigningJobDoc } from '../../src/tatum/jobs.js';
+import { JobStore, type SigningJobDoc } from '../../src/tatum/jobs.js';
 import type { SigningLoopOptions } from '../../src/tatum/loop.js';
 import type { DigestSigner, MessageSigner } from '../../src/signer/types.js';
 import { startEd25519LoopHarness, type Ed25519LoopHarness } from '../support/ed25519-loop.js';
@@ -278,8 +278,13 @@ describe('SOL: settled on the cluster (getSignatureStatuses, finalized getBlockH
     const height = Number(rpc.svm.getClock().slot) - FINALITY_SLOTS;
     const reason = `blockhash expired at block height ${height} (valid to ${validTo}) before the transaction landed; nothing was spent`;
     expect(failed?.error).toBe(reason);
-    expect(await job(id)).toMatchObject({ state: 'FAILED', error: reason });
+    expect(await job(id)).toMatchObject({ state: 'FAILED', error: reason, expiredUnlanded: true });
     expect(await job(id)).not.toHaveProperty('unreported');
+    // Nothing was spent: the wallet's daily limit does not count the signed amount.
+    const [spend] = stored?.spend ?? [];
+    expect(spend?.amount).toBe('5000000');
+    const jobStore = new JobStore(h.env.db, 60_000);
+    expect(await jobStore.spentToday([spend?.wallet ?? ''], spend?.asset ?? '', new Date(), '')).toBe(0n);
     await settling().runPass();
     expect(reports(id)).toEqual([{ signatureId: id, error: reason }]);
     expect([signCalls, sends(), received()]).toEqual([signed, sent, 0n]);
