@@ -4,4 +4,5 @@ export { ApprovalAudit } from './audit.js';
 export { ApprovalsService, type ApprovalsDeps } from './service.js';
 export { startApprovalsServer, type ApprovalsServer } from './server.js';
 export { FOUR_EYE_PATH } from './paths.js';
-export { OperatorStore, ROLES, type Role } from './operators.js';
+export { normalizeUsername, OperatorStore, ROLES, type Role } from './operators.js';
+export { resetTwoStep } from './two-step/store.js';

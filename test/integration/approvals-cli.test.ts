@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConsoleClient, OPERATOR_PASSWORD } from '../../scripts/sandbox/approvals-console.js';
+import { APPROVAL_AUDIT } from '../../src/approvals/audit.js';
+import { APPROVAL_OPERATORS } from '../../src/approvals/operators.js';
 import { cli } from '../support/cli-harness.js';
 import { stackEndpoints, stackProcessEnv } from '../support/stack.js';
 
@@ -62,6 +64,32 @@ describe('kms-signer approvals', () => {
     });
     // Creating an operator (e.g. the first admin) needs only the database, not the loop's shared secret.
     expect(noSecret).toMatchObject({ code: 0, stdout: 'operator erin created (approver)\n' });
+  });
+
+  it("reset-two-step clears an operator's enrolled two-step with only the database, audited; unknown → by field", async () => {
+    const created = await cli(['approvals', 'add-operator', 'frank', '--role', 'admin'], {
+      env: env(),
+      stdin: OPERATOR_PASSWORD,
+    });
+    expect(created.code).toBe(0);
+    const mongo = await MongoClient.connect(stackEndpoints().mongoUri);
+    try {
+      const operators = mongo.db(DB).collection<{ _id: string; twoStep?: unknown }>(APPROVAL_OPERATORS);
+      await operators.updateOne({ _id: 'frank' }, { $set: { twoStep: { sealed: 'v1.x.y.z', lastStep: 1 } } });
+      const reset = await cli(['approvals', 'reset-two-step', 'Frank'], {
+        env: env({ FOUR_EYE_SECRET: undefined }),
+      });
+      expect(reset).toMatchObject({ code: 0, stderr: '' });
+      expect(reset.stdout).toContain('two-step sign-in of frank reset');
+      expect(await operators.findOne({ _id: 'frank' })).not.toHaveProperty('twoStep');
+      const audit = mongo.db(DB).collection(APPROVAL_AUDIT);
+      expect(await audit.countDocuments({ actor: 'cli', action: 'two-step-reset', detail: 'frank' })).toBe(1);
+    } finally {
+      await mongo.close();
+    }
+    const unknown = await cli(['approvals', 'reset-two-step', 'nobody'], { env: env() });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no operator nobody');
   });
 
   it('serve answers the console until interrupted', async () => {

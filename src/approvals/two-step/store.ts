@@ -107,11 +107,15 @@ export class TwoStepStore {
   }
 
   /** An admin's reset (lost phone, rotated FOUR_EYE_SECRET): the operator enrols again. */
-  async reset(username: string): Promise<boolean> {
-    const result = await this.operators.updateOne(
-      { _id: username },
-      { $unset: { twoStep: '', twoStepPending: '' } },
-    );
-    return result.matchedCount === 1;
+  reset(username: string): Promise<boolean> {
+    return resetTwoStep(this.db, username);
   }
+}
+
+/** The reset on the database alone: `approvals reset-two-step` needs no FOUR_EYE_SECRET (the last admin's lost phone). */
+export async function resetTwoStep(db: Db, username: string): Promise<boolean> {
+  const result = await db
+    .collection<OperatorDoc>(APPROVAL_OPERATORS)
+    .updateOne({ _id: username }, { $unset: { twoStep: '', twoStepPending: '' } });
+  return result.matchedCount === 1;
 }

@@ -1,6 +1,7 @@
 // approvals: the built-in four-eyes service. `approvals serve` runs the loop-facing endpoint and the
 // operators' console; `approvals add-operator` creates a console operator (password from a hidden
-// prompt or stdin, never the command line).
+// prompt or stdin, never the command line); `approvals reset-two-step` clears an operator's two-step
+// sign-in (a lost phone when no other admin can sign in).
 import { errorMessage } from '../../util/error-message.js';
 import type { Command } from 'commander';
 import { createAppContext } from '../../app-context.js';
@@ -9,7 +10,9 @@ import {
   ApprovalsService,
   loadApprovalsConfig,
   OPERATOR_LOCKOUT,
+  normalizeUsername,
   OperatorStore,
+  resetTwoStep,
   ROLES,
   startApprovalsServer,
   type Role,
@@ -55,11 +58,13 @@ export function registerApprovalsCommand(program: Command, rt: Runtime): void {
       'after',
       "\nFOUR_EYE_SECRET (≥ 32 characters, the same as the daemon's); APPROVALS_QUORUM (JSON, e.g.\n" +
         '{"default":2,"BTC":3}; without it 2 on mainnet, 1 on testnet/regtest); APPROVALS_TTL_SECONDS\n' +
-        '(default 86400); APPROVALS_SESSION_SECONDS; APPROVALS_INSECURE_COOKIES=true only for plain-HTTP local use.\n' +
+        '(default 86400); APPROVALS_SESSION_SECONDS; APPROVALS_INSECURE_COOKIES=true only for plain-HTTP local use;\n' +
+        'APPROVALS_REQUIRE_TWO_STEP=true makes every operator enrol an authenticator app first.\n' +
         'The daemon then runs with --externalUrl <url>/four-eye --externalUrlMethod POST.',
     );
   registerServe(approvals, rt);
   registerAddOperator(approvals, rt);
+  registerResetTwoStep(approvals, rt);
 }
 
 function registerServe(approvals: Command, rt: Runtime): void {
@@ -135,6 +140,29 @@ function registerAddOperator(approvals: Command, rt: Runtime): void {
           ip: 'local',
         });
         rt.print(`operator ${username.toLowerCase()} created (${opts.role})`);
+      } finally {
+        await context.close();
+      }
+    });
+}
+
+function registerResetTwoStep(approvals: Command, rt: Runtime): void {
+  approvals
+    .command('reset-two-step <username>')
+    .description("clear an operator's two-step sign-in; they enrol again at their next sign-in")
+    .action(async (username: string, _opts: unknown, command: Command) => {
+      const opts = rt.options<Record<string, never>>(command);
+      const name = normalizeUsername(username);
+      const context = await openContext(rt, opts.envFile);
+      try {
+        if (!(await resetTwoStep(context.db, name))) throw usageError('username', `no operator ${name}`);
+        await new ApprovalAudit(context.db, () => new Date()).record({
+          actor: 'cli',
+          action: 'two-step-reset',
+          detail: name,
+          ip: 'local',
+        });
+        rt.print(`two-step sign-in of ${name} reset; they set it up again at their next sign-in`);
       } finally {
         await context.close();
       }
