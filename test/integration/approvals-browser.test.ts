@@ -376,6 +376,7 @@ describe('approvals console in Chromium', () => {
     await erin.getByRole('link', { name: 'Two-step sign-in' }).click();
     await erin.getByRole('heading', { name: 'Two-step sign-in' }).waitFor();
     expect(await erin.locator('figure.qr svg').count()).toBe(1);
+    await erin.screenshot({ path: join(SCREENSHOTS, 'approvals-two-step.png'), fullPage: true });
     const seed = (await erin.locator('#two-step-seed').textContent())!.replaceAll(' ', '');
     await erin.getByLabel('Code from the app').fill('000000');
     await erin.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
