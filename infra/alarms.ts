@@ -62,12 +62,12 @@ export class SignerAlarms extends Construct {
       ),
     );
 
-    add(nonceGapAlarm(this, 'NonceGap', props.signerLoop, 'the signer'));
-    add(internalErrorAlarm(this, 'InternalErrors', props.signerLoop, 'the signer'));
-    add(broadcastExpiredAlarm(this, 'BroadcastExpired', props.signerLoop, 'the signer'));
+    add(loopEventAlarm(this, 'NonceGap', props.signerLoop, 'NonceGaps', 'the signer'));
+    add(loopEventAlarm(this, 'InternalErrors', props.signerLoop, 'InternalErrors', 'the signer'));
+    add(loopEventAlarm(this, 'BroadcastExpired', props.signerLoop, 'BroadcastsExpired', 'the signer'));
 
     // KMS ThrottlingException anywhere in the signer's log (the vault retries, then logs the error).
-    add(throttlingAlarm(this, 'KmsThrottling', props.signerLoop, 'the signer'));
+    add(loopEventAlarm(this, 'KmsThrottling', props.signerLoop, 'KmsThrottling', 'the signer'));
 
     // Heartbeat: src/handlers/signer.ts logs {"event":"invocation-done",...} after every invocation.
     const heartbeat = new MetricFilter(this, 'HeartbeatFilter', {
@@ -128,10 +128,10 @@ export class SignerAlarms extends Construct {
           treatMissingData: TreatMissingData.BREACHING,
         }),
       );
-      add(throttlingAlarm(this, 'DaemonKmsThrottling', loop, 'the ECS daemon'));
-      add(nonceGapAlarm(this, 'DaemonNonceGap', loop, 'the ECS daemon'));
-      add(internalErrorAlarm(this, 'DaemonInternalErrors', loop, 'the ECS daemon'));
-      add(broadcastExpiredAlarm(this, 'DaemonBroadcastExpired', loop, 'the ECS daemon'));
+      add(loopEventAlarm(this, 'DaemonKmsThrottling', loop, 'KmsThrottling', 'the ECS daemon'));
+      add(loopEventAlarm(this, 'DaemonNonceGap', loop, 'NonceGaps', 'the ECS daemon'));
+      add(loopEventAlarm(this, 'DaemonInternalErrors', loop, 'InternalErrors', 'the ECS daemon'));
+      add(loopEventAlarm(this, 'DaemonBroadcastExpired', loop, 'BroadcastsExpired', 'the ECS daemon'));
     }
 
     if (props.approvals) {
@@ -173,41 +173,33 @@ function anyInFiveMinutes(scope: Construct, id: string, metric: IMetric, descrip
 const functionErrors = (fn: IFunction) => fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' });
 const serverErrors = (api: HttpApi) => api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' });
 
-function throttlingAlarm(scope: Construct, id: string, loop: LoopLogMetrics, who: string): Alarm {
-  return anyInFiveMinutes(
-    scope,
-    id,
-    loop.metric('KmsThrottling', 'Sum', FIVE_MINUTES),
+/** What each loop log metric's alarm tells the operator, for the runner named `who`. */
+const LOOP_EVENT_ALARMS = {
+  KmsThrottling: (who: string) =>
     `KMS throttled ${who} (ThrottlingException); check KMS quotas and KMS_SIGN_RATE.`,
-  );
-}
-
-function nonceGapAlarm(scope: Construct, id: string, loop: LoopLogMetrics, who: string): Alarm {
-  return anyInFiveMinutes(
-    scope,
-    id,
-    loop.metric('NonceGaps', 'Sum', FIVE_MINUTES),
+  NonceGaps: (who: string) =>
     `${who} reported a nonce gap: an EVM transaction waits behind a nonce no job holds; see the nonce-gap log ` +
-      "line (wallet, missing nonces) — the wallet's next withdrawal or an operator's transaction fills it.",
-  );
-}
-
-function internalErrorAlarm(scope: Construct, id: string, loop: LoopLogMetrics, who: string): Alarm {
-  return anyInFiveMinutes(
-    scope,
-    id,
-    loop.metric('InternalErrors', 'Sum', FIVE_MINUTES),
+    "line (wallet, missing nonces) — the wallet's next withdrawal or an operator's transaction fills it.",
+  InternalErrors: (who: string) =>
     `${who} hit an unexpected error before signing (a bug or a library error); the job is retried, not ` +
-      'reported, until the give-up age — see the job-internal-error log line (reason and stack).',
-  );
-}
+    'reported, until the give-up age — see the job-internal-error log line (reason and stack).',
+  BroadcastsExpired: (who: string) =>
+    `${who} found a SOL transaction Tatum completed that never landed (blockhash expired); see the ` +
+    'broadcast-expired log line — nothing was spent, the withdrawal must be queued again at Tatum.',
+} as const;
 
-function broadcastExpiredAlarm(scope: Construct, id: string, loop: LoopLogMetrics, who: string): Alarm {
+/** Any occurrence in five minutes of a loop log metric pages an operator. */
+function loopEventAlarm(
+  scope: Construct,
+  id: string,
+  loop: LoopLogMetrics,
+  metric: keyof typeof LOOP_EVENT_ALARMS,
+  who: string,
+): Alarm {
   return anyInFiveMinutes(
     scope,
     id,
-    loop.metric('BroadcastsExpired', 'Sum', FIVE_MINUTES),
-    `${who} found a SOL transaction Tatum completed that never landed (blockhash expired); see the ` +
-      'broadcast-expired log line — nothing was spent, the withdrawal must be queued again at Tatum.',
+    loop.metric(metric, 'Sum', FIVE_MINUTES),
+    LOOP_EVENT_ALARMS[metric](who),
   );
 }
