@@ -3,13 +3,13 @@
 // accepted at most once per operator: it must be above the last one accepted, and it is claimed by inserting
 // `<operator>:<step>` into `approval_two_step_codes` — an insert against the unique _id is the one operation
 // FerretDB 1.24 makes atomic (src/db/claims.ts), so two sign-ins racing with the same code cannot both pass.
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from '../../wallets/errors.js';
 import { APPROVAL_OPERATORS, type OperatorDoc } from '../operators.js';
 import { codeStep, newSeed, seedUri } from './codes.js';
 import { openSeed, sealSeed, type SealKey } from './seed-seal.js';
 
 export const APPROVAL_TWO_STEP_CODES = 'approval_two_step_codes';
-const DUPLICATE_KEY = 11000;
 
 export interface EnrolledTwoStep {
   sealed: string;
@@ -101,7 +101,7 @@ export class TwoStepStore {
         .insertOne({ _id: `${username}:${step}`, at: this.clock() });
       return true;
     } catch (error) {
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }
