@@ -73,18 +73,24 @@ const jobDoc = (id: string) =>
     .collection<{ _id: string; completion?: Record<string, { value: string }> }>(COLLECTIONS.signingJobs)
     .findOne({ _id: id });
 
+/** A funded SOL wallet's transfer of `amount` lamports queued at the sandbox in Tatum's payload shape. */
+async function enqueueTransfer(amount: bigint) {
+  const wallet = await h.createWallet('SOL');
+  rpc.svm.airdrop(wallet.address as Address, lamports(1_000_000_000n));
+  const destination = ed25519TestKey(`sol-dest-${randomUUID()}`).address;
+  const id = h.sandbox.enqueue({
+    chain: 'SOL',
+    hashes: [wallet.signatureId],
+    serializedTransaction: tatumSolPayload(
+      compileLegacyMessage(wallet.address, [transferSol(wallet.address, destination, amount)]),
+    ),
+  });
+  return { id, destination, received: () => rpc.svm.getBalance(destination as Address) ?? 0n };
+}
+
 describe('SOL: the fresh blockhash comes from the configured Solana node', () => {
   it('signs Tatum’s placeholder-blockhash payload with LiteSVM’s blockhash; LiteSVM executes it', async () => {
-    const wallet = await h.createWallet('SOL');
-    rpc.svm.airdrop(wallet.address as Address, lamports(2_000_000_000n));
-    const destination = ed25519TestKey(`sol-dest-${randomUUID()}`).address;
-    const id = h.sandbox.enqueue({
-      chain: 'SOL',
-      hashes: [wallet.signatureId],
-      serializedTransaction: tatumSolPayload(
-        compileLegacyMessage(wallet.address, [transferSol(wallet.address, destination, 1_234_567n)]),
-      ),
-    });
+    const { id, destination } = await enqueueTransfer(1_234_567n);
     const pass = await loop('SOL').runPass();
     await h.expectBroadcasts(
       pass,
@@ -98,16 +104,7 @@ describe('SOL: the fresh blockhash comes from the configured Solana node', () =>
   });
 
   it('waits while the node is down (0 Sign calls), then signs when it is back', async () => {
-    const wallet = await h.createWallet('SOL');
-    rpc.svm.airdrop(wallet.address as Address, lamports(1_000_000_000n));
-    const destination = ed25519TestKey(`sol-down-${randomUUID()}`).address;
-    const id = h.sandbox.enqueue({
-      chain: 'SOL',
-      hashes: [wallet.signatureId],
-      serializedTransaction: tatumSolPayload(
-        compileLegacyMessage(wallet.address, [transferSol(wallet.address, destination, 5_000_000n)]),
-      ),
-    });
+    const { id, destination } = await enqueueTransfer(5_000_000n);
     const before = signCalls;
     rpc.down = true;
     const waiting = (await loop('SOL').runPass()).results.find((r) => r.id === id);
@@ -214,20 +211,6 @@ describe('SOL: settled on the cluster (getSignatureStatuses, finalized getBlockH
   const reports = (id: string) => h.sandbox.reportedErrors.filter((r) => r.signatureId === id);
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const SOL_BROADCAST = TATUM_BROADCAST_PATHS.SOL ?? '/v3/solana/broadcast';
-
-  async function enqueueTransfer(amount: bigint) {
-    const wallet = await h.createWallet('SOL');
-    rpc.svm.airdrop(wallet.address as Address, lamports(1_000_000_000n));
-    const destination = ed25519TestKey(`sol-settle-${randomUUID()}`).address;
-    const id = h.sandbox.enqueue({
-      chain: 'SOL',
-      hashes: [wallet.signatureId],
-      serializedTransaction: tatumSolPayload(
-        compileLegacyMessage(wallet.address, [transferSol(wallet.address, destination, amount)]),
-      ),
-    });
-    return { id, received: () => rpc.svm.getBalance(destination as Address) ?? 0n };
-  }
 
   it('(a) a broadcast SOL transaction is followed until finalized, then CONFIRMED', async () => {
     const { id, received } = await enqueueTransfer(3_000_000n);
