@@ -27,8 +27,10 @@ start)
     -o "-p $pgport -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
   as_pg "$pgbin/createdb" -h 127.0.0.1 -p "$pgport" -U ferretdb ferretdb
   port=$(free_port)
+  # pool_max_conns: FerretDB 1.24 holds a pooled connection per update statement until its command ends, and
+  # hangs once its pool (default 50) is used up that way (src/tatum/jobs.ts, MAX_WRITES_PER_BATCH).
   "$root/.tools/bin/ferretdb" --handler=postgresql \
-    --postgresql-url="postgres://ferretdb@127.0.0.1:$pgport/ferretdb" \
+    --postgresql-url="postgres://ferretdb@127.0.0.1:$pgport/ferretdb?pool_max_conns=150" \
     --listen-addr="127.0.0.1:$port" --state-dir="$dir" --debug-addr=- --telemetry=disable \
     --log-level=warn >"$dir/ferretdb.log" 2>&1 &
   echo $! >"$dir/ferretdb.pid"

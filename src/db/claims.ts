@@ -139,17 +139,15 @@ export class ClaimStore {
     );
   }
 
-  /** release for many claims, in one command. */
+  /**
+   * release for many claims, in one command with one statement (an updateMany, not one updateOne per claim:
+   * FerretDB over PostgreSQL holds a connection per statement, see MAX_WRITES_PER_BATCH in tatum/jobs.ts).
+   */
   async releaseMany(claims: readonly Claim[]): Promise<void> {
     if (claims.length === 0) return;
-    await this.claims.bulkWrite(
-      claims.map((claim) => ({
-        updateOne: {
-          filter: { _id: claimId(claim.name, claim.generation) },
-          update: { $set: { until: RELEASED } },
-        },
-      })),
-      { ordered: false },
+    await this.claims.updateMany(
+      { _id: { $in: claims.map((claim) => claimId(claim.name, claim.generation)) } },
+      { $set: { until: RELEASED } },
     );
   }
 

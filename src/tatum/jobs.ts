@@ -144,9 +144,19 @@ function fencedBy(generation: number) {
 export interface JobWriteBatching {
   /** Longest a write waits for others (ms; default 20). */
   windowMs?: number;
-  /** Most writes per batch (default 256). */
+  /** Most writes per batch (default MAX_WRITES_PER_BATCH). */
   maxBatch?: number;
 }
+
+/**
+ * Most job writes in one batch, so at most this many update statements in one command. FerretDB 1.24 holds
+ * one pooled backend connection per update statement until its command ends: over PostgreSQL one bulkWrite
+ * of 51 updates, or three concurrent ones of 20, hang it for good with its default pool of 50 (measured
+ * 2026-12-04; `pool_max_conns` in `--postgresql-url` raises it), and over SQLite (the test stack) one of 100
+ * does (test/integration/job-write-batches.test.ts). Real MongoDB has no such limit; 32 costs it one more
+ * command per 32 concurrent jobs.
+ */
+export const MAX_WRITES_PER_BATCH = 32;
 
 export type ClaimInit = Pick<SigningJobDoc, 'chain' | 'network' | 'signatureIds' | 'withdrawalId'>;
 
@@ -167,7 +177,7 @@ export class JobStore {
     this.claims = new ClaimStore(db, clock);
     this.writer = new JobWriter(db, {
       windowMs: batching.windowMs ?? 20,
-      maxBatch: batching.maxBatch ?? 256,
+      maxBatch: batching.maxBatch ?? MAX_WRITES_PER_BATCH,
       flushNow: (queued) => queued >= this.running,
     });
   }
