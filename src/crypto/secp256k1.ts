@@ -52,8 +52,8 @@ export function recoverPublicKey(
 ): Uint8Array | undefined {
   const recovered =
     format === 'compressed'
-      ? libsecp256k1.recoverPublicKeyCompressed(compact, recoveryId, digest)
-      : libsecp256k1.recoverPublicKeyUncompressed(compact, recoveryId, digest);
+      ? libsecp256k1().recoverPublicKeyCompressed(compact, recoveryId, digest)
+      : libsecp256k1().recoverPublicKeyUncompressed(compact, recoveryId, digest);
   return typeof recovered === 'string' ? undefined : recovered;
 }
 
@@ -86,5 +86,5 @@ export function verifyDigestSignature(
   s: bigint,
   publicKey: Secp256k1PublicKey,
 ): boolean {
-  return libsecp256k1.verifySignatureCompactLowS(compactSignature(r, s), publicKey.compressed, digest);
+  return libsecp256k1().verifySignatureCompactLowS(compactSignature(r, s), publicKey.compressed, digest);
 }

@@ -76,7 +76,7 @@ describe('bundled handlers', () => {
 }, 120_000);
 
 describe('signer bundle code splitting', () => {
-  it('keeps TRON, XRP, EVM, Algorand and the Solana signer out of the init code, in chunks of their own', async () => {
+  it('keeps TRON, XRP, EVM, Algorand, libsecp256k1 and the Solana signer out of the init code, in chunks of their own', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kms-signer-split-'));
     try {
       const { metafile } = await build({ ...lambdaBuildOptions('signer', dir), write: true });
@@ -87,8 +87,9 @@ describe('signer bundle code splitting', () => {
       const lazyInputs = Object.entries(metafile.outputs)
         .filter(([path]) => !eagerFiles.has(path))
         .flatMap(([, o]) => Object.keys(o.inputs));
-      // ethers (EVM signer and addresses) and algosdk (Algorand addresses) load per family since issue 16.
-      for (const library of ['tronweb', 'ripple-binary-codec', 'ethers', 'algosdk']) {
+      // ethers (EVM signer and addresses) and algosdk (Algorand addresses) load per family since issue 16,
+      // libauth's libsecp256k1 on the first secp256k1 key (src/crypto/libsecp256k1.ts).
+      for (const library of ['tronweb', 'ripple-binary-codec', 'ethers', 'algosdk', '@bitauth/libauth']) {
         expect(eager).not.toContain(library);
         expect(lazyInputs.some((input) => input.includes(`node_modules/${library}/`))).toBe(true);
       }
