@@ -84,6 +84,7 @@ export default defineConfig(
       'src/kms/kms-signature.ts',
       'src/kms/vault.ts',
       'src/wallets/flow-registration.ts',
+      'src/wallets/import.ts',
     ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

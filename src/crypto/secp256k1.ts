@@ -4,13 +4,17 @@
 // to WebAssembly and shipped by libauth): about 175 µs per recovery here against 1.4 ms in pure
 // JavaScript (bench/results/overhead.md), which is what lets one process keep up with the Sign quota.
 import { libsecp256k1 } from './libsecp256k1.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { equalBytes, numberToBytesBE } from '@noble/curves/utils.js';
 import type { Secp256k1PublicKey } from './public-key.js';
 
 export type { Secp256k1PublicKey } from './public-key.js';
 
-export const CURVE_ORDER = secp256k1.Point.CURVE().n;
+/**
+ * n, the order of secp256k1's base point (SEC 2 v2.0 §2.4.1). A literal rather than noble's
+ * `secp256k1.Point.CURVE().n`: importing noble's curve put its Weierstrass code (≈ 25 kB) into the
+ * Lambdas' init code for this one number; test/unit/crypto/secp256k1.test.ts compares the two.
+ */
+export const CURVE_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const HALF_ORDER = CURVE_ORDER >> 1n;
 
 export interface RecoverableSignature {
