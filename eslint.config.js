@@ -70,6 +70,51 @@ export default defineConfig(
     },
   },
   {
+    // The same for libsecp256k1, instantiated on first use (src/crypto/libsecp256k1.ts): only modules behind
+    // a load point use it — the chains' codecs and the family signers (behind loadAddressCode), the vault and
+    // the modules that await loadSecp256k1 themselves. A separate rule name (typescript-eslint's copy of
+    // no-restricted-imports), so that both guards apply to a file: a second config object with the same
+    // rule would replace the first one's options instead of adding to them.
+    files: ['src/**/*.ts'],
+    ignores: [
+      'src/crypto/**',
+      'src/chains/**',
+      'src/signer/*/**',
+      'src/kms/index.ts',
+      'src/kms/kms-signature.ts',
+      'src/kms/vault.ts',
+      'src/wallets/flow-registration.ts',
+      'src/wallets/import.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/crypto/libsecp256k1.js',
+                '**/crypto/public-key.js',
+                '**/crypto/secp256k1.js',
+                '**/chains/index.js',
+                '**/kms/index.js',
+              ],
+              importNames: [
+                'libsecp256k1',
+                'parsePublicKey',
+                'recoverPublicKey',
+                'findRecoveryId',
+                'verifyDigestSignature',
+              ],
+              message:
+                'needs libsecp256k1 loaded first: await loadSecp256k1() (or loadAddressCode), then add this file to the list in eslint.config.js',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -4,6 +4,7 @@
 // assembly and each family's final check of the released bytes in signTransaction.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { loadSecp256k1 } from '../src/crypto/libsecp256k1.js';
 import { parsePublicKey } from '../src/crypto/public-key.js';
 import { parseEcdsaSignatureDer } from '../src/kms/der.js';
 import { kmsSignature } from '../src/kms/kms-signature.js';
@@ -72,6 +73,7 @@ function cycle<T>(items: readonly T[]): () => T {
 
 async function measureOverhead(count: number): Promise<OverheadRow[]> {
   const digest = sha256(new TextEncoder().encode('kms-signer benchmark digest'));
+  await loadSecp256k1(); // parsePublicKey and findRecoveryId below run without the vault's load point
   const key = parsePublicKey(WALLET.publicKey);
   const signatures = kmsLikeSignatures(digest, SECRET_KEY, 16);
   const nextDer = cycle(signatures);

@@ -10,7 +10,7 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 export type LambdaHandler = 'api' | 'signer' | 'approvals';
 
@@ -57,6 +57,27 @@ export const NODE_BUILTIN_ALIASES: Record<string, string> = {
   'whatwg-url': `${ROOT}infra/shims/whatwg-url.ts`,
 };
 
+/**
+ * zod's classic and core entries re-export every locale (`export * as locales`), and @hono/zod-openapi
+ * hands the whole `z` namespace to zod-to-openapi, so esbuild kept all ~50 locales (≈ 250 kB minified, a
+ * seventh of the API's init code) although zod only uses English here: classic/schemas.js registers
+ * locales/en.js directly, not through the index. This resolves the index, imported only by those
+ * re-exports, to infra/shims/zod-locales.ts (English only). zod has no entry without the locales
+ * (colinhacks/zod#5665 and #6050, closed; #6384 fixed `import z from "zod"` for Rollup and Webpack, not a
+ * namespace passed as a value); other esbuild users substitute the index the same way
+ * (costajohnt/oss-autopilot#1658). test/unit/infra/bundle.test.ts compares the messages with zod's own.
+ */
+export const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, ({ importer }) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(importer)
+        ? { path: `${ROOT}infra/shims/zod-locales.ts` }
+        : undefined,
+    );
+  },
+};
+
 /** Maps minified stack traces back to src/ (the functions' NODE_OPTIONS). */
 export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 
@@ -88,6 +109,7 @@ export function lambdaBuildOptions(handler: LambdaHandler, outdir: string): Buil
     banner: { js: REQUIRE_SHIM_BANNER },
     external: [...OPTIONAL_EXTERNAL_MODULES, ...SHIPPED_PACKAGES],
     alias: NODE_BUILTIN_ALIASES,
+    plugins: [zodEnglishOnly],
     metafile: true,
     logLevel: 'warning',
   };

@@ -1,6 +1,5 @@
 // The trusted read-only view of a Bitcoin-family chain: previous transactions by txid (getrawtransaction,
 // verbose 0), checked to hash to the txid asked for, cached (a transaction never changes once it has a txid).
-import { Transaction } from 'bitcoinjs-lib';
 import * as z from 'zod';
 import { ChainUnavailableError, JsonRpcError } from './errors.js';
 import type { JsonRpcClient } from './json-rpc.js';
@@ -29,6 +28,9 @@ export class BitcoinChainView implements TransactionStatusView {
     const cached = this.cache.get(txid);
     if (cached !== undefined) return cached;
     const hex = await this.rpc.call('getrawtransaction', [txid, 0], rawTransaction);
+    // bitcoinjs-lib on first use: ChainViews is init code of both Lambdas (app-context.ts), but only a
+    // Bitcoin-family job proves amounts, so the library is a chunk of its own (infra/bundling.ts).
+    const { Transaction } = await import('bitcoinjs-lib');
     let id: string;
     try {
       id = Transaction.fromHex(hex).getId();

@@ -48,8 +48,8 @@ export function parsePublicKey(publicKey: Uint8Array): Secp256k1PublicKey {
   }
   // libsecp256k1 (WebAssembly) parses and checks the point; decompressing in pure JavaScript cost ≈ 0.3 ms,
   // paid on every signature.
-  const compressed = libsecp256k1.compressPublicKey(publicKey);
-  const uncompressed = libsecp256k1.uncompressPublicKey(publicKey);
+  const compressed = libsecp256k1().compressPublicKey(publicKey);
+  const uncompressed = libsecp256k1().uncompressPublicKey(publicKey);
   if (typeof compressed === 'string' || typeof uncompressed === 'string') {
     const reason = typeof compressed === 'string' ? compressed : String(uncompressed);
     throw new InvalidPublicKeyError(`not a point on the secp256k1 curve (${reason})`);

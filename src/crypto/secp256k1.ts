@@ -4,13 +4,17 @@
 // to WebAssembly and shipped by libauth): about 175 µs per recovery here against 1.4 ms in pure
 // JavaScript (bench/results/overhead.md), which is what lets one process keep up with the Sign quota.
 import { libsecp256k1 } from './libsecp256k1.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { equalBytes, numberToBytesBE } from '@noble/curves/utils.js';
 import type { Secp256k1PublicKey } from './public-key.js';
 
 export type { Secp256k1PublicKey } from './public-key.js';
 
-export const CURVE_ORDER = secp256k1.Point.CURVE().n;
+/**
+ * n, the order of secp256k1's base point (SEC 2 v2.0 §2.4.1). A literal rather than noble's
+ * `secp256k1.Point.CURVE().n`: importing noble's curve put its Weierstrass code (≈ 25 kB) into the
+ * Lambdas' init code for this one number; test/unit/crypto/secp256k1.test.ts compares the two.
+ */
+export const CURVE_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const HALF_ORDER = CURVE_ORDER >> 1n;
 
 export interface RecoverableSignature {
@@ -52,8 +56,8 @@ export function recoverPublicKey(
 ): Uint8Array | undefined {
   const recovered =
     format === 'compressed'
-      ? libsecp256k1.recoverPublicKeyCompressed(compact, recoveryId, digest)
-      : libsecp256k1.recoverPublicKeyUncompressed(compact, recoveryId, digest);
+      ? libsecp256k1().recoverPublicKeyCompressed(compact, recoveryId, digest)
+      : libsecp256k1().recoverPublicKeyUncompressed(compact, recoveryId, digest);
   return typeof recovered === 'string' ? undefined : recovered;
 }
 
@@ -86,5 +90,5 @@ export function verifyDigestSignature(
   s: bigint,
   publicKey: Secp256k1PublicKey,
 ): boolean {
-  return libsecp256k1.verifySignatureCompactLowS(compactSignature(r, s), publicKey.compressed, digest);
+  return libsecp256k1().verifySignatureCompactLowS(compactSignature(r, s), publicKey.compressed, digest);
 }

@@ -54,6 +54,7 @@ import {
   type RetryPolicy,
 } from './retry.js';
 import type { Secp256k1PublicKey } from '../crypto/secp256k1.js';
+import { loadSecp256k1 } from '../crypto/libsecp256k1.js';
 import { InvalidPublicKeyError, parsePublicKey } from '../crypto/public-key.js';
 
 export const KEY_SPEC = SECP256K1_KEY_SPEC;
@@ -238,6 +239,7 @@ export class KmsVault {
   /** Reads and validates the key's public key: id-ecPublicKey on secp256k1, a real curve point. */
   async getPublicKey(keyId: string): Promise<KmsPublicKey> {
     const { spkiDer, key: point } = await this.readSpki(keyId, KEY_SPEC, parseSecp256k1Spki);
+    await loadSecp256k1(); // parsePublicKey's point check (src/crypto/libsecp256k1.ts)
     let publicKey: Secp256k1PublicKey;
     try {
       publicKey = parsePublicKey(point);
@@ -264,6 +266,7 @@ export class KmsVault {
     if (digest.length !== 32) {
       throw new InvalidInputError('digest', `must be exactly 32 bytes, got ${digest.length}`);
     }
+    await loadSecp256k1(); // the key check here and kmsSignature's recovery (src/crypto/libsecp256k1.ts)
     const expectedKey = resolvePublicKey(publicKey);
 
     const response = await this.call('Sign', 'sign', keyId, () =>

@@ -9,6 +9,7 @@
 import type { FlowAccountKeyView } from '../chain-view/index.js';
 import { getChain, type NetworkName } from '../chains/index.js';
 import { isPending, checkSet, walletDocSchema } from '../db/index.js';
+import { loadSecp256k1 } from '../crypto/libsecp256k1.js';
 import { parsePublicKey } from '../crypto/public-key.js';
 import { flowAddress } from '../signer/flow/voucher.js';
 import { WalletError, type WalletView } from './contract.js';
@@ -97,6 +98,7 @@ export async function registerFlowAccount(
     throw new WalletError('UNAVAILABLE', 'no Flow access node is configured (KMS_SIGNER_RPC_FLOW)');
   }
   const { keys } = await node.account(address);
+  await loadSecp256k1(); // checkKey parses the wallet's key
   const hashAlgorithm = checkKey(
     keys.find((k) => k.index === keyIndex),
     address,

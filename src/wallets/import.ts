@@ -12,9 +12,9 @@ import {
   ImportKeyMaterialCommand,
 } from '@aws-sdk/client-kms';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { constants, createPublicKey, publicEncrypt, randomUUID } from 'node:crypto';
 import { chainKeySpec, deriveAddress, getChain, loadAddressCode } from '../chains/index.js';
+import { libsecp256k1 } from '../crypto/libsecp256k1.js';
 import {
   DEFAULT_RETRY_POLICY,
   ED25519_KEY_SPEC,
@@ -53,8 +53,14 @@ interface ImportFormat {
 const IMPORT_FORMATS: Record<WalletKeySpec, ImportFormat> = {
   [SECP256K1_KEY_SPEC]: {
     expected: 'a 32-byte secp256k1 private key (1 ≤ d < n)',
-    isValid: (secret) => secp256k1.utils.isValidSecretKey(secret),
-    publicKey: (secret) => secp256k1.getPublicKey(secret, true),
+    // libsecp256k1 (loaded with the chain's address code, below), not noble's secp256k1: the same curve
+    // maths the vault uses, and noble's Weierstrass code stays out of the Lambdas' init code.
+    isValid: (secret) => libsecp256k1().validatePrivateKey(secret),
+    publicKey: (secret) => {
+      const publicKey = libsecp256k1().derivePublicKeyCompressed(secret);
+      if (typeof publicKey === 'string') throw new Error(publicKey); // isValid already refused such keys
+      return publicKey;
+    },
     // PrivateKeyInfo { 0, { id-ecPublicKey, secp256k1 }, OCTET STRING { ECPrivateKey { 1, OCTET STRING(32) d } } }
     pkcs8Prefix: Buffer.from('303e020100301006072a8648ce3d020106052b8104000a042730250201010420', 'hex'),
   },
@@ -181,6 +187,7 @@ export async function importWallet(
         `${input.chain} keys are not imported yet: create a wallet and register its account`,
       );
     }
+    await loadAddressCode([input.chain]); // the key check and the address (and libsecp256k1 for secp256k1)
     const keySpec = chainKeySpec(input.chain);
     const format = IMPORT_FORMATS[keySpec];
     if (!(privateKey instanceof Uint8Array) || privateKey.length !== 32 || !format.isValid(privateKey)) {
@@ -189,7 +196,6 @@ export async function importWallet(
     secret = Buffer.from(privateKey);
     const publicKey = format.publicKey(secret);
     const expectedPublicKey = Buffer.from(publicKey).toString('hex');
-    await loadAddressCode([input.chain]);
     const address = deriveAddress(input.chain, input.network, publicKey);
     if (
       await ctx.wallets.findOne(

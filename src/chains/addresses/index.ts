@@ -1,5 +1,7 @@
 import { UnsupportedAddressFormatError, UnsupportedChainError } from '../errors.js';
-import { assertNetwork, getChain } from '../registry.js';
+import { loadSecp256k1 } from '../../crypto/libsecp256k1.js';
+import { SECP256K1_KEY_SPEC } from '../../kms/key-specs.js';
+import { assertNetwork, chainKeySpec, getChain } from '../registry.js';
 import type { AddressFormat, ChainDefinition, ChainId, NetworkName } from '../types.js';
 import { ALL_FAMILIES, familyAddressCodec, loadFamilyAddressCodecs } from './codecs.js';
 
@@ -62,14 +64,19 @@ export function deriveAddresses(
 
 /**
  * Loads the address code of the chains' families (./codecs.ts: each family is imported on first use, so a
- * Lambda parses only the SDKs of the chains it serves). Await it before deriving or validating addresses
- * of these chains; a chain that is not in the registry throws UnsupportedChainError.
+ * Lambda parses only the SDKs of the chains it serves) and, for secp256k1 chains, libsecp256k1 (their
+ * codecs and signers check keys and signatures with it, src/crypto/libsecp256k1.ts). Await it before
+ * deriving or validating addresses of these chains or signing for them; a chain that is not in the
+ * registry throws UnsupportedChainError.
  */
 export async function loadAddressCode(chains: Iterable<string>): Promise<void> {
-  await loadFamilyAddressCodecs([...chains].map((chain) => getChain(chain).family));
+  const list = [...chains];
+  const families = list.map((chain) => getChain(chain).family);
+  const secp256k1 = list.some((chain) => chainKeySpec(chain) === SECP256K1_KEY_SPEC);
+  await Promise.all([loadFamilyAddressCodecs(families), secp256k1 ? loadSecp256k1() : undefined]);
 }
 
-/** Every family's address code (the CLI, scripts and tests that touch many chains). */
+/** Every family's address code and libsecp256k1 (the CLI, scripts and tests that touch many chains). */
 export async function loadAllAddressCode(): Promise<void> {
-  await loadFamilyAddressCodecs(ALL_FAMILIES);
+  await Promise.all([loadFamilyAddressCodecs(ALL_FAMILIES), loadSecp256k1()]);
 }

@@ -1,3 +1,4 @@
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import * as tiny from 'tiny-secp256k1';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,12 @@ import { parsePublicKey as toSecp256k1PublicKey } from '../../../src/crypto/publ
 
 const HALF = CURVE_ORDER / 2n;
 const toBig = (b: Uint8Array) => BigInt(`0x${Buffer.from(b).toString('hex')}`);
+
+describe('the curve order', () => {
+  it("is secp256k1's n as noble has it", () => {
+    expect(CURVE_ORDER).toBe(secp256k1.Point.CURVE().n);
+  });
+});
 
 describe('low-S normalisation', () => {
   it('folds S above n/2 and leaves S at or below n/2', () => {

@@ -8,9 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { bundleOutputs, eagerOutputs } from '../../../bench/bundle-outputs.js';
-import { LAMBDA_NODE_OPTIONS, lambdaBuildOptions, NODE_BUILTIN_ALIASES } from '../../../infra/bundling.js';
+import {
+  LAMBDA_NODE_OPTIONS,
+  lambdaBuildOptions,
+  NODE_BUILTIN_ALIASES,
+  zodEnglishOnly,
+} from '../../../infra/bundling.js';
 import { readConfig } from '../../../infra/config.js';
 import { KmsSignerStack } from '../../../infra/kms-signer-stack.js';
 
@@ -76,7 +81,7 @@ describe('bundled handlers', () => {
 }, 120_000);
 
 describe('signer bundle code splitting', () => {
-  it('keeps TRON, XRP, EVM, Algorand and the Solana signer out of the init code, in chunks of their own', async () => {
+  it('keeps TRON, XRP, EVM, Algorand, libsecp256k1 and the Solana signer out of the init code, in chunks of their own', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kms-signer-split-'));
     try {
       const { metafile } = await build({ ...lambdaBuildOptions('signer', dir), write: true });
@@ -87,8 +92,9 @@ describe('signer bundle code splitting', () => {
       const lazyInputs = Object.entries(metafile.outputs)
         .filter(([path]) => !eagerFiles.has(path))
         .flatMap(([, o]) => Object.keys(o.inputs));
-      // ethers (EVM signer and addresses) and algosdk (Algorand addresses) load per family since issue 16.
-      for (const library of ['tronweb', 'ripple-binary-codec', 'ethers', 'algosdk']) {
+      // ethers (EVM signer and addresses) and algosdk (Algorand addresses) load per family since issue 16,
+      // libauth's libsecp256k1 on the first secp256k1 key (src/crypto/libsecp256k1.ts).
+      for (const library of ['tronweb', 'ripple-binary-codec', 'ethers', 'algosdk', '@bitauth/libauth']) {
         expect(eager).not.toContain(library);
         expect(lazyInputs.some((input) => input.includes(`node_modules/${library}/`))).toBe(true);
       }
@@ -139,6 +145,72 @@ describe("Node's URL in place of whatwg-url", () => {
     }
   });
 });
+
+describe('zod with its English locale only', () => {
+  it('bundles no other locale and reports the same issues as zod with every locale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kms-signer-zod-'));
+    try {
+      // What the API does: @hono/zod-openapi's z, extended and handed to zod-to-openapi as a namespace.
+      const entry = join(dir, 'entry.mjs');
+      writeFileSync(
+        entry,
+        `import { z } from '@hono/zod-openapi';\n${ZOD_PROBE}\nexport { issues, locales };\n`,
+      );
+      const bundle = async (name: string, plugins: Plugin[]) => {
+        const outfile = join(dir, name);
+        const { metafile } = await build({
+          entryPoints: [entry],
+          outfile,
+          bundle: true,
+          format: 'esm',
+          platform: 'node',
+          nodePaths: [join(process.cwd(), 'node_modules')],
+          plugins,
+          metafile: true,
+          logLevel: 'error',
+        });
+        const locales = Object.keys(metafile.inputs)
+          .filter((path) => /zod\/v4\/locales\/(?!index)/.test(path))
+          .map((path) => path.replace(/^.*\//, ''));
+        return { locales, probe: (await import(outfile)) as ZodProbe };
+      };
+      const english = await bundle('english.mjs', [zodEnglishOnly]);
+      const every = await bundle('every.mjs', []);
+      expect(english.locales).toEqual(['en.js']);
+      expect(every.locales.length).toBeGreaterThan(40); // what the plugin takes out
+      expect(english.probe.locales).toEqual(['en']);
+      expect(english.probe.issues).toEqual(every.probe.issues);
+      expect(english.probe.issues.length).toBeGreaterThan(10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+interface ZodProbe {
+  issues: unknown[];
+  locales: string[];
+}
+
+/** Failing parses that use zod's English messages (sizes, formats, types, enums, unions, custom). */
+const ZOD_PROBE = `
+const schema = z.object({
+  id: z.string().uuid(),
+  name: z.string().min(3).max(5),
+  count: z.number().int().positive(),
+  chain: z.enum(['BTC', 'ETH']),
+  when: z.iso.datetime(),
+  either: z.union([z.string(), z.number()]),
+  tags: z.array(z.string()).nonempty(),
+  strict: z.strictObject({ a: z.literal(1) }),
+});
+const inputs = [
+  { id: 'x', name: 'ab', count: 1.5, chain: 'SOL', when: 'now', either: null, tags: [], strict: { a: 2, b: 1 } },
+  { id: 1, name: 'abcdefg', count: -1, chain: 1, when: 1, either: {}, tags: [1], strict: {} },
+  'not an object',
+];
+const issues = inputs.flatMap((input) => schema.safeParse(input).error?.issues ?? []);
+const locales = Object.keys(z.locales);`;
 
 const CONNECTION_STRINGS = [
   'mongodb://127.0.0.1:27017/kms-signer',

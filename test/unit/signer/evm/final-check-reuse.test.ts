@@ -40,8 +40,8 @@ function vaultWallet() {
 /** Counts libsecp256k1's recoveries: compressed ones are the vault's id search, uncompressed the final check's. */
 function countRecoveries() {
   return {
-    vault: vi.spyOn(libsecp256k1, 'recoverPublicKeyCompressed'),
-    finalCheck: vi.spyOn(libsecp256k1, 'recoverPublicKeyUncompressed'),
+    vault: vi.spyOn(libsecp256k1(), 'recoverPublicKeyCompressed'),
+    finalCheck: vi.spyOn(libsecp256k1(), 'recoverPublicKeyUncompressed'),
   };
 }
 
