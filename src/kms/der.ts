@@ -2,82 +2,51 @@
 // ECDSA-Sig-Value of Sign. Parsing is strict: the input must re-encode to exactly the same bytes,
 // which rejects trailing data, non-minimal lengths, superfluous leading zeros and negative integers
 // while accepting every canonical form (r or s from 1 to 33 bytes, a 0x00 pad before a high bit).
-//
-// Written by hand for these two fixed structures (X.690 §8.1 TLV, §8.3 INTEGER, §8.6 BIT STRING, §8.19
-// OBJECT IDENTIFIER; DER §10) instead of asn1.js, which with bn.js was ≈ 70 kB of both Lambdas' init code.
-// The reader only splits tag-length-value; strictness comes from re-encoding canonically and comparing,
-// as before. test/unit/kms/der-differential.test.ts checks it against the asn1.js codecs it replaced.
+import asn1 from 'asn1.js';
+import type BN from 'bn.js';
 
 const ID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 const SECP256K1_OID = '1.3.132.0.10';
-const SEQUENCE = 0x30;
-const INTEGER = 0x02;
-const BIT_STRING = 0x03;
-const OBJECT_IDENTIFIER = 0x06;
+
+interface EcdsaSigValue {
+  r: BN;
+  s: BN;
+}
+
+const EcdsaSigValueAsn = asn1.define<EcdsaSigValue>('EcdsaSigValue', function () {
+  this.seq().obj(this.key('r').int(), this.key('s').int());
+});
+
+interface SubjectPublicKeyInfo {
+  algorithm: { algorithm: number[]; parameters?: Buffer };
+  subjectPublicKey: { unused: number; data: Buffer };
+}
+
+const SpkiAsn = asn1.define<SubjectPublicKeyInfo>('SubjectPublicKeyInfo', function () {
+  this.seq().obj(
+    this.key('algorithm').seq().obj(this.key('algorithm').objid(), this.key('parameters').optional().any()),
+    this.key('subjectPublicKey').bitstr(),
+  );
+});
+
+const NamedCurveAsn = asn1.define<number[]>('NamedCurve', function () {
+  this.objid();
+});
 
 export class DerError extends Error {}
 
-interface Tlv {
-  tag: number;
-  value: Uint8Array;
-  /** Offset just past this element in the buffer it was read from. */
-  end: number;
-}
-
-/** One tag-length-value at `offset` (single-byte tags; lengths up to 2 bytes, enough for these sizes). */
-function readTlv(bytes: Uint8Array, offset: number, tag: number, what: string): Tlv {
-  const fail = (reason: string) => new DerError(`${what} is not valid DER (${reason})`);
-  const actual = bytes[offset];
-  let length = bytes[offset + 1];
-  if (actual === undefined || length === undefined) throw fail('truncated');
-  if (actual !== tag) throw fail(`tag 0x${actual.toString(16)}, expected 0x${tag.toString(16)}`);
-  let start = offset + 2;
-  if (length & 0x80) {
-    const count = length & 0x7f;
-    if (count === 0 || count > 2 || start + count > bytes.length) throw fail('bad length');
-    length = 0;
-    for (const byte of bytes.subarray(start, start + count)) length = length * 256 + byte;
-    start += count;
+function decodeStrict<T>(entity: { decode(b: Buffer, e: 'der'): T }, bytes: Uint8Array, what: string): T {
+  try {
+    return entity.decode(Buffer.from(bytes), 'der');
+  } catch (error) {
+    throw new DerError(
+      `${what} is not valid DER (${(error as Error).message.split('\n')[0] ?? 'decode failed'})`,
+    );
   }
-  if (start + length > bytes.length) throw fail('truncated');
-  return { tag, value: bytes.subarray(start, start + length), end: start + length };
 }
 
-function encodeTlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
-  const length = parts.reduce((sum, part) => sum + part.length, 0);
-  const header =
-    length < 0x80
-      ? [tag, length]
-      : length < 0x100
-        ? [tag, 0x81, length]
-        : [tag, 0x82, length >> 8, length & 0xff];
-  const out = new Uint8Array(header.length + length);
-  out.set(header);
-  let at = header.length;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
-/** A non-negative INTEGER in its minimal form: a 0x00 pad only before a high bit. */
-function encodeInteger(value: bigint): Uint8Array {
-  if (value < 0n) throw new DerError('negative integers are not encoded here');
-  let hex = value.toString(16);
-  if (hex.length % 2 === 1) hex = `0${hex}`;
-  if (Number.parseInt(hex.slice(0, 2), 16) >= 0x80) hex = `00${hex}`;
-  return encodeTlv(INTEGER, Uint8Array.from(Buffer.from(hex, 'hex')));
-}
-
-/** The content read as unsigned; a sign bit or padding then fails the canonical comparison. */
-function readUnsigned(content: Uint8Array, what: string): bigint {
-  if (content.length === 0) throw new DerError(`${what} is not valid DER (empty INTEGER)`);
-  return BigInt(`0x${Buffer.from(content).toString('hex')}`);
+function bnToBigInt(value: BN): bigint {
+  return BigInt(`0x${value.toString(16)}`);
 }
 
 /** Parses an ECDSA-Sig-Value SEQUENCE { r INTEGER, s INTEGER } into bigints. */
@@ -85,89 +54,32 @@ export function parseEcdsaSignatureDer(der: Uint8Array): { r: bigint; s: bigint 
   if (der.length < 8 || der.length > 74) {
     throw new DerError(`ECDSA signature DER has ${der.length} bytes; expected 8 to 74`);
   }
-  const what = 'ECDSA signature';
-  const sequence = readTlv(der, 0, SEQUENCE, what);
-  const rTlv = readTlv(sequence.value, 0, INTEGER, what);
-  const sTlv = readTlv(sequence.value, rTlv.end, INTEGER, what);
-  const r = readUnsigned(rTlv.value, what);
-  const s = readUnsigned(sTlv.value, what);
-  if (!equal(encodeEcdsaSignatureDer(r, s), der)) {
+  const decoded = decodeStrict(EcdsaSigValueAsn, der, 'ECDSA signature');
+  const canonical = EcdsaSigValueAsn.encode(decoded, 'der');
+  if (!canonical.equals(Buffer.from(der))) {
     throw new DerError('ECDSA signature DER is not canonical (negative integer, padding or trailing bytes)');
   }
-  return { r, s };
+  return { r: bnToBigInt(decoded.r), s: bnToBigInt(decoded.s) };
 }
 
 /** Encodes (r, s) as canonical DER, the form Bitcoin scripts and KMS use. */
 export function encodeEcdsaSignatureDer(r: bigint, s: bigint): Uint8Array {
-  return encodeTlv(SEQUENCE, encodeInteger(r), encodeInteger(s));
-}
-
-/** OBJECT IDENTIFIER content from its dotted form (first two arcs as 40·X + Y, base-128 arcs). */
-function encodeOidContent(dotted: string): Uint8Array {
-  const [first = 0, second = 0, ...rest] = dotted.split('.').map(Number);
-  const bytes: number[] = [];
-  for (const arc of [first * 40 + second, ...rest]) {
-    const groups = [arc & 0x7f];
-    for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) groups.unshift((v & 0x7f) | 0x80);
-    bytes.push(...groups);
-  }
-  return Uint8Array.from(bytes);
-}
-
-/** The dotted form of OBJECT IDENTIFIER content (for messages; acceptance compares encoded bytes). */
-function decodeOid(content: Uint8Array): string {
-  const arcs: number[] = [];
-  let arc = 0;
-  for (const byte of content) {
-    arc = arc * 128 + (byte & 0x7f);
-    if ((byte & 0x80) === 0) {
-      arcs.push(arc);
-      arc = 0;
-    }
-  }
-  const [head = 0, ...rest] = arcs;
-  const first = Math.min(2, Math.floor(head / 40));
-  return [first, head - first * 40, ...rest].join('.');
-}
-
-interface SubjectPublicKeyInfo {
-  /** The algorithm's OBJECT IDENTIFIER content. */
-  algorithm: Uint8Array;
-  /** The whole parameters element (tag, length, value), when present. */
-  parameters?: Uint8Array;
-  unusedBits: number;
-  key: Uint8Array;
-}
-
-function encodeSpki({ algorithm, parameters, unusedBits, key }: SubjectPublicKeyInfo): Uint8Array {
-  const identifier = encodeTlv(OBJECT_IDENTIFIER, algorithm);
-  return encodeTlv(
-    SEQUENCE,
-    encodeTlv(SEQUENCE, identifier, parameters ?? new Uint8Array()),
-    encodeTlv(BIT_STRING, Uint8Array.of(unusedBits), key),
+  const { bignum } = asn1;
+  const encoded = EcdsaSigValueAsn.encode(
+    { r: new bignum(r.toString(16), 16), s: new bignum(s.toString(16), 16) },
+    'der',
   );
+  return new Uint8Array(encoded);
 }
 
 /** A canonical SubjectPublicKeyInfo whose algorithm is `algorithmOid`. */
 function decodeSpki(der: Uint8Array, algorithmOid: string, algorithmName: string): SubjectPublicKeyInfo {
-  const what = 'SubjectPublicKeyInfo';
-  const outer = readTlv(der, 0, SEQUENCE, what);
-  const identifier = readTlv(outer.value, 0, SEQUENCE, what);
-  const oid = readTlv(identifier.value, 0, OBJECT_IDENTIFIER, what);
-  let parameters: Uint8Array | undefined;
-  if (oid.end < identifier.value.length) {
-    const tag = identifier.value[oid.end] ?? 0;
-    parameters = identifier.value.subarray(oid.end, readTlv(identifier.value, oid.end, tag, what).end);
-  }
-  const bits = readTlv(outer.value, identifier.end, BIT_STRING, what);
-  const [unusedBits] = bits.value;
-  if (unusedBits === undefined) throw new DerError(`${what} is not valid DER (empty BIT STRING)`);
-  const spki = { algorithm: oid.value, parameters, unusedBits, key: bits.value.subarray(1) };
-  if (!equal(encodeSpki(spki), der)) {
+  const spki = decodeStrict(SpkiAsn, der, 'SubjectPublicKeyInfo');
+  if (!Buffer.from(SpkiAsn.encode(spki, 'der')).equals(Buffer.from(der))) {
     throw new DerError('SubjectPublicKeyInfo DER is not canonical (trailing or padded bytes)');
   }
-  if (!equal(spki.algorithm, encodeOidContent(algorithmOid))) {
-    const algorithm = decodeOid(spki.algorithm);
+  const algorithm = spki.algorithm.algorithm.join('.');
+  if (algorithm !== algorithmOid) {
     throw new DerError(`public key algorithm is ${algorithm}, expected ${algorithmName} (${algorithmOid})`);
   }
   return spki;
@@ -179,25 +91,26 @@ function decodeSpki(der: Uint8Array, algorithmOid: string, algorithmName: string
  */
 export function parseSecp256k1Spki(der: Uint8Array): Uint8Array {
   const spki = decodeSpki(der, ID_EC_PUBLIC_KEY, 'id-ecPublicKey');
-  if (!spki.parameters) throw new DerError('EC public key has no named curve parameter');
-  const curve = readTlv(spki.parameters, 0, OBJECT_IDENTIFIER, 'EC curve parameter');
-  if (!equal(curve.value, encodeOidContent(SECP256K1_OID))) {
-    throw new DerError(
-      `EC public key is on curve ${decodeOid(curve.value)}, expected secp256k1 (${SECP256K1_OID})`,
-    );
+  if (!spki.algorithm.parameters) throw new DerError('EC public key has no named curve parameter');
+  const curve = decodeStrict(NamedCurveAsn, spki.algorithm.parameters, 'EC curve parameter').join('.');
+  if (curve !== SECP256K1_OID) {
+    throw new DerError(`EC public key is on curve ${curve}, expected secp256k1 (${SECP256K1_OID})`);
   }
-  if (spki.unusedBits !== 0) throw new DerError('public key BIT STRING has unused bits');
-  return Uint8Array.from(spki.key);
+  if (spki.subjectPublicKey.unused !== 0) throw new DerError('public key BIT STRING has unused bits');
+  return new Uint8Array(spki.subjectPublicKey.data);
 }
 
 /** Builds a secp256k1 SubjectPublicKeyInfo (used to test the parser and by fakes). */
 export function encodeSecp256k1Spki(point: Uint8Array): Uint8Array {
-  return encodeSpki({
-    algorithm: encodeOidContent(ID_EC_PUBLIC_KEY),
-    parameters: encodeTlv(OBJECT_IDENTIFIER, encodeOidContent(SECP256K1_OID)),
-    unusedBits: 0,
-    key: point,
-  });
+  const parameters = NamedCurveAsn.encode(SECP256K1_OID.split('.').map(Number), 'der');
+  const encoded = SpkiAsn.encode(
+    {
+      algorithm: { algorithm: ID_EC_PUBLIC_KEY.split('.').map(Number), parameters },
+      subjectPublicKey: { unused: 0, data: Buffer.from(point) },
+    },
+    'der',
+  );
+  return new Uint8Array(encoded);
 }
 
 // RFC 8410 §3: id-Ed25519; the AlgorithmIdentifier of an Ed25519 key has no parameters.
@@ -210,17 +123,24 @@ const ED25519_PUBLIC_KEY_BYTES = 32;
  */
 export function parseEd25519Spki(der: Uint8Array): Uint8Array {
   const spki = decodeSpki(der, ID_ED25519, 'id-Ed25519');
-  if (spki.parameters) throw new DerError('Ed25519 AlgorithmIdentifier must have no parameters');
-  if (spki.unusedBits !== 0) throw new DerError('public key BIT STRING has unused bits');
-  if (spki.key.length !== ED25519_PUBLIC_KEY_BYTES) {
+  if (spki.algorithm.parameters) throw new DerError('Ed25519 AlgorithmIdentifier must have no parameters');
+  if (spki.subjectPublicKey.unused !== 0) throw new DerError('public key BIT STRING has unused bits');
+  if (spki.subjectPublicKey.data.length !== ED25519_PUBLIC_KEY_BYTES) {
     throw new DerError(
-      `Ed25519 public key has ${spki.key.length} bytes, expected ${ED25519_PUBLIC_KEY_BYTES}`,
+      `Ed25519 public key has ${spki.subjectPublicKey.data.length} bytes, expected ${ED25519_PUBLIC_KEY_BYTES}`,
     );
   }
-  return Uint8Array.from(spki.key);
+  return new Uint8Array(spki.subjectPublicKey.data);
 }
 
 /** Builds an Ed25519 SubjectPublicKeyInfo (used to test the parser and by fakes). */
 export function encodeEd25519Spki(publicKey: Uint8Array): Uint8Array {
-  return encodeSpki({ algorithm: encodeOidContent(ID_ED25519), unusedBits: 0, key: publicKey });
+  const encoded = SpkiAsn.encode(
+    {
+      algorithm: { algorithm: ID_ED25519.split('.').map(Number) },
+      subjectPublicKey: { unused: 0, data: Buffer.from(publicKey) },
+    },
+    'der',
+  );
+  return new Uint8Array(encoded);
 }

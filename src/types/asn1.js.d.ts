@@ -1,5 +1,4 @@
-// Minimal typings for the parts of asn1.js that test/support/der-asn1.ts uses (the package ships none); since
-// session 25 src/kms/der.ts no longer uses asn1.js, only that reference of the DER differential test does.
+// Minimal typings for the parts of asn1.js we use (the package ships none).
 declare module 'asn1.js' {
   import type BN from 'bn.js';
 
