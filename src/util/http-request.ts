@@ -53,7 +53,8 @@ const agents = {
 };
 
 export function httpRequest(call: HttpCall): Promise<HttpAnswer> {
-  const url = new URL(call.url);
+  const url = URL.parse(call.url);
+  if (url === null) return Promise.reject(new HttpRequestError('invalid URL', false, undefined));
   const secure = url.protocol === 'https:';
   if (!secure && url.protocol !== 'http:') {
     return Promise.reject(new HttpRequestError(`unsupported URL scheme ${url.protocol}`, false, undefined));

@@ -135,10 +135,10 @@ describe('httpRequest', () => {
     expect(ports.size).toBe(1);
   });
 
-  it('refuses a scheme other than http and https', async () => {
-    const error = await failure(
-      httpRequest({ method: 'GET', url: 'ftp://127.0.0.1/', headers: {}, timeoutMs: 2_000 }),
-    );
-    expect(error).toMatchObject({ name: 'HttpRequestError', status: undefined });
+  it('refuses a scheme other than http and https, and an invalid URL, by a rejected promise', async () => {
+    for (const url of ['ftp://127.0.0.1/', 'not a url']) {
+      const error = await failure(httpRequest({ method: 'GET', url, headers: {}, timeoutMs: 2_000 }));
+      expect(error).toMatchObject({ name: 'HttpRequestError', status: undefined });
+    }
   });
 });
