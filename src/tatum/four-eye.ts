@@ -6,6 +6,7 @@
 // not a decision either: the job is retried next pass like after any other dependency's outage. Only an
 // explicit answer (another 4xx, or an unexpected status) is a refusal that the loop records and reports.
 import type { TransactionSummary } from '../signer/index.js';
+import { httpRequest, HttpRequestError } from '../util/http-request.js';
 import { signFourEyeRequest } from './four-eye-signature.js';
 import type { PendingTransaction } from './types.js';
 
@@ -40,22 +41,24 @@ export async function fourEyeCheck(
     Object.assign(headers, signFourEyeRequest(secret, { method, path: new URL(url).pathname, body }));
   }
   try {
-    const response = await fetch(url, {
+    // node:http keep-alive (src/util/http-request.ts): one request per transaction on mainnet, so the
+    // loop's CPU per transaction counts it. The answer is read whole: an approval cut off is no approval.
+    const response = await httpRequest({
       method,
-      signal: AbortSignal.timeout(timeoutMs),
+      url,
       headers,
       ...(method === 'POST' ? { body } : {}),
+      timeoutMs,
     });
-    await response.body?.cancel().catch(() => undefined);
     const detail = `HTTP ${response.status}`;
     if (response.status === FOUR_EYE_AWAITING_STATUS) return { ok: false, awaiting: true, detail };
     if (response.status >= 500 || response.status === 429) return { ok: false, unavailable: true, detail };
     return { ok: response.status >= 200 && response.status < 300, detail };
   } catch (error) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    if (error instanceof HttpRequestError && error.timedOut) {
       return { ok: false, unavailable: true, detail: `timeout after ${timeoutMs} ms` };
     }
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    const cause = error instanceof Error ? `: ${error.message}` : '';
     return { ok: false, unavailable: true, detail: `network error${cause}` };
   }
 }

@@ -4,6 +4,7 @@
 import { redact } from '../config/index.js';
 import { TatumApiError, type TatumAnswer } from './errors.js';
 import { errorMessage } from '../util/error-message.js';
+import { httpRequest, HttpRequestError, type HttpAnswer } from '../util/http-request.js';
 
 export interface TatumHttpLogEntry {
   level: 'debug' | 'warn';
@@ -24,7 +25,8 @@ export interface TatumHttpOptions {
   retries?: number;
   /** First backoff delay; doubles per retry (with jitter), capped at 10 s. Default 500 ms. */
   retryDelayMs?: number;
-  fetch?: typeof fetch;
+  /** The HTTP transport (default: node:http keep-alive, src/util/http-request.ts). */
+  request?: typeof httpRequest;
   log?: (entry: TatumHttpLogEntry) => void;
 }
 
@@ -36,7 +38,7 @@ export class TatumHttp {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly retryDelayMs: number;
-  private readonly doFetch: typeof fetch;
+  private readonly doRequest: typeof httpRequest;
   /** Last key seen, so that errors can be scrubbed even if a server echoes it back. */
   private knownKey: string | undefined;
   readonly log: (entry: TatumHttpLogEntry) => void;
@@ -46,7 +48,7 @@ export class TatumHttp {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = options.retries ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 500;
-    this.doFetch = options.fetch ?? fetch;
+    this.doRequest = options.request ?? httpRequest;
     this.log = options.log ?? (() => undefined);
     this.knownKey = typeof options.apiKey === 'string' ? options.apiKey : undefined;
   }
@@ -106,25 +108,12 @@ export class TatumHttp {
   private async attempt(method: 'GET' | 'POST', path: string, body: unknown): Promise<unknown> {
     const what = `Tatum ${method} ${path}`;
     const response = await this.send(method, path, body, what);
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw new TatumApiError(
-        this.scrub(`${what}: reading the response failed: ${errorMessage(error)}`),
-        response.status,
-        true,
-      );
-    }
-    if (!response.ok) {
-      const retryable = response.status >= 500 || response.status === 429;
+    const { status, text } = response;
+    if (status < 200 || status > 299) {
+      const retryable = status >= 500 || status === 429;
       const detail = text.trim() === '' ? '' : `: ${text.trim().slice(0, 500)}`;
-      const error = new TatumApiError(
-        this.scrub(`${what}: HTTP ${response.status}${detail}`),
-        response.status,
-        retryable,
-      );
-      const hint = retryAfterMs(response.headers.get('retry-after'));
+      const error = new TatumApiError(this.scrub(`${what}: HTTP ${status}${detail}`), status, retryable);
+      const hint = retryAfterMs(response.header('retry-after'));
       if (hint !== undefined) error.retryAfterMs = hint;
       const answer = tatumAnswer(text, (field) => this.scrub(field.slice(0, 500)));
       if (answer !== undefined) error.answer = answer;
@@ -135,18 +124,19 @@ export class TatumHttp {
       return JSON.parse(text) as unknown;
     } catch {
       throw new TatumApiError(
-        this.scrub(`${what}: HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`),
-        response.status,
+        this.scrub(`${what}: HTTP ${status} with a body that is not JSON: ${text.slice(0, 200)}`),
+        status,
         false,
       );
     }
   }
 
-  private async send(method: 'GET' | 'POST', path: string, body: unknown, what: string): Promise<Response> {
+  private async send(method: 'GET' | 'POST', path: string, body: unknown, what: string): Promise<HttpAnswer> {
     const key = await this.apiKey();
     try {
-      return await this.doFetch(`${this.baseUrl}${path}`, {
+      return await this.doRequest({
         method,
+        url: `${this.baseUrl}${path}`,
         headers: {
           ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
           accept: 'application/json',
@@ -154,15 +144,23 @@ export class TatumHttp {
           'x-ttm-kms-client-version': this.options.clientVersion,
         },
         ...(method === 'POST' ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
       });
     } catch (error) {
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      const reason = timedOut
+      // Every failure of an attempt may pass: a timeout, a network error, an answer cut off mid-body.
+      if (!(error instanceof HttpRequestError)) {
+        throw new TatumApiError(
+          this.scrub(`${what}: network error: ${errorMessage(error)}${causeOf(error)}`),
+          undefined,
+          true,
+        );
+      }
+      const reason = error.timedOut
         ? `timed out after ${this.timeoutMs} ms`
-        : `network error: ${errorMessage(error)}${causeOf(error)}`;
-      throw new TatumApiError(this.scrub(`${what}: ${reason}`), undefined, true);
+        : error.status === undefined
+          ? `network error: ${error.message}`
+          : error.message;
+      throw new TatumApiError(this.scrub(`${what}: ${reason}`), error.status, true);
     }
   }
 }
@@ -191,8 +189,8 @@ function tatumAnswer(text: string, clean: (field: string) => string): TatumAnswe
   return Object.keys(answer).length > 0 ? answer : undefined;
 }
 
-function retryAfterMs(header: string | null): number | undefined {
-  if (header === null) return undefined;
+function retryAfterMs(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
   const seconds = Number(header);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }

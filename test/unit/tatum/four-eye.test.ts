@@ -124,4 +124,22 @@ describe('fourEyeCheck', () => {
       'not signed',
     );
   });
+
+  it('an answer cut off before its end is an outage, not an approval', async () => {
+    const cutting = createServer((req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('{"approved":');
+      setTimeout(() => req.socket.destroy(), 20);
+    });
+    await new Promise<void>((resolve) => cutting.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(cutting.address() as AddressInfo).port}`;
+      const result = await fourEyeCheck(url, 'GET', pending, decoded, 2_000);
+      expect(result).toMatchObject({ ok: false, unavailable: true });
+      expect(result.detail).toMatch(/^network error: reading the response failed/);
+    } finally {
+      cutting.closeAllConnections();
+      await new Promise((resolve) => cutting.close(resolve));
+    }
+  });
 });
