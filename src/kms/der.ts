@@ -33,6 +33,9 @@ const NamedCurveAsn = asn1.define<number[]>('NamedCurve', function () {
   this.objid();
 });
 
+/** The canonical DER of secp256k1's named-curve OID: what a secp256k1 key's parameters must be. */
+const SECP256K1_PARAMETERS = NamedCurveAsn.encode(SECP256K1_OID.split('.').map(Number), 'der');
+
 export class DerError extends Error {}
 
 function decodeStrict<T>(entity: { decode(b: Buffer, e: 'der'): T }, bytes: Uint8Array, what: string): T {
@@ -96,16 +99,20 @@ export function parseSecp256k1Spki(der: Uint8Array): Uint8Array {
   if (curve !== SECP256K1_OID) {
     throw new DerError(`EC public key is on curve ${curve}, expected secp256k1 (${SECP256K1_OID})`);
   }
+  // The SPKI re-encode check passes `parameters` through as raw bytes, and asn1.js decodes an OID leniently
+  // (any tag class, the constructed bit, a last arc left unterminated): insist on the canonical bytes.
+  if (!Buffer.from(spki.algorithm.parameters).equals(SECP256K1_PARAMETERS)) {
+    throw new DerError('EC curve parameter is not the canonical DER of the secp256k1 OID');
+  }
   if (spki.subjectPublicKey.unused !== 0) throw new DerError('public key BIT STRING has unused bits');
   return new Uint8Array(spki.subjectPublicKey.data);
 }
 
 /** Builds a secp256k1 SubjectPublicKeyInfo (used to test the parser and by fakes). */
 export function encodeSecp256k1Spki(point: Uint8Array): Uint8Array {
-  const parameters = NamedCurveAsn.encode(SECP256K1_OID.split('.').map(Number), 'der');
   const encoded = SpkiAsn.encode(
     {
-      algorithm: { algorithm: ID_EC_PUBLIC_KEY.split('.').map(Number), parameters },
+      algorithm: { algorithm: ID_EC_PUBLIC_KEY.split('.').map(Number), parameters: SECP256K1_PARAMETERS },
       subjectPublicKey: { unused: 0, data: Buffer.from(point) },
     },
     'der',

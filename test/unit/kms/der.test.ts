@@ -94,6 +94,17 @@ describe('SubjectPublicKeyInfo', () => {
     expect(() => parseSecp256k1Spki(rsa)).toThrow(/algorithm is 1\.2\.840\.113549\.1\.1\.1/);
   });
 
+  // asn1.js decodes these to the secp256k1 OID too; only the canonical bytes are a secp256k1 key.
+  it.each([
+    ['the constructed bit on the OID tag', '26052b8104000a'],
+    ['a context-specific OID tag', '86052b8104000a'],
+    ['a private-class OID tag', 'c6052b8104000a'],
+    ['an unterminated last arc', '06052b8104008a'],
+  ])('rejects curve parameters with %s', (_, parameters) => {
+    const spki = hex(`3056301006072a8648ce3d0201${parameters}034200${G}`);
+    expect(() => parseSecp256k1Spki(spki)).toThrow(/not the canonical DER of the secp256k1 OID/);
+  });
+
   it('rejects trailing data and garbage', () => {
     expect(() => parseSecp256k1Spki(hex(`${SECP256K1_SPKI_PREFIX}${G}00`))).toThrow(DerError);
     expect(() => parseSecp256k1Spki(hex('deadbeef'))).toThrow(DerError);
