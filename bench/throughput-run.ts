@@ -57,6 +57,8 @@ export interface ThroughputRunOptions {
   maxPasses?: number;
   /** Broadcasts whose sender is recovered and compared with the wallet (default: all). */
   verify?: number;
+  /** The loop's job-write batches in flight (default: the loop's default). */
+  writeBatchesInFlight?: number;
 }
 
 export interface ThroughputRun {
@@ -110,8 +112,12 @@ export interface ThroughputRun {
   loopThreadCpuMsPerJob: number;
   /** Cores busy on the machine (all processes), averaged over the run. */
   machineCoresBusy: number;
-  /** Cores the MongoDB-wire server used, when it is a local process (FerretDB); else null. */
+  /** Cores the MongoDB-wire server used, when it is a local process (FerretDB, with its PostgreSQL); else null. */
   databaseCoresBusy: number | null;
+  /** CPU time of the whole machine per started job, ms (loop, stand-ins and database together). */
+  machineCpuMsPerJob: number;
+  /** CPU time of the database per started job, ms, when it is read (see databaseCoresBusy). */
+  databaseCpuMsPerJob: number | null;
 }
 
 function busyCpuMs(): number {
@@ -248,6 +254,9 @@ async function measureRun(
       chains: ['ETH'] as const,
       network: 'testnet' as const,
       concurrency: options.concurrency,
+      ...(options.writeBatchesInFlight === undefined
+        ? {}
+        : { writeBatchesInFlight: options.writeBatchesInFlight }),
     };
     const loop = new TimedSigningLoop(loopOptions, probes);
 
@@ -367,6 +376,11 @@ function summariseRun(options: ThroughputRunOptions, m: Measured): ThroughputRun
     loopThreadCpuMsPerJob: round(jobs === 0 ? 0 : m.loopThreadCpuMs / jobs, 2),
     machineCoresBusy: round(m.machineCoresBusy, 2),
     databaseCoresBusy: m.databaseCoresBusy === null ? null : round(m.databaseCoresBusy, 2),
+    machineCpuMsPerJob: round(jobs === 0 ? 0 : (m.machineCoresBusy * m.wallMs) / jobs, 2),
+    databaseCpuMsPerJob:
+      m.databaseCoresBusy === null
+        ? null
+        : round(jobs === 0 ? 0 : (m.databaseCoresBusy * m.wallMs) / jobs, 2),
   };
 }
 

@@ -10,7 +10,8 @@
 // Environment (defaults): BENCH_THROUGHPUT_SIZES (1000,10000), BENCH_THROUGHPUT_CONCURRENCY (8,32),
 // BENCH_THROUGHPUT_BASELINE_SIZE (1000), BENCH_THROUGHPUT_WALLETS (50), BENCH_KMS_LATENCY_MS (20),
 // BENCH_KMS_QUOTA (300), BENCH_THROUGHPUT_RUN_SECONDS (15; 0 = no budget), BENCH_THROUGHPUT_SCALED_QUOTA
-// (10; 0 = skip the scaled runs), BENCH_THROUGHPUT_VAULT (1; 0 = skip the vault-alone runs).
+// (10; 0 = skip the scaled runs), BENCH_THROUGHPUT_VAULT (1; 0 = skip the vault-alone runs),
+// BENCH_THROUGHPUT_WRITE_BATCHES (0 = the loop's default job-write batches in flight).
 import { loadavg } from 'node:os';
 import { withBenchStack } from './bench-stack.js';
 import { envInt, envIntList } from './env.js';
@@ -32,6 +33,8 @@ export interface ThroughputConfig {
   quotaRps: number;
   runSeconds: number;
   scaledQuotaRps: number;
+  /** The loop's job-write batches in flight (0 = the loop's default). */
+  writeBatches: number;
   /** Whether the vault-alone runs follow the loop runs. */
   vaultRuns: boolean;
 }
@@ -46,6 +49,7 @@ export function throughputConfig(): ThroughputConfig {
     quotaRps: envInt('BENCH_KMS_QUOTA', 300),
     runSeconds: envInt('BENCH_THROUGHPUT_RUN_SECONDS', 15),
     scaledQuotaRps: envInt('BENCH_THROUGHPUT_SCALED_QUOTA', 10),
+    writeBatches: envInt('BENCH_THROUGHPUT_WRITE_BATCHES', 0),
     vaultRuns: envInt('BENCH_THROUGHPUT_VAULT', 1) !== 0,
   };
 }
@@ -90,6 +94,7 @@ async function loopRuns(config: ThroughputConfig, mongoUri: string): Promise<Lab
       concurrency,
       wallets: config.wallets,
       ...(config.runSeconds > 0 ? { budgetMs: config.runSeconds * 1000 } : {}),
+      ...(config.writeBatches > 0 ? { writeBatchesInFlight: config.writeBatches } : {}),
       verify: 200,
     });
     runs.push({ label, quotaRps, ...result });

@@ -60,6 +60,7 @@ async function build(env: NodeJS.ProcessEnv) {
     chains: settings.chains,
     network: settings.network,
     concurrency: settings.concurrency,
+    writeBatchesInFlight: settings.writeBatchesInFlight,
     walletRefreshMs: settings.walletRefreshMs,
     policy: tatum.policy,
     // A job cut off by the Lambda timeout is free again after this lease.

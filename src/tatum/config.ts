@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { ConfigError } from '../config/index.js';
 import { CHAIN_IDS, NETWORK_NAMES, type ChainId, type NetworkName } from '../chains/index.js';
 import { DEFAULT_REPORT_RETRIES_AFTER_MS } from './give-up.js';
+import { DEFAULT_WRITE_BATCHES_IN_FLIGHT, WRITE_BATCHES_IN_FLIGHT } from './jobs.js';
 
 /**
  * Jobs in flight per pass. Little's law: to keep the default 300 Sign/s quota busy, jobs in flight must be
@@ -110,6 +111,13 @@ const loopEnvSchema = z.object({
   SIGNER_NETWORK: z.enum(NETWORK_NAMES).optional(),
   SIGNER_PERIOD_SECONDS: z.coerce.number().positive().max(300).default(5),
   SIGNER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(DEFAULT_CONCURRENCY),
+  /** Job-write batches written at the same time (jobs.ts). */
+  SIGNER_WRITE_BATCHES: z.coerce
+    .number()
+    .int()
+    .min(WRITE_BATCHES_IN_FLIGHT.min)
+    .max(WRITE_BATCHES_IN_FLIGHT.max)
+    .default(DEFAULT_WRITE_BATCHES_IN_FLIGHT),
   /** How long the loop reuses a chain's list of ACTIVE wallet ids (0 = list on every pass). */
   SIGNER_WALLET_REFRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Time one job may need (sign + store + broadcast); no job starts with less time left. */
@@ -133,6 +141,7 @@ export interface LoopEnv {
   network: NetworkName;
   periodSeconds: number;
   concurrency: number;
+  writeBatchesInFlight: number;
   walletRefreshMs: number;
   jobBudgetMs: number;
   /** Infinity when SIGNER_REPORT_RETRIES_AFTER_SECONDS is 0. */
@@ -158,6 +167,7 @@ export function loadLoopEnv(env: Readonly<Record<string, string | undefined>>): 
     network,
     periodSeconds: e.SIGNER_PERIOD_SECONDS,
     concurrency: e.SIGNER_CONCURRENCY,
+    writeBatchesInFlight: e.SIGNER_WRITE_BATCHES,
     walletRefreshMs: e.SIGNER_WALLET_REFRESH_SECONDS * 1000,
     jobBudgetMs: e.SIGNER_JOB_BUDGET_MS,
     reportRetriesAfterMs:

@@ -39,6 +39,8 @@ export interface DaemonOptions {
   /** Overrides the network implied by `testnet` (e.g. regtest). */
   network?: NetworkName;
   concurrency?: number;
+  /** See SigningLoopOptions.writeBatchesInFlight. */
+  writeBatchesInFlight?: number;
   /** See SigningLoopOptions.walletRefreshMs. */
   walletRefreshMs?: number;
   policy?: SigningPolicy;
@@ -75,6 +77,7 @@ export function createSigningLoop(options: DaemonOptions): SigningLoop {
     ...(options.externalUrlMethod ? { externalUrlMethod: options.externalUrlMethod } : {}),
     ...(options.fourEyeSecret ? { fourEyeSecret: options.fourEyeSecret } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.writeBatchesInFlight ? { writeBatchesInFlight: options.writeBatchesInFlight } : {}),
     ...(options.walletRefreshMs !== undefined ? { walletRefreshMs: options.walletRefreshMs } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.wallets ? { walletIds: options.wallets } : {}),

@@ -42,8 +42,10 @@ export interface JobWritten {
 export interface JobWriterOptions {
   windowMs: number;
   maxBatch: number;
+  /** Batches written at the same time; each job waits for its write before its next one. */
+  maxInFlight: number;
   /** True when every job that could still write is already waiting (send now rather than wait). */
-  flushNow: (queued: number) => boolean;
+  flushNow: (waiting: number) => boolean;
 }
 
 /** Indexes of a bulk write's failed items, and the first error that is not a duplicate key. */

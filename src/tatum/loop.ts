@@ -56,6 +56,8 @@ export interface SigningLoopOptions {
    * Writes go at once when every running job is waiting on one.
    */
   writeWindowMs?: number;
+  /** Job-write batches written at the same time (default DEFAULT_WRITE_BATCHES_IN_FLIGHT, jobs.ts). */
+  writeBatchesInFlight?: number;
   /** Only these wallets (instead of every ACTIVE wallet of the chain). */
   walletIds?: readonly string[];
   /**
@@ -130,6 +132,7 @@ export class SigningLoop {
       ...options,
       jobs: new JobStore(options.db, leaseMs, this.clock, {
         ...(options.writeWindowMs === undefined ? {} : { windowMs: options.writeWindowMs }),
+        ...(options.writeBatchesInFlight === undefined ? {} : { inFlight: options.writeBatchesInFlight }),
       }),
       spendLocks: new SpendLocks(options.db, this.runnerId, { leaseMs, clock: this.clock }),
       nonces: new NonceLedger(options.db, leaseMs, this.clock),

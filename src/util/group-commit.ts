@@ -1,14 +1,16 @@
 // Group commit: callers each add one item and wait for its own result, and the items are written together —
 // one database command for many callers. A batch goes when it is full, when `flushNow` says nobody else
-// will add soon (e.g. every running job is waiting on it), or `windowMs` after its first item; at most one
-// batch is being written at a time, and what arrives meanwhile forms the next one.
+// will add soon (e.g. every running job is waiting on it), or `windowMs` after its first item; at most
+// `maxInFlight` batches are being written at a time (default 1), and what arrives meanwhile forms the next.
 
 export interface GroupCommitOptions {
   /** Longest an item waits for company before its batch goes (ms). */
   windowMs: number;
   maxBatch: number;
-  /** Asked with the number of queued items: true sends them at once. */
-  flushNow?: (queued: number) => boolean;
+  /** Batches written at the same time (default 1). Items of one caller must not depend on each other. */
+  maxInFlight?: number;
+  /** Asked with the number of items queued or being written: true sends the queued ones at once. */
+  flushNow?: (waiting: number) => boolean;
 }
 
 interface Queued<T, R> {
@@ -24,7 +26,9 @@ export class GroupCommit<T, R> {
   private queue: Queued<T, R>[] = [];
   private firstQueuedAt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private writing = false;
+  /** Batches being written and the items in them. */
+  private writing = 0;
+  private writingItems = 0;
 
   constructor(
     private readonly write: BatchWriter<T, R>,
@@ -45,9 +49,9 @@ export class GroupCommit<T, R> {
   }
 
   private schedule(): void {
-    if (this.writing || this.queue.length === 0) return;
+    if (this.writing >= (this.options.maxInFlight ?? 1) || this.queue.length === 0) return;
     const queued = this.queue.length;
-    if (queued >= this.options.maxBatch || this.options.flushNow?.(queued) === true) {
+    if (queued >= this.options.maxBatch || this.options.flushNow?.(queued + this.writingItems) === true) {
       this.start();
       return;
     }
@@ -66,9 +70,11 @@ export class GroupCommit<T, R> {
     this.timer = undefined;
     const batch = this.queue.splice(0, this.options.maxBatch);
     if (this.queue.length > 0) this.firstQueuedAt = performance.now();
-    this.writing = true;
+    this.writing++;
+    this.writingItems += batch.length;
     void this.run(batch).finally(() => {
-      this.writing = false;
+      this.writing--;
+      this.writingItems -= batch.length;
       this.schedule();
     });
   }

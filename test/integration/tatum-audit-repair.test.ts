@@ -325,7 +325,7 @@ describe('a job write batch whose audit insert fails', () => {
           insertMany: () => Promise.reject(new Error('connection reset during the audit insert')),
         },
       }),
-      { windowMs: 5_000, maxBatch: 10, flushNow: (queued) => queued >= 2 },
+      { windowMs: 5_000, maxBatch: 10, maxInFlight: 1, flushNow: (queued) => queued >= 2 },
     );
     const bytes: SignedTransactionDoc = {
       _id: signedId,

@@ -7,6 +7,7 @@ import { fourEyeSecretProblem } from '../../tatum/four-eye-signature.js';
 import { DEFAULT_CONCURRENCY, loadTatumConfig, parseChains, parseSigningPolicy } from '../../tatum/config.js';
 import { createDaemonDeps, runDaemon, type DaemonDeps } from '../../tatum/daemon.js';
 import { DEFAULT_REPORT_RETRIES_AFTER_MS } from '../../tatum/give-up.js';
+import { DEFAULT_WRITE_BATCHES_IN_FLIGHT, WRITE_BATCHES_IN_FLIGHT } from '../../tatum/jobs.js';
 import { reportPendingCounts } from '../../tatum/pending-count.js';
 import { checkAllowedDestinations } from '../../tatum/policy.js';
 import { loadCliConfig } from '../config-summary.js';
@@ -23,6 +24,7 @@ interface DaemonCliOptions {
   wallets?: string;
   transactionIds?: string;
   concurrency?: string;
+  writeBatches?: string;
   walletRefresh?: string;
   lease?: string;
   reportRetriesAfter?: string;
@@ -69,6 +71,11 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
     .option('--wallets <ids>', 'with --runOnce: only these wallet signature ids (comma-separated)')
     .option('--transactionIds <ids>', 'with --runOnce: only these pending transaction ids (comma-separated)')
     .option('--concurrency <n>', 'transactions processed in parallel', String(DEFAULT_CONCURRENCY))
+    .option(
+      '--writeBatches <n>',
+      `job-write batches written to MongoDB at the same time (${WRITE_BATCHES_IN_FLIGHT.min}-${WRITE_BATCHES_IN_FLIGHT.max})`,
+      String(DEFAULT_WRITE_BATCHES_IN_FLIGHT),
+    )
     .option('--walletRefresh <seconds>', "reuse each chain's wallet id list this long (0 = every pass)", '60')
     .option(
       '--lease <seconds>',
@@ -90,7 +97,7 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
       const opts = rt.options<DaemonCliOptions>(command);
       const checked = checkedOptions(opts, rt.io.env.FOUR_EYE_SECRET);
       const { period, concurrency, walletRefresh, lease, method, network, fourEyeSecret, chains } = checked;
-      const { reportRetriesAfter } = checked;
+      const { reportRetriesAfter, writeBatches } = checked;
       // A bad allow-list entry is refused before anything connects, naming the entry.
       await checkAllowedDestinations(parseSigningPolicy(rt.io.env.SIGNING_POLICY), network, chains);
       const built = await factory(rt.io.env, opts.envFile === undefined ? {} : { envFile: opts.envFile });
@@ -108,6 +115,7 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
           chains,
           network,
           concurrency,
+          writeBatchesInFlight: writeBatches,
           walletRefreshMs: walletRefresh * 1000,
           leaseMs: lease * 1000,
           reportRetriesAfterMs: reportRetriesAfter === 0 ? Infinity : reportRetriesAfter * 1000,
@@ -137,6 +145,10 @@ function checkedOptions(opts: GlobalOptions & DaemonCliOptions, fourEyeSecret: s
   if (!Number.isFinite(period) || period <= 0) throw usageError('--period', 'must be a positive number');
   const concurrency = Number(opts.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError('--concurrency', 'must be ≥ 1');
+  const writeBatches = Number(opts.writeBatches ?? DEFAULT_WRITE_BATCHES_IN_FLIGHT);
+  const { min, max } = WRITE_BATCHES_IN_FLIGHT;
+  if (!Number.isInteger(writeBatches) || writeBatches < min || writeBatches > max)
+    throw usageError('--writeBatches', `must be a whole number from ${String(min)} to ${String(max)}`);
   const walletRefresh = Number(opts.walletRefresh);
   if (!Number.isInteger(walletRefresh) || walletRefresh < 0 || walletRefresh > 3600)
     throw usageError('--walletRefresh', 'must be a whole number of seconds from 0 to 3600');
@@ -179,6 +191,7 @@ function checkedOptions(opts: GlobalOptions & DaemonCliOptions, fourEyeSecret: s
   return {
     period,
     concurrency,
+    writeBatches,
     walletRefresh,
     lease,
     reportRetriesAfter,

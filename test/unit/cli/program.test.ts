@@ -101,6 +101,9 @@ describe('kms-signer program', () => {
 
   it.each([
     ['--concurrency', '0', 'must be ≥ 1'],
+    ['--writeBatches', '0', 'must be a whole number from 1 to 8'],
+    ['--writeBatches', '9', 'must be a whole number from 1 to 8'],
+    ['--writeBatches', '1.5', 'must be a whole number from 1 to 8'],
     ['--walletRefresh', '-5', 'must be a whole number of seconds from 0 to 3600'],
     ['--walletRefresh', '2.5', 'must be a whole number of seconds from 0 to 3600'],
     ['--lease', '5', 'must be a whole number of seconds from 10 to 3600'],

@@ -97,7 +97,15 @@ describe('Tatum configuration', () => {
   });
 
   it('reads the concurrency and the wallet-list refresh, with defaults sized for the Sign quota', () => {
-    expect(loadLoopEnv({})).toMatchObject({ concurrency: 32, walletRefreshMs: 60_000 });
+    expect(loadLoopEnv({})).toMatchObject({
+      concurrency: 32,
+      walletRefreshMs: 60_000,
+      writeBatchesInFlight: 2,
+    });
+    expect(loadLoopEnv({ SIGNER_WRITE_BATCHES: '1' })).toMatchObject({ writeBatchesInFlight: 1 });
+    for (const bad of ['0', '9', '1.5', 'many']) {
+      expect(() => loadLoopEnv({ SIGNER_WRITE_BATCHES: bad })).toThrow(/^SIGNER_WRITE_BATCHES: /);
+    }
     expect(loadLoopEnv({ SIGNER_CONCURRENCY: '64', SIGNER_WALLET_REFRESH_SECONDS: '0' })).toMatchObject({
       concurrency: 64,
       walletRefreshMs: 0,
