@@ -147,22 +147,23 @@ export class TatumHttp {
         timeoutMs: this.timeoutMs,
       });
     } catch (error) {
-      // Every failure of an attempt may pass: a timeout, a network error, an answer cut off mid-body.
-      if (!(error instanceof HttpRequestError)) {
-        throw new TatumApiError(
-          this.scrub(`${what}: network error: ${errorMessage(error)}${causeOf(error)}`),
-          undefined,
-          true,
-        );
-      }
-      const reason = error.timedOut
-        ? `timed out after ${this.timeoutMs} ms`
-        : error.status === undefined
-          ? `network error: ${error.message}`
-          : error.message;
-      throw new TatumApiError(this.scrub(`${what}: ${reason}`), error.status, true);
+      const { reason, status } = attemptFailure(error, this.timeoutMs);
+      throw new TatumApiError(this.scrub(`${what}: ${reason}`), status, true);
     }
   }
+}
+
+/** Why an attempt failed — a timeout, a network error, an answer cut off mid-body: each may pass. */
+function attemptFailure(error: unknown, timeoutMs: number): { reason: string; status: number | undefined } {
+  if (!(error instanceof HttpRequestError)) {
+    return { reason: `network error: ${errorMessage(error)}${causeOf(error)}`, status: undefined };
+  }
+  const reason = error.timedOut
+    ? `timed out after ${String(timeoutMs)} ms`
+    : error.status === undefined
+      ? `network error: ${error.message}`
+      : error.message;
+  return { reason, status: error.status };
 }
 
 function causeOf(error: unknown): string {
