@@ -114,7 +114,9 @@ export interface ThroughputRun {
   machineCoresBusy: number;
   /** Cores the MongoDB-wire server used, when it is a local process (FerretDB, with its PostgreSQL); else null. */
   databaseCoresBusy: number | null;
-  /** CPU time of the whole machine per started job, ms (loop, stand-ins and database together). */
+  /** CPU time of the bench process's other threads per started job, ms (KMS emulator and Tatum sandbox, GC). */
+  standInsCpuMsPerJob: number;
+  /** CPU time of the whole machine per started job, ms (loop, stand-ins, database and anything else running). */
   machineCpuMsPerJob: number;
   /** CPU time of the database per started job, ms, when it is read (see databaseCoresBusy). */
   databaseCpuMsPerJob: number | null;
@@ -207,8 +209,16 @@ interface Measured {
   wallMs: number;
   loopThreadBusy: number;
   loopThreadCpuMs: number;
+  /** CPU ms of the bench process's other threads: the stand-ins' worker, GC and I/O threads. */
+  otherThreadsCpuMs: number;
   machineCoresBusy: number;
   databaseCoresBusy: number | null;
+}
+
+/** CPU ms of the whole process (every thread). */
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** CPU ms of this thread (the loop's; the stand-ins run in a worker). */
@@ -264,6 +274,7 @@ async function measureRun(
     probes.reset();
     const elu = performance.eventLoopUtilization();
     const threadCpuBefore = threadCpuMs();
+    const processCpuBefore = processCpuMs();
     const cpuBefore = busyCpuMs();
     const databaseCpu = listenerCpuReader(new URL(options.mongoUri).port);
     const databaseCpuBefore = databaseCpu?.() ?? 0;
@@ -274,6 +285,7 @@ async function measureRun(
     const driven = await drive(loop, options, startedAt);
     const wallMs = epochMs() - startedAt;
     const loopThreadCpuMs = threadCpuMs() - threadCpuBefore; // before the profile is serialised
+    const otherThreadsCpuMs = processCpuMs() - processCpuBefore - loopThreadCpuMs;
     await stopProfile();
     stopMongoTiming();
     return {
@@ -286,6 +298,7 @@ async function measureRun(
       wallMs,
       loopThreadBusy: performance.eventLoopUtilization(elu).utilization,
       loopThreadCpuMs,
+      otherThreadsCpuMs,
       machineCoresBusy: (busyCpuMs() - cpuBefore) / wallMs,
       databaseCoresBusy: databaseCpu ? (databaseCpu() - databaseCpuBefore) / wallMs : null,
     };
@@ -376,6 +389,7 @@ function summariseRun(options: ThroughputRunOptions, m: Measured): ThroughputRun
     loopThreadCpuMsPerJob: round(jobs === 0 ? 0 : m.loopThreadCpuMs / jobs, 2),
     machineCoresBusy: round(m.machineCoresBusy, 2),
     databaseCoresBusy: m.databaseCoresBusy === null ? null : round(m.databaseCoresBusy, 2),
+    standInsCpuMsPerJob: round(jobs === 0 ? 0 : m.otherThreadsCpuMs / jobs, 2),
     machineCpuMsPerJob: round(jobs === 0 ? 0 : (m.machineCoresBusy * m.wallMs) / jobs, 2),
     databaseCpuMsPerJob:
       m.databaseCoresBusy === null
