@@ -12,7 +12,7 @@
 // BENCH_KMS_QUOTA (300), BENCH_THROUGHPUT_RUN_SECONDS (15; 0 = no budget), BENCH_THROUGHPUT_SCALED_QUOTA
 // (10; 0 = skip the scaled runs), BENCH_THROUGHPUT_VAULT (1; 0 = skip the vault-alone runs),
 // BENCH_THROUGHPUT_WRITE_BATCHES (0 = the loop's default job-write batches in flight).
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { withBenchStack } from './bench-stack.js';
 import { envInt, envIntList } from './env.js';
 import { ok, table } from './report.js';
@@ -277,6 +277,23 @@ function commandsTable(run: LabelledRun): string {
   );
 }
 
+/**
+ * The rate this machine's cores allow at the CPU per job one run measured (loop thread + stand-ins +
+ * database), even if nothing else ran: a rate above it cannot be shown here, whatever the loop does.
+ */
+function cpuCeiling(run: LabelledRun, quotaRps: number): string[] {
+  if (run.databaseCpuMsPerJob === null) return [];
+  const perJob = run.loopThreadCpuMsPerJob + run.standInsCpuMsPerJob + run.databaseCpuMsPerJob;
+  const ceiling = (availableParallelism() * 1000) / perJob;
+  return [
+    `CPU per job in that run: loop thread ${run.loopThreadCpuMsPerJob} ms, stand-ins ${run.standInsCpuMsPerJob} ms, ` +
+      `database ${run.databaseCpuMsPerJob} ms — ${perJob.toFixed(1)} ms, so this machine's ` +
+      `${availableParallelism()} cores allow at most ${Math.round(ceiling)} tx/s ` +
+      `(${percent(ceiling / quotaRps)} of the quota) with nothing else running.`,
+    '',
+  ];
+}
+
 export function throughputMarkdown(result: ThroughputResult): string {
   const { config, runs } = result;
   const baseline = runs[0];
@@ -322,6 +339,7 @@ export function throughputMarkdown(result: ThroughputResult): string {
           '',
           commandsTable(busiest),
           '',
+          ...cpuCeiling(busiest, config.quotaRps),
         ]
       : []),
     `KMS operations other than Sign on the hot path: ${otherKms.length ? otherKms.join(', ') : 'none'}. ` +
