@@ -24,13 +24,16 @@ start)
   pgport=$(free_port)
   as_pg "$pgbin/initdb" -D "$dir/pg" -U ferretdb --auth=trust >"$dir/initdb.log"
   as_pg "$pgbin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w \
-    -o "-p $pgport -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+    -o "-p $pgport -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c plan_cache_mode=force_custom_plan" \
+    start >/dev/null
   as_pg "$pgbin/createdb" -h 127.0.0.1 -p "$pgport" -U ferretdb ferretdb
   # MongoDB finds a document by _id through its _id index. FerretDB 1.24 asks PostgreSQL for
   # `_jsonb->'_id' @> $1` (jsonb containment, seen in PostgreSQL's statement log), which the btree index it
   # creates on `_jsonb->'_id'` cannot serve, so every update of a job scanned the whole jobs table (at 3,000
   # jobs ≈ 0.8 of 2 cores in PostgreSQL). A GIN index on the same expression serves containment; an event
   # trigger adds one to every collection table FerretDB creates, so the stand-in looks up _id as MongoDB does.
+  # FerretDB names the key as a parameter (`_jsonb->$1`): a cached generic plan cannot match the index
+  # expression and scans, so the cluster plans each execution with its values (plan_cache_mode above).
   as_pg psql -q -h 127.0.0.1 -p "$pgport" -U ferretdb ferretdb <<'SQL'
 CREATE FUNCTION kms_signer_index_id() RETURNS event_trigger LANGUAGE plpgsql AS $$
 DECLARE created record;
