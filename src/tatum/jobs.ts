@@ -224,19 +224,23 @@ export class JobStore {
   async claim(id: string, owner: string, init: ClaimInit): Promise<JobClaim | null> {
     const [result] = await this.claimMany([{ id, init }], owner);
     if (result instanceof Error) throw result;
-    return result ?? null;
+    return result === 'skipped' ? null : (result ?? null);
   }
 
   /**
-   * claim for a page of jobs: the claims in one insertMany, the new CLAIMED documents in another; jobs seen
-   * before are taken over one by one. Per job, in order: the held job, null (another runner holds it) or
-   * the error that stopped its claim (the claim is then released).
+   * claim for a page of jobs: first claims in one insertMany, the new CLAIMED documents in another. Only a
+   * job whose first claim was there already can be stored, so only those are read — in one query, none for
+   * a page of new jobs (FerretDB 1.24 reads a whole collection for an `$in`: bench/ferretdb-lookups.ts) —
+   * and a stored one `skip` accepts is left alone ('skipped', no claim taken); the others are taken over one
+   * by one. Per job, in order: the held job, 'skipped', null (another runner holds it) or the error that
+   * stopped its claim (the claim is then released).
    */
   async claimMany(
     entries: readonly { id: string; init: ClaimInit }[],
     owner: string,
-  ): Promise<(JobClaim | null | Error)[]> {
-    const claims = await this.claims.acquireMany(
+    skip: (stored: SigningJobDoc, index: number) => boolean = () => false,
+  ): Promise<(JobClaim | null | 'skipped' | Error)[]> {
+    const firsts = await this.claims.insertFirst(
       entries.map((e) => claimName(e.id)),
       owner,
       this.leaseMs,
@@ -244,23 +248,32 @@ export class JobStore {
     const now = this.clock();
     // A first claim (generation 1) means no runner ever wrote the job: insert it (unless it is there anyway).
     const fresh = entries.flatMap((entry, index) => {
-      const claim = claims[index];
-      return claim?.generation === 1 ? [{ index, job: newJob(entry.id, entry.init, owner, claim, now) }] : [];
+      const claim = firsts[index];
+      return claim !== undefined && claim !== 'seen'
+        ? [{ index, claim, job: newJob(entry.id, entry.init, owner, claim, now) }]
+        : [];
     });
     let inserted: Set<string>;
+    let stored: Map<string, SigningJobDoc>;
     try {
       inserted = await this.insertNew(fresh.map((f) => f.job));
+      stored = await this.getMany(entries.filter((_, index) => firsts[index] === 'seen').map((e) => e.id));
     } catch (error) {
-      const held = claims.filter((c) => c !== null);
-      await Promise.all(held.map((c) => this.claims.release(c))).catch(() => undefined);
+      await this.claims.releaseMany(fresh.map((f) => f.claim)).catch(() => undefined);
       throw error;
     }
     return Promise.all(
-      entries.map(async (entry, index): Promise<JobClaim | null | Error> => {
-        const claim = claims[index];
-        if (!claim) return null;
+      entries.map(async (entry, index): Promise<JobClaim | null | 'skipped' | Error> => {
+        const first = firsts[index];
         const fresher = fresh.find((f) => f.index === index);
-        if (fresher && inserted.has(fresher.job._id)) return { claim, job: fresher.job };
+        if (fresher && inserted.has(fresher.job._id)) return { claim: fresher.claim, job: fresher.job };
+        const job = stored.get(entry.id);
+        if (first === 'seen' && job !== undefined && skip(job, index)) return 'skipped';
+        const claim =
+          first === 'seen' || first === undefined
+            ? await this.claims.acquireLater(claimName(entry.id), owner, this.leaseMs)
+            : first;
+        if (!claim) return null;
         try {
           return { claim, job: await this.takeOver(entry, owner, claim, now) };
         } catch (error) {

@@ -1,9 +1,9 @@
 // A chain's pending transactions run as jobs, with the database work of starting them done per page
-// instead of per job: one query for the jobs already stored (final ones are skipped), one insertMany of
-// claims and one of new CLAIMED jobs (JobStore.claimMany), one query for the wallets the page names. Pages
-// are claimed as the running jobs need them — the next one while the current one still has `concurrency`
-// jobs to start — so claims are never held long before their jobs start, and jobs claimed but not
-// started (the pass ran out of time) are released at once.
+// instead of per job: one insertMany of first claims, one of new CLAIMED jobs and one query for the jobs
+// claimed before, if any (final ones are skipped; JobStore.claimMany), one query for the wallets the page
+// names. Pages are claimed as the running jobs need them — the next one while the current one still has
+// `concurrency` jobs to start — so claims are never held long before their jobs start, and jobs claimed
+// but not started (the pass ran out of time) are released at once.
 import type { ChainId } from '../chains/index.js';
 import type { WalletView } from '../wallets/contract.js';
 import { jobError, runClaimed, type JobContext, type JobResult } from './job.js';
@@ -19,6 +19,10 @@ export interface PageSettings {
   /** Jobs claimed at once (default: 2 × concurrency, at least 16, at most 256). */
   pageSize?: number;
   canStart: () => boolean;
+}
+
+function isHeld(claimed: JobClaim | null | 'skipped' | Error | undefined): claimed is JobClaim {
+  return claimed !== undefined && claimed !== null && claimed !== 'skipped' && !(claimed instanceof Error);
 }
 
 /** Every wallet a pending transaction names (hashes and signatures[].id). */
@@ -48,10 +52,8 @@ async function claimPage(
   page: readonly PendingTransaction[],
 ): Promise<Slot[]> {
   try {
-    const stored = await ctx.jobs.getMany(page.map((p) => p.id));
-    const open = page.filter((p) => !isFinal(stored.get(p.id)?.state) || reopens(stored.get(p.id), p));
     const claimed = await ctx.jobs.claimMany(
-      open.map((p) => ({
+      page.map((p) => ({
         id: p.id,
         init: {
           chain,
@@ -61,19 +63,20 @@ async function claimPage(
         },
       })),
       ctx.runnerId,
+      // A final job is left alone, unless Tatum re-queued a refused payload changed (refused-payloads.ts).
+      (stored, n) => isFinal(stored.state) && !reopens(stored, page[n] as PendingTransaction),
     );
-    const heldIds = open.filter((_, n) => claimed[n] !== null && !(claimed[n] instanceof Error));
+    const heldIds = page.filter((_, n) => isHeld(claimed[n]));
     const views = ctx.wallets.getWallets
       ? await ctx.wallets
           .getWallets(heldIds.flatMap(signatureIdsOf))
           .catch(() => new Map<string, WalletView>())
       : new Map<string, WalletView>();
     const pageCtx = withWallets(ctx, views);
-    return page.map((p): Slot => {
+    return page.map((p, n): Slot => {
       const base = { id: p.id, chain };
-      const index = open.indexOf(p);
-      if (index < 0) return { result: { ...base, outcome: 'SKIPPED' } };
-      const held = claimed[index];
+      const held = claimed[n];
+      if (held === 'skipped') return { result: { ...base, outcome: 'SKIPPED' } };
       if (held === null || held === undefined) return { result: { ...base, outcome: 'BUSY' } };
       if (held instanceof Error) return { result: jobError(ctx, chain, p, held) };
       return { held, ctx: pageCtx };

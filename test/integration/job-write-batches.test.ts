@@ -43,7 +43,9 @@ async function claimJobs(store: JobStore, prefix: string): Promise<{ id: string;
   );
   return ids.map((id, n) => {
     const held = claimed[n];
-    if (!held || held instanceof Error) throw new Error(`claim of ${id} failed: ${String(held)}`);
+    if (!held || held === 'skipped' || held instanceof Error) {
+      throw new Error(`claim of ${id} failed: ${String(held)}`);
+    }
     return { id, held };
   });
 }
