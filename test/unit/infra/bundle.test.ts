@@ -104,7 +104,29 @@ describe('signer bundle code splitting', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('leaves the wallet service out of the init code: the loop only reads wallets (src/wallets/loop-reads.ts)', async () => {
+    const eager = await signerInitInputs();
+    expect(eager).toContain('src/wallets/loop-reads.ts');
+    for (const input of ['src/wallets/service.ts', 'src/wallets/batch.ts', 'src/wallets/import.ts']) {
+      expect(eager).not.toContain(input);
+    }
+  });
 }, 120_000);
+
+/** The input files (src/… or node_modules/…) of the signer's init code: its entry and static chunks. */
+async function signerInitInputs(): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'kms-signer-init-'));
+  try {
+    const { metafile } = await build({ ...lambdaBuildOptions('signer', dir), write: false });
+    if (!metafile) throw new Error('esbuild returned no metafile');
+    return eagerOutputs(metafile, relativeEntry(metafile)).flatMap((output) =>
+      Object.keys(metafile.outputs[output]?.inputs ?? {}),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe("Node's URL in place of whatwg-url", () => {
   it('parses MongoDB connection strings exactly as the package with whatwg-url does', async () => {
