@@ -64,6 +64,7 @@ export default defineConfig(
                 'validateAddress',
                 'toEvmAddress',
                 'addressToOutputScript',
+                'canonicalAddress',
               ],
               message:
                 'needs the chain family loaded first: await loadAddressCode(chains), then add this file to the list in eslint.config.js',
