@@ -17,27 +17,22 @@ describe('momoa on first need', () => {
   });
 
   it('is not loaded by the Tatum client nor by the check of a plain payload', async () => {
-    const { pendingTransactionSchema } = await import('../../../src/tatum/client.js');
-    const parsed = await pendingTransactionSchema.safeParseAsync({
-      id: '0123456789abcdef01234567',
-      chain: 'ETH',
-      serializedTransaction: '{"to":"0xab","value":"1","nonce":3}',
-      hashes: ['h'],
-    });
+    const parsed = await parsePending('{"to":"0xab","value":"1","nonce":3}');
     expect(parsed.success).toBe(true);
     expect(loaded).toBe(false);
   });
 
   it('is loaded to word the refusal of an ambiguous payload', async () => {
-    const { pendingTransactionSchema } = await import('../../../src/tatum/client.js');
-    const parsed = await pendingTransactionSchema.safeParseAsync({
-      id: '0123456789abcdef01234567',
-      chain: 'ETH',
-      serializedTransaction: '{"to":"0xab","to":"0xcd"}',
-      hashes: ['h'],
-    });
+    const parsed = await parsePending('{"to":"0xab","to":"0xcd"}');
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.message).toBe('to: duplicate key');
     expect(loaded).toBe(true);
   });
 });
+
+/** A pending transaction with this payload, through the client's schema (imported in the fresh graph). */
+async function parsePending(serializedTransaction: string) {
+  const { pendingTransactionSchema } = await import('../../../src/tatum/client.js');
+  const entry = { id: '0123456789abcdef01234567', chain: 'ETH', serializedTransaction, hashes: ['h'] };
+  return pendingTransactionSchema.safeParseAsync(entry);
+}
