@@ -3,6 +3,5 @@ export * from './errors.js';
 export * from './rate-limiter.js';
 export * from './retry.js';
 export * from './sign-quota.js';
-export * from '../crypto/secp256k1.js';
 export * from './vault.js';
 export * from './key-specs.js';
