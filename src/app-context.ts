@@ -1,22 +1,15 @@
-// Wiring for the API and the CLI: connect to MongoDB (the URI from the config or Secrets Manager), run
-// the migrations, build the KMS client, one rate limiter, the vault and the wallet service.
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+// Wiring for the API and the CLI: the shared core (MongoDB, migrations, the KMS client, one rate limiter
+// and the vault: core-context.ts) and the wallet service on top of it.
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { Db, MongoClient } from 'mongodb';
-import { mongoUriFromSecret, SecretCache, type AppConfig } from './config/index.js';
-import { connectMongo, runMigrations, type MigrationRunResult } from './db/index.js';
-import {
-  createKmsClient,
-  DEFAULT_KMS_RATE_LIMITS,
-  KmsRateLimiter,
-  KmsVault,
-  resolveSignRate,
-  serviceQuotasReader,
-  type KmsRetryEvent,
-  type SignRateDecision,
-} from './kms/index.js';
+import type { AppConfig } from './config/index.js';
+import type { MigrationRunResult } from './db/index.js';
+import type { KmsVault, SignRateDecision } from './kms/index.js';
+import { createCoreContext, type CoreContextOptions } from './core-context.js';
 import { ChainViews } from './chain-view/index.js';
 import { createWalletService, type KmsWalletService, type WalletHooks } from './wallets/index.js';
+
+export { resolveMongoUri } from './core-context.js';
 
 export interface AppContext {
   config: AppConfig;
@@ -33,59 +26,20 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-export interface AppContextOptions {
+export interface AppContextOptions extends CoreContextOptions {
   /** Tests: fault injection around CreateKey. */
   hooks?: WalletHooks;
-  /** Every retried KMS failure (throttling, 5xx, timeouts), for logs and the throttling alarm. */
-  onKmsRetry?: (event: KmsRetryEvent) => void;
   /** Where KMS_SIGNER_RPC_<CHAIN> is read (FLOW registrations check the Flow node); default process.env. */
   chainEnv?: Readonly<Record<string, string | undefined>>;
-}
-
-/** Resolves the MongoDB URI: MONGODB_URI as given, or the secret behind MONGODB_URI_SECRET_ARN. */
-export async function resolveMongoUri(config: AppConfig, secrets?: SecretCache): Promise<string> {
-  if (config.mongo.uri !== undefined) return config.mongo.uri;
-  const arn = config.mongo.uriSecretArn;
-  if (arn === undefined) throw new Error('MONGODB_URI: set MONGODB_URI or MONGODB_URI_SECRET_ARN');
-  const cache =
-    secrets ??
-    new SecretCache({
-      client: new SecretsManagerClient({
-        region: config.aws.region,
-        ...(config.aws.endpoint ? { endpoint: config.aws.endpoint } : {}),
-      }),
-      ttlMs: config.secretsCacheTtlMs,
-    });
-  return mongoUriFromSecret(await cache.get(arn));
 }
 
 export async function createAppContext(
   config: AppConfig,
   options: AppContextOptions = {},
 ): Promise<AppContext> {
-  const mongo = await connectMongo(await resolveMongoUri(config));
+  const core = await createCoreContext(config, options);
   try {
-    const db = mongo.db(config.mongo.dbName);
-    const migrations = await runMigrations(db);
-    const kms = createKmsClient({ region: config.aws.region, endpoint: config.aws.endpoint });
-    const { quotaCode } = config.kms.signQuota;
-    const signRate = await resolveSignRate(
-      config.kms,
-      quotaCode === undefined ? undefined : serviceQuotasReader(config.aws),
-    );
-    const rateLimiter = new KmsRateLimiter({
-      ...DEFAULT_KMS_RATE_LIMITS,
-      sign: signRate.perSecond,
-      createKey: config.kms.createKeyRate,
-    });
-    const vault = new KmsVault({
-      client: kms,
-      application: config.application,
-      rateLimiter,
-      multiRegion: config.kms.multiRegionKeys,
-      ...(config.kms.keyOwnerRoleArn !== undefined ? { keyOwnerRoleArn: config.kms.keyOwnerRoleArn } : {}),
-      ...(options.onKmsRetry ? { onRetry: options.onKmsRetry } : {}),
-    });
+    const { db, vault, kms, rateLimiter } = core;
     const walletService = createWalletService({
       db,
       vault,
@@ -101,12 +55,12 @@ export async function createAppContext(
     const close = () =>
       (closed ??= (async () => {
         await walletService.close();
-        await mongo.close();
-        kms.destroy();
+        await core.close();
       })());
+    const { mongo, signRate, migrations } = core;
     return { config, mongo, db, kms, vault, signRate, walletService, migrations, close };
   } catch (error) {
-    await mongo.close().catch(() => undefined);
+    await core.close().catch(() => undefined);
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 // Builds the unsigned payloads the Bitcoin-family signer accepts (PSBT, Tatum's bitcore JSON, BCH
 // "hex:[amounts]") from plain UTXO and output lists, with bitcoinjs-lib. Shared by the tests, the
 // Tatum sandbox and the demo.
-import { hash160 } from '../../src/chains/index.js';
+import { hash160 } from '../../src/crypto/hash160.js';
 import { Psbt, Transaction } from 'bitcoinjs-lib';
 
 export interface TestUtxo {

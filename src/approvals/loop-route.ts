@@ -46,7 +46,7 @@ export function registerLoopRoute(app: Hono, service: ApprovalsService): void {
 
     let doc: PendingDoc | null;
     if (c.req.method === 'POST') {
-      const pending = parsePending(body);
+      const pending = await parsePending(body);
       if (typeof pending === 'string') return c.json({ error: pending }, 400);
       if (pending.id !== id) return c.json({ error: 'body id differs from the path id' }, 400);
       const presented = await service.present(pending);
@@ -94,14 +94,14 @@ async function answer(
   );
 }
 
-function parsePending(body: string): PendingTransaction | string {
+async function parsePending(body: string): Promise<PendingTransaction | string> {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
     return 'body is not JSON';
   }
-  const parsed = pendingTransactionSchema.safeParse(json);
+  const parsed = await pendingTransactionSchema.safeParseAsync(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return `${issue?.path.join('.') ?? 'body'}: ${issue?.message ?? 'invalid'}`;

@@ -66,12 +66,12 @@ export {
   retiredChainReason,
 } from './registry.js';
 export { bitcoinjsNetwork } from './bitcoin-networks.js';
+export { InvalidPublicKeyError, parsePublicKey, type Secp256k1PublicKey } from '../crypto/public-key.js';
 export {
-  hash160,
-  InvalidPublicKeyError,
-  parsePublicKey,
-  type Secp256k1PublicKey,
-} from '../crypto/public-key.js';
-export { deriveAddress, deriveAddresses, loadAddressCode, loadAllAddressCode } from './addresses/index.js';
-export { canonicalTronAddress, tronAddressFromHex, tronAddressToHex } from './addresses/tron.js';
+  canonicalAddress,
+  deriveAddress,
+  deriveAddresses,
+  loadAddressCode,
+  loadAllAddressCode,
+} from './addresses/index.js';
 export { addressToOutputScript, toEvmAddress, validateAddress } from './validate.js';

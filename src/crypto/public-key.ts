@@ -1,6 +1,4 @@
 import { libsecp256k1 } from './libsecp256k1.js';
-import { ripemd160 } from '@noble/hashes/legacy.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 
 // secp256k1 public keys as every part of kms-signer sees them: validated once, held in both encodings.
 
@@ -55,11 +53,6 @@ export function parsePublicKey(publicKey: Uint8Array): Secp256k1PublicKey {
     throw new InvalidPublicKeyError(`not a point on the secp256k1 curve (${reason})`);
   }
   return { compressed, uncompressed };
-}
-
-/** RIPEMD-160(SHA-256(data)), the Bitcoin "HASH160". */
-export function hash160(data: Uint8Array): Uint8Array {
-  return ripemd160(sha256(data));
 }
 
 function hexByte(b: number | undefined): string {

@@ -17,7 +17,6 @@ import {
   SignCommand,
   type Tag,
 } from '@aws-sdk/client-kms';
-import { DerError, parseEd25519Spki, parseSecp256k1Spki } from './der.js';
 import {
   ED25519_KEY_SPEC,
   MAX_SIGN_MESSAGE_BYTES,
@@ -26,7 +25,6 @@ import {
   WALLET_KEY_SPECS,
   type WalletKeySpec,
 } from './key-specs.js';
-import { ED25519_SIGNATURE_BYTES, ed25519PublicKeyProblem, verifyEd25519 } from './ed25519.js';
 import {
   describeError,
   InvalidInputError,
@@ -43,7 +41,6 @@ import {
   type KmsRateLimits,
   type KmsRequestClass,
 } from './rate-limiter.js';
-import { kmsSignature } from './kms-signature.js';
 import { ownershipCreateParams, tagNewKey, type KeyOwnership } from './key-ownership.js';
 import type { KmsSignature } from '../crypto/signature.js';
 import {
@@ -56,6 +53,18 @@ import {
 import type { Secp256k1PublicKey } from '../crypto/secp256k1.js';
 import { loadSecp256k1 } from '../crypto/libsecp256k1.js';
 import { InvalidPublicKeyError, parsePublicKey } from '../crypto/public-key.js';
+
+/**
+ * The DER codec (asn1.js with bn.js, ≈ 68 kB minified) and the Ed25519 curve checks (@noble/curves'
+ * edwards code, ≈ 25 kB) are imported by the methods that use them — reading a key from KMS and checking
+ * a signature — not at load: every vault method that needs them is async, so a dynamic import() is the
+ * load point itself and none can be missed. In the Lambda bundles they are chunks of their own
+ * (infra/bundling.ts), outside the init code of a handler that signs nothing (a signer pass with nothing
+ * pending, an API listing). ESLint (eslint.config.js) keeps static imports of them out of the init path;
+ * test/unit/kms/vault-loading.test.ts runs each method in a fresh module graph.
+ */
+const der = () => import('./der.js');
+const ed25519 = () => import('./ed25519.js');
 
 export const KEY_SPEC = SECP256K1_KEY_SPEC;
 export const KEY_USAGE = 'SIGN_VERIFY';
@@ -238,6 +247,7 @@ export class KmsVault {
 
   /** Reads and validates the key's public key: id-ecPublicKey on secp256k1, a real curve point. */
   async getPublicKey(keyId: string): Promise<KmsPublicKey> {
+    const { parseSecp256k1Spki } = await der();
     const { spkiDer, key: point } = await this.readSpki(keyId, KEY_SPEC, parseSecp256k1Spki);
     await loadSecp256k1(); // parsePublicKey's point check (src/crypto/libsecp256k1.ts)
     let publicKey: Secp256k1PublicKey;
@@ -281,11 +291,13 @@ export class KmsVault {
     );
     if (!response.Signature) throw new MalformedKmsResponseError(keyId, 'Sign returned no Signature');
 
+    const { kmsSignature } = await import('./kms-signature.js'); // DER, see `der` above
     return kmsSignature(keyId, response.Signature, digest, expectedKey);
   }
 
   /** Reads and validates an Ed25519 key's public key: id-Ed25519 SPKI, a canonical point of large order. */
   async getEd25519PublicKey(keyId: string): Promise<KmsEd25519PublicKey> {
+    const [{ parseEd25519Spki }, { ed25519PublicKeyProblem }] = await Promise.all([der(), ed25519()]);
     const { spkiDer, key: publicKey } = await this.readSpki(keyId, ED25519_KEY_SPEC, parseEd25519Spki);
     const problem = ed25519PublicKeyProblem(publicKey);
     if (problem) throw new MalformedKmsResponseError(keyId, `public key from KMS ${problem}`);
@@ -307,6 +319,7 @@ export class KmsVault {
       );
     }
     if (!(publicKey instanceof Uint8Array)) throw new InvalidInputError('publicKey', 'must be a Uint8Array');
+    const { ED25519_SIGNATURE_BYTES, ed25519PublicKeyProblem, verifyEd25519 } = await ed25519();
     const problem = ed25519PublicKeyProblem(publicKey);
     if (problem) throw new InvalidInputError('publicKey', problem);
 
@@ -462,6 +475,7 @@ export class KmsVault {
       );
     }
     if (!response.PublicKey) throw new MalformedKmsResponseError(keyId, 'GetPublicKey returned no PublicKey');
+    const { DerError } = await der();
     try {
       return { spkiDer: response.PublicKey, key: parse(response.PublicKey) };
     } catch (error) {

@@ -7,7 +7,7 @@ import type { SecretCache } from '../config/index.js';
 import type { ChainId } from '../chains/index.js';
 import * as z from 'zod';
 import { MAX_PENDING_PAYLOAD_CHARS, MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
-import { parseStrictJson, StrictJsonError } from '../util/strict-json.js';
+import { parseStrictJsonOnDemand, StrictJsonError } from '../util/strict-json-on-demand.js';
 import { TatumApiError } from './errors.js';
 import { TatumHttp, type TatumHttpOptions } from './http.js';
 import {
@@ -86,13 +86,14 @@ const optionalString = z
 
 /**
  * A JSON payload with a duplicate member name (JSON.parse keeps the last; the four-eyes service or a
- * person reading it may see the first) or a lone surrogate is refused, never signed.
+ * person reading it may see the first) or a lone surrogate is refused, never signed. Asynchronous (momoa
+ * loads on first need, src/util/strict-json-on-demand.ts), so the schema parses with safeParseAsync.
  */
-function refuseAmbiguousJson(text: string, ctx: z.RefinementCtx): void {
+async function refuseAmbiguousJson(text: string, ctx: z.RefinementCtx): Promise<void> {
   const start = text.trimStart()[0];
   if (start !== '{' && start !== '[') return;
   try {
-    parseStrictJson(text);
+    await parseStrictJsonOnDemand(text);
   } catch (error) {
     // Not JSON at all is left to the chain's own parser, which refuses it with its reason (FAILED once).
     if (error instanceof StrictJsonError && !error.reason.startsWith('not valid JSON')) {
@@ -101,7 +102,7 @@ function refuseAmbiguousJson(text: string, ctx: z.RefinementCtx): void {
   }
 }
 
-/** PendingTransaction (§3); unknown fields (e.g. withdrawalResponses) are kept. */
+/** PendingTransaction (§3); unknown fields (e.g. withdrawalResponses) are kept. Parse with safeParseAsync. */
 export const pendingTransactionSchema = z.looseObject({
   id: z.string().regex(HEX24, 'must be a 24-hex id'),
   chain: z.string().min(1),
@@ -225,7 +226,7 @@ class TatumClient implements TatumKmsApi {
         return null;
       throw error;
     }
-    const parsed = pendingTransactionSchema.safeParse(body);
+    const parsed = await pendingTransactionSchema.safeParseAsync(body);
     if (!parsed.success || parsed.data.id !== id) {
       throw new TatumApiError(`Tatum GET ${path}: not the pending transaction ${id}`, 200, false);
     }
@@ -274,7 +275,7 @@ class TatumClient implements TatumKmsApi {
     }
     const page: PendingFetch = { pending: [], invalid: [] };
     for (const raw of body as unknown[]) {
-      const parsed = pendingTransactionSchema.safeParse(raw);
+      const parsed = await pendingTransactionSchema.safeParseAsync(raw);
       const rawId = (raw as { id?: unknown } | null)?.id;
       const id = typeof rawId === 'string' && HEX24.test(rawId) ? rawId : undefined;
       if (!parsed.success) {

@@ -1,12 +1,14 @@
 // The long-running signing daemon (tatum-kms `daemon`): a pass every `period`, never two at once, until
 // `signal` aborts — then the pass in flight finishes its started jobs and the daemon returns.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createAppContext, type AppContext, type AppContextOptions } from '../app-context.js';
+import { createCoreContext, type CoreContext, type CoreContextOptions } from '../core-context.js';
 import { isChainId, type ChainId, type NetworkName } from '../chains/index.js';
 import { SecretCache, type AppConfig } from '../config/index.js';
 import { ChainViews } from '../chain-view/index.js';
 import { NODE_MAP_VARIABLE, parseNodeMap } from '../chain-view/endpoint.js';
+import { collectionsOf } from '../wallets/context.js';
 import { KeyOwnership } from '../wallets/key-ownership.js';
+import { walletReads } from '../wallets/loop-reads.js';
 import { apiKeyFromSecret, createTatumClient } from './client.js';
 import { DEFAULT_CHAINS, type SigningPolicy, type TatumConfig } from './config.js';
 import type { FourEyeMethod } from './four-eye.js';
@@ -123,13 +125,16 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** The production wiring: MongoDB, KMS vault, wallet service (app context) and the Tatum HTTP client. */
+/**
+ * The production wiring: MongoDB and the KMS vault (core context), the loop's wallet reads and the Tatum
+ * HTTP client. Not the wallet service: the loop only reads wallets (src/wallets/loop-reads.ts).
+ */
 export async function createDaemonDeps(
   config: AppConfig,
   tatum: TatumConfig,
-  contextOptions: AppContextOptions = {},
-): Promise<{ deps: DaemonDeps; context: AppContext }> {
-  const context = await createAppContext(config, contextOptions);
+  contextOptions: CoreContextOptions = {},
+): Promise<{ deps: DaemonDeps; context: CoreContext }> {
+  const context = await createCoreContext(config, contextOptions);
   const apiKey =
     tatum.apiKey ??
     apiKeyFromSecret(
@@ -153,7 +158,10 @@ export async function createDaemonDeps(
       db: context.db,
       api,
       // Only keys tagged Application=<APP_TAG> are signed with (owned-wallets.ts).
-      wallets: ownedWallets(context.walletService, new KeyOwnership(context.kms, config.application)),
+      wallets: ownedWallets(
+        walletReads(collectionsOf(context.db)),
+        new KeyOwnership(context.kms, config.application),
+      ),
       signer: context.vault,
       chainViewsFor,
     },

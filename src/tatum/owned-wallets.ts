@@ -3,15 +3,12 @@
 // whose key belongs to another application, has no tag, or cannot be read by our role is refused with a
 // WalletResolutionError — a permanent FAILED, reported once — and nothing is signed.
 import type { KeyOwnership, KeyOwnershipAnswer } from '../wallets/key-ownership.js';
-import type { WalletService } from '../wallets/contract.js';
+import type { WalletReads } from '../wallets/loop-reads.js';
 import { isPending } from '../db/documents.js';
 import { WalletResolutionError } from './errors.js';
 
 /** What the loop reads of the wallet service (SigningLoopOptions.wallets). */
-type LoopWallets = Pick<
-  WalletService,
-  'getWallet' | 'getWallets' | 'existingAddress' | 'countActiveWallets' | 'activeSignatureIds'
->;
+type LoopWallets = WalletReads;
 
 const REASONS: Record<Exclude<KeyOwnershipAnswer, { ours: true }>['reason'], string> = {
   'other-application': 'is tagged for another application',

@@ -5,7 +5,7 @@
 // reasons and the transfers, for the job and the audit.
 import {
   addressToOutputScript,
-  canonicalTronAddress,
+  canonicalAddress,
   getChain,
   listNetworks,
   loadAddressCode,
@@ -58,8 +58,8 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
     };
   }
   const reasons: string[] = [];
+  await loadAddressCode([input.chain]); // normalizeDestination and normalizeAsset (TRON's spellings)
   if (policy.allowedDestinations !== undefined) {
-    await loadAddressCode([input.chain]);
     const allowed = new Set(
       policy.allowedDestinations.map((a) => normalizeDestination(input.chain, input.network, a)),
     );
@@ -134,7 +134,7 @@ function normalizeDestination(chain: ChainId, network: NetworkName, address: str
   if (family === 'xrp' || family === 'solana' || family === 'stellar' || family === 'algorand')
     return address; // one spelling per key
   if (family === 'cardano' || family === 'multiversx') return address.toLowerCase(); // bech32, as decoded
-  return canonicalTronAddress(address);
+  return canonicalAddress(chain, address); // TRON: "41…" hex or T…
 }
 
 function normalizeAsset(chain: ChainId, asset: string): string {
@@ -142,5 +142,5 @@ function normalizeAsset(chain: ChainId, asset: string): string {
   const family = getChain(chain).family;
   if (family === 'evm') return asset.toLowerCase().replace(/^xdc/, '0x'); // XDC token contracts as xdc…
   if (family === 'vet') return asset.toLowerCase();
-  return family === 'tron' ? canonicalTronAddress(asset) : asset;
+  return family === 'tron' ? canonicalAddress(chain, asset) : asset;
 }

@@ -6,18 +6,10 @@
 // UTF-8), or a lone surrogate escape ("\ud800", which no UTF-8 store can hold: the driver would write
 // U+FFFD). The grammar check is @humanwhocodes/momoa's strict `json` mode; the value is JSON.parse's.
 import { parse, type Node } from '@humanwhocodes/momoa';
-import { provesNoAmbiguity } from './unambiguous-json-scan.js';
+import { StrictJsonError } from './strict-json-error.js';
+import { parseIfProvablyUnambiguous } from './unambiguous-json-scan.js';
 
-/** Why a JSON text was refused; `path` names where (e.g. `outputs[1].address`, `(body)` for the whole). */
-export class StrictJsonError extends Error {
-  constructor(
-    readonly path: string,
-    readonly reason: string,
-  ) {
-    super(`${path}: ${reason}`);
-    this.name = 'StrictJsonError';
-  }
-}
+export { StrictJsonError } from './strict-json-error.js';
 
 const ROOT = '(body)';
 /** In a `u` regex a lone surrogate is a code point of category Cs; a valid pair is one astral code point. */
@@ -72,14 +64,8 @@ function checkTree(root: Node): void {
  * the scan cannot prove unambiguous or JSON.parse refuses, so every refusal is worded as before.
  */
 export function parseStrictJson(text: string): unknown {
-  if (provesNoAmbiguity(text)) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      // Not JSON: momoa's parse below words the refusal.
-    }
-  }
-  return parseStrictJsonWithMomoa(text);
+  const settled = parseIfProvablyUnambiguous(text);
+  return settled ? settled.value : parseStrictJsonWithMomoa(text);
 }
 
 /** The full check alone: momoa's AST, walked for duplicate names and lone surrogates, then JSON.parse. */

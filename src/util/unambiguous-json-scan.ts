@@ -66,3 +66,16 @@ export function provesNoAmbiguity(text: string): boolean {
   }
   return true;
 }
+
+/**
+ * JSON.parse's value when the scan proves `text` unambiguous and it parses; undefined when the full check
+ * must decide (the scan cannot settle it, or JSON.parse refuses it: the full check words that refusal).
+ */
+export function parseIfProvablyUnambiguous(text: string): { value: unknown } | undefined {
+  if (!provesNoAmbiguity(text)) return undefined;
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
+}

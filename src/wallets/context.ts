@@ -50,6 +50,9 @@ export interface ServiceContext {
   maxQueuedBatchKeys: number;
 }
 
+/** The collections the wallet reads need (loop-reads.ts): no vault, no KMS client, no claims. */
+export type WalletCollections = Pick<ServiceContext, 'wallets' | 'walletKeys'>;
+
 export function collectionsOf(db: Db) {
   return {
     wallets: db.collection<WalletDoc>(COLLECTIONS.wallets),

@@ -10,7 +10,7 @@ import {
   type WalletKeyDoc,
 } from '../db/index.js';
 import { WalletError, type WalletKeyView } from './contract.js';
-import { walletKeyId, type ServiceContext } from './context.js';
+import { walletKeyId, type ServiceContext, type WalletCollections } from './context.js';
 import { insertIfAbsent, notFound } from './errors.js';
 import { indexSlot, provisionKey } from './key-slot.js';
 import { checkIndex, checkSignatureId, invalid } from './validation.js';
@@ -40,7 +40,7 @@ export async function getAddress(
 }
 
 export async function existingAddress(
-  ctx: ServiceContext,
+  ctx: WalletCollections,
   rawSignatureId: string,
   rawIndex: number,
 ): Promise<WalletKeyView | null> {

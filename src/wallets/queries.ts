@@ -4,7 +4,7 @@ import type { Filter } from 'mongodb';
 import { PENDING_PREFIX, type WalletDoc } from '../db/index.js';
 import type { ChainId, NetworkName } from '../chains/index.js';
 import type { ListWalletsQuery, WalletPage, WalletReport, WalletStatus, WalletView } from './contract.js';
-import type { ServiceContext } from './context.js';
+import type { ServiceContext, WalletCollections } from './context.js';
 import { notFound, toWalletError } from './errors.js';
 import { checkListQuery, checkSignatureId, invalid, type NormalizedListQuery } from './validation.js';
 import { decodeCursor, encodeCursor, walletView } from './views.js';
@@ -14,14 +14,14 @@ const ORDER = { createdAt: 1, signatureId: 1 } as const;
 export const KEY_MONTHLY_COST_USD = 1;
 const HEALTH_TIMEOUT_MS = 2_000;
 
-export async function getWallet(ctx: ServiceContext, rawSignatureId: string): Promise<WalletView> {
+export async function getWallet(ctx: WalletCollections, rawSignatureId: string): Promise<WalletView> {
   const doc = await ctx.wallets.findOne({ _id: checkSignatureId(rawSignatureId) });
   if (!doc) throw notFound();
   return walletView(doc);
 }
 
 export async function getWallets(
-  ctx: ServiceContext,
+  ctx: WalletCollections,
   rawSignatureIds: readonly string[],
 ): Promise<Map<string, WalletView>> {
   const wanted = new Map<string, string[]>();
@@ -101,7 +101,7 @@ function activeFilter(chain: ChainId, network: NetworkName): Filter<WalletDoc> {
 
 /** One query for every chain: a server that scans (FerretDB 1.24) scans once, not once per chain. */
 export async function countActiveWallets(
-  ctx: ServiceContext,
+  ctx: WalletCollections,
   chains: readonly ChainId[],
   network: NetworkName,
 ): Promise<Map<ChainId, number>> {
@@ -119,7 +119,7 @@ export async function countActiveWallets(
 }
 
 export async function activeSignatureIds(
-  ctx: ServiceContext,
+  ctx: WalletCollections,
   chain: ChainId,
   network: NetworkName,
   limit?: number,

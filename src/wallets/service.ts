@@ -20,20 +20,12 @@ import { paceCreateKey } from './pacing.js';
 import { createWallet } from './create.js';
 import { translated } from './errors.js';
 import { ImportPacer, importWallet } from './import.js';
-import { existingAddress, getAddress } from './keys.js';
+import { getAddress } from './keys.js';
 import { registerFlowAccount, type FlowAccountInput, type FlowAccountReader } from './flow-registration.js';
 import { KmsKeyScanner } from './kms-scan.js';
 import { WalletOperationRunner } from './operations.js';
-import {
-  activeSignatureIds,
-  countActiveWallets,
-  exportWallets,
-  getWallet,
-  getWallets,
-  health,
-  listWallets,
-  report,
-} from './queries.js';
+import { exportWallets, getWallet, health, listWallets, report } from './queries.js';
+import { walletReads } from './loop-reads.js';
 import { reconcile } from './reconcile.js';
 
 export interface WalletServiceDeps {
@@ -121,13 +113,11 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
   };
 
   return {
+    ...walletReads(ctx),
     createWallet: (input, idempotencyKey) =>
       translated(() => createWallet(ctx, input, idempotencyKey === undefined ? {} : { idempotencyKey })),
-    getWallet: (signatureId) => translated(() => getWallet(ctx, signatureId)),
-    getWallets: (signatureIds) => translated(() => getWallets(ctx, signatureIds)),
     listWallets: (query) => translated(() => listWallets(ctx, query)),
     getAddress: (signatureId, index) => translated(() => getAddress(ctx, signatureId, index)),
-    existingAddress: (signatureId, index) => translated(() => existingAddress(ctx, signatureId, index)),
     disableWallet: (signatureId) => translated(() => transition(signatureId, 'disable')),
     enableWallet: (signatureId) => translated(() => transition(signatureId, 'enable')),
     scheduleWalletDeletion: (signatureId, days) => translated(() => transition(signatureId, 'delete', days)),
@@ -144,9 +134,6 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
     reconcile: (options) => translated(() => reconcile(ctx, options)),
     report: () => translated(() => report(ctx)),
     exportWallets: (query) => exportWallets(ctx, query),
-    countActiveWallets: (chains, network) => translated(() => countActiveWallets(ctx, chains, network)),
-    activeSignatureIds: (chain, network, limit) =>
-      translated(() => activeSignatureIds(ctx, chain, network, limit)),
     health: () => health(ctx),
     registerFlowAccount: (signatureId, input) =>
       translated(() => registerFlowAccount(ctx, signatureId, input, deps.flowNode ?? flowNodeFromEnv)),

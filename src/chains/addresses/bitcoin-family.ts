@@ -1,5 +1,6 @@
 // The Bitcoin family's address codec: Base58Check, SegWit (bech32/bech32m) and, on Bitcoin Cash, CashAddr.
-import { hash160, parsePublicKey } from '../../crypto/public-key.js';
+import { hash160 } from '../../crypto/hash160.js';
+import { parsePublicKey } from '../../crypto/public-key.js';
 import { UnsupportedAddressFormatError } from '../errors.js';
 import { getFamilyChain } from '../registry.js';
 import type { ChainId, NetworkName } from '../types.js';

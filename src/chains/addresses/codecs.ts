@@ -10,6 +10,8 @@ export interface FamilyAddressCodec {
   derive(chain: ChainId, network: NetworkName, format: AddressFormat, publicKey: Uint8Array): string;
   /** Decodes a destination of a known chain and network (generic checks already passed). */
   decode(chain: ChainId, network: NetworkName, address: string): DecodeOutcome;
+  /** The one spelling decodes report, for a family whose addresses have more than one (TRON's 41… hex). */
+  canonical?(address: string): string;
 }
 
 type CodecModule = Promise<{ readonly codec: FamilyAddressCodec }>;

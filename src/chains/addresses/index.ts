@@ -43,6 +43,14 @@ export function deriveAddress(
   return address;
 }
 
+/**
+ * `address` in the one spelling the chain's decode reports (TRON: the T… form of a "41…" hex address;
+ * other families have one spelling and get it back as given). The chain's family code must be loaded.
+ */
+export function canonicalAddress(chain: ChainId, address: string): string {
+  return familyAddressCodec(getChain(chain).family).canonical?.(address) ?? address;
+}
+
 /** Enough for every wallet of a busy signer; cleared wholesale when full (no eviction bookkeeping). */
 const DERIVED_ADDRESS_CACHE_SIZE = 50_000;
 const derivedAddresses = new Map<string, string>();

@@ -66,4 +66,5 @@ export const codec: FamilyAddressCodec = {
     deriveTronAddress(getFamilyChain('tron', chain, network).params, parsePublicKey(publicKey)),
   decode: (chain, network, address) =>
     decodeTronAddress(getFamilyChain('tron', chain, network).params, address),
+  canonical: canonicalTronAddress,
 };

@@ -1,6 +1,7 @@
 import { decodeAccountID, encodeAccountID, isValidXAddress } from 'ripple-address-codec';
 
-import { hash160, parsePublicKey, type Secp256k1PublicKey } from '../../crypto/public-key.js';
+import { hash160 } from '../../crypto/hash160.js';
+import { parsePublicKey, type Secp256k1PublicKey } from '../../crypto/public-key.js';
 import { decoded, rejected, type DecodeOutcome } from './result.js';
 import { errorMessage } from '../../util/error-message.js';
 import type { FamilyAddressCodec } from './codecs.js';

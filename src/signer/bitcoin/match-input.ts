@@ -1,7 +1,7 @@
 // Input ↔ wallet matching: classifies the spent script and finds the wallet key that controls it.
 // P2PKH and P2WPKH match on hash160(compressed pubkey); P2SH only as P2SH-P2WPKH, whose redeem script
 // (given, or derived from each wallet key) must be 0x0014‖hash160(pubkey) and hash to the P2SH script.
-import { hash160 } from '../../chains/index.js';
+import { hash160 } from '../../crypto/hash160.js';
 import type { ChainRules } from './chain-rules.js';
 import type { ModelInput } from './model.js';
 import type { PlannedInput } from './plan.js';

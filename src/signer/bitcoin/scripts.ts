@@ -1,6 +1,6 @@
 // Output-script classification by exact byte pattern, and the three key-hash scripts a wallet key
 // can spend (P2PKH, P2WPKH, P2SH-P2WPKH).
-import { hash160 } from '../../chains/index.js';
+import { hash160 } from '../../crypto/hash160.js';
 
 export type ScriptType =
   'p2pkh' | 'p2sh' | 'p2wpkh' | 'p2wsh' | 'p2tr' | 'witness-unknown' | 'nulldata' | 'nonstandard';

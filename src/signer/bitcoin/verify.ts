@@ -4,7 +4,7 @@
 // byte, recompute the digest from the SIGNED transaction, and verify it with libsecp256k1.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { script, type Transaction } from 'bitcoinjs-lib';
-import { hash160 } from '../../chains/index.js';
+import { hash160 } from '../../crypto/hash160.js';
 import { parsePublicKey } from '../../crypto/public-key.js';
 import { verifyDigestSignature } from '../../crypto/secp256k1.js';
 import type { PlannedInput, SigningPlan } from './plan.js';

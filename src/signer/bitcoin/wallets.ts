@@ -1,6 +1,7 @@
 // The wallet keys a request allows to sign, reduced to what script matching needs: the compressed
 // public key (Bitcoin-family scripts always use it) and its HASH160.
-import { hash160, parsePublicKey } from '../../chains/index.js';
+import { parsePublicKey } from '../../chains/index.js';
+import { hash160 } from '../../crypto/hash160.js';
 import type { WalletKey } from '../types.js';
 import { refuse } from '../types.js';
 import { equalBytes } from './scripts.js';

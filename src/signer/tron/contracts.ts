@@ -3,7 +3,7 @@
 // silently drop it and the JSON would then show something that is not signed) and the field-by-field
 // comparison that names the culprit when `raw_data` and `raw_data_hex` disagree.
 import * as z from 'zod';
-import { tronAddressToHex } from '../../chains/index.js';
+import { tronAddressToHex } from '../../chains/addresses/tron.js';
 
 /**
  * address: "41…" hex, or the T… form when `visible` is true. amount: a non-negative safe integer (sun,

@@ -1,6 +1,7 @@
 // Who may sign and whether this transaction should be signed now: exactly one TRON wallet, which must be the
 // contract's owner_address; not expired (unless allowed); fee_limit under an optional cap.
-import { deriveAddress, listNetworks, tronAddressToHex, type NetworkName } from '../../chains/index.js';
+import { deriveAddress, listNetworks, type NetworkName } from '../../chains/index.js';
+import { tronAddressToHex } from '../../chains/addresses/tron.js';
 import { SigningRefusedError, type PrepareRequestBase, type WalletKey } from '../types.js';
 import { VALUE_FIELD, type TronTransaction } from './parse.js';
 

@@ -1,6 +1,6 @@
 // What a TRON transaction moves: a TRX TransferContract, or a TRC-20 transfer(to, amount) through
 // TriggerSmartContract (plus any TRX call_value sent to the contract). Addresses in the T… form.
-import { canonicalTronAddress, tronAddressFromHex } from '../../chains/index.js';
+import { canonicalTronAddress, tronAddressFromHex } from '../../chains/addresses/tron.js';
 import type { Transfer } from '../prepared.js';
 import { decodeTokenTransfer } from '../token-transfer.js';
 import type { TronTransaction } from './parse.js';

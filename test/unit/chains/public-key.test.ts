@@ -1,7 +1,8 @@
 import * as ecc from 'tiny-secp256k1';
 import { describe, expect, it } from 'vitest';
 
-import { InvalidPublicKeyError, hash160, parsePublicKey } from '../../../src/chains/index.js';
+import { InvalidPublicKeyError, parsePublicKey } from '../../../src/chains/index.js';
+import { hash160 } from '../../../src/crypto/hash160.js';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');

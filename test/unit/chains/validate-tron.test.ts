@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import {
-  deriveAddress,
-  tronAddressFromHex,
-  tronAddressToHex,
-  validateAddress,
-} from '../../../src/chains/index.js';
+import { deriveAddress, validateAddress } from '../../../src/chains/index.js';
+import { tronAddressFromHex, tronAddressToHex } from '../../../src/chains/addresses/tron.js';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 

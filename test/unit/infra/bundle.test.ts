@@ -104,7 +104,53 @@ describe('signer bundle code splitting', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('leaves the wallet service out of the init code: the loop only reads wallets (src/wallets/loop-reads.ts)', async () => {
+    const eager = await signerInitInputs();
+    expect(eager).toContain('src/wallets/loop-reads.ts');
+    for (const input of ['src/wallets/service.ts', 'src/wallets/batch.ts', 'src/wallets/import.ts']) {
+      expect(eager).not.toContain(input);
+    }
+  });
+
+  it('leaves code only some keys, chains or signatures need out of the init code', async () => {
+    const eager = await signerInitInputs();
+    const lazy = [
+      // The vault's DER codec and Ed25519 checks (src/kms/vault.ts imports them on first use).
+      'node_modules/asn1.js/',
+      'node_modules/bn.js/',
+      'node_modules/@noble/curves/ed25519.js',
+      'src/kms/der.ts',
+      'src/kms/ed25519.ts',
+      // The signature maths around KMS's answers, imported with them (src/kms/kms-signature.ts).
+      'src/crypto/secp256k1.ts',
+      'node_modules/@noble/curves/',
+      // TRON's and Bitcoin's address hashing, once re-exported by the chains barrel.
+      'src/chains/addresses/tron.ts',
+      'node_modules/bs58check/',
+      'node_modules/@noble/hashes/sha3.js',
+      'node_modules/@noble/hashes/legacy.js',
+      // momoa: strict JSON's slow path, imported when the one-pass scan cannot settle a payload.
+      'node_modules/@humanwhocodes/momoa/',
+      'src/util/strict-json.ts',
+    ];
+    for (const module of lazy) expect(eager.filter((input) => input.includes(module))).toEqual([]);
+  });
 }, 120_000);
+
+/** The input files (src/… or node_modules/…) of the signer's init code: its entry and static chunks. */
+async function signerInitInputs(): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'kms-signer-init-'));
+  try {
+    const { metafile } = await build({ ...lambdaBuildOptions('signer', dir), write: false });
+    if (!metafile) throw new Error('esbuild returned no metafile');
+    return eagerOutputs(metafile, relativeEntry(metafile)).flatMap((output) =>
+      Object.keys(metafile.outputs[output]?.inputs ?? {}),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe("Node's URL in place of whatwg-url", () => {
   it('parses MongoDB connection strings exactly as the package with whatwg-url does', async () => {

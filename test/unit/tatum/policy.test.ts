@@ -3,13 +3,8 @@
 // exactly that; deny wins, a decode that does not account for everything → denied.
 import { getAddress } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import {
-  CHAIN_IDS,
-  deriveAddress,
-  tronAddressFromHex,
-  type ChainId,
-  type NetworkName,
-} from '../../../src/chains/index.js';
+import { CHAIN_IDS, deriveAddress, type ChainId, type NetworkName } from '../../../src/chains/index.js';
+import { tronAddressFromHex } from '../../../src/chains/addresses/tron.js';
 import { prepareTransaction, type PrepareTransactionRequest } from '../../../src/signer/index.js';
 import { parseSigningPolicy } from '../../../src/tatum/config.js';
 import { checkAllowedDestinations, evaluatePolicy, type PolicyInput } from '../../../src/tatum/policy.js';

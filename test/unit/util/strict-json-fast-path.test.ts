@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { provesNoAmbiguity } from '../../../src/util/unambiguous-json-scan.js';
 import { parseStrictJson, parseStrictJsonWithMomoa } from '../../../src/util/strict-json.js';
+import { parseStrictJsonOnDemand } from '../../../src/util/strict-json-on-demand.js';
 
 type Outcome = { value: unknown } | { error: string; name: string; path?: unknown; reason?: unknown };
 
@@ -99,6 +100,24 @@ describe('parseStrictJson fast path against momoa alone', () => {
     expect(provesNoAmbiguity('{"a":1,"\\u0061":2}')).toBe(false);
     expect(provesNoAmbiguity('{"u":"\\ud83d\\ude00"}')).toBe(false);
     expect(provesNoAmbiguity(`${'['.repeat(300)}${']'.repeat(300)}`)).toBe(false);
+  });
+
+  it('gives the same value or error through parseStrictJsonOnDemand (momoa imported on first need)', async () => {
+    const random = mulberry32(0x0d_e3a4d);
+    const texts = [
+      ...ADVERSARIAL,
+      ...Array.from({ length: 500 }, () => mutate(generateDocument(random), random)),
+    ];
+    for (const text of texts) {
+      const onDemand = await parseStrictJsonOnDemand(text).then(
+        (value) => ({ value }),
+        (error: unknown) =>
+          outcome(() => {
+            throw error;
+          }, text),
+      );
+      expect(onDemand, text).toEqual(outcome(parseStrictJson, text));
+    }
   });
 
   it('gives the same value or error for 4,000 generated documents, most of them on the fast path', () => {

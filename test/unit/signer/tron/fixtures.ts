@@ -2,7 +2,8 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { expect } from 'vitest';
-import { deriveAddress, tronAddressToHex } from '../../../../src/chains/index.js';
+import { deriveAddress } from '../../../../src/chains/index.js';
+import { tronAddressToHex } from '../../../../src/chains/addresses/tron.js';
 import { signTronTransaction, type TronSignRequest } from '../../../../src/signer/tron/index.js';
 import type { KmsSignature } from '../../../../src/kms/vault.js';
 import {

@@ -1,6 +1,6 @@
 // Every refusal of signTronTransaction: a SigningRefusedError naming the field, with ZERO signer calls.
 import { describe, expect, it } from 'vitest';
-import { tronAddressToHex } from '../../../../src/chains/index.js';
+import { tronAddressToHex } from '../../../../src/chains/addresses/tron.js';
 import type { TronSignRequest } from '../../../../src/signer/tron/index.js';
 import type { RefusalCode } from '../../../../src/signer/types.js';
 import {
