@@ -11,6 +11,7 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions, Plugin } from 'esbuild';
+import { openApiAtBuildTime } from './openapi-document.js';
 
 export type LambdaHandler = 'api' | 'signer' | 'approvals';
 
@@ -109,7 +110,7 @@ export function lambdaBuildOptions(handler: LambdaHandler, outdir: string): Buil
     banner: { js: REQUIRE_SHIM_BANNER },
     external: [...OPTIONAL_EXTERNAL_MODULES, ...SHIPPED_PACKAGES],
     alias: NODE_BUILTIN_ALIASES,
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, openApiAtBuildTime],
     metafile: true,
     logLevel: 'warning',
   };

@@ -4,31 +4,32 @@
 //   (UTF-8, no duplicate keys) → route schema validation → handler → WalletService.
 // So an unauthenticated caller learns nothing about routes or input, and nothing reaches the service
 // before the input has been validated.
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { authMiddleware } from './auth.js';
 import { errorHandler, methodNotAllowedResponse, notFoundHandler } from './errors.js';
-import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
+import type { OpenApiDocument } from './openapi.js';
 import { ApiProblem } from './problem.js';
 import { requestLog } from './request-log.js';
+import { routesOf } from './route.js';
 import { registerBatchRoutes } from './routes/batches.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerWalletRoutes } from './routes/wallets.js';
 import { type ApiEnv, type ApiOptions, jsonLogger } from './types.js';
 import { strictJsonBody } from './strict-body.js';
-import { rejectInvalid } from './validation.js';
+import { onceUnlessFailed } from '../util/memo-retry.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
 const DEFAULT_HEALTH_TIMEOUT_MS = 5_000;
 
-export type ApiApp = OpenAPIHono<ApiEnv>;
+export type ApiApp = Hono<ApiEnv>;
 
 export function createApiApp(options: ApiOptions): ApiApp {
   const log = options.log ?? jsonLogger;
   const maxSize = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  const app = new OpenAPIHono<ApiEnv>({ defaultHook: rejectInvalid });
+  const app = new Hono<ApiEnv>();
 
   app.use('*', requestLog(log));
   app.use('*', methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse }));
@@ -49,12 +50,14 @@ export function createApiApp(options: ApiOptions): ApiApp {
   registerOperationRoutes(app, options.walletService);
   registerBatchRoutes(app, options.walletService);
 
-  let document: OpenApiDocument | undefined;
   registerSystemRoutes(app, {
     service: options.walletService,
     healthTimeoutMs: options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
     log,
-    document: () => (document ??= buildOpenApiDocument(app, options.auth)),
+    // The generator (zod-to-openapi) loads on the first GET /openapi.json, once every route is added.
+    document: onceUnlessFailed(async (): Promise<OpenApiDocument> =>
+      (await import('./openapi.js')).buildOpenApiDocument(routesOf(app), options.auth),
+    ),
   });
 
   app.notFound(notFoundHandler);

@@ -1,9 +1,9 @@
-// The OpenAPI 3.1 document, generated from the registered route definitions (the same zod schemas
-// that validate requests). The security scheme follows the auth mode: a bearer API key, or AWS SigV4
-// checked by API Gateway's IAM authorization.
-import type { OpenAPIHono } from '@hono/zod-openapi';
+// The OpenAPI 3.1 document, generated from the app's route definitions (src/api/route.ts: the same zod
+// schemas that validate requests) by @hono/zod-openapi's generator (zod-to-openapi). The security scheme
+// follows the auth mode: a bearer API key, or AWS SigV4 checked by API Gateway's IAM authorization.
+// Only GET /openapi.json needs this module: the app imports it on first use (issue 16).
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { ApiAuth } from './auth.js';
-import type { ApiEnv } from './types.js';
 
 export type OpenApiDocument = ReturnType<OpenAPIHono['getOpenAPI31Document']>;
 
@@ -33,10 +33,12 @@ function securityScheme(auth: ApiAuth) {
   };
 }
 
-export function buildOpenApiDocument(app: OpenAPIHono<ApiEnv>, auth: ApiAuth): OpenApiDocument {
+export function buildOpenApiDocument(routes: readonly RouteConfig[], auth: ApiAuth): OpenApiDocument {
+  const generator = new OpenAPIHono();
+  for (const route of routes) generator.openAPIRegistry.registerPath(route);
   const { name, scheme } = securityScheme(auth);
-  app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
-  return app.getOpenAPI31Document({
+  generator.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
+  return generator.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: 'kms-signer wallets API',

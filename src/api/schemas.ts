@@ -1,7 +1,9 @@
 // Request and response schemas. The same zod objects validate requests at run time and generate the
 // OpenAPI document, so the two cannot disagree. Request objects are strict: an unknown field is a 400
-// naming it.
-import { z } from '@hono/zod-openapi';
+// naming it. OpenAPI details are zod's own metadata (`.meta()`, `id` names a component), which
+// zod-to-openapi reads as it reads its `.openapi()` (its README, "Using zod's .meta"), so validating a
+// request needs neither zod-to-openapi nor its extension of zod (issue 16: not in the Lambda's init code).
+import * as z from 'zod';
 import { ADDRESS_FORMATS, CHAIN_IDS, NETWORK_NAMES, listNetworks } from '../chains/index.js';
 import { WALLET_OPERATION_ACTIONS } from '../db/index.js';
 import { MAX_BATCH, MAX_INDEX } from '../wallets/index.js';
@@ -29,13 +31,13 @@ const text = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .regex(NO_CONTROL_CHARS, 'must not contain control characters');
 
-const UserId = text(128).openapi({ description: "The owner's id in the calling system", example: 'user-42' });
-const Chain = z.enum(CHAIN_IDS).openapi({ description: 'Chain id (Tatum currency string)', example: 'BTC' });
-const Network = z.enum(NETWORK_NAMES).openapi({ example: 'mainnet' });
+const UserId = text(128).meta({ description: "The owner's id in the calling system", example: 'user-42' });
+const Chain = z.enum(CHAIN_IDS).meta({ description: 'Chain id (Tatum currency string)', example: 'BTC' });
+const Network = z.enum(NETWORK_NAMES).meta({ example: 'mainnet' });
 const Asset = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1 to 32 letters, digits, "_", "." or "-"')
-  .openapi({ description: "The chain's native asset or a token it carries", example: 'BTC' });
+  .meta({ description: "The chain's native asset or a token it carries", example: 'BTC' });
 const WalletStatus = z.enum(WALLET_STATUSES);
 
 /** A non-negative decimal integer in a path or query string, within [min, max]. */
@@ -45,7 +47,7 @@ const integerString = (min: number, max: number) =>
     .regex(/^(0|[1-9][0-9]{0,15})$/, 'must be a non-negative decimal integer')
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
-    .openapi({ type: 'integer', minimum: min, maximum: max });
+    .meta({ type: 'integer', minimum: min, maximum: max });
 
 /** chain and network must be a pair the chain registry knows (DOGE has no regtest, …). */
 function networkOfChain(value: { chain: string; network: string }, ctx: z.RefinementCtx): void {
@@ -73,17 +75,17 @@ export const CreateWalletBody = z
       .min(0, 'must be at least 0')
       .max(MAX_ADDRESS_INDEX, `must be at most ${MAX_ADDRESS_INDEX}`)
       .optional()
-      .openapi({ description: 'An extra key index to create right away besides index 0' }),
+      .meta({ description: 'An extra key index to create right away besides index 0' }),
   })
   .superRefine(networkOfChain)
-  .openapi('CreateWalletRequest');
+  .meta({ id: 'CreateWalletRequest' });
 
 export const IdempotencyHeaders = z.object({
   'Idempotency-Key': z
     .string()
     .regex(/^[\x20-\x7E]{1,255}$/, 'must be 1 to 255 printable ASCII characters')
     .optional()
-    .openapi({
+    .meta({
       description:
         'Makes the create retry-safe: a retry with the same key and body returns the same wallet (201, ' +
         'Idempotent-Replayed: true) and creates no second KMS key; the same key with another body is a 422.',
@@ -103,55 +105,55 @@ export const BatchBody = z
       .max(MAX_BATCH_COUNT, `must be at most ${MAX_BATCH_COUNT}`),
   })
   .superRefine(networkOfChain)
-  .openapi('StartBatchRequest');
+  .meta({ id: 'StartBatchRequest' });
 
 export const DeleteWalletBody = z
   .strictObject({
     confirm: z
       .string()
       .max(36, 'must be at most 36 characters')
-      .openapi({ description: 'Must repeat the signatureId of the path (a UUID)' }),
+      .meta({ description: 'Must repeat the signatureId of the path (a UUID)' }),
     pendingWindowDays: z
       .int('must be an integer')
       .min(DELETION_WINDOW_DAYS.min, `must be at least ${DELETION_WINDOW_DAYS.min}`)
       .max(DELETION_WINDOW_DAYS.max, `must be at most ${DELETION_WINDOW_DAYS.max}`)
       .optional()
-      .openapi({ description: 'KMS waiting period before the keys are destroyed; default 30' }),
+      .meta({ description: 'KMS waiting period before the keys are destroyed; default 30' }),
   })
-  .openapi('DeleteWalletRequest');
+  .meta({ id: 'DeleteWalletRequest' });
 
 export const ListWalletsQuery = z.strictObject({
   userId: UserId.optional(),
   chain: Chain.optional(),
   network: Network.optional(),
   status: WalletStatus.optional(),
-  cursor: z.string().min(1).max(1024).optional().openapi({ description: 'nextCursor of the previous page' }),
-  limit: integerString(1, 100).optional().openapi({ description: 'Page size, default 50' }),
+  cursor: z.string().min(1).max(1024).optional().meta({ description: 'nextCursor of the previous page' }),
+  limit: integerString(1, 100).optional().meta({ description: 'Page size, default 50' }),
 });
 
 const SignatureId = z
   .uuid('must be a UUID')
-  .openapi({ param: { name: 'signatureId', in: 'path' }, example: '3fa85f64-5717-4562-b3fc-2c963f66afa6' });
+  .meta({ param: { name: 'signatureId', in: 'path' }, example: '3fa85f64-5717-4562-b3fc-2c963f66afa6' });
 
 export const SignatureIdParams = z.object({ signatureId: SignatureId });
 
 export const AddressParams = z.object({
   signatureId: SignatureId,
-  index: integerString(0, MAX_ADDRESS_INDEX).openapi({ param: { name: 'index', in: 'path' } }),
+  index: integerString(0, MAX_ADDRESS_INDEX).meta({ param: { name: 'index', in: 'path' } }),
 });
 
 export const OperationParams = z.object({
   signatureId: SignatureId,
   operationId: z
     .uuid('must be a UUID')
-    .openapi({ param: { name: 'operationId', in: 'path' }, example: '0b8f5e8e-3c1e-4a57-9f4e-6f1f0d4c2a11' }),
+    .meta({ param: { name: 'operationId', in: 'path' }, example: '0b8f5e8e-3c1e-4a57-9f4e-6f1f0d4c2a11' }),
 });
 
 export const BatchParams = z.object({
   batchId: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1 to 128 letters, digits, "_" or "-"')
-    .openapi({ param: { name: 'batchId', in: 'path' } }),
+    .meta({ param: { name: 'batchId', in: 'path' } }),
 });
 
 // ---- responses --------------------------------------------------------------------------------
@@ -168,15 +170,15 @@ export const WalletSchema = z
     network: Network,
     label: z.string().nullable(),
     status: WalletStatus,
-    address: z.string().openapi({ description: 'Index-0 address in the default format' }),
+    address: z.string().meta({ description: 'Index-0 address in the default format' }),
     addresses: Addresses,
-    publicKey: z.string().openapi({
+    publicKey: z.string().meta({
       description: 'Public key, hex: compressed secp256k1 (33 bytes) or Ed25519 (32 bytes, SOL / XLM / ALGO)',
     }),
     kmsKeyId: z.string(),
     kmsKeyArn: z.string(),
     keyOrigin: z.enum(['AWS_KMS', 'EXTERNAL']),
-    deletionDate: Timestamp.nullable().openapi({ description: 'Set while PENDING_DELETION' }),
+    deletionDate: Timestamp.nullable().meta({ description: 'Set while PENDING_DELETION' }),
     flowAccount: z
       .object({
         address: z.string(),
@@ -184,20 +186,20 @@ export const WalletSchema = z
         hashAlgorithm: z.enum(['SHA2_256', 'SHA3_256']),
       })
       .nullable()
-      .openapi({ description: 'FLOW: the registered chain account holding the wallet key; null otherwise' }),
+      .meta({ description: 'FLOW: the registered chain account holding the wallet key; null otherwise' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
-  .openapi('Wallet');
+  .meta({ id: 'Wallet' });
 
 export const FlowAccountBody = z
   .strictObject({
-    address: z.string().openapi({ description: 'Flow account address (16 hex digits, optionally 0x)' }),
-    keyIndex: z.int('must be an integer').min(0, 'must be at least 0').openapi({
+    address: z.string().meta({ description: 'Flow account address (16 hex digits, optionally 0x)' }),
+    keyIndex: z.int('must be an integer').min(0, 'must be at least 0').meta({
       description: "Index of the wallet's key on that account",
     }),
   })
-  .openapi('FlowAccountRequest');
+  .meta({ id: 'FlowAccountRequest' });
 
 export const WalletKeySchema = z
   .object({
@@ -210,11 +212,11 @@ export const WalletKeySchema = z
     kmsKeyArn: z.string(),
     createdAt: Timestamp,
   })
-  .openapi('WalletKey');
+  .meta({ id: 'WalletKey' });
 
 export const WalletPageSchema = z
   .object({ items: z.array(WalletSchema), nextCursor: z.string().nullable() })
-  .openapi('WalletPage');
+  .meta({ id: 'WalletPage' });
 
 export const BatchSchema = z
   .object({
@@ -224,37 +226,37 @@ export const BatchSchema = z
     userId: z.string(),
     asset: z.string(),
     count: z.int(),
-    created: z.int().openapi({ description: 'Wallets created so far' }),
+    created: z.int().meta({ description: 'Wallets created so far' }),
     status: z.enum(BATCH_STATUSES),
     error: z.string().nullable(),
     signatureIds: z.array(z.string()),
     createdAt: Timestamp,
     updatedAt: Timestamp,
-    links: z.object({ self: z.string().openapi({ description: 'Poll this for progress' }) }),
+    links: z.object({ self: z.string().meta({ description: 'Poll this for progress' }) }),
   })
-  .openapi('Batch');
+  .meta({ id: 'Batch' });
 
 export const WalletOperationSchema = z
   .object({
     operationId: z.uuid(),
     signatureId: z.uuid(),
     action: z.enum(WALLET_OPERATION_ACTIONS),
-    status: z.enum(BATCH_STATUSES).openapi({
+    status: z.enum(BATCH_STATUSES).meta({
       description: 'PAUSED: its runner stopped; another instance (or this one after a restart) resumes it',
     }),
-    keys: z.int().min(0).openapi({ description: 'KMS keys of the wallet when the operation started' }),
-    done: z.int().min(0).openapi({ description: 'Keys done so far' }),
-    targetStatus: WalletStatus.openapi({ description: 'The wallet status once COMPLETED' }),
+    keys: z.int().min(0).meta({ description: 'KMS keys of the wallet when the operation started' }),
+    done: z.int().min(0).meta({ description: 'Keys done so far' }),
+    targetStatus: WalletStatus.meta({ description: 'The wallet status once COMPLETED' }),
     pendingWindowDays: z.int().nullable(),
     error: z.string().nullable(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     links: z.object({
-      self: z.string().openapi({ description: 'Poll this for progress' }),
+      self: z.string().meta({ description: 'Poll this for progress' }),
       wallet: z.string(),
     }),
   })
-  .openapi('WalletOperation');
+  .meta({ id: 'WalletOperation' });
 
 export const HealthSchema = z
   .object({
@@ -262,11 +264,11 @@ export const HealthSchema = z
     mongo: z.enum(['ok', 'down']),
     kms: z.enum(['ok', 'down']),
   })
-  .openapi('Health');
+  .meta({ id: 'Health' });
 
 export const ProblemSchema = z
   .object({
-    type: z.string().openapi({ example: 'urn:kms-signer:problem:validation' }),
+    type: z.string().meta({ example: 'urn:kms-signer:problem:validation' }),
     title: z.string(),
     status: z.int(),
     detail: z.string(),
@@ -282,4 +284,4 @@ export const ProblemSchema = z
       )
       .optional(),
   })
-  .openapi('Problem');
+  .meta({ id: 'Problem' });

@@ -1,6 +1,6 @@
 // Turns zod issues from the route schemas into field errors: the field's name, where it came from,
 // and a reason a person can act on ("unknown field", "is required", "expected integer, received string").
-import type { z } from '@hono/zod-openapi';
+import type * as z from 'zod';
 import { retiredChainReason } from '../chains/index.js';
 import { ApiProblem, type FieldError, type FieldLocation } from './problem.js';
 

@@ -1,6 +1,6 @@
 // Service views → JSON bodies. Every field is copied by name (nothing unexpected can leak through a
 // spread) and dates become ISO-8601 strings.
-import type { z } from '@hono/zod-openapi';
+import type * as z from 'zod';
 import type {
   BatchView,
   WalletKeyView,

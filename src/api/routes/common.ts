@@ -1,5 +1,5 @@
 // Pieces every route definition shares: problem responses and JSON bodies.
-import type { z } from '@hono/zod-openapi';
+import type * as z from 'zod';
 import { PROBLEM_CONTENT_TYPE } from '../problem.js';
 import { ProblemSchema } from '../schemas.js';
 

@@ -1,7 +1,9 @@
 // Wallet status changes as key administration jobs (wallets/operations.ts): disable, enable, schedule and
 // cancel deletion answer 202 at once with the operation and its URL (Location, links.self); the caller
 // polls it until COMPLETED or FAILED. A second change of the same wallet while one is unfinished is a 409.
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
+import * as z from 'zod';
+import { addRoute, defineRoute } from '../route.js';
 import type { WalletOperationAction, WalletService } from '../../wallets/contract.js';
 import { DeleteWalletBody, OperationParams, SignatureIdParams, WalletOperationSchema } from '../schemas.js';
 import type { ApiEnv } from '../types.js';
@@ -17,7 +19,7 @@ const accepted = {
     WalletOperationSchema,
     'Accepted; poll links.self (also in Location) until COMPLETED or FAILED',
   ),
-  headers: z.object({ Location: z.string().openapi({ description: 'URL of the operation' }) }),
+  headers: z.object({ Location: z.string().meta({ description: 'URL of the operation' }) }),
 };
 
 const stateChange = (
@@ -25,7 +27,7 @@ const stateChange = (
   summary: string,
   operationId: string,
 ) =>
-  createRoute({
+  defineRoute({
     method: 'post',
     path: `/v1/wallets/{signatureId}/${action}`,
     operationId,
@@ -48,7 +50,7 @@ const ROUTES = [
   ],
 ] as const;
 
-const deleteWallet = createRoute({
+const deleteWallet = defineRoute({
   method: 'delete',
   path: '/v1/wallets/{signatureId}',
   operationId: 'deleteWallet',
@@ -61,7 +63,7 @@ const deleteWallet = createRoute({
   responses: { 202: accepted, ...v1Problems(400, 404, 409, 413, 415) },
 });
 
-const getOperation = createRoute({
+const getOperation = defineRoute({
   method: 'get',
   path: '/v1/wallets/{signatureId}/operations/{operationId}',
   operationId: 'getWalletOperation',
@@ -71,9 +73,9 @@ const getOperation = createRoute({
   responses: { 200: jsonResponse(WalletOperationSchema, 'The operation'), ...v1Problems(400, 404) },
 });
 
-export function registerOperationRoutes(app: OpenAPIHono<ApiEnv>, service: WalletService): void {
+export function registerOperationRoutes(app: Hono<ApiEnv>, service: WalletService): void {
   for (const [action, route] of ROUTES) {
-    app.openapi(route, async (c) => {
+    addRoute(app, route, async (c) => {
       const { signatureId } = c.req.valid('param');
       const operation = await aboutWallet(() => service.startWalletOperation(signatureId, action));
       c.header('Location', operationPath(operation.signatureId, operation.operationId));
@@ -81,7 +83,7 @@ export function registerOperationRoutes(app: OpenAPIHono<ApiEnv>, service: Walle
     });
   }
 
-  app.openapi(deleteWallet, async (c) => {
+  addRoute(app, deleteWallet, async (c) => {
     const { signatureId } = c.req.valid('param');
     const { confirm, pendingWindowDays } = c.req.valid('json');
     if (confirm !== signatureId) {
@@ -95,7 +97,7 @@ export function registerOperationRoutes(app: OpenAPIHono<ApiEnv>, service: Walle
     return c.json(operationJson(operation), 202);
   });
 
-  app.openapi(getOperation, async (c) => {
+  addRoute(app, getOperation, async (c) => {
     const { signatureId, operationId } = c.req.valid('param');
     const operation = await aboutWallet(() => service.getWalletOperation(signatureId, operationId));
     return c.json(operationJson(operation), 200);

@@ -1,6 +1,8 @@
 // GET /health (MongoDB and KMS reachable → 200, else 503) and GET /openapi.json. Neither needs
 // authentication; neither reveals more than "ok"/"down" and the public API description.
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
+import * as z from 'zod';
+import { addRoute, defineRoute } from '../route.js';
 import type { WalletService } from '../../wallets/contract.js';
 import type { OpenApiDocument } from '../openapi.js';
 import { HealthSchema } from '../schemas.js';
@@ -9,7 +11,7 @@ import { jsonResponse, problems } from './common.js';
 
 const tags = ['system'];
 
-const health = createRoute({
+const health = defineRoute({
   method: 'get',
   path: '/health',
   operationId: 'health',
@@ -23,7 +25,7 @@ const health = createRoute({
   },
 });
 
-const openApiDocument = createRoute({
+const openApiDocument = defineRoute({
   method: 'get',
   path: '/openapi.json',
   operationId: 'openApiDocument',
@@ -63,15 +65,16 @@ async function checkHealth(service: WalletService, timeoutMs: number, log: ApiLo
 }
 
 export function registerSystemRoutes(
-  app: OpenAPIHono<ApiEnv>,
+  app: Hono<ApiEnv>,
   options: {
     service: WalletService;
     healthTimeoutMs: number;
     log: ApiLogger;
-    document: () => OpenApiDocument;
+    /** The document (generated on first use). */
+    document: () => Promise<OpenApiDocument>;
   },
 ): void {
-  app.openapi(health, async (c) => {
+  addRoute(app, health, async (c) => {
     const { mongo, kms } = await checkHealth(options.service, options.healthTimeoutMs, options.log);
     const ok = mongo === 'ok' && kms === 'ok';
     c.header('Cache-Control', 'no-store');
@@ -80,8 +83,8 @@ export function registerSystemRoutes(
       : c.json({ status: 'unavailable' as const, mongo, kms }, 503);
   });
 
-  app.openapi(openApiDocument, (c) => {
-    const document = options.document();
+  addRoute(app, openApiDocument, async (c) => {
+    const document = await options.document();
     return c.json({ ...document, openapi: document.openapi, paths: document.paths ?? {} }, 200);
   });
 }

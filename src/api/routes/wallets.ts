@@ -1,7 +1,9 @@
 // /v1/wallets: create (idempotent with Idempotency-Key), read, list, derive an index key (status
 // changes are in operations.ts). Each handler validates through its route's schemas (a 400
 // before the service is called) and maps the service's view to JSON.
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
+import * as z from 'zod';
+import { addRoute, defineRoute } from '../route.js';
 import { WalletError, type WalletService } from '../../wallets/contract.js';
 import type { ApiEnv } from '../types.js';
 import {
@@ -20,7 +22,7 @@ import { jsonBody, jsonResponse, v1Problems } from './common.js';
 
 const tags = ['wallets'];
 
-const createWallet = createRoute({
+const createWallet = defineRoute({
   method: 'post',
   path: '/v1/wallets',
   operationId: 'createWallet',
@@ -34,18 +36,18 @@ const createWallet = createRoute({
     201: {
       ...jsonResponse(WalletSchema, 'Created; also the answer to a retry with the same Idempotency-Key'),
       headers: z.object({
-        Location: z.string().openapi({ description: 'URL of the wallet' }),
+        Location: z.string().meta({ description: 'URL of the wallet' }),
         'Idempotent-Replayed': z
           .literal('true')
           .optional()
-          .openapi({ description: 'Present when this is the stored answer to an earlier request' }),
+          .meta({ description: 'Present when this is the stored answer to an earlier request' }),
       }),
     },
     ...v1Problems(400, 413, 415, 422),
   },
 });
 
-const listWallets = createRoute({
+const listWallets = defineRoute({
   method: 'get',
   path: '/v1/wallets',
   operationId: 'listWallets',
@@ -58,7 +60,7 @@ const listWallets = createRoute({
   },
 });
 
-const getWallet = createRoute({
+const getWallet = defineRoute({
   method: 'get',
   path: '/v1/wallets/{signatureId}',
   operationId: 'getWallet',
@@ -68,7 +70,7 @@ const getWallet = createRoute({
   responses: { 200: jsonResponse(WalletSchema, 'The wallet'), ...v1Problems(400, 404) },
 });
 
-const getAddress = createRoute({
+const getAddress = defineRoute({
   method: 'get',
   path: '/v1/wallets/{signatureId}/addresses/{index}',
   operationId: 'getWalletAddress',
@@ -81,7 +83,7 @@ const getAddress = createRoute({
   },
 });
 
-const registerFlowAccount = createRoute({
+const registerFlowAccount = defineRoute({
   method: 'put',
   path: '/v1/wallets/{signatureId}/flow-account',
   operationId: 'registerFlowAccount',
@@ -112,8 +114,8 @@ export async function aboutWallet<T>(operation: () => Promise<T>): Promise<T> {
   }
 }
 
-export function registerWalletRoutes(app: OpenAPIHono<ApiEnv>, service: WalletService): void {
-  app.openapi(createWallet, async (c) => {
+export function registerWalletRoutes(app: Hono<ApiEnv>, service: WalletService): void {
+  addRoute(app, createWallet, async (c) => {
     const body = c.req.valid('json');
     const idempotencyKey = c.req.valid('header')['Idempotency-Key'];
     const { wallet, created } = await service.createWallet(body, idempotencyKey);
@@ -122,17 +124,17 @@ export function registerWalletRoutes(app: OpenAPIHono<ApiEnv>, service: WalletSe
     return c.json(walletJson(wallet), 201);
   });
 
-  app.openapi(listWallets, async (c) => {
+  addRoute(app, listWallets, async (c) => {
     const page = await service.listWallets(c.req.valid('query'));
     return c.json(walletPageJson(page), 200);
   });
 
-  app.openapi(getWallet, async (c) => {
+  addRoute(app, getWallet, async (c) => {
     const wallet = await aboutWallet(() => service.getWallet(c.req.valid('param').signatureId));
     return c.json(walletJson(wallet), 200);
   });
 
-  app.openapi(registerFlowAccount, async (c) => {
+  addRoute(app, registerFlowAccount, async (c) => {
     const { signatureId } = c.req.valid('param');
     const register = service.registerFlowAccount?.bind(service);
     if (register === undefined)
@@ -141,7 +143,7 @@ export function registerWalletRoutes(app: OpenAPIHono<ApiEnv>, service: WalletSe
     return c.json(walletJson(wallet), 200);
   });
 
-  app.openapi(getAddress, async (c) => {
+  addRoute(app, getAddress, async (c) => {
     const { signatureId, index } = c.req.valid('param');
     const key = await aboutWallet(() => service.getAddress(signatureId, index));
     return c.json(walletKeyJson(signatureId, key), 200);

@@ -17,6 +17,8 @@ import {
   zodEnglishOnly,
 } from '../../../infra/bundling.js';
 import { readConfig } from '../../../infra/config.js';
+import { fetchOpenApiDocument } from '../../../src/api/app.js';
+import { apiHarness } from '../../support/api-harness.js';
 import { KmsSignerStack } from '../../../infra/kms-signer-stack.js';
 
 const outdir = mkdtempSync(join(tmpdir(), 'kms-signer-cdk-'));
@@ -151,6 +153,32 @@ async function signerInitInputs(): Promise<string[]> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+describe('API bundle: the OpenAPI document generated at build time', () => {
+  it('answers what the app in src/ serves, per auth mode, in a chunk of its own without the generator', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kms-signer-openapi-'));
+    try {
+      const { metafile } = await build({ ...lambdaBuildOptions('api', dir), write: true });
+      if (!metafile) throw new Error('esbuild returned no metafile');
+      const inputs = Object.values(metafile.outputs).flatMap((o) => Object.keys(o.inputs));
+      expect(inputs.filter((i) => /@asteasolutions\/zod-to-openapi|@hono\/zod-openapi/.test(i))).toEqual([]);
+      const chunks = Object.entries(metafile.outputs)
+        .filter(([, o]) => Object.keys(o.inputs).some((i) => i.startsWith('openapi-document:')))
+        .map(([path]) => path);
+      expect(chunks).toHaveLength(1);
+      expect(eagerOutputs(metafile, relativeEntry(metafile))).not.toContain(chunks[0]);
+      const bundled = (await import(
+        join(process.cwd(), chunks[0]!)
+      )) as typeof import('../../../src/api/openapi.js');
+      for (const auth of [undefined, { mode: 'iam' } as const]) {
+        const served = await fetchOpenApiDocument(apiHarness(auth ? { auth } : {}).app);
+        expect(bundled.buildOpenApiDocument([], auth ?? { mode: 'api-key', keyHashes: [] })).toEqual(served);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}, 120_000);
 
 describe("Node's URL in place of whatwg-url", () => {
   it('parses MongoDB connection strings exactly as the package with whatwg-url does', async () => {
