@@ -6,8 +6,12 @@ import type { AppConfig } from './config/index.js';
 import type { MigrationRunResult } from './db/index.js';
 import type { KmsVault, SignRateDecision } from './kms/index.js';
 import { createCoreContext, type CoreContextOptions } from './core-context.js';
-import { ChainViews } from './chain-view/index.js';
-import { createWalletService, type KmsWalletService, type WalletHooks } from './wallets/index.js';
+import {
+  createWalletService,
+  flowNodeFrom,
+  type KmsWalletService,
+  type WalletHooks,
+} from './wallets/index.js';
 
 export { resolveMongoUri } from './core-context.js';
 
@@ -49,7 +53,7 @@ export async function createAppContext(
       createKeysPerSecond: config.kms.createKeyRate,
       maxQueuedBatchKeys: config.batchMaxQueuedKeys,
       ...(options.hooks ? { hooks: options.hooks } : {}),
-      flowNode: (network) => new ChainViews({ network, env: options.chainEnv ?? process.env }).flow(),
+      flowNode: flowNodeFrom(options.chainEnv ?? process.env),
     });
     let closed: Promise<void> | undefined;
     const close = () =>

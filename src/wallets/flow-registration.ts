@@ -23,6 +23,11 @@ export interface FlowAccountReader {
   account(address: string): Promise<{ keys: FlowAccountKeyView[] }>;
 }
 
+/** The Flow node of a network, if one is configured (may load the chain views first: see service.ts). */
+export type FlowNodeFor = (
+  network: NetworkName,
+) => FlowAccountReader | undefined | Promise<FlowAccountReader | undefined>;
+
 export interface FlowAccountInput {
   address: string;
   keyIndex: number;
@@ -74,7 +79,7 @@ export async function registerFlowAccount(
   rawSignatureId: string,
   input: FlowAccountInput,
   /** The wallet network's Flow node; asked only once the request and the wallet passed their checks. */
-  nodeFor: (network: NetworkName) => FlowAccountReader | undefined,
+  nodeFor: FlowNodeFor,
 ): Promise<WalletView> {
   const signatureId = checkSignatureId(rawSignatureId);
   const address = checkAddress(input.address);
@@ -93,7 +98,7 @@ export async function registerFlowAccount(
     if (wallet.address === address && wallet.flowAccount?.keyIndex === keyIndex) return walletView(wallet);
     throw new WalletError('CONFLICT', `the wallet is registered with ${wallet.address} already`);
   }
-  const node = nodeFor(wallet.network);
+  const node = await nodeFor(wallet.network);
   if (node === undefined) {
     throw new WalletError('UNAVAILABLE', 'no Flow access node is configured (KMS_SIGNER_RPC_FLOW)');
   }

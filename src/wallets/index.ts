@@ -1,6 +1,11 @@
 // The wallet domain: createWalletService() is the one implementation of contract.ts.
 export * from './contract.js';
-export { createWalletService, type KmsWalletService, type WalletServiceDeps } from './service.js';
+export {
+  createWalletService,
+  flowNodeFrom,
+  type KmsWalletService,
+  type WalletServiceDeps,
+} from './service.js';
 export type { WalletHooks } from './context.js';
 export { ALLOWED_TOKENS, allowedAssets, canonicalAsset } from './assets.js';
 export { KEY_MONTHLY_COST_USD } from './queries.js';

@@ -7,8 +7,6 @@ import { ClaimStore } from '../db/index.js';
 import { DEFAULT_KMS_RATE_LIMITS, KmsRateLimiter, type KmsVault } from '../kms/index.js';
 import { BatchRunner } from './batch.js';
 import { DEFAULT_BATCH_MAX_QUEUED_KEYS } from '../config/config.js';
-import { ChainViews } from '../chain-view/index.js';
-import type { NetworkName } from '../chains/index.js';
 import {
   type BatchView,
   type WalletOperationAction,
@@ -21,7 +19,7 @@ import { createWallet } from './create.js';
 import { translated } from './errors.js';
 import { ImportPacer, importWallet } from './import.js';
 import { getAddress } from './keys.js';
-import { registerFlowAccount, type FlowAccountInput, type FlowAccountReader } from './flow-registration.js';
+import { registerFlowAccount, type FlowAccountInput, type FlowNodeFor } from './flow-registration.js';
 import { KmsKeyScanner } from './kms-scan.js';
 import { WalletOperationRunner } from './operations.js';
 import { exportWallets, getWallet, health, listWallets, report } from './queries.js';
@@ -58,7 +56,7 @@ export interface WalletServiceDeps {
    * The Flow node FLOW registrations are checked on (default: KMS_SIGNER_RPC_FLOW[_<NETWORK>] from the
    * environment, the node the signing loop uses).
    */
-  flowNode?: (network: NetworkName) => FlowAccountReader | undefined;
+  flowNode?: FlowNodeFor;
 }
 
 export interface KmsWalletService extends WalletService {
@@ -75,9 +73,16 @@ export interface KmsWalletService extends WalletService {
   registerFlowAccount(signatureId: string, input: FlowAccountInput): Promise<WalletView>;
 }
 
-/** The Flow node of KMS_SIGNER_RPC_FLOW[_<NETWORK>], as the loop's chain view reads it. */
-function flowNodeFromEnv(network: NetworkName): FlowAccountReader | undefined {
-  return new ChainViews({ network, env: process.env }).flow();
+/**
+ * The Flow node of KMS_SIGNER_RPC_FLOW[_<NETWORK>] in `env`, as the loop's chain view reads it. The chain
+ * views (every family's node client and response schemas) load on the first FLOW registration: nothing
+ * else in the wallet service asks a node, so the API Lambda's init code does without them (issue 16).
+ */
+export function flowNodeFrom(env: Readonly<Record<string, string | undefined>>): FlowNodeFor {
+  return async (network) => {
+    const { ChainViews } = await import('../chain-view/index.js');
+    return new ChainViews({ network, env }).flow();
+  };
 }
 
 export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
@@ -136,7 +141,9 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
     exportWallets: (query) => exportWallets(ctx, query),
     health: () => health(ctx),
     registerFlowAccount: (signatureId, input) =>
-      translated(() => registerFlowAccount(ctx, signatureId, input, deps.flowNode ?? flowNodeFromEnv)),
+      translated(() =>
+        registerFlowAccount(ctx, signatureId, input, deps.flowNode ?? flowNodeFrom(process.env)),
+      ),
     resumeUnfinished: () =>
       translated(async () => ({
         batches: await batches.resumeUnfinished(),
