@@ -1,9 +1,10 @@
 // Refuses, before any route sees it, a JSON request body that readers could disagree on: invalid UTF-8
 // (would be stored as U+FFFD), duplicate member names (JSON.parse keeps the last; another parser the
 // first), lone surrogate escapes. Runs after the body limit. Only JSON bodies are checked; a missing or
-// non-JSON body is left to the route's validator (which answers 400 or 415).
+// non-JSON body is left to the route's validator (which answers 400 or 415). momoa (the full check) loads
+// on the first body the one-pass scan cannot settle (strict-json-on-demand.ts).
 import type { MiddlewareHandler } from 'hono';
-import { parseStrictJsonBytes, StrictJsonError } from '../util/strict-json.js';
+import { parseStrictJsonBytesOnDemand, StrictJsonError } from '../util/strict-json-on-demand.js';
 import { ApiProblem } from './problem.js';
 import type { ApiEnv } from './types.js';
 
@@ -17,7 +18,7 @@ export function strictJsonBody(): MiddlewareHandler<ApiEnv> {
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       if (bytes.length > 0) {
         try {
-          parseStrictJsonBytes(bytes);
+          await parseStrictJsonBytesOnDemand(bytes);
         } catch (error) {
           if (!(error instanceof StrictJsonError)) throw error;
           throw bodyProblem(error);

@@ -6,24 +6,13 @@
 // UTF-8), or a lone surrogate escape ("\ud800", which no UTF-8 store can hold: the driver would write
 // U+FFFD). The grammar check is @humanwhocodes/momoa's strict `json` mode; the value is JSON.parse's.
 import { parse, type Node } from '@humanwhocodes/momoa';
-import { StrictJsonError } from './strict-json-error.js';
+import { StrictJsonError, WHOLE_TEXT as ROOT, decodeUtf8Strict } from './strict-json-error.js';
 import { parseIfProvablyUnambiguous } from './unambiguous-json-scan.js';
 
-export { StrictJsonError } from './strict-json-error.js';
+export { StrictJsonError, decodeUtf8Strict } from './strict-json-error.js';
 
-const ROOT = '(body)';
 /** In a `u` regex a lone surrogate is a code point of category Cs; a valid pair is one astral code point. */
 const LONE_SURROGATE = /\p{Cs}/u;
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** UTF-8 bytes to text; throws StrictJsonError on any invalid sequence (a BOM is dropped). */
-export function decodeUtf8Strict(bytes: Uint8Array): string {
-  try {
-    return fatalUtf8.decode(bytes);
-  } catch {
-    throw new StrictJsonError(ROOT, 'is not valid UTF-8');
-  }
-}
 
 const childPath = (parent: string, key: string | number): string => {
   if (typeof key === 'number') return `${parent === ROOT ? '' : parent}[${key}]`;

@@ -180,6 +180,33 @@ describe('API bundle: the OpenAPI document generated at build time', () => {
   });
 }, 120_000);
 
+describe('API bundle code splitting', () => {
+  it('keeps momoa (strict JSON full check) and the chain views (FLOW registration) out of the init code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kms-signer-api-split-'));
+    try {
+      const { metafile } = await build({ ...lambdaBuildOptions('api', dir), write: true });
+      if (!metafile) throw new Error('esbuild returned no metafile');
+      const eagerFiles = new Set(eagerOutputs(metafile, relativeEntry(metafile)));
+      const inputsOf = (eager: boolean) =>
+        Object.entries(metafile.outputs)
+          .filter(([path]) => eagerFiles.has(path) === eager)
+          .flatMap(([, o]) => Object.keys(o.inputs));
+      const lazy = inputsOf(false);
+      const eager = inputsOf(true);
+      for (const input of [
+        'node_modules/@humanwhocodes/momoa/',
+        'src/chain-view/flow.ts',
+        'src/chain-view/evm.ts',
+      ]) {
+        expect(eager.filter((i) => i.includes(input))).toEqual([]);
+        expect(lazy.some((i) => i.includes(input))).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}, 120_000);
+
 describe("Node's URL in place of whatwg-url", () => {
   it('parses MongoDB connection strings exactly as the package with whatwg-url does', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kms-signer-url-'));
