@@ -11,7 +11,6 @@ import {
   GetParametersForImportCommand,
   ImportKeyMaterialCommand,
 } from '@aws-sdk/client-kms';
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { constants, createPublicKey, publicEncrypt, randomUUID } from 'node:crypto';
 import { chainKeySpec, deriveAddress, getChain, loadAddressCode } from '../chains/index.js';
 import { libsecp256k1 } from '../crypto/libsecp256k1.js';
@@ -29,7 +28,7 @@ import {
   type WalletKeySpec,
 } from '../kms/index.js';
 import { WalletError, type CreateWalletInput, type WalletView } from './contract.js';
-import { sleep, type ServiceContext } from './context.js';
+import type { ServiceContext } from './context.js';
 import { newWalletDoc } from './create.js';
 import { isDuplicateKey } from './errors.js';
 import { KeyMismatchError, provisionKey, walletSlot } from './key-slot.js';
@@ -45,7 +44,7 @@ interface ImportFormat {
   expected: string;
   isValid(secret: Uint8Array): boolean;
   /** The public key in the form wallets store (compressed secp256k1 / 32-byte Ed25519). */
-  publicKey(secret: Uint8Array): Uint8Array;
+  publicKey(secret: Uint8Array): Uint8Array | Promise<Uint8Array>;
   /** DER of PrivateKeyInfo up to the 32 key bytes; ImportKeyMaterial takes PKCS#8 for asymmetric keys. */
   pkcs8Prefix: Buffer;
 }
@@ -67,23 +66,14 @@ const IMPORT_FORMATS: Record<WalletKeySpec, ImportFormat> = {
   [ED25519_KEY_SPEC]: {
     expected: 'a 32-byte Ed25519 private key (the RFC 8032 seed, not a 64-byte keypair)',
     isValid: () => true, // every 32-byte string is an Ed25519 seed
-    publicKey: (secret) => ed25519.getPublicKey(secret),
+    // noble's Ed25519, loaded with the first Ed25519 import (not in the Lambdas' init code: issue 16).
+    publicKey: async (secret) => (await import('@noble/curves/ed25519.js')).ed25519.getPublicKey(secret),
     // RFC 8410 §7: PrivateKeyInfo { 0, { id-Ed25519 }, OCTET STRING { OCTET STRING(32) seed } }
     pkcs8Prefix: Buffer.from('302e020100300506032b657004220420', 'hex'),
   },
 };
 
-/** GetParametersForImport has a 0.25 rps quota: one call per 4 s by default. */
-export class ImportPacer {
-  private next = 0;
-  constructor(private readonly perSecond = 0.25) {}
-  async wait(): Promise<void> {
-    const now = Date.now();
-    const at = Math.max(now, this.next);
-    this.next = at + 1000 / this.perSecond;
-    if (at > now) await sleep(at - now);
-  }
-}
+import type { ImportPacer } from './import-pacer.js';
 
 export interface ImportDeps {
   limiter: KmsRateLimiter;
@@ -194,7 +184,7 @@ export async function importWallet(
       throw invalid('privateKey', `must be ${format.expected}`);
     }
     secret = Buffer.from(privateKey);
-    const publicKey = format.publicKey(secret);
+    const publicKey = await format.publicKey(secret);
     const expectedPublicKey = Buffer.from(publicKey).toString('hex');
     const address = deriveAddress(input.chain, input.network, publicKey);
     if (

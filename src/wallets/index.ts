@@ -9,6 +9,5 @@ export {
 export type { WalletHooks } from './context.js';
 export { ALLOWED_TOKENS, allowedAssets, canonicalAsset } from './assets.js';
 export { KEY_MONTHLY_COST_USD } from './queries.js';
-export { WRAPPING_ALGORITHM, WRAPPING_KEY_SPEC } from './import.js';
 export { TAG_ASSET, TAG_KEY_INDEX, TAG_NETWORK, TAG_USER_ID } from './kms-scan.js';
 export { MAX_BATCH, MAX_INDEX } from './validation.js';

@@ -17,14 +17,13 @@ import { collectionsOf, type ServiceContext, type WalletHooks } from './context.
 import { paceCreateKey } from './pacing.js';
 import { createWallet } from './create.js';
 import { translated } from './errors.js';
-import { ImportPacer, importWallet } from './import.js';
+import { ImportPacer } from './import-pacer.js';
 import { getAddress } from './keys.js';
 import { registerFlowAccount, type FlowAccountInput, type FlowNodeFor } from './flow-registration.js';
 import { KmsKeyScanner } from './kms-scan.js';
 import { WalletOperationRunner } from './operations.js';
 import { exportWallets, getWallet, health, listWallets, report } from './queries.js';
 import { walletReads } from './loop-reads.js';
-import { reconcile } from './reconcile.js';
 
 export interface WalletServiceDeps {
   db: Db;
@@ -131,12 +130,14 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
       translated(() => operations.start(signatureId, action, options?.pendingWindowDays)),
     getWalletOperation: (signatureId, operationId) =>
       translated(() => operations.get(signatureId, operationId)),
-    importWallet: (input, privateKey) => translated(() => importWallet(ctx, importDeps, input, privateKey)),
+    // Import and reconcile load on first use: only the CLI runs them (issue 16: the API's init code).
+    importWallet: (input, privateKey) =>
+      translated(async () => (await import('./import.js')).importWallet(ctx, importDeps, input, privateKey)),
     startBatch: (input) => translated(() => batches.start(input)),
     getBatch: (batchId) => translated(() => batches.get(batchId)),
     resumeBatch: (batchId) => translated(() => batches.resume(batchId)),
     runBatch: (batchId) => translated(() => batches.run(batchId)),
-    reconcile: (options) => translated(() => reconcile(ctx, options)),
+    reconcile: (options) => translated(async () => (await import('./reconcile.js')).reconcile(ctx, options)),
     report: () => translated(() => report(ctx)),
     exportWallets: (query) => exportWallets(ctx, query),
     health: () => health(ctx),
