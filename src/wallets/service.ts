@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { ClaimStore } from '../db/index.js';
 import { DEFAULT_KMS_RATE_LIMITS, KmsRateLimiter, type KmsVault } from '../kms/index.js';
-import { BatchRunner } from './batch.js';
+import type { BatchRunner } from './batch.js';
 import { DEFAULT_BATCH_MAX_QUEUED_KEYS } from '../config/config.js';
 import {
   type BatchView,
@@ -21,7 +21,7 @@ import { ImportPacer } from './import-pacer.js';
 import { getAddress } from './keys.js';
 import { registerFlowAccount, type FlowAccountInput, type FlowNodeFor } from './flow-registration.js';
 import { KmsKeyScanner } from './kms-scan.js';
-import { WalletOperationRunner } from './operations.js';
+import type { WalletOperationRunner } from './operations.js';
 import { exportWallets, getWallet, health, listWallets, report } from './queries.js';
 import { walletReads } from './loop-reads.js';
 
@@ -108,11 +108,19 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
     limiter: deps.rateLimiter ?? new KmsRateLimiter(DEFAULT_KMS_RATE_LIMITS),
     pacer: new ImportPacer(deps.importParametersPerSecond),
   };
-  const batches = new BatchRunner(ctx);
-  const operations = new WalletOperationRunner(ctx);
+  // Batches and wallet operations load on first use: only their requests and a maintenance run with
+  // unfinished ones need them (issue 16: the API's init code).
+  let batchRunner: Promise<BatchRunner> | undefined;
+  const batches = () =>
+    (batchRunner ??= import('./batch.js').then(({ BatchRunner }) => new BatchRunner(ctx)));
+  let operationRunner: Promise<WalletOperationRunner> | undefined;
+  const operations = () =>
+    (operationRunner ??= import('./operations.js').then(
+      ({ WalletOperationRunner }) => new WalletOperationRunner(ctx),
+    ));
   /** The synchronous lifecycle methods: start the job, wait for its end, answer the wallet. */
   const transition = async (signatureId: string, action: WalletOperationAction, days?: number) => {
-    await operations.run(signatureId, action, days);
+    await (await operations()).run(signatureId, action, days);
     return getWallet(ctx, signatureId);
   };
 
@@ -127,16 +135,16 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
     scheduleWalletDeletion: (signatureId, days) => translated(() => transition(signatureId, 'delete', days)),
     cancelWalletDeletion: (signatureId) => translated(() => transition(signatureId, 'cancel-deletion')),
     startWalletOperation: (signatureId, action, options) =>
-      translated(() => operations.start(signatureId, action, options?.pendingWindowDays)),
+      translated(async () => (await operations()).start(signatureId, action, options?.pendingWindowDays)),
     getWalletOperation: (signatureId, operationId) =>
-      translated(() => operations.get(signatureId, operationId)),
+      translated(async () => (await operations()).get(signatureId, operationId)),
     // Import and reconcile load on first use: only the CLI runs them (issue 16: the API's init code).
     importWallet: (input, privateKey) =>
       translated(async () => (await import('./import.js')).importWallet(ctx, importDeps, input, privateKey)),
-    startBatch: (input) => translated(() => batches.start(input)),
-    getBatch: (batchId) => translated(() => batches.get(batchId)),
-    resumeBatch: (batchId) => translated(() => batches.resume(batchId)),
-    runBatch: (batchId) => translated(() => batches.run(batchId)),
+    startBatch: (input) => translated(async () => (await batches()).start(input)),
+    getBatch: (batchId) => translated(async () => (await batches()).get(batchId)),
+    resumeBatch: (batchId) => translated(async () => (await batches()).resume(batchId)),
+    runBatch: (batchId) => translated(async () => (await batches()).run(batchId)),
     reconcile: (options) => translated(async () => (await import('./reconcile.js')).reconcile(ctx, options)),
     report: () => translated(() => report(ctx)),
     exportWallets: (query) => exportWallets(ctx, query),
@@ -147,11 +155,14 @@ export function createWalletService(deps: WalletServiceDeps): KmsWalletService {
       ),
     resumeUnfinished: () =>
       translated(async () => ({
-        batches: await batches.resumeUnfinished(),
-        operations: await operations.resumeUnfinished(),
+        batches: await (await batches()).resumeUnfinished(),
+        operations: await (await operations()).resumeUnfinished(),
       })),
     close: async () => {
-      await Promise.all([batches.close(), operations.close()]);
+      await Promise.all([
+        batchRunner?.then((runner) => runner.close()),
+        operationRunner?.then((runner) => runner.close()),
+      ]);
     },
   };
 }

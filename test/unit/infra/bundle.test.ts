@@ -194,6 +194,8 @@ describe('API bundle code splitting', () => {
       'src/chain-view/evm.ts',
       'src/wallets/import.ts', // wallet import and reconcile: the CLI's
       'src/wallets/reconcile.ts',
+      'src/wallets/batch.ts', // batch and lifecycle-operation requests
+      'src/wallets/operations.ts',
       'node_modules/@noble/curves/ed25519.js', // Ed25519 keys (import, the vault's key check)
     ]) {
       expect(eager.filter((i) => i.includes(input))).toEqual([]);
