@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { bundleOutputs, eagerOutputs } from '../../../bench/bundle-outputs.js';
 import {
   LAMBDA_NODE_OPTIONS,
@@ -84,16 +84,10 @@ describe('bundled handlers', () => {
 
 describe('signer bundle code splitting', () => {
   it('keeps TRON, XRP, EVM, Algorand, libsecp256k1 and the Solana signer out of the init code, in chunks of their own', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kms-signer-split-'));
-    try {
-      const { metafile } = await build({ ...lambdaBuildOptions('signer', dir), write: true });
-      if (!metafile) throw new Error('esbuild returned no metafile');
+    await withHandlerBuild('signer', async (metafile) => {
       const outputs = await bundleOutputs(metafile, relativeEntry(metafile), process.cwd());
       const eager = outputs.topEagerModules.map((m) => m.module);
-      const eagerFiles = new Set(eagerOutputs(metafile, relativeEntry(metafile)));
-      const lazyInputs = Object.entries(metafile.outputs)
-        .filter(([path]) => !eagerFiles.has(path))
-        .flatMap(([, o]) => Object.keys(o.inputs));
+      const lazyInputs = splitInputs(metafile).lazy;
       // ethers (EVM signer and addresses) and algosdk (Algorand addresses) load per family since issue 16,
       // libauth's libsecp256k1 on the first secp256k1 key (src/crypto/libsecp256k1.ts).
       for (const library of ['tronweb', 'ripple-binary-codec', 'ethers', 'algosdk', '@bitauth/libauth']) {
@@ -102,9 +96,7 @@ describe('signer bundle code splitting', () => {
       }
       expect(lazyInputs.some((input) => input.startsWith('src/signer/solana/'))).toBe(true);
       expect(outputs.eagerBytes).toBeLessThan(outputs.totalBytes);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('leaves the wallet service out of the init code: the loop only reads wallets (src/wallets/loop-reads.ts)', async () => {
@@ -140,31 +132,37 @@ describe('signer bundle code splitting', () => {
   });
 }, 120_000);
 
-/** The input files (src/… or node_modules/…) of a handler's init code (entry + static chunks) and the rest. */
-async function handlerInputs(handler: 'api' | 'signer'): Promise<{ eager: string[]; lazy: string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), `kms-signer-${handler}-inputs-`));
+/** Builds a handler's bundle into a temporary folder (removed afterwards) and hands `use` its metafile. */
+async function withHandlerBuild<T>(
+  handler: 'api' | 'signer',
+  use: (metafile: Metafile) => Promise<T> | T,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), `kms-signer-${handler}-build-`));
   try {
-    const { metafile } = await build({ ...lambdaBuildOptions(handler, dir), write: false });
+    const { metafile } = await build({ ...lambdaBuildOptions(handler, dir), write: true });
     if (!metafile) throw new Error('esbuild returned no metafile');
-    const eagerFiles = new Set(eagerOutputs(metafile, relativeEntry(metafile)));
-    const inputsOf = (eager: boolean) =>
-      Object.entries(metafile.outputs)
-        .filter(([path]) => eagerFiles.has(path) === eager)
-        .flatMap(([, o]) => Object.keys(o.inputs));
-    return { eager: inputsOf(true), lazy: inputsOf(false) };
+    return await use(metafile);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/** The input files (src/… or node_modules/…) of the init code (entry + static chunks) and of the rest. */
+function splitInputs(metafile: Metafile): { eager: string[]; lazy: string[] } {
+  const eagerFiles = new Set(eagerOutputs(metafile, relativeEntry(metafile)));
+  const inputsOf = (eager: boolean) =>
+    Object.entries(metafile.outputs)
+      .filter(([path]) => eagerFiles.has(path) === eager)
+      .flatMap(([, o]) => Object.keys(o.inputs));
+  return { eager: inputsOf(true), lazy: inputsOf(false) };
+}
+
+const handlerInputs = (handler: 'api' | 'signer') => withHandlerBuild(handler, splitInputs);
 const signerInitInputs = async () => (await handlerInputs('signer')).eager;
 
 describe('API bundle: the OpenAPI document generated at build time', () => {
   it('answers what the app in src/ serves, per auth mode, in a chunk of its own without the generator', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kms-signer-openapi-'));
-    try {
-      const { metafile } = await build({ ...lambdaBuildOptions('api', dir), write: true });
-      if (!metafile) throw new Error('esbuild returned no metafile');
+    await withHandlerBuild('api', async (metafile) => {
       const inputs = Object.values(metafile.outputs).flatMap((o) => Object.keys(o.inputs));
       expect(inputs.filter((i) => /@asteasolutions\/zod-to-openapi|@hono\/zod-openapi/.test(i))).toEqual([]);
       const chunks = Object.entries(metafile.outputs)
@@ -179,9 +177,7 @@ describe('API bundle: the OpenAPI document generated at build time', () => {
         const served = await fetchOpenApiDocument(apiHarness(auth ? { auth } : {}).app);
         expect(bundled.buildOpenApiDocument([], auth ?? { mode: 'api-key', keyHashes: [] })).toEqual(served);
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 }, 120_000);
 
