@@ -111,7 +111,7 @@ const loopEnvSchema = z.object({
   SIGNER_NETWORK: z.enum(NETWORK_NAMES).optional(),
   SIGNER_PERIOD_SECONDS: z.coerce.number().positive().max(300).default(5),
   SIGNER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(DEFAULT_CONCURRENCY),
-  /** Job-write batches written at the same time (jobs.ts). */
+  /** Job-write batches written at the same time (jobs.ts; 2 = writeBatchesFor any Lambda concurrency ≤ 64). */
   SIGNER_WRITE_BATCHES: z.coerce
     .number()
     .int()

@@ -170,6 +170,17 @@ export const MAX_WRITES_PER_BATCH = 32;
 export const DEFAULT_WRITE_BATCHES_IN_FLIGHT = 2;
 export const WRITE_BATCHES_IN_FLIGHT = { min: 1, max: 8 } as const;
 
+/**
+ * The loop's batches in flight when not configured: enough that no job's write waits for a free batch (a
+ * running job has at most one write waiting, so `concurrency` writes fill concurrency / MAX_WRITES_PER_BATCH
+ * batches), at least DEFAULT_WRITE_BATCHES_IN_FLIGHT. At concurrency 128 over FerretDB/PostgreSQL, 4 batches
+ * did 210–227 tx/s where 2 did 195 (bench/issue-16-loop-profile.md, session 27).
+ */
+export function writeBatchesFor(concurrency: number): number {
+  const filled = Math.ceil(concurrency / MAX_WRITES_PER_BATCH);
+  return Math.min(WRITE_BATCHES_IN_FLIGHT.max, Math.max(DEFAULT_WRITE_BATCHES_IN_FLIGHT, filled));
+}
+
 export type ClaimInit = Pick<SigningJobDoc, 'chain' | 'network' | 'signatureIds' | 'withdrawalId'>;
 
 export class JobStore {

@@ -12,7 +12,7 @@ import { DEFAULT_CONCURRENCY, type SigningPolicy } from './config.js';
 import { errorMessage } from '../util/error-message.js';
 import type { FourEyeMethod } from './four-eye.js';
 import { processJob, type JobContext, type JobHooks, type JobResult } from './job.js';
-import { JobStore } from './jobs.js';
+import { JobStore, writeBatchesFor } from './jobs.js';
 import { runPending } from './page.js';
 import { MAX_SIGNATURE_IDS_PER_CHAIN, tooManySignatureIds } from './limits.js';
 import { NonceLedger } from './nonce-ledger.js';
@@ -56,7 +56,7 @@ export interface SigningLoopOptions {
    * Writes go at once when every running job is waiting on one.
    */
   writeWindowMs?: number;
-  /** Job-write batches written at the same time (default DEFAULT_WRITE_BATCHES_IN_FLIGHT, jobs.ts). */
+  /** Job-write batches written at the same time (default writeBatchesFor(concurrency), jobs.ts). */
   writeBatchesInFlight?: number;
   /** Only these wallets (instead of every ACTIVE wallet of the chain). */
   walletIds?: readonly string[];
@@ -132,7 +132,7 @@ export class SigningLoop {
       ...options,
       jobs: new JobStore(options.db, leaseMs, this.clock, {
         ...(options.writeWindowMs === undefined ? {} : { windowMs: options.writeWindowMs }),
-        ...(options.writeBatchesInFlight === undefined ? {} : { inFlight: options.writeBatchesInFlight }),
+        inFlight: options.writeBatchesInFlight ?? writeBatchesFor(options.concurrency ?? DEFAULT_CONCURRENCY),
       }),
       spendLocks: new SpendLocks(options.db, this.runnerId, { leaseMs, clock: this.clock }),
       nonces: new NonceLedger(options.db, leaseMs, this.clock),

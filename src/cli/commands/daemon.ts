@@ -7,7 +7,12 @@ import { fourEyeSecretProblem } from '../../tatum/four-eye-signature.js';
 import { DEFAULT_CONCURRENCY, loadTatumConfig, parseChains, parseSigningPolicy } from '../../tatum/config.js';
 import { createDaemonDeps, runDaemon, type DaemonDeps } from '../../tatum/daemon.js';
 import { DEFAULT_REPORT_RETRIES_AFTER_MS } from '../../tatum/give-up.js';
-import { DEFAULT_WRITE_BATCHES_IN_FLIGHT, WRITE_BATCHES_IN_FLIGHT } from '../../tatum/jobs.js';
+import {
+  DEFAULT_WRITE_BATCHES_IN_FLIGHT,
+  MAX_WRITES_PER_BATCH,
+  WRITE_BATCHES_IN_FLIGHT,
+  writeBatchesFor,
+} from '../../tatum/jobs.js';
 import { reportPendingCounts } from '../../tatum/pending-count.js';
 import { checkAllowedDestinations } from '../../tatum/policy.js';
 import { loadCliConfig } from '../config-summary.js';
@@ -73,8 +78,7 @@ export function registerDaemonCommand(program: Command, rt: Runtime, factory = d
     .option('--concurrency <n>', 'transactions processed in parallel', String(DEFAULT_CONCURRENCY))
     .option(
       '--writeBatches <n>',
-      `job-write batches written to MongoDB at the same time (${WRITE_BATCHES_IN_FLIGHT.min}-${WRITE_BATCHES_IN_FLIGHT.max})`,
-      String(DEFAULT_WRITE_BATCHES_IN_FLIGHT),
+      `job-write batches written to MongoDB at the same time (${WRITE_BATCHES_IN_FLIGHT.min}-${WRITE_BATCHES_IN_FLIGHT.max}; default concurrency ÷ ${MAX_WRITES_PER_BATCH}, at least ${DEFAULT_WRITE_BATCHES_IN_FLIGHT})`,
     )
     .option('--walletRefresh <seconds>', "reuse each chain's wallet id list this long (0 = every pass)", '60')
     .option(
@@ -145,7 +149,7 @@ function checkedOptions(opts: GlobalOptions & DaemonCliOptions, fourEyeSecret: s
   if (!Number.isFinite(period) || period <= 0) throw usageError('--period', 'must be a positive number');
   const concurrency = Number(opts.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError('--concurrency', 'must be ≥ 1');
-  const writeBatches = Number(opts.writeBatches ?? DEFAULT_WRITE_BATCHES_IN_FLIGHT);
+  const writeBatches = Number(opts.writeBatches ?? writeBatchesFor(concurrency));
   const { min, max } = WRITE_BATCHES_IN_FLIGHT;
   if (!Number.isInteger(writeBatches) || writeBatches < min || writeBatches > max)
     throw usageError('--writeBatches', `must be a whole number from ${String(min)} to ${String(max)}`);
