@@ -53,6 +53,7 @@ import {
 import type { Secp256k1PublicKey } from '../crypto/secp256k1.js';
 import { loadSecp256k1 } from '../crypto/libsecp256k1.js';
 import { InvalidPublicKeyError, parsePublicKey } from '../crypto/public-key.js';
+import { onceUnlessFailed } from '../util/memo-retry.js';
 
 /**
  * The DER codec (asn1.js with bn.js, ≈ 68 kB minified) and the Ed25519 curve checks (@noble/curves'
@@ -63,8 +64,10 @@ import { InvalidPublicKeyError, parsePublicKey } from '../crypto/public-key.js';
  * pending, an API listing). ESLint (eslint.config.js) keeps static imports of them out of the init path;
  * test/unit/kms/vault-loading.test.ts runs each method in a fresh module graph.
  */
-const der = () => import('./der.js');
-const ed25519 = () => import('./ed25519.js');
+// Each import() is made once: a repeated one still goes through the module loader (and its hooks) per Sign.
+const der = onceUnlessFailed(() => import('./der.js'));
+const ed25519 = onceUnlessFailed(() => import('./ed25519.js'));
+const signatureMaths = onceUnlessFailed(() => import('./kms-signature.js')); // DER, see `der` above
 
 export const KEY_SPEC = SECP256K1_KEY_SPEC;
 export const KEY_USAGE = 'SIGN_VERIFY';
@@ -291,7 +294,7 @@ export class KmsVault {
     );
     if (!response.Signature) throw new MalformedKmsResponseError(keyId, 'Sign returned no Signature');
 
-    const { kmsSignature } = await import('./kms-signature.js'); // DER, see `der` above
+    const { kmsSignature } = await signatureMaths();
     return kmsSignature(keyId, response.Signature, digest, expectedKey);
   }
 

@@ -17,6 +17,7 @@ import type { CardanoSignOptions } from './cardano/index.js';
 import type { MultiversXSignOptions } from './multiversx/index.js';
 import type { FlowAccountKey, FlowSignOptions } from './flow/index.js';
 import type { VetSignOptions } from './vet/index.js';
+import { onceUnlessFailed } from '../util/memo-retry.js';
 import {
   refuse,
   type MessageSigner,
@@ -53,6 +54,22 @@ export interface PrepareTransactionRequest extends PrepareRequestBase {
 
 export type SignTransactionRequest = PrepareTransactionRequest & Pick<SignRequestBase, 'signer'>;
 
+// Each family's signer loads on its chain's first transaction and is then reused: a repeated import() still
+// goes through the module loader (and its hooks) for every transaction.
+const familySigners = {
+  bitcoin: onceUnlessFailed(() => import('./bitcoin/index.js')),
+  evm: onceUnlessFailed(() => import('./evm/index.js')),
+  tron: onceUnlessFailed(() => import('./tron/index.js')),
+  xrp: onceUnlessFailed(() => import('./xrp/index.js')),
+  solana: onceUnlessFailed(() => import('./solana/index.js')),
+  cardano: onceUnlessFailed(() => import('./cardano/index.js')),
+  multiversx: onceUnlessFailed(() => import('./multiversx/index.js')),
+  flow: onceUnlessFailed(() => import('./flow/index.js')),
+  stellar: onceUnlessFailed(() => import('./stellar/index.js')),
+  algorand: onceUnlessFailed(() => import('./algorand/index.js')),
+  vet: onceUnlessFailed(() => import('./vet/index.js')),
+};
+
 export async function prepareTransaction(request: PrepareTransactionRequest): Promise<PreparedTransaction> {
   const chain: unknown = request.chain;
   if (typeof chain !== 'string' || !isChainId(chain)) {
@@ -69,39 +86,39 @@ export async function prepareTransaction(request: PrepareTransactionRequest): Pr
   await loadAddressCode([chain]); // the family's signer derives and validates addresses synchronously
   switch (getChain(chain).family) {
     case 'bitcoin':
-      return (await import('./bitcoin/index.js')).prepareBitcoinTransaction(request);
+      return (await familySigners.bitcoin()).prepareBitcoinTransaction(request);
     case 'evm':
-      return (await import('./evm/index.js')).prepareEvmTransaction(request);
+      return (await familySigners.evm()).prepareEvmTransaction(request);
     case 'tron':
-      return (await import('./tron/index.js')).prepareTronTransaction(request);
+      return (await familySigners.tron()).prepareTronTransaction(request);
     case 'xrp':
-      return (await import('./xrp/index.js')).prepareXrpTransaction(request);
+      return (await familySigners.xrp()).prepareXrpTransaction(request);
     case 'solana':
       return prepareSolana(request);
     case 'cardano':
       return requiringMessageSigner(
         'ADA',
-        await (await import('./cardano/index.js')).prepareCardanoTransaction(request),
+        await (await familySigners.cardano()).prepareCardanoTransaction(request),
       );
     case 'multiversx':
       return requiringMessageSigner(
         'EGLD',
-        await (await import('./multiversx/index.js')).prepareMultiversXTransaction(request),
+        await (await familySigners.multiversx()).prepareMultiversXTransaction(request),
       );
     case 'flow':
       return prepareFlow(request);
     case 'stellar':
       return requiringMessageSigner(
         'XLM',
-        await (await import('./stellar/index.js')).prepareStellarTransaction(request),
+        await (await familySigners.stellar()).prepareStellarTransaction(request),
       );
     case 'algorand':
       return requiringMessageSigner(
         'ALGO',
-        await (await import('./algorand/index.js')).prepareAlgorandTransaction(request),
+        await (await familySigners.algorand()).prepareAlgorandTransaction(request),
       );
     case 'vet':
-      return (await import('./vet/index.js')).prepareVetTransaction(request);
+      return (await familySigners.vet()).prepareVetTransaction(request);
   }
 }
 
@@ -125,7 +142,7 @@ async function prepareSolana(request: PrepareTransactionRequest): Promise<Prepar
   const { recentBlockhash } = request;
   if (!recentBlockhash)
     refuse('INVALID_REQUEST', 'recentBlockhash', 'SOL needs a fresh blockhash from a node');
-  const { prepareSolanaTransaction } = await import('./solana/index.js');
+  const { prepareSolanaTransaction } = await familySigners.solana();
   return requiringMessageSigner('SOL', await prepareSolanaTransaction({ ...request, recentBlockhash }));
 }
 
@@ -138,7 +155,7 @@ async function prepareFlow(request: PrepareTransactionRequest): Promise<Prepared
       'flowAccount',
       'FLOW needs the account address and key index of the wallet key',
     );
-  const { prepareFlowTransaction } = await import('./flow/index.js');
+  const { prepareFlowTransaction } = await familySigners.flow();
   return prepareFlowTransaction({ ...request, flowAccount });
 }
 

@@ -23,6 +23,7 @@ import {
   WalletResolutionError,
 } from './errors.js';
 import { errorMessage } from '../util/error-message.js';
+import { onceUnlessFailed } from '../util/memo-retry.js';
 import { fourEyeCheck, type FourEyeMethod } from './four-eye.js';
 import { classifyJobError } from './job-errors.js';
 import { findBroadcast, type BroadcastEvidence } from './find-broadcast.js';
@@ -38,6 +39,9 @@ import { resolveWallets, type ResolvedWallets } from './resolve-wallets.js';
 import { expiryReason, provenSolExpiry, type SolExpiry } from './sol-expiry.js';
 import type { SpendLocks } from './spend-locks.js';
 import type { BroadcastResult, PendingTransaction, TatumKmsApi } from './types.js';
+
+// Loaded on the first EVM job (its gap check is the EVM signer's decode, with ethers), then reused.
+const evmCompletion = onceUnlessFailed(() => import('./complete-evm.js'));
 
 export type JobOutcome =
   | 'BROADCAST'
@@ -444,8 +448,7 @@ class Job {
     try {
       if (family === 'solana') return await completeSolPayload(unsigned, ctx.chainViews);
       if (family === 'multiversx') return await completeEgldPayload(completion);
-      // Loaded on the first EVM job (its gap check is the EVM signer's decode, with ethers).
-      return await (await import('./complete-evm.js')).completeEvmPayload(completion);
+      return await (await evmCompletion()).completeEvmPayload(completion);
     } catch (error) {
       throw asJobFailure(error);
     }
