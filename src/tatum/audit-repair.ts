@@ -13,6 +13,7 @@ import type { Db } from 'mongodb';
 import type { ChainId } from '../chains/index.js';
 import { SIGNING_AUDIT, type AuditRecord } from './audit.js';
 import type { JobContext } from './job.js';
+import { carriedRecord } from './carried-audit.js';
 import { duplicates } from './job-writes.js';
 import { SIGNING_JOBS, type SigningJobDoc } from './jobs.js';
 
@@ -39,7 +40,7 @@ export async function repairFinalAudits(ctx: JobContext, db: Db, page: AuditRepa
     .sort({ 'finalAudit.finishedAt': 1 })
     .limit(page.limit)
     .toArray();
-  const records = carrying.flatMap((job) => (job.finalAudit ? [job.finalAudit] : []));
+  const records = carrying.flatMap((job) => (job.finalAudit ? [carriedRecord(job.finalAudit)] : []));
   if (records.length === 0) return 0;
   const audit = db.collection<AuditRecord>(SIGNING_AUDIT);
   // One look-up by _id (the one lookup FerretDB pushes down): most records are there already.

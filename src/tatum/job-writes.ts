@@ -16,6 +16,7 @@ import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type 
 import { COLLECTIONS } from '../db/documents.js';
 import { GroupCommit } from '../util/group-commit.js';
 import { SIGNING_AUDIT, isFinalOutcome, type AuditRecord } from './audit.js';
+import { carryAudit } from './carried-audit.js';
 import { LeaseLostError } from './errors.js';
 import type { SignedTransactionDoc, SigningJobDoc } from './jobs.js';
 
@@ -135,7 +136,9 @@ export class JobWriter {
         filter: { _id: w.id, fence: { $not: { $gt: w.generation } } },
         update: {
           $set:
-            w.audit && isFinalOutcome(w.audit.outcome) ? { ...result.set, finalAudit: w.audit } : result.set,
+            w.audit && isFinalOutcome(w.audit.outcome)
+              ? { ...result.set, finalAudit: carryAudit(w.audit) }
+              : result.set,
         },
       },
     }));

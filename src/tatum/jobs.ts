@@ -19,6 +19,7 @@ import { ClaimStore, type Claim } from '../db/claims.js';
 import { COLLECTIONS } from '../db/documents.js';
 import type { SignedDigest } from '../signer/index.js';
 import { auditRecord, type AuditRecord } from './audit.js';
+import type { CarriedAudit } from './carried-audit.js';
 import { LeaseLostError } from './errors.js';
 import { JobWriter, type JobSet } from './job-writes.js';
 import type { PolicyDecision } from './policy.js';
@@ -98,9 +99,10 @@ export interface SigningJobDoc {
   /**
    * The job's final audit record, written in the same update as its final state and removed once the
    * record is in `signing_audit`: a runner killed between the two commands leaves it here, and the
-   * reconciler copies it over (audit-repair.ts).
+   * reconciler copies it over (audit-repair.ts). Carried as its BSON bytes (carried-audit.ts); jobs finished
+   * before session 27 carry the plain document.
    */
-  finalAudit?: AuditRecord;
+  finalAudit?: CarriedAudit | AuditRecord;
   /** FAILED and Tatum has not yet accepted its error report (set with the FAILED state; failure-reports.ts). */
   unreported?: true;
   /** FAILED and Tatum refused its error report sent alone: not sent again (report-sender.ts). */
