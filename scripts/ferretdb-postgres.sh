@@ -24,7 +24,7 @@ start)
   pgport=$(free_port)
   as_pg "$pgbin/initdb" -D "$dir/pg" -U ferretdb --auth=trust >"$dir/initdb.log"
   as_pg "$pgbin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w \
-    -o "-p $pgport -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c plan_cache_mode=force_custom_plan" \
+    -o "-p $pgport -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400 -c plan_cache_mode=force_custom_plan" \
     start >/dev/null
   as_pg "$pgbin/createdb" -h 127.0.0.1 -p "$pgport" -U ferretdb ferretdb
   # MongoDB finds a document by _id through its _id index. FerretDB 1.24 asks PostgreSQL for
@@ -54,9 +54,10 @@ SQL
   port=$(free_port)
   # pool_max_conns: FerretDB 1.24 holds a pooled connection per update statement until its command ends, and
   # hangs once its pool (default 50) is used up that way (src/tatum/jobs.ts, MAX_WRITES_PER_BATCH); a runner
-  # writes up to 2 batches of 32 at a time (DEFAULT_WRITE_BATCHES_IN_FLIGHT).
+  # writes up to concurrency ÷ 32 batches of 32 at a time (writeBatchesFor, at most 8: 256 connections), and
+  # at concurrency 192 a pool of 150 hung the benchmark.
   "$root/.tools/bin/ferretdb" --handler=postgresql \
-    --postgresql-url="postgres://ferretdb@127.0.0.1:$pgport/ferretdb?pool_max_conns=150" \
+    --postgresql-url="postgres://ferretdb@127.0.0.1:$pgport/ferretdb?pool_max_conns=300" \
     --listen-addr="127.0.0.1:$port" --state-dir="$dir" --debug-addr=- --telemetry=disable \
     --log-level=warn >"$dir/ferretdb.log" 2>&1 &
   echo $! >"$dir/ferretdb.pid"
