@@ -42,9 +42,10 @@ function processIds(): string[] {
 function postgresServer(ferretCmdline: string, pids: readonly string[]): string | undefined {
   const port = /--postgresql-url=postgres(?:ql)?:\/\/[^ ]*@127\.0\.0\.1:(\d+)\//.exec(ferretCmdline)?.[1];
   if (port === undefined) return undefined;
-  return pids.find(
-    (p) => / -p (\d+) /.exec(`${cmdline(p)} `)?.[1] === port && cmdline(p).includes('postgres'),
-  );
+  return pids.find((p) => {
+    const line = cmdline(p);
+    return / -p (\d+) /.exec(`${line} `)?.[1] === port && line.includes('postgres');
+  });
 }
 
 /** CPU ms of the server and its live children, plus the children it has reaped (ended backends). */

@@ -260,25 +260,27 @@ export class JobStore {
     );
     const now = this.clock();
     // A first claim (generation 1) means no runner ever wrote the job: insert it (unless it is there anyway).
-    const fresh = entries.flatMap((entry, index) => {
-      const claim = firsts[index];
-      return claim !== undefined && claim !== 'seen'
-        ? [{ index, claim, job: newJob(entry.id, entry.init, owner, claim, now) }]
-        : [];
-    });
+    const fresh = new Map(
+      entries.flatMap((entry, index) => {
+        const claim = firsts[index];
+        return claim !== undefined && claim !== 'seen'
+          ? [[index, { claim, job: newJob(entry.id, entry.init, owner, claim, now) }] as const]
+          : [];
+      }),
+    );
     let inserted: Set<string>;
     let stored: Map<string, SigningJobDoc>;
     try {
-      inserted = await this.insertNew(fresh.map((f) => f.job));
+      inserted = await this.insertNew([...fresh.values()].map((f) => f.job));
       stored = await this.getMany(entries.filter((_, index) => firsts[index] === 'seen').map((e) => e.id));
     } catch (error) {
-      await this.claims.releaseMany(fresh.map((f) => f.claim)).catch(() => undefined);
+      await this.claims.releaseMany([...fresh.values()].map((f) => f.claim)).catch(() => undefined);
       throw error;
     }
     return Promise.all(
       entries.map(async (entry, index): Promise<JobClaim | null | 'skipped' | Error> => {
         const first = firsts[index];
-        const fresher = fresh.find((f) => f.index === index);
+        const fresher = fresh.get(index);
         if (fresher && inserted.has(fresher.job._id)) return { claim: fresher.claim, job: fresher.job };
         const job = stored.get(entry.id);
         if (first === 'seen' && job !== undefined && skip(job, index)) return 'skipped';
