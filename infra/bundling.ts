@@ -59,6 +59,16 @@ export const NODE_BUILTIN_ALIASES: Record<string, string> = {
 };
 
 /**
+ * The AWS SDK's default credential chain, replaced in the Lambda bundles by one that reads what a Lambda
+ * function has: the execution role's credentials in the environment, or a container credentials endpoint
+ * (infra/shims/lambda-credentials.ts says why and cites AWS). Its SSO/STS/ini/process providers are never
+ * run on Lambda, but their protocol code (AWS query, XML, REST-JSON) sat in the signer's init code.
+ */
+export const LAMBDA_CREDENTIALS_ALIAS: Record<string, string> = {
+  '@aws-sdk/credential-provider-node': `${ROOT}infra/shims/lambda-credentials.ts`,
+};
+
+/**
  * zod's classic and core entries re-export every locale (`export * as locales`), and @hono/zod-openapi
  * hands the whole `z` namespace to zod-to-openapi, so esbuild kept all ~50 locales (≈ 250 kB minified, a
  * seventh of the API's init code) although zod only uses English here: classic/schemas.js registers
@@ -109,7 +119,7 @@ export function lambdaBuildOptions(handler: LambdaHandler, outdir: string): Buil
     sourcesContent: false,
     banner: { js: REQUIRE_SHIM_BANNER },
     external: [...OPTIONAL_EXTERNAL_MODULES, ...SHIPPED_PACKAGES],
-    alias: NODE_BUILTIN_ALIASES,
+    alias: { ...NODE_BUILTIN_ALIASES, ...LAMBDA_CREDENTIALS_ALIAS },
     plugins: [zodEnglishOnly, openApiAtBuildTime],
     metafile: true,
     logLevel: 'warning',

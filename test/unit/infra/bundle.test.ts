@@ -130,6 +130,39 @@ describe('signer bundle code splitting', () => {
     ];
     for (const module of lazy) expect(eager.filter((input) => input.includes(module))).toEqual([]);
   });
+
+  it.each(['signer', 'api'] as const)(
+    "bundles the %s handler with the Lambda credential chain, without the SDK's SSO/STS/ini/process providers and their protocols",
+    async (handler) => {
+      const { eager, lazy } = await handlerInputs(handler);
+      const all = [...eager, ...lazy];
+      // infra/shims/lambda-credentials.ts in place of @aws-sdk/credential-provider-node (LAMBDA_CREDENTIALS_ALIAS).
+      expect(eager).toContain('infra/shims/lambda-credentials.ts');
+      expect(eager.some((i) => i.includes('node_modules/@aws-sdk/credential-provider-env/'))).toBe(true);
+      // The container providers load only when a container credentials endpoint is configured.
+      for (const module of ['@aws-sdk/credential-provider-http/', '@smithy/credential-provider-imds/']) {
+        expect(eager.filter((i) => i.includes(module))).toEqual([]);
+        expect(lazy.some((i) => i.includes(module))).toBe(true);
+      }
+      for (const module of [
+        '@aws-sdk/credential-provider-node/',
+        '@aws-sdk/credential-provider-ini/',
+        '@aws-sdk/credential-provider-sso/',
+        '@aws-sdk/credential-provider-process/',
+        '@aws-sdk/credential-provider-web-identity/',
+        '@aws-sdk/credential-provider-login/',
+        '@aws-sdk/nested-clients/', // the SSO, SSO-OIDC and STS clients
+        '@aws-sdk/token-providers/',
+        // Their protocols, which the KMS and Secrets Manager clients' barrels put in the init code.
+        '@aws-sdk/core/dist-es/submodules/protocols/query/',
+        '@aws-sdk/core/dist-es/submodules/protocols/xml/',
+        '@aws-sdk/core/dist-es/submodules/protocols/json/AwsRestJsonProtocol.js',
+        '@aws-sdk/xml-builder/dist-es/xml-parser.js',
+      ]) {
+        expect(all.filter((i) => i.includes(`node_modules/${module}`))).toEqual([]);
+      }
+    },
+  );
 }, 120_000);
 
 /** Builds a handler's bundle into a temporary folder (removed afterwards) and hands `use` its metafile. */
