@@ -29,3 +29,11 @@ export class JsonRpcError extends Error {
     this.name = 'JsonRpcError';
   }
 }
+
+/** The call would revert: no transaction to sign. `reason` is the node's revert message. */
+export class EvmRevertError extends Error {
+  constructor(readonly reason: string) {
+    super(`the transaction would revert: ${reason}`);
+    this.name = 'EvmRevertError';
+  }
+}

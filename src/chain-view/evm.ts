@@ -2,7 +2,7 @@
 // estimates (a revert is reported with its reason, never guessed around), the gas price and an account's
 // transaction counts. Numbers are validated (0x quantities in range) before anything uses them.
 import * as z from 'zod';
-import { ChainUnavailableError, JsonRpcError } from './errors.js';
+import { ChainUnavailableError, EvmRevertError, JsonRpcError } from './errors.js';
 import type { JsonRpcClient } from './json-rpc.js';
 import type { TransactionStatus, TransactionStatusView } from './transaction-status.js';
 
@@ -19,14 +19,6 @@ const TX_HASH = z.string().regex(/^0x[0-9a-f]{64}$/i, 'expected a transaction ha
 const receipt = z.object({ transactionHash: TX_HASH, blockNumber: quantity(UINT64) }).nullable();
 const transaction = z.object({ hash: TX_HASH }).nullable();
 const UINT256 = 2n ** 256n - 1n;
-
-/** The call would revert: no transaction to sign. `reason` is the node's revert message. */
-export class EvmRevertError extends Error {
-  constructor(readonly reason: string) {
-    super(`the transaction would revert: ${reason}`);
-    this.name = 'EvmRevertError';
-  }
-}
 
 export interface EvmCall {
   from: string;

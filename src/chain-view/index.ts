@@ -1,7 +1,8 @@
 // The trusted, read-only view of each chain the loop signs for: one JSON-RPC client per chain, created on
-// first use from the endpoint configuration (endpoint.ts). `undefined` means no view is configured.
+// first use from the endpoint configuration (endpoint.ts). `undefined` means no view is configured. Each
+// family's view class loads on its first call (on-first-call.ts): a runner loads only its chains' views.
 import { getChain, getFamilyChain, type ChainId, type NetworkName } from '../chains/index.js';
-import { BitcoinChainView } from './bitcoin.js';
+import type { BitcoinChainView } from './bitcoin.js';
 import {
   configuredUrl,
   fromUrl,
@@ -9,16 +10,17 @@ import {
   type EndpointSource,
   type RpcEndpoint,
 } from './endpoint.js';
-import { EvmChainView } from './evm.js';
-import { FlowChainView } from './flow.js';
-import { JsonRpcClient, type JsonRpcOptions } from './json-rpc.js';
-import { MultiversXChainView } from './multiversx.js';
-import { SolanaChainView } from './solana.js';
+import type { EvmChainView } from './evm.js';
+import type { FlowChainView } from './flow.js';
+import type { JsonRpcClient, JsonRpcOptions } from './json-rpc.js';
+import type { MultiversXChainView } from './multiversx.js';
+import { onFirstCall } from './on-first-call.js';
+import type { SolanaChainView } from './solana.js';
 import type { TransactionStatusView } from './transaction-status.js';
-import { VetChainView } from './vet.js';
+import type { VetChainView } from './vet.js';
 
-export { ChainUnavailableError, JsonRpcError, NodeNotFoundError } from './errors.js';
-export { EvmRevertError, type EvmCall, type EvmChainView } from './evm.js';
+export { ChainUnavailableError, EvmRevertError, JsonRpcError, NodeNotFoundError } from './errors.js';
+export type { EvmCall, EvmChainView } from './evm.js';
 export type { BitcoinChainView } from './bitcoin.js';
 export type { TransactionStatus, TransactionStatusView } from './transaction-status.js';
 export type { VetChainView, VetClause } from './vet.js';
@@ -32,6 +34,47 @@ export {
   type EndpointSource,
   type RpcEndpoint,
 } from './endpoint.js';
+
+// Every public method of each view (onFirstCall passes these on; a view's new method must be added here).
+const EVM_METHODS = {
+  checkChainId: true,
+  estimateGas: true,
+  gasPrice: true,
+  transactionStatus: true,
+  sendRawTransaction: true,
+  transactionCount: true,
+} as const;
+const BITCOIN_METHODS = {
+  previousTransaction: true,
+  previousTransactions: true,
+  transactionStatus: true,
+  sendRawTransaction: true,
+} as const;
+const SOLANA_METHODS = {
+  checkGenesis: true,
+  recentBlockhash: true,
+  signatureStatus: true,
+  blockHeight: true,
+  transactionStatus: true,
+  sendRawTransaction: true,
+} as const;
+const VET_METHODS = {
+  checkGenesis: true,
+  bestBlockRef: true,
+  executionGas: true,
+  transactionStatus: true,
+  sendRawTransaction: true,
+} as const;
+const FLOW_METHODS = {
+  sealedBlockId: true,
+  account: true,
+  sequenceNumber: true,
+  send: true,
+  result: true,
+  executedSuccessfully: true,
+  final: true,
+} as const;
+const MULTIVERSX_METHODS = { checkChainId: true, accountNonce: true } as const;
 
 export interface ChainViewsOptions extends EndpointSource, Omit<JsonRpcOptions, 'label'> {
   network: NetworkName;
@@ -55,7 +98,11 @@ export class ChainViews {
       const rpc = this.client(chain);
       const label = `${params.label} node`;
       const ttl = this.options.gasPriceTtlMs;
-      this.evmViews.set(chain, rpc && new EvmChainView(rpc, BigInt(params.chainId), label, ttl));
+      const load = async (client: () => Promise<JsonRpcClient>) => {
+        const [{ EvmChainView }, resolved] = await Promise.all([import('./evm.js'), client()]);
+        return new EvmChainView(resolved, BigInt(params.chainId), label, ttl);
+      };
+      this.evmViews.set(chain, rpc && onFirstCall(() => load(rpc), EVM_METHODS));
     }
     return this.evmViews.get(chain);
   }
@@ -64,7 +111,12 @@ export class ChainViews {
     if (getChain(chain).family !== 'bitcoin') return undefined;
     if (!this.bitcoinViews.has(chain)) {
       const rpc = this.client(chain);
-      this.bitcoinViews.set(chain, rpc && new BitcoinChainView(rpc, `${chain} ${this.options.network} node`));
+      const label = `${chain} ${this.options.network} node`;
+      const load = async (client: () => Promise<JsonRpcClient>) => {
+        const [{ BitcoinChainView }, resolved] = await Promise.all([import('./bitcoin.js'), client()]);
+        return new BitcoinChainView(resolved, label);
+      };
+      this.bitcoinViews.set(chain, rpc && onFirstCall(() => load(rpc), BITCOIN_METHODS));
     }
     return this.bitcoinViews.get(chain);
   }
@@ -87,12 +139,11 @@ export class ChainViews {
     const url = configuredUrl('VET', this.options.network, this.options.env);
     if (url === undefined) return undefined;
     const { params } = getFamilyChain('vet', 'VET', this.options.network);
-    this.vetView ??= new VetChainView(
-      () => Promise.resolve(fromUrl(url)),
-      params.genesisId,
-      `${params.label} node`,
-      this.options.timeoutMs,
-    );
+    this.vetView ??= onFirstCall(async () => {
+      const { VetChainView } = await import('./vet.js');
+      const endpoint = () => Promise.resolve(fromUrl(url));
+      return new VetChainView(endpoint, params.genesisId, `${params.label} node`, this.options.timeoutMs);
+    }, VET_METHODS);
     return this.vetView;
   }
 
@@ -104,11 +155,11 @@ export class ChainViews {
     const url = configuredUrl('FLOW', this.options.network, this.options.env);
     if (url === undefined) return undefined;
     const { params } = getFamilyChain('flow', 'FLOW', this.options.network);
-    this.flowView ??= new FlowChainView(
-      () => Promise.resolve(fromUrl(url)),
-      `${params.label} access node`,
-      this.options.timeoutMs,
-    );
+    this.flowView ??= onFirstCall(async () => {
+      const { FlowChainView } = await import('./flow.js');
+      const endpoint = () => Promise.resolve(fromUrl(url));
+      return new FlowChainView(endpoint, `${params.label} access node`, this.options.timeoutMs);
+    }, FLOW_METHODS);
     return this.flowView;
   }
 
@@ -120,8 +171,14 @@ export class ChainViews {
     if (this.solanaView === undefined) {
       const { params } = getFamilyChain('solana', 'SOL', network);
       const label = `${params.label} node`;
-      const rpc = new JsonRpcClient(() => Promise.resolve(fromUrl(url)), { ...this.options, label });
-      this.solanaView = new SolanaChainView(rpc, params.genesisHash, label);
+      this.solanaView = onFirstCall(async () => {
+        const [{ JsonRpcClient }, { SolanaChainView }] = await Promise.all([
+          import('./json-rpc.js'),
+          import('./solana.js'),
+        ]);
+        const rpc = new JsonRpcClient(() => Promise.resolve(fromUrl(url)), { ...this.options, label });
+        return new SolanaChainView(rpc, params.genesisHash, label);
+      }, SOLANA_METHODS);
     }
     return this.solanaView;
   }
@@ -138,30 +195,37 @@ export class ChainViews {
     else if (tatum !== undefined) endpoint = () => tatumEgldGateway(tatum);
     else return undefined;
     const { params } = getFamilyChain('multiversx', 'EGLD', network);
-    this.multiversXView ??= new MultiversXChainView(
-      endpoint,
-      params.chainId,
-      `${params.label} gateway`,
-      this.options.timeoutMs,
-    );
+    this.multiversXView ??= onFirstCall(async () => {
+      const { MultiversXChainView } = await import('./multiversx.js');
+      return new MultiversXChainView(
+        endpoint,
+        params.chainId,
+        `${params.label} gateway`,
+        this.options.timeoutMs,
+      );
+    }, MULTIVERSX_METHODS);
     return this.multiversXView;
   }
 
-  private client(chain: ChainId): JsonRpcClient | undefined {
+  /** Builds `chain`'s JSON-RPC client (with the view, on its first call); undefined when it has no endpoint. */
+  private client(chain: ChainId): (() => Promise<JsonRpcClient>) | undefined {
     const { network } = this.options;
     if (configuredUrl(chain, network, this.options.env) === undefined && this.options.tatum === undefined) {
       return undefined;
     }
     let endpoint: ReturnType<typeof resolveEndpoint> | undefined;
-    return new JsonRpcClient(
-      async () => {
-        endpoint ??= resolveEndpoint(chain, network, this.options);
-        const resolved = await endpoint;
-        if (resolved === undefined) throw new Error(`no RPC endpoint for ${chain} ${network}`);
-        return resolved;
-      },
-      { ...this.options, label: `${chain} ${network} node` },
-    );
+    return async () => {
+      const { JsonRpcClient } = await import('./json-rpc.js');
+      return new JsonRpcClient(
+        async () => {
+          endpoint ??= resolveEndpoint(chain, network, this.options);
+          const resolved = await endpoint;
+          if (resolved === undefined) throw new Error(`no RPC endpoint for ${chain} ${network}`);
+          return resolved;
+        },
+        { ...this.options, label: `${chain} ${network} node` },
+      );
+    };
   }
 }
 
