@@ -29,19 +29,21 @@ import { classifyJobError } from './job-errors.js';
 import { findBroadcast, type BroadcastEvidence } from './find-broadcast.js';
 import { isFinal, type JobClaim, type JobStore, type SigningJobDoc } from './jobs.js';
 import type { CompletedPayload } from './complete-evm.js';
-import { completeEgldPayload } from './complete-egld.js';
-import { completeSolPayload } from './complete-sol.js';
 import type { NonceLedger } from './nonce-ledger.js';
 import { NonceTakenError } from './nonce-ledger.js';
 import { evaluatePolicy } from './policy.js';
 import { pendingHash, reopens } from './refused-payloads.js';
 import { resolveWallets, type ResolvedWallets } from './resolve-wallets.js';
-import { expiryReason, provenSolExpiry, type SolExpiry } from './sol-expiry.js';
+import type { SolExpiry } from './sol-expiry.js';
 import type { SpendLocks } from './spend-locks.js';
 import type { BroadcastResult, PendingTransaction, TatumKmsApi } from './types.js';
 
-// Loaded on the first EVM job (its gap check is the EVM signer's decode, with ethers), then reused.
+// Each family's completion is loaded on its first job (EVM's gap check is the EVM signer's decode, with
+// ethers), then reused; so is SOL's blockhash-expiry proof (sol-expiry.ts).
 const evmCompletion = onceUnlessFailed(() => import('./complete-evm.js'));
+const solCompletion = onceUnlessFailed(() => import('./complete-sol.js'));
+const egldCompletion = onceUnlessFailed(() => import('./complete-egld.js'));
+const solExpiryProof = onceUnlessFailed(() => import('./sol-expiry.js'));
 
 export type JobOutcome =
   | 'BROADCAST'
@@ -446,8 +448,9 @@ class Job {
       retry: this.held.job.attempts > 1,
     };
     try {
-      if (family === 'solana') return await completeSolPayload(unsigned, ctx.chainViews);
-      if (family === 'multiversx') return await completeEgldPayload(completion);
+      if (family === 'solana')
+        return await (await solCompletion()).completeSolPayload(unsigned, ctx.chainViews);
+      if (family === 'multiversx') return await (await egldCompletion()).completeEgldPayload(completion);
       return await (await evmCompletion()).completeEvmPayload(completion);
     } catch (error) {
       throw asJobFailure(error);
@@ -646,7 +649,12 @@ class Job {
   }
 
   /** SOL bytes proven never to land: FAILED and reported, and marked so daily limits do not count them. */
-  private failExpired(signedJob: SigningJobDoc, expiry: SolExpiry, attempts: number): Promise<JobResult> {
+  private async failExpired(
+    signedJob: SigningJobDoc,
+    expiry: SolExpiry,
+    attempts: number,
+  ): Promise<JobResult> {
+    const { expiryReason } = await solExpiryProof();
     return this.failUnsent(signedJob, expiryReason(expiry), attempts, { expiredUnlanded: true });
   }
 
@@ -677,6 +685,7 @@ class Job {
     const view = this.ctx.chainViews?.solana();
     if (view === undefined) return undefined;
     try {
+      const { provenSolExpiry } = await solExpiryProof(); // SOL only
       return await provenSolExpiry(view, job);
     } catch (error) {
       this.ctx.log({

@@ -136,6 +136,10 @@ describe('signer bundle code splitting', () => {
       'src/chain-view/multiversx.ts',
       'src/chain-view/json-rpc.ts',
       'src/chain-view/rest.ts',
+      // SOL's and EGLD's payload completions and SOL's blockhash-expiry proof, loaded by their first job.
+      'src/tatum/complete-sol.ts',
+      'src/tatum/complete-egld.ts',
+      'src/tatum/sol-expiry.ts',
     ];
     for (const module of lazy) expect(eager.filter((input) => input.includes(module))).toEqual([]);
   });
