@@ -8,7 +8,8 @@
 // must stay on: without it esbuild inlines those imports as lazily initialised modules, which reorders
 // @bitauth/libauth's circular imports and the bundle fails at import.
 import { cpSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { openApiAtBuildTime } from './openapi-document.js';
@@ -89,6 +90,35 @@ export const zodEnglishOnly: Plugin = {
   },
 };
 
+/**
+ * Modules that import their package's package.json for its `version` alone: the AWS SDK clients (the user
+ * agent: `packageInfo.version` in runtimeConfig.js) and the MongoDB driver (the handshake's client
+ * metadata: `require('../../../package.json').version`). esbuild keeps an imported JSON file whole (≈ 11 kB
+ * in the signer's init code, MongoDB's 6.9 kB of it), so `packageVersionOnly` hands these importers
+ * `{ "version": … }` read from the same file. test/unit/infra/bundle.test.ts checks that they read nothing
+ * else from it and that the substitution happened.
+ */
+export const VERSION_ONLY_IMPORTERS = [
+  /[\\/]node_modules[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]runtimeConfig\.js$/,
+  /[\\/]node_modules[\\/]mongodb[\\/]lib[\\/]cmap[\\/]handshake[\\/]client_metadata\.js$/,
+];
+
+export const packageVersionOnly: Plugin = {
+  name: 'package-version-only',
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)package\.json$/ }, ({ path, importer, resolveDir }) =>
+      VERSION_ONLY_IMPORTERS.some((importerPattern) => importerPattern.test(importer))
+        ? { path: relative(ROOT, join(resolveDir, path)), namespace: 'package-version' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'package-version' }, async ({ path }) => {
+      const { version } = JSON.parse(await readFile(join(ROOT, path), 'utf8')) as { version: unknown };
+      if (typeof version !== 'string') throw new Error(`${path} has no version`);
+      return { contents: JSON.stringify({ version }), loader: 'json' };
+    });
+  },
+};
+
 /** Maps minified stack traces back to src/ (the functions' NODE_OPTIONS). */
 export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 
@@ -120,7 +150,7 @@ export function lambdaBuildOptions(handler: LambdaHandler, outdir: string): Buil
     banner: { js: REQUIRE_SHIM_BANNER },
     external: [...OPTIONAL_EXTERNAL_MODULES, ...SHIPPED_PACKAGES],
     alias: { ...NODE_BUILTIN_ALIASES, ...LAMBDA_CREDENTIALS_ALIAS },
-    plugins: [zodEnglishOnly, openApiAtBuildTime],
+    plugins: [zodEnglishOnly, packageVersionOnly, openApiAtBuildTime],
     metafile: true,
     logLevel: 'warning',
   };

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build, type Metafile, type Plugin } from 'esbuild';
@@ -14,6 +14,7 @@ import {
   LAMBDA_NODE_OPTIONS,
   lambdaBuildOptions,
   NODE_BUILTIN_ALIASES,
+  VERSION_ONLY_IMPORTERS,
   zodEnglishOnly,
 } from '../../../infra/bundling.js';
 import { readConfig } from '../../../infra/config.js';
@@ -245,6 +246,41 @@ describe('API bundle code splitting', () => {
     }
   });
 }, 120_000);
+
+describe('package.json files imported for their version alone', () => {
+  it.each(['signer', 'api'] as const)(
+    'are in the %s bundle as their version only, for importers that read nothing else from them',
+    async (handler) => {
+      const { eager, lazy } = await handlerInputs(handler);
+      const inputs = [...eager, ...lazy];
+      // Metafile inputs are relative to the repository; the plugin sees absolute paths.
+      const importers = inputs.filter((i) =>
+        VERSION_ONLY_IMPORTERS.some((pattern) => pattern.test(resolve(i))),
+      );
+      // The KMS and Secrets Manager clients' runtime configuration and the MongoDB driver's handshake.
+      for (const name of ['@aws-sdk/client-kms/', '@aws-sdk/client-secrets-manager/', 'mongodb/']) {
+        expect(importers.some((i) => i.includes(`node_modules/${name}`))).toBe(true);
+        const json = inputs.filter((i) => i.endsWith(`node_modules/${name}package.json`));
+        expect(json.length).toBeGreaterThan(0);
+        expect(json.filter((i) => !i.startsWith('package-version:'))).toEqual([]);
+      }
+      for (const importer of importers) {
+        const source = readFileSync(importer, 'utf8');
+        // ESM: `import packageInfo from "../package.json"`, then only `packageInfo.version`.
+        const names = [...source.matchAll(/import (\w+) from "[^"]*package\.json"/g)].map((m) => m[1]!);
+        // CommonJS: `require('../../../package.json').version`.
+        const requires = [...source.matchAll(/require\(["'][^"']*package\.json["']\)(\.version\b)?/g)];
+        expect(names.length + requires.length, importer).toBeGreaterThan(0);
+        for (const [, version] of requires) expect(version, importer).toBe('.version');
+        for (const name of names) {
+          const uses = [...source.matchAll(new RegExp(`\\b${name}\\b(\\.\\w+)?`, 'g'))].slice(1);
+          expect(uses.length, importer).toBeGreaterThan(0);
+          for (const [, member] of uses) expect(member, importer).toBe('.version');
+        }
+      }
+    },
+  );
+});
 
 describe("Node's URL in place of whatwg-url", () => {
   it('parses MongoDB connection strings exactly as the package with whatwg-url does', async () => {
