@@ -3,6 +3,7 @@
 // family's view (and its schemas) then sits in a chunk of the Lambda bundle that loads when a job of that
 // family first asks its node something, not in every runner's init code. The dynamic import() in the
 // loader is the load point, so no caller can forget one.
+import { onceUnlessFailed } from '../util/memo-retry.js';
 
 /** The views' public surface: async methods only (a field or a synchronous method cannot wait for a load). */
 type AsyncMethods<T> = {
@@ -18,12 +19,7 @@ export function onFirstCall<T extends AsyncMethods<T>>(
   load: () => Promise<T>,
   methods: { [K in keyof T]-?: true },
 ): T {
-  let loaded: Promise<T> | undefined;
-  const view = () =>
-    (loaded ??= load().catch((error: unknown) => {
-      loaded = undefined;
-      throw error;
-    }));
+  const view = onceUnlessFailed(load);
   const standIn = Object.fromEntries(
     Object.keys(methods).map((name) => [
       name,
