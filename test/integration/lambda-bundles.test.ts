@@ -1,9 +1,11 @@
-// The signer Lambda as deployed: infra/bundling.ts's bundle (esbuild, code splitting, the Lambda credential
-// chain of infra/shims/lambda-credentials.ts in place of the SDK's default one), run in a plain Node child
-// process whose environment is only what the stack and Lambda give the function. Against the test stack
-// (LocalStack KMS, FerretDB, btcd regtest) and the Tatum sandbox it signs and broadcasts a pending BTC spend
-// with the credentials in the environment, as Lambda provides the execution role's, and again with them
-// from a container credentials endpoint; without either it signs nothing and says what the bundle reads.
+// The signer and API Lambdas as deployed: infra/bundling.ts's bundles (esbuild, code splitting, the Lambda
+// credential chain of infra/shims/lambda-credentials.ts in place of the SDK's default one, package.json
+// files cut to their version), each run in a plain Node child process whose environment is only what the
+// stack and Lambda give the function. Against the test stack (LocalStack KMS, FerretDB, btcd regtest) and
+// the Tatum sandbox the signer signs and broadcasts a pending BTC spend with the credentials in the
+// environment, as Lambda provides the execution role's, and again with them from a container credentials
+// endpoint; without either it signs nothing and says what the bundle reads. The API creates a wallet
+// (a KMS key) with the environment's credentials.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -26,12 +28,14 @@ import {
   spendToMiner,
   type FundedBtcWallet,
 } from '../support/signer-lambda.js';
+import { httpApiEvent } from '../support/lambda-http.js';
 import { stackEndpoints } from '../support/stack.js';
 
 const JOB_BUDGET_MS = 1_500;
 
 let dir: string;
 let entry: string;
+let apiEntry: string;
 let sandbox: TatumSandbox;
 let ctx: AppContext;
 let wallet: WalletView;
@@ -53,6 +57,10 @@ beforeAll(async () => {
   await build(lambdaBuildOptions('signer', dir));
   shipPackages(dir);
   entry = join(dir, LAMBDA_ENTRY_FILE);
+  const apiDir = join(dir, 'api');
+  await build(lambdaBuildOptions('api', apiDir));
+  shipPackages(apiDir);
+  apiEntry = join(apiDir, LAMBDA_ENTRY_FILE);
 
   // A container credentials endpoint (ECS task role format) serving LocalStack's test credentials.
   credentialsServer = createServer((_req, res) => {
@@ -83,13 +91,26 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** One invocation of the bundled handler in a fresh Node process; its result or error, and its output. */
-async function invokeBundle(env: Record<string, string>): Promise<{ result: unknown; output: string }> {
-  const script = `
-    const { handler } = await import(${JSON.stringify(entry)});
-    const deadline = Date.now() + 4000;
+/** One invocation of the bundled signer handler in a fresh Node process; its result or error, and output. */
+function invokeBundle(env: Record<string, string>): Promise<{ result: unknown; output: string }> {
+  return invokeIn(
+    entry,
+    env,
+    `const deadline = Date.now() + 4000;
     const clock = { getRemainingTimeInMillis: () => deadline - Date.now() };
-    const result = await handler({}, clock).catch((e) => ({ error: String(e?.message ?? e) }));
+    const result = await handler({}, clock).catch((e) => ({ error: String(e?.message ?? e) }));`,
+  );
+}
+
+/** Imports `bundle` in a fresh Node process with only `env`, runs `invocation` (which sets `result`). */
+async function invokeIn(
+  bundle: string,
+  env: Record<string, string>,
+  invocation: string,
+): Promise<{ result: unknown; output: string }> {
+  const script = `
+    const { handler } = await import(${JSON.stringify(bundle)});
+    ${invocation}
     console.log('RESULT ' + JSON.stringify(result));
     process.exit(0); // the execution environment keeps its MongoDB pool open for the next invocation`;
   const output = await new Promise<string>((resolve, reject) => {
@@ -143,5 +164,39 @@ describe('bundled signer Lambda (infra/bundling.ts) against the test stack', () 
     expect(result, output).toMatchObject({ broadcast: 0 });
     expect(output).toContain(NO_LAMBDA_CREDENTIALS);
     expect(sandbox.completed.has(id)).toBe(false);
+  });
+});
+
+describe('bundled API Lambda (infra/bundling.ts) against the test stack', () => {
+  it("creates a wallet (a KMS key) with the execution role's credentials from the environment", async () => {
+    const request = new Request('https://api.example/v1/wallets', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+      body: JSON.stringify({ userId: 'bundle', chain: 'BTC', asset: 'BTC', network: 'regtest' }),
+    });
+    const event = await httpApiEvent(request, '203.0.113.7');
+    // What API Gateway's AWS_IAM authorization adds (src/api/auth.ts).
+    const context = (event as unknown as { requestContext: Record<string, unknown> }).requestContext;
+    context.authorizer = { iam: { userArn: 'arn:aws:iam::123456789012:user/bundle' } };
+    const env = {
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: vars.AWS_ENDPOINT_URL!,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      MONGODB_URI: vars.MONGODB_URI!,
+      MONGODB_DB: vars.MONGODB_DB!,
+      APP_TAG: vars.APP_TAG!,
+    };
+    const { result, output } = await invokeIn(
+      apiEntry,
+      env,
+      `const result = await handler(${JSON.stringify(event)});`,
+    );
+    expect(result, output).toMatchObject({ statusCode: 201 });
+    // The public key read from the new KMS key (LocalStack) and the address derived from it.
+    const wallet = JSON.parse((result as { body: string }).body) as Record<string, unknown>;
+    expect(wallet, output).toMatchObject({ chain: 'BTC', status: 'ACTIVE' });
+    expect(wallet.publicKey).toMatch(/^0[23][0-9a-f]{64}$/);
+    expect(wallet.address).toMatch(/^bcrt1q/);
   });
 });
