@@ -9,7 +9,7 @@
 // @bitauth/libauth's circular imports and the bundle fails at import.
 import { cpSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { openApiAtBuildTime } from './openapi-document.js';
@@ -90,6 +90,55 @@ export const zodEnglishOnly: Plugin = {
   },
 };
 
+/** What `.toJSONSchema()` and `~standard.jsonSchema` throw in the Lambda bundles. */
+export const JSON_SCHEMA_NOT_BUNDLED =
+  'zod JSON Schema generation is not in the Lambda bundle (zodWithoutJsonSchema, infra/bundling.ts)';
+
+const ZOD_CLASSIC_SCHEMAS = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]classic[\\/]schemas\.js$/;
+
+/**
+ * zod's classic schemas give every schema `.toJSONSchema()` and Standard JSON Schema's `~standard.jsonSchema`,
+ * so classic/schemas.js imports zod's JSON Schema converters (core/to-json-schema.js and the per-type
+ * processors of core/json-schema-processors.js): ≈ 17 kB of each handler's init code. Nothing converts a
+ * schema at run time in the Lambda bundles — the API's OpenAPI document is generated at build time
+ * (openapi-document.ts) and src/ never calls them — so this hands classic/schemas.js converters that throw
+ * JSON_SCHEMA_NOT_BUNDLED. It keeps `aggregateChecks` from the processors file, which backs the schemas'
+ * `minLength`, `format`… getters. The processors are read from zod's file, so a new one is stubbed too.
+ * test/unit/infra/bundle.test.ts compares parse issues and those getters with zod's own and checks that the
+ * converters are gone from both handlers.
+ */
+export const zodWithoutJsonSchema: Plugin = {
+  name: 'zod-without-json-schema',
+  setup(build) {
+    build.onResolve(
+      { filter: /^\.\.\/core\/(json-schema-processors|to-json-schema)\.js$/ },
+      ({ path, importer, resolveDir }) =>
+        ZOD_CLASSIC_SCHEMAS.test(importer)
+          ? { path: relative(ROOT, join(resolveDir, path)), namespace: 'zod-without-json-schema' }
+          : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-without-json-schema' }, async ({ path }) => {
+      const file = join(ROOT, path);
+      const fail = `const fail = () => { throw new Error(${JSON.stringify(JSON_SCHEMA_NOT_BUNDLED)}); };\n`;
+      if (path.endsWith('to-json-schema.js')) {
+        return {
+          loader: 'js',
+          contents: `${fail}const method = () => fail;\nexport { method as createToJSONSchemaMethod, method as createStandardJSONSchemaMethod };\n`,
+        };
+      }
+      const source = await readFile(file, 'utf8');
+      const processors = [...source.matchAll(/^export const (\w+Processor)\b/gm)].map(([, name]) => name);
+      return {
+        loader: 'js',
+        resolveDir: dirname(file),
+        contents:
+          `${fail}export { aggregateChecks } from './json-schema-processors.js';\n` +
+          `export { ${processors.map((name) => `fail as ${name ?? ''}`).join(', ')} };\n`,
+      };
+    });
+  },
+};
+
 /**
  * Modules that import their package's package.json for its `version` alone: the AWS SDK clients (the user
  * agent: `packageInfo.version` in runtimeConfig.js) and the MongoDB driver (the handshake's client
@@ -150,7 +199,7 @@ export function lambdaBuildOptions(handler: LambdaHandler, outdir: string): Buil
     banner: { js: REQUIRE_SHIM_BANNER },
     external: [...OPTIONAL_EXTERNAL_MODULES, ...SHIPPED_PACKAGES],
     alias: { ...NODE_BUILTIN_ALIASES, ...LAMBDA_CREDENTIALS_ALIAS },
-    plugins: [zodEnglishOnly, packageVersionOnly, openApiAtBuildTime],
+    plugins: [zodEnglishOnly, zodWithoutJsonSchema, packageVersionOnly, openApiAtBuildTime],
     metafile: true,
     logLevel: 'warning',
   };

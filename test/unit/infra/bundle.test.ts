@@ -11,11 +11,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { bundleOutputs, eagerOutputs } from '../../../bench/bundle-outputs.js';
 import {
+  JSON_SCHEMA_NOT_BUNDLED,
   LAMBDA_NODE_OPTIONS,
   lambdaBuildOptions,
   NODE_BUILTIN_ALIASES,
   VERSION_ONLY_IMPORTERS,
   zodEnglishOnly,
+  zodWithoutJsonSchema,
 } from '../../../infra/bundling.js';
 import { readConfig } from '../../../infra/config.js';
 import { fetchOpenApiDocument } from '../../../src/api/app.js';
@@ -362,6 +364,73 @@ describe('zod with its English locale only', () => {
     }
   });
 });
+
+describe('zod without its JSON Schema converters', () => {
+  it.each(['signer', 'api'] as const)('leaves them out of the %s bundle', async (handler) => {
+    const { eager, lazy } = await handlerInputs(handler);
+    const zodCore = [...eager, ...lazy].filter((i) =>
+      /zod\/v4\/core\/(to-json-schema|json-schema-processors)\.js$/.test(i),
+    );
+    // The stand-ins, and of zod's processors file only aggregateChecks (the schemas' minLength/format getters).
+    expect(zodCore.filter((i) => i.startsWith('zod-without-json-schema:')).length).toBe(2);
+    expect(zodCore.filter((i) => i.endsWith('to-json-schema.js') && !i.startsWith('zod-without'))).toEqual(
+      [],
+    );
+  });
+
+  it('parses and describes schemas as zod does, and only converting one to JSON Schema throws', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kms-signer-zod-json-'));
+    try {
+      const entry = join(dir, 'entry.mjs');
+      writeFileSync(
+        entry,
+        `import * as z from 'zod';\n${ZOD_PROBE}\n${ZOD_GETTERS}\nexport { issues, getters, z };\n`,
+      );
+      const bundle = async (name: string, plugins: Plugin[]) => {
+        const outfile = join(dir, name);
+        const { metafile } = await build({
+          entryPoints: [entry],
+          outfile,
+          bundle: true,
+          format: 'esm',
+          platform: 'node',
+          nodePaths: [join(process.cwd(), 'node_modules')],
+          plugins,
+          metafile: true,
+          logLevel: 'error',
+        });
+        const probe = (await import(outfile)) as ZodProbe & { getters: unknown[]; z: typeof import('zod') };
+        return { probe, inputs: Object.keys(metafile.inputs) };
+      };
+      const without = await bundle('without.mjs', [zodWithoutJsonSchema]);
+      const whole = await bundle('whole.mjs', []);
+      expect(without.probe.issues).toEqual(whole.probe.issues);
+      expect(without.probe.issues.length).toBeGreaterThan(10);
+      expect(without.probe.getters).toEqual(whole.probe.getters);
+      expect(whole.probe.getters).toContain(3); // the getters answer, they are not all undefined
+      expect(without.inputs.filter((i) => i.startsWith('zod-without-json-schema:'))).toHaveLength(2);
+      const schema = (z: typeof import('zod')) => z.object({ id: z.uuid(), n: z.number().int() });
+      expect(schema(whole.probe.z).toJSONSchema()).toMatchObject({ type: 'object' });
+      expect(() => schema(without.probe.z).toJSONSchema()).toThrow(JSON_SCHEMA_NOT_BUNDLED);
+      const standard = schema(without.probe.z)['~standard'] as unknown as {
+        jsonSchema: { input: (o: object) => unknown };
+      };
+      expect(() => standard.jsonSchema.input({ target: 'draft-2020-12' })).toThrow(JSON_SCHEMA_NOT_BUNDLED);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Schema facts zod computes with aggregateChecks (json-schema-processors.js), which the plugin keeps. */
+const ZOD_GETTERS = `
+const name = z.string().min(3).max(5);
+const count = z.number().int().min(1).max(9);
+const getters = [
+  name.minLength, name.maxLength, name.format, z.email().format, z.uuid().format,
+  count.minValue, count.maxValue, count.isInt, count.isFinite, z.number().format,
+  z.bigint().min(2n).minValue,
+];`;
 
 interface ZodProbe {
   issues: unknown[];
