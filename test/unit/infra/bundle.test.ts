@@ -335,22 +335,11 @@ describe('zod with its English locale only', () => {
         `import { z } from '@hono/zod-openapi';\n${ZOD_PROBE}\nexport { issues, locales };\n`,
       );
       const bundle = async (name: string, plugins: Plugin[]) => {
-        const outfile = join(dir, name);
-        const { metafile } = await build({
-          entryPoints: [entry],
-          outfile,
-          bundle: true,
-          format: 'esm',
-          platform: 'node',
-          nodePaths: [join(process.cwd(), 'node_modules')],
-          plugins,
-          metafile: true,
-          logLevel: 'error',
-        });
-        const locales = Object.keys(metafile.inputs)
+        const { inputs, module } = await bundleProbe(entry, join(dir, name), plugins);
+        const locales = inputs
           .filter((path) => /zod\/v4\/locales\/(?!index)/.test(path))
           .map((path) => path.replace(/^.*\//, ''));
-        return { locales, probe: (await import(outfile)) as ZodProbe };
+        return { locales, probe: module as ZodProbe };
       };
       const english = await bundle('english.mjs', [zodEnglishOnly]);
       const every = await bundle('every.mjs', []);
@@ -387,20 +376,8 @@ describe('zod without its JSON Schema converters', () => {
         `import * as z from 'zod';\n${ZOD_PROBE}\n${ZOD_GETTERS}\nexport { issues, getters, z };\n`,
       );
       const bundle = async (name: string, plugins: Plugin[]) => {
-        const outfile = join(dir, name);
-        const { metafile } = await build({
-          entryPoints: [entry],
-          outfile,
-          bundle: true,
-          format: 'esm',
-          platform: 'node',
-          nodePaths: [join(process.cwd(), 'node_modules')],
-          plugins,
-          metafile: true,
-          logLevel: 'error',
-        });
-        const probe = (await import(outfile)) as ZodProbe & { getters: unknown[]; z: typeof import('zod') };
-        return { probe, inputs: Object.keys(metafile.inputs) };
+        const { inputs, module } = await bundleProbe(entry, join(dir, name), plugins);
+        return { probe: module as ZodProbe & { getters: unknown[]; z: typeof import('zod') }, inputs };
       };
       const without = await bundle('without.mjs', [zodWithoutJsonSchema]);
       const whole = await bundle('whole.mjs', []);
@@ -431,6 +408,22 @@ const getters = [
   count.minValue, count.maxValue, count.isInt, count.isFinite, z.number().format,
   z.bigint().min(2n).minValue,
 ];`;
+
+/** Bundles `entry` (an ES module probe) with `plugins` into `outfile`; its inputs and the imported module. */
+async function bundleProbe(entry: string, outfile: string, plugins: Plugin[]) {
+  const { metafile } = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    nodePaths: [join(process.cwd(), 'node_modules')],
+    plugins,
+    metafile: true,
+    logLevel: 'error',
+  });
+  return { inputs: Object.keys(metafile.inputs), module: (await import(outfile)) as unknown };
+}
 
 interface ZodProbe {
   issues: unknown[];
