@@ -160,6 +160,12 @@ export class SigningLoop {
     const chainErrors: PassResult['chainErrors'] = [];
     const errors: PassResult['reported'] = [];
     const invalidReports: InvalidReport[] = [];
+    // A run limited to some wallets or transactions touches nothing else.
+    const reconciling =
+      canStart() && !this.options.walletIds && !this.options.transactionIds && this.reconcileDue();
+    // The reconciliation's housekeeping runs beside the pass's jobs rather than after them: it touches only
+    // jobs finished a lease ago, and on FerretDB its look-up reads every job (see housekeeping()).
+    const housekeeping = reconciling ? this.housekeeping() : Promise.resolve([]);
     const listing = canStart() ? await this.updateWalletList() : null;
     for (const chain of this.options.chains) {
       if (!canStart()) break;
@@ -198,17 +204,15 @@ export class SigningLoop {
           errors.push({ signatureId: r.id, error: r.error });
       }
     }
-    // A run limited to some wallets or transactions touches nothing else.
-    if (canStart() && !this.options.walletIds && !this.options.transactionIds) {
-      const { settled, overdue } = await this.reconcileIfDue();
-      for (const r of settled) {
-        results.push(r);
-        if (r.outcome === 'FAILED' && r.error !== undefined)
-          errors.push({ signatureId: r.id, error: r.error });
-      }
-      // FAILED jobs whose report Tatum never accepted (a failed report, a runner that died first).
-      errors.push(...overdue.filter((late) => !errors.some((e) => e.signatureId === late.signatureId)));
+    // Stale SIGNED jobs are settled after the pass's own jobs (a job Tatum still lists is run once, above).
+    const settled = reconciling && canStart() ? await this.settle() : [];
+    for (const r of settled) {
+      results.push(r);
+      if (r.outcome === 'FAILED' && r.error !== undefined) errors.push({ signatureId: r.id, error: r.error });
     }
+    // FAILED jobs whose report Tatum never accepted (a failed report, a runner that died first).
+    const overdue = await housekeeping;
+    errors.push(...overdue.filter((late) => !errors.some((e) => e.signatureId === late.signatureId)));
     errors.push(...invalidReports.map(({ signatureId, error }) => ({ signatureId, error })));
     await this.report(errors, invalidReports);
     return { results, reported: errors, chainErrors };
@@ -257,25 +261,30 @@ export class SigningLoop {
     }
   }
 
-  /**
-   * Stale SIGNED jobs and unconfirmed broadcasts (reconcile.ts), final audit records still on jobs
-   * (audit-repair.ts) and FAILED jobs never reported (failure-reports.ts), at most every reconcileEveryMs.
-   */
-  private async reconcileIfDue(): Promise<{ settled: JobResult[]; overdue: FailureReport[] }> {
+  /** True (and the clock restarted) when the reconciliation is due: at most every reconcileEveryMs. */
+  private reconcileDue(): boolean {
     const now = this.clock().getTime();
-    if (now - this.lastReconcile < (this.options.reconcileEveryMs ?? 30_000)) {
-      return { settled: [], overdue: [] };
-    }
+    if (now - this.lastReconcile < (this.options.reconcileEveryMs ?? 30_000)) return false;
     this.lastReconcile = now;
+    return true;
+  }
+
+  /**
+   * Final audit records jobs still carry (audit-repair.ts), then FAILED jobs never reported
+   * (failure-reports.ts); never throws. Both select jobs finished a lease ago, which no job of a pass
+   * writes. The repair selects by a nested date, which FerretDB 1.24 filters itself after reading every job
+   * of the collection (it pushes down only equality: docs.ferretdb.io/pushdown) — 0.7 s for 3,000 jobs on
+   * the benchmark's stand-in, where MongoDB uses the `finalAudit_finishedAt` index.
+   */
+  private async housekeeping(): Promise<FailureReport[]> {
+    const now = this.clock().getTime();
     await this.repairAudits(now);
-    const settled = await this.settle();
-    const overdue = await this.failureReports
+    return this.failureReports
       .overdue(this.options.chains, new Date(now - this.leaseMs), 500)
       .catch((error: unknown) => {
         this.log({ event: 'unreported-failed', error: errorMessage(error) });
         return [];
       });
-    return { settled, overdue };
   }
 
   /** Stale SIGNED jobs settled, BROADCAST ones followed to their depth (reconcile.ts); never throws. */
