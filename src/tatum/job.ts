@@ -23,10 +23,10 @@ import {
   WalletResolutionError,
 } from './errors.js';
 import { errorMessage } from '../util/error-message.js';
-import { onceUnlessFailed } from '../util/memo-retry.js';
 import { fourEyeCheck, type FourEyeMethod } from './four-eye.js';
 import { classifyJobError } from './job-errors.js';
 import { findBroadcast, type BroadcastEvidence } from './find-broadcast.js';
+import { jobModules } from './job-modules.js';
 import { isFinal, type JobClaim, type JobStore, type SigningJobDoc } from './jobs.js';
 import type { CompletedPayload } from './complete-evm.js';
 import type { NonceLedger } from './nonce-ledger.js';
@@ -37,13 +37,6 @@ import { resolveWallets, type ResolvedWallets } from './resolve-wallets.js';
 import type { SolExpiry } from './sol-expiry.js';
 import type { SpendLocks } from './spend-locks.js';
 import type { BroadcastResult, PendingTransaction, TatumKmsApi } from './types.js';
-
-// Each family's completion is loaded on its first job (EVM's gap check is the EVM signer's decode, with
-// ethers), then reused; so is SOL's blockhash-expiry proof (sol-expiry.ts).
-const evmCompletion = onceUnlessFailed(() => import('./complete-evm.js'));
-const solCompletion = onceUnlessFailed(() => import('./complete-sol.js'));
-const egldCompletion = onceUnlessFailed(() => import('./complete-egld.js'));
-const solExpiryProof = onceUnlessFailed(() => import('./sol-expiry.js'));
 
 export type JobOutcome =
   | 'BROADCAST'
@@ -252,7 +245,7 @@ class Job {
       const evidence = await findBroadcast(this.ctx.api, this.ctx.chainViews?.transactions(this.chain), job);
       if (evidence.seen || !this.isFlow()) return evidence;
       // FLOW: Tatum did not complete it; did the node execute one of the transactions we sent?
-      const { findFlowExecuted } = await import('./broadcast-flow.js');
+      const { findFlowExecuted } = await jobModules.flowBroadcast();
       const txId = await findFlowExecuted(this.ctx.chainViews?.flow(), job.flowSentIds ?? []);
       return txId === undefined ? evidence : { seen: true, txId, from: 'chain', confirmations: 0 };
     } catch (error) {
@@ -271,8 +264,8 @@ class Job {
     if (this.isFlow() && evidence.from === 'chain') {
       // Executed but not completed at Tatum (the run ended between the two): complete it now, or wait.
       try {
-        const { completeFoundFlow } = await import('./broadcast-flow.js');
-        const { parseFlowVoucher } = await import('../signer/flow/index.js');
+        const { completeFoundFlow } = await jobModules.flowBroadcast();
+        const { parseFlowVoucher } = await jobModules.flowSigner();
         const proposalKey = parseFlowVoucher(job.signed ?? '').proposalKey.keyId;
         await completeFoundFlow(this.ctx.api, this.pending, proposalKey, evidence.txId);
       } catch (error) {
@@ -404,8 +397,7 @@ class Job {
     const family = getChain(chain).family;
     if (family === 'vet') {
       try {
-        // Loaded on the first VET job only (viem's RLP and the Thor client are not init code).
-        const { completeVetPayload } = await import('./complete-vet.js');
+        const { completeVetPayload } = await jobModules.vetCompletion();
         return await completeVetPayload({
           network: ctx.network,
           wallets: resolved.keys,
@@ -418,8 +410,7 @@ class Job {
     }
     if (family === 'flow') {
       try {
-        // Loaded on the first FLOW job only (Flow's SDK encoders are not init code).
-        const { completeFlowPayload } = await import('./complete-flow.js');
+        const { completeFlowPayload } = await jobModules.flowCompletion();
         return await completeFlowPayload({
           network: ctx.network,
           unsigned,
@@ -449,9 +440,10 @@ class Job {
     };
     try {
       if (family === 'solana')
-        return await (await solCompletion()).completeSolPayload(unsigned, ctx.chainViews);
-      if (family === 'multiversx') return await (await egldCompletion()).completeEgldPayload(completion);
-      return await (await evmCompletion()).completeEvmPayload(completion);
+        return await (await jobModules.solCompletion()).completeSolPayload(unsigned, ctx.chainViews);
+      if (family === 'multiversx')
+        return await (await jobModules.egldCompletion()).completeEgldPayload(completion);
+      return await (await jobModules.evmCompletion()).completeEvmPayload(completion);
     } catch (error) {
       throw asJobFailure(error);
     }
@@ -487,7 +479,7 @@ class Job {
       } catch (error) {
         const view = this.ctx.chainViews?.bitcoin(this.chain);
         if (view === undefined) throw error;
-        const { PreviousTransactionsNeededError } = await import('../signer/bitcoin/index.js');
+        const { PreviousTransactionsNeededError } = await jobModules.bitcoinSigner();
         if (!(error instanceof PreviousTransactionsNeededError)) throw error;
         const previousTransactions = await view.previousTransactions(error.txids);
         return await prepareTransaction({ ...request, options: { previousTransactions } });
@@ -623,7 +615,7 @@ class Job {
   private async send(signed: string): Promise<BroadcastResult> {
     const { ctx, pending, held } = this;
     if (!this.isFlow()) return ctx.api.broadcast(pending, signed);
-    const { broadcastFlow } = await import('./broadcast-flow.js');
+    const { broadcastFlow } = await jobModules.flowBroadcast();
     return broadcastFlow(ctx.api, ctx.chainViews?.flow(), pending, signed, async (txId) => {
       await ctx.jobs.update(held, pending.id, { flowSentIds: [...(held.job.flowSentIds ?? []), txId] });
     });
@@ -654,7 +646,7 @@ class Job {
     expiry: SolExpiry,
     attempts: number,
   ): Promise<JobResult> {
-    const { expiryReason } = await solExpiryProof();
+    const { expiryReason } = await jobModules.solExpiryProof();
     return this.failUnsent(signedJob, expiryReason(expiry), attempts, { expiredUnlanded: true });
   }
 
@@ -685,7 +677,7 @@ class Job {
     const view = this.ctx.chainViews?.solana();
     if (view === undefined) return undefined;
     try {
-      const { provenSolExpiry } = await solExpiryProof(); // SOL only
+      const { provenSolExpiry } = await jobModules.solExpiryProof(); // SOL only
       return await provenSolExpiry(view, job);
     } catch (error) {
       this.ctx.log({

@@ -6,17 +6,14 @@
 // CONFIRMED at the configured depth, handing the stored bytes to the node again when it no longer knows
 // them (a dropped transaction would leave a gap every later nonce of the wallet waits behind).
 import type { TransactionStatusView } from '../chain-view/index.js';
-import { onceUnlessFailed } from '../util/memo-retry.js';
 import { getChain, type ChainId } from '../chains/index.js';
 import { errorMessage } from '../util/error-message.js';
 import { mapLimit } from '../util/map-limit.js';
 import { processJob, type JobContext, type JobResult } from './job.js';
+import { jobModules } from './job-modules.js';
 import type { SigningJobDoc } from './jobs.js';
 import { reportNonceGap } from './nonce-gaps.js';
 import type { PendingTransaction } from './types.js';
-
-// SOL's blockhash-expiry proof, loaded by the first SOL job looked up (sol-expiry.ts), then reused.
-const solExpiryProof = onceUnlessFailed(() => import('./sol-expiry.js'));
 
 export interface ReconcileSettings {
   chains: readonly ChainId[];
@@ -146,7 +143,7 @@ async function followBroadcast(
 async function neverLands(ctx: JobContext, job: SigningJobDoc, checkedAt: Date): Promise<boolean> {
   const view = getChain(job.chain as ChainId).family === 'solana' ? ctx.chainViews?.solana() : undefined;
   if (view === undefined) return false;
-  const { expiryReason, provenSolExpiry } = await solExpiryProof();
+  const { expiryReason, provenSolExpiry } = await jobModules.solExpiryProof();
   const expiry = await provenSolExpiry(view, job);
   if (expiry === undefined) return false;
   const error = `broadcast as ${job.txId ?? '?'} but never landed: ${expiryReason(expiry)}`;
