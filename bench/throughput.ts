@@ -11,7 +11,8 @@
 // BENCH_THROUGHPUT_BASELINE_SIZE (1000), BENCH_THROUGHPUT_WALLETS (50), BENCH_KMS_LATENCY_MS (20),
 // BENCH_KMS_QUOTA (300), BENCH_THROUGHPUT_RUN_SECONDS (15; 0 = no budget), BENCH_THROUGHPUT_SCALED_QUOTA
 // (10; 0 = skip the scaled runs), BENCH_THROUGHPUT_VAULT (1; 0 = skip the vault-alone runs),
-// BENCH_THROUGHPUT_WRITE_BATCHES (0 = the loop's default job-write batches in flight).
+// BENCH_THROUGHPUT_WRITE_BATCHES (0 = the loop's default job-write batches in flight), BENCH_THROUGHPUT_CLEANUP
+// (0; 1 = after each full-quota run, also measure the reconciliation that removes its jobs' carried records).
 import { availableParallelism, loadavg } from 'node:os';
 import { withBenchStack } from './bench-stack.js';
 import { envInt, envIntList } from './env.js';
@@ -37,6 +38,8 @@ export interface ThroughputConfig {
   writeBatches: number;
   /** Whether the vault-alone runs follow the loop runs. */
   vaultRuns: boolean;
+  /** Whether each full-quota run also measures the later removal of its jobs' carried audit records. */
+  cleanup: boolean;
 }
 
 export function throughputConfig(): ThroughputConfig {
@@ -51,6 +54,7 @@ export function throughputConfig(): ThroughputConfig {
     scaledQuotaRps: envInt('BENCH_THROUGHPUT_SCALED_QUOTA', 10),
     writeBatches: envInt('BENCH_THROUGHPUT_WRITE_BATCHES', 0),
     vaultRuns: envInt('BENCH_THROUGHPUT_VAULT', 1) !== 0,
+    cleanup: envInt('BENCH_THROUGHPUT_CLEANUP', 0) !== 0,
   };
 }
 
@@ -95,6 +99,7 @@ async function loopRuns(config: ThroughputConfig, mongoUri: string): Promise<Lab
       wallets: config.wallets,
       ...(config.runSeconds > 0 ? { budgetMs: config.runSeconds * 1000 } : {}),
       ...(config.writeBatches > 0 ? { writeBatchesInFlight: config.writeBatches } : {}),
+      ...(config.cleanup && label === 'full quota' ? { cleanup: true } : {}),
       verify: 200,
     });
     runs.push({ label, quotaRps, ...result });

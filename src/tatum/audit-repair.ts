@@ -9,13 +9,13 @@
 // with one update time cannot slip through. Only records older than `writtenBefore` are taken (their runner
 // had a lease to write them itself); a record written meanwhile collides on its _id, so a job never gets two,
 // and the copy is the record the runner made, not a reconstruction.
-import type { Db } from 'mongodb';
+import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { ChainId } from '../chains/index.js';
 import { SIGNING_AUDIT, type AuditRecord } from './audit.js';
 import type { JobContext } from './job.js';
 import { carriedRecord } from './carried-audit.js';
 import { duplicates } from './job-writes.js';
-import { SIGNING_JOBS, type SigningJobDoc } from './jobs.js';
+import { MAX_WRITES_PER_BATCH, SIGNING_JOBS, type SigningJobDoc } from './jobs.js';
 
 export interface AuditRepairPage {
   chains: readonly ChainId[];
@@ -42,25 +42,33 @@ export async function repairFinalAudits(ctx: JobContext, db: Db, page: AuditRepa
     .toArray();
   const records = carrying.flatMap((job) => (job.finalAudit ? [carriedRecord(job.finalAudit)] : []));
   if (records.length === 0) return 0;
-  const audit = db.collection<AuditRecord>(SIGNING_AUDIT);
-  // One look-up by _id (the one lookup FerretDB pushes down): most records are there already.
-  const present = new Set(
-    (await audit.find({ _id: { $in: records.map((r) => r._id) } }, { projection: { _id: 1 } }).toArray()).map(
-      (r) => r._id,
-    ),
-  );
-  const missing = records.filter((r) => !present.has(r._id));
-  const copied = await insertOnce(db, missing);
+  // Inserted outright, a record already there is a duplicate _id and dropped: one command, and work in the
+  // size of the page on every database — a look-up of the page's ids with `$in` reads the whole audit
+  // collection on FerretDB 1.24, which pushes down only `_id` equality (bench/ferretdb-lookups.ts).
+  const copied = await insertOnce(db, records);
   for (const job of carrying) {
     if (job.finalAudit && copied.has(job.finalAudit._id)) {
       ctx.log({ event: 'audit-repaired', id: job._id, chain: job.chain, state: job.state });
     }
   }
   // Every record is in the audit now: the jobs stop carrying exactly those (a job's record _id is its own).
-  await jobs.updateMany(
-    { _id: { $in: carrying.map((job) => job._id) }, 'finalAudit._id': { $in: records.map((r) => r._id) } },
-    { $unset: { finalAudit: '' } },
+  // One update per job by its _id (an `$in` filter reads every job on FerretDB), at most MAX_WRITES_PER_BATCH
+  // per command (FerretDB 1.24 holds a pooled connection per update statement of a command: jobs.ts).
+  const removals = carrying.flatMap((job): AnyBulkWriteOperation<SigningJobDoc>[] =>
+    job.finalAudit
+      ? [
+          {
+            updateOne: {
+              filter: { _id: job._id, 'finalAudit._id': job.finalAudit._id },
+              update: { $unset: { finalAudit: '' } },
+            },
+          },
+        ]
+      : [],
   );
+  for (let from = 0; from < removals.length; from += MAX_WRITES_PER_BATCH) {
+    await jobs.bulkWrite(removals.slice(from, from + MAX_WRITES_PER_BATCH), { ordered: false });
+  }
   return carrying.length;
 }
 
