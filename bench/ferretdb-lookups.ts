@@ -7,14 +7,11 @@
 //   scripts/ferretdb-postgres.sh start /tmp/fdb   # prints MONGODB_URI=…
 //   MONGODB_URI=… npx tsx bench/ferretdb-lookups.ts [documents (3000)] [ids per page (128)]
 import { MongoClient } from 'mongodb';
-import { listenerCpuReader } from './process-cpu.js';
+import { localFerretDbFromEnv } from './process-cpu.js';
 
 const documents = Number(process.argv[2] ?? 3000);
 const pageIds = Number(process.argv[3] ?? 128);
-const uri = process.env.MONGODB_URI;
-if (uri === undefined) throw new Error('set MONGODB_URI (scripts/ferretdb-postgres.sh start DIR)');
-const cpu = listenerCpuReader(new URL(uri).port);
-if (cpu === undefined) throw new Error('MONGODB_URI is not a local FerretDB started with --listen-addr');
+const { uri, cpu } = localFerretDbFromEnv();
 
 /** About the shape and size of a BROADCAST job of the throughput bench (≈ 2.5 kB of BSON). */
 function jobLike(i: number) {
@@ -42,10 +39,10 @@ async function measure(
   times: number,
   work: (round: number) => Promise<unknown>,
 ): Promise<void> {
-  const cpuBefore = cpu?.() ?? 0;
+  const cpuBefore = cpu();
   const started = performance.now();
   for (let round = 0; round < times; round++) await work(round);
-  const cpuMs = ((cpu?.() ?? 0) - cpuBefore) / times;
+  const cpuMs = (cpu() - cpuBefore) / times;
   const wallMs = (performance.now() - started) / times;
   console.log(`${label}: FerretDB CPU ${cpuMs.toFixed(1)} ms, wall ${wallMs.toFixed(1)} ms`);
 }

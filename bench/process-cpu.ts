@@ -76,3 +76,12 @@ export function listenerCpuReader(port: string): (() => number) | undefined {
     return (ferret ? cpuMs(ferret, false) : 0) + (postgres === undefined ? 0 : treeCpuMs(postgres));
   };
 }
+
+/** MONGODB_URI and the CPU reader of the local FerretDB it names (scripts/ferretdb-postgres.sh); throws otherwise. */
+export function localFerretDbFromEnv(): { uri: string; cpu: () => number } {
+  const uri = process.env.MONGODB_URI;
+  if (uri === undefined) throw new Error('set MONGODB_URI (scripts/ferretdb-postgres.sh start DIR)');
+  const cpu = listenerCpuReader(new URL(uri).port);
+  if (cpu === undefined) throw new Error('MONGODB_URI is not a local FerretDB started with --listen-addr');
+  return { uri, cpu };
+}

@@ -94,6 +94,9 @@ export interface ThroughputRun {
   peakWindow: number;
   /** Accepted signatures per second of the run. */
   perSecond: number[];
+  /** From the start of the run to the first and to the last accepted Sign, ms (the ramp and the tail). */
+  firstSignMs: number | null;
+  lastSignMs: number | null;
   /** claim → broadcast stored → claim released, per BROADCAST job. */
   perTransactionMs: { p50: number; p99: number; mean: number };
   /** Mean per job, in ms, and MongoDB commands per job. */
@@ -402,6 +405,8 @@ function summariseRun(options: ThroughputRunOptions, m: Measured): ThroughputRun
     quotaShare: round(rate / options.quotaRps, 3),
     peakWindow: peakInWindow(accepted),
     perSecond: perSecond(accepted, m.startedAt, wallMs),
+    firstSignMs: accepted.length === 0 ? null : round((accepted[0] ?? 0) - m.startedAt, 0),
+    lastSignMs: accepted.length === 0 ? null : round((accepted[accepted.length - 1] ?? 0) - m.startedAt, 0),
     perTransactionMs: {
       p50: round(timing.medianUs / 1000),
       p99: round(timing.p99Us / 1000),

@@ -37,6 +37,9 @@ start)
   # fastupdate off: with it on, new entries wait in a pending list that "searches must scan … in addition
   # to searching the regular index" (PostgreSQL docs, GIN Fast Update Technique); every job update adds one,
   # and at 3,000 jobs the list held 9,000 entries and a look-up took 0.8 ms instead of 0.18 ms.
+  # The jobs tables also get one on `carriesAudit`, the flag the reconciler's audit repair selects by
+  # (src/tatum/audit-repair.ts): only jobs still carrying their final record have it, so the look-up reads
+  # those rather than the whole job history.
   as_pg psql -q -h 127.0.0.1 -p "$pgport" -U ferretdb ferretdb <<'SQL'
 CREATE FUNCTION kms_signer_index_id() RETURNS event_trigger LANGUAGE plpgsql AS $$
 DECLARE created record;
@@ -45,6 +48,9 @@ BEGIN
   LOOP
     IF created.object_identity NOT LIKE '%._ferretdb_%' THEN
       EXECUTE format('CREATE INDEX ON %s USING gin ((_jsonb -> ''_id'') jsonb_path_ops) WITH (fastupdate = off)', created.object_identity);
+    END IF;
+    IF created.object_identity LIKE '%.signing_jobs_%' THEN
+      EXECUTE format('CREATE INDEX ON %s USING gin ((_jsonb -> ''carriesAudit'') jsonb_path_ops) WITH (fastupdate = off)', created.object_identity);
     END IF;
   END LOOP;
 END $$;

@@ -9,13 +9,13 @@
 // with one update time cannot slip through. Only records older than `writtenBefore` are taken (their runner
 // had a lease to write them itself); a record written meanwhile collides on its _id, so a job never gets two,
 // and the copy is the record the runner made, not a reconstruction.
-import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { ChainId } from '../chains/index.js';
 import { SIGNING_AUDIT, type AuditRecord } from './audit.js';
 import type { JobContext } from './job.js';
 import { carriedRecord } from './carried-audit.js';
 import { duplicates } from './job-writes.js';
-import { MAX_WRITES_PER_BATCH, SIGNING_JOBS, type SigningJobDoc } from './jobs.js';
+import { SIGNING_JOBS, type SigningJobDoc } from './jobs.js';
 
 export interface AuditRepairPage {
   chains: readonly ChainId[];
@@ -23,17 +23,27 @@ export interface AuditRepairPage {
   writtenBefore: Date;
   /** Most jobs per call; the next call takes the next ones (the copied ones no longer match). */
   limit: number;
+  /**
+   * Jobs that carry their record without the `carriesAudit` flag (finished by versions before it) instead
+   * of the flagged ones. On FerretDB this look-up reads every job of the collection, so the reconciler makes
+   * it rarely (loop.ts); on MongoDB the `finalAudit_finishedAt` index serves both.
+   */
+  unflagged?: boolean;
 }
 
 /** Copies the final records jobs still carry into the audit; returns how many jobs it looked at. */
 export async function repairFinalAudits(ctx: JobContext, db: Db, page: AuditRepairPage): Promise<number> {
   const jobs = db.collection<SigningJobDoc>(SIGNING_JOBS);
+  const flag = page.unflagged === true ? { $exists: false } : (true as const);
   const carrying = await jobs
     .find(
       {
+        // A top-level equality (the flag, the network) is what FerretDB 1.24 hands to PostgreSQL
+        // (docs.ferretdb.io/pushdown); it filters the rest itself, on the jobs PostgreSQL returned.
+        carriesAudit: flag,
+        network: ctx.network,
         'finalAudit.finishedAt': { $lt: page.writtenBefore },
         chain: { $in: [...page.chains] },
-        network: ctx.network,
       },
       { projection: { _id: 1, chain: 1, state: 1, finalAudit: 1 } },
     )
@@ -51,24 +61,17 @@ export async function repairFinalAudits(ctx: JobContext, db: Db, page: AuditRepa
       ctx.log({ event: 'audit-repaired', id: job._id, chain: job.chain, state: job.state });
     }
   }
-  // Every record is in the audit now: the jobs stop carrying exactly those (a job's record _id is its own).
-  // One update per job by its _id (an `$in` filter reads every job on FerretDB), at most MAX_WRITES_PER_BATCH
-  // per command (FerretDB 1.24 holds a pooled connection per update statement of a command: jobs.ts).
-  const removals = carrying.flatMap((job): AnyBulkWriteOperation<SigningJobDoc>[] =>
-    job.finalAudit
-      ? [
-          {
-            updateOne: {
-              filter: { _id: job._id, 'finalAudit._id': job.finalAudit._id },
-              update: { $unset: { finalAudit: '' } },
-            },
-          },
-        ]
-      : [],
+  // Every record is in the audit now: the jobs stop carrying exactly those (a job's record _id is its own),
+  // in one command. The _ids serve MongoDB's index; the flag is what FerretDB hands to PostgreSQL, so it
+  // reads the carrying jobs rather than every job (an `$in` alone is not pushed down).
+  await jobs.updateMany(
+    {
+      _id: { $in: carrying.map((job) => job._id) },
+      carriesAudit: flag,
+      'finalAudit._id': { $in: records.map((r) => r._id) },
+    },
+    { $unset: { finalAudit: '', carriesAudit: '' } },
   );
-  for (let from = 0; from < removals.length; from += MAX_WRITES_PER_BATCH) {
-    await jobs.bulkWrite(removals.slice(from, from + MAX_WRITES_PER_BATCH), { ordered: false });
-  }
   return carrying.length;
 }
 

@@ -137,7 +137,7 @@ export class JobWriter {
         update: {
           $set:
             w.audit && isFinalOutcome(w.audit.outcome)
-              ? { ...result.set, finalAudit: carryAudit(w.audit) }
+              ? { ...result.set, finalAudit: carryAudit(w.audit), carriesAudit: true }
               : result.set,
         },
       },

@@ -103,6 +103,12 @@ export interface SigningJobDoc {
    * before session 27 carry the plain document.
    */
   finalAudit?: CarriedAudit | AuditRecord;
+  /**
+   * Set with `finalAudit` and removed with it: the reconciler selects carrying jobs by this top-level flag,
+   * an equality FerretDB pushes down to PostgreSQL, where a nested date makes FerretDB read every job of the
+   * collection (audit-repair.ts). Jobs finished before session 28 carry their record without it.
+   */
+  carriesAudit?: true;
   /** FAILED and Tatum has not yet accepted its error report (set with the FAILED state; failure-reports.ts). */
   unreported?: true;
   /** FAILED and Tatum refused its error report sent alone: not sent again (report-sender.ts). */

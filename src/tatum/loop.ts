@@ -97,6 +97,13 @@ export interface SigningLoopOptions {
 const AUDIT_REPAIR_PAGE = 2_000;
 const AUDIT_REPAIR_PAGES = 5;
 
+/**
+ * How often the repair also looks for records carried without the `carriesAudit` flag (jobs finished by
+ * versions before it, including ones still running during an upgrade): at a runner's first reconciliation,
+ * then hourly — on FerretDB that look-up reads every job of the collection.
+ */
+const UNFLAGGED_REPAIR_EVERY_MS = 60 * 60 * 1000;
+
 export interface PassResult {
   results: JobResult[];
   /** What the pass sent to reportErrors, accepted or not: FAILED jobs and invalid entries. */
@@ -114,6 +121,7 @@ export class SigningLoop {
   private readonly invalidEntries: InvalidEntries;
   private readonly failureReports: FailureReports;
   private lastReconcile = Number.NEGATIVE_INFINITY;
+  private lastUnflaggedRepair = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: SigningLoopOptions) {
     if (options.network === 'mainnet' && !options.externalUrl) {
@@ -276,9 +284,9 @@ export class SigningLoop {
   /**
    * Final audit records jobs still carry (audit-repair.ts), then FAILED jobs never reported
    * (failure-reports.ts); never throws. Both select jobs finished a lease ago, which no job of a pass
-   * writes. The repair selects by a nested date, which FerretDB 1.24 filters itself after reading every job
-   * of the collection (it pushes down only equality: docs.ferretdb.io/pushdown) — 0.7 s for 3,000 jobs on
-   * the benchmark's stand-in, where MongoDB uses the `finalAudit_finishedAt` index.
+   * writes. On FerretDB the repair decodes every job that carries a record, the ones finished within the
+   * last lease too (it filters their nested date itself: docs.ferretdb.io/pushdown) — 0.7 s for 3,000 fresh
+   * jobs on the benchmark's stand-in, where MongoDB uses the `finalAudit_finishedAt` index.
    */
   private async housekeeping(): Promise<FailureReport[]> {
     const now = this.clock().getTime();
@@ -313,15 +321,20 @@ export class SigningLoop {
   /** Final records jobs still carry a lease after they were written go into the audit (audit-repair.ts). */
   private async repairAudits(now: number): Promise<void> {
     try {
-      const page = {
-        chains: this.options.chains,
-        writtenBefore: new Date(now - this.leaseMs),
-        limit: AUDIT_REPAIR_PAGE,
-      };
-      // Page after page while full (a backlog after an outage), bounded per pass.
-      for (let n = 0; n < AUDIT_REPAIR_PAGES; n++) {
-        if ((await repairFinalAudits(this.job, this.options.db, page)) < page.limit) break;
+      const unflaggedDue = now - this.lastUnflaggedRepair >= UNFLAGGED_REPAIR_EVERY_MS;
+      for (const unflagged of unflaggedDue ? [false, true] : [false]) {
+        const page = {
+          chains: this.options.chains,
+          writtenBefore: new Date(now - this.leaseMs),
+          limit: AUDIT_REPAIR_PAGE,
+          unflagged,
+        };
+        // Page after page while full (a backlog after an outage), bounded per pass.
+        for (let n = 0; n < AUDIT_REPAIR_PAGES; n++) {
+          if ((await repairFinalAudits(this.job, this.options.db, page)) < page.limit) break;
+        }
       }
+      if (unflaggedDue) this.lastUnflaggedRepair = now;
     } catch (error) {
       this.log({ event: 'audit-repair-failed', error: errorMessage(error) });
     }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evmPending } from '../../scripts/sandbox/pending-payloads.js';
 import { startTatumSandbox, type TatumSandbox } from '../../scripts/sandbox/tatum-sandbox.js';
 import { SIGNING_AUDIT, finalAuditId, type AuditRecord } from '../../src/tatum/audit.js';
+import { carryAudit } from '../../src/tatum/carried-audit.js';
 import { JobWriter } from '../../src/tatum/job-writes.js';
 import {
   JobStore,
@@ -353,5 +354,57 @@ describe('a job write batch whose audit insert fails', () => {
     const failedJob = await jobs().findOne({ _id: failedId });
     expect(failedJob?.state).toBe('FAILED');
     expect(failedJob?.finalAudit?._id).toBe(finalAuditId(failedId)); // for the reconciler to copy
+  });
+});
+
+// The repair selects the jobs still carrying their record by a top-level flag, `carriesAudit` — an equality
+// FerretDB 1.24 hands to PostgreSQL, where the record's nested finish time made it read every job of the
+// collection — and looks for records carried without it (jobs finished by versions before the flag; finalJob
+// above) only at a runner's first reconciliation and hourly after (audit-repair.ts, loop.ts).
+describe('the carriesAudit flag', () => {
+  it('is written with the carried record by the final write, and removed with it by the repair', async () => {
+    const id = hexId(4, 'd4');
+    const faults: Faults = {
+      [SIGNING_AUDIT]: { insertMany: () => Promise.reject(new Error('SIGKILL before the audit insert')) },
+    };
+    const write = await broadcastWrite(new JobStore(faultyDb(env.db, faults), 60_000), id, 'killed-runner');
+    await expect(write.done).rejects.toThrow(/SIGKILL/);
+    expect(await jobs().findOne({ _id: id })).toMatchObject({
+      state: 'BROADCAST',
+      carriesAudit: true,
+      finalAudit: { _id: finalAuditId(id) },
+    });
+    expect(await finalRecords(id)).toBe(0);
+    await reconcileLater();
+    expect(await audit().findOne({ _id: finalAuditId(id) })).toMatchObject({ runner: 'killed-runner' });
+    const repaired = await jobs().findOne({ _id: id });
+    expect(repaired?.state).toBe('BROADCAST');
+    expect(repaired).not.toHaveProperty('carriesAudit');
+    expect(repaired).not.toHaveProperty('finalAudit');
+  });
+
+  it('flagged records are repaired at every reconciliation, unflagged ones at a runner’s first', async () => {
+    const repairer = loop({ leaseMs: 100 });
+    await repairer.runPass(); // its first reconciliation, which also looks for unflagged records
+    const at = new Date(Date.now() - 1000);
+    const [flaggedId, unflaggedId] = [hexId(5, 'e5'), hexId(6, 'e6')];
+    const flagged = finalJob(flaggedId, at);
+    const record = flagged.finalAudit as AuditRecord;
+    await jobs().insertMany([
+      { ...flagged, finalAudit: carryAudit(record), carriesAudit: true },
+      finalJob(unflaggedId, at),
+    ]);
+    await pause(150);
+    await repairer.runPass();
+    expect(await audit().findOne({ _id: finalAuditId(flaggedId) })).toEqual(record);
+    expect(await finalRecords(unflaggedId)).toBe(0);
+
+    await loop({ leaseMs: 100 }).runPass(); // another runner's first reconciliation
+    expect(await finalRecords(unflaggedId)).toBe(1);
+    const still = await jobs().countDocuments({
+      _id: { $in: [flaggedId, unflaggedId] },
+      finalAudit: { $exists: true },
+    });
+    expect(still).toBe(0);
   });
 });
