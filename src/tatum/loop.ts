@@ -92,7 +92,8 @@ export interface SigningLoopOptions {
 
 /**
  * Final records copied into the audit per reconciliation, at most: pages of 2,000 (audit-repair.ts). On
- * FerretDB each page's look-up reads every job, so fewer, larger pages (≈ 2.4 MB of records each).
+ * FerretDB each page's look-up reads every job still carrying a record, so fewer, larger pages (≈ 2.4 MB of
+ * records each).
  */
 const AUDIT_REPAIR_PAGE = 2_000;
 const AUDIT_REPAIR_PAGES = 5;
@@ -176,7 +177,7 @@ export class SigningLoop {
     const reconciling =
       canStart() && !this.options.walletIds && !this.options.transactionIds && this.reconcileDue();
     // The reconciliation's housekeeping runs beside the pass's jobs rather than after them: it touches only
-    // jobs finished a lease ago, and on FerretDB its look-up reads every job (see housekeeping()).
+    // jobs finished a lease ago, and on FerretDB its look-up reads every job carrying a record (housekeeping()).
     const housekeeping = reconciling ? this.housekeeping() : Promise.resolve([]);
     const listing = canStart() ? await this.updateWalletList() : null;
     for (const chain of this.options.chains) {
